@@ -1,0 +1,59 @@
+# gonghui — the two commands a new machine needs: `make demo` and `make test`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PYTHON  := $(BIN)/python
+MANAGE  := $(PYTHON) manage.py
+# Debian packages: Chromium for browser tests, Noto CJK for charts/PDFs, pango for WeasyPrint.
+APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+export PYTHONUNBUFFERED := 1
+
+.PHONY: install system-deps demo serve test lint format bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+demo: install system-deps
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_regions --province 34
+	$(MANAGE) load_demo --if-missing
+	@echo "演示系统: http://127.0.0.1:8000  (账号见 README，密码 gonghui-demo)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+serve: install
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install system-deps lint
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install system-deps
+	$(PYTHON) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf var staticfiles .pytest_cache

@@ -1,0 +1,113 @@
+"""Users govern one union node with one role; that node's subtree is all they see."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", "省级管理员"
+    CITY_ADMIN = "city_admin", "市级管理员"
+    COUNTY_ADMIN = "county_admin", "县级管理员"
+    GRASSROOTS_ADMIN = "grassroots_admin", "基层工会管理员"
+    REVIEWER = "reviewer", "审核员"
+    READONLY = "readonly", "只读"
+    AUDITOR = "auditor", "审计员"
+
+
+ADMIN_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.GRASSROOTS_ADMIN}
+# Roles a user may grant: never above their own.
+ROLE_RANK = {
+    Role.PROVINCE_ADMIN: 4,
+    Role.CITY_ADMIN: 3,
+    Role.COUNTY_ADMIN: 2,
+    Role.GRASSROOTS_ADMIN: 1,
+    Role.REVIEWER: 0,
+    Role.READONLY: 0,
+    Role.AUDITOR: 0,
+}
+
+
+class User(AbstractUser):
+    union = models.ForeignKey(
+        "orgs.UnionOrg",
+        verbose_name="所属工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text="用户管辖该工会及其全部下级",
+    )
+    role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.READONLY)
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        permissions = [("view_sensitive", "查看敏感信息")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def scope_root(self):
+        return self.union
+
+    @property
+    def can_edit(self) -> bool:
+        return self.is_superuser or self.role in ADMIN_ROLES
+
+    @property
+    def can_review(self) -> bool:
+        return self.is_superuser or self.role in ADMIN_ROLES | {Role.REVIEWER}
+
+    @property
+    def can_audit(self) -> bool:
+        return self.is_superuser or self.role in {Role.AUDITOR, Role.PROVINCE_ADMIN}
+
+    @property
+    def can_view_sensitive(self) -> bool:
+        return self.has_perm("accounts.view_sensitive")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its hash is stored; the token is shown once when created."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField("前缀", max_length=8, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        key = "gh_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key)).first()
+        if token is None or not token.user.is_active:
+            return None
+        now = timezone.now()
+        if token.expires_at and token.expires_at < now:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user

@@ -1,0 +1,19 @@
+"""The API: /api/v1/, token authentication, schema at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from ninja import NinjaAPI
+
+from gonghui.core.api import AUTH
+from gonghui.members.api import router as members_router
+from gonghui.orgs.api import router as orgs_router
+from gonghui.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="基层工会组织建设管理系统 API",
+    version="1.0",
+    urls_namespace="api",
+    auth=AUTH,
+    description="所有数据按令牌所属用户的管辖范围过滤；身份证号、手机号默认脱敏。",
+)
+api.add_router("/regions", regions_router)
+api.add_router("/", orgs_router)
+api.add_router("/", members_router)

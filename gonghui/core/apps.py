@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "gonghui.core"
+    verbose_name = "公共"
+
+    def ready(self) -> None:
+        from gonghui.core import navigation
+
+        navigation.register("首页", "core:home", "bi-house", 0)

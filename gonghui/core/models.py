@@ -1,0 +1,170 @@
+"""The small abstract model stack every domain model stands on, plus the audit log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+
+if TYPE_CHECKING:
+    from gonghui.accounts.models import User
+
+
+class ScopedQuerySet(models.QuerySet):
+    """``visible_to(user)``: the rows of the user's subtree and nothing else.
+
+    A model says how its rows hang in the union tree with ``scope_path`` (a lookup to a materialised
+    path: ``"path"`` for unions, ``"union__path"`` for members). Every view, export and API endpoint
+    starts from this queryset.
+    """
+
+    def visible_to(self, user: User | None) -> ScopedQuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        root = user.scope_root
+        if root is None:
+            return self.none()
+        return self.filter(**{f"{self.model.scope_path}__startswith": root.path})
+
+
+class ScopedModel(models.Model):
+    scope_path = "path"
+    objects = ScopedQuerySet.as_manager()
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+PATH_STEP = 9  # "000012345/" per level: fixed width so that sorting by path gives depth-first order
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:08d}/"
+
+
+class TreeModel(ScopedModel):
+    """A node with a parent FK (the truth) and a materialised path (derived, indexed).
+
+    "This node and everything under it" is ``path__startswith=node.path`` on any database.
+    """
+
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField("路径", max_length=255, blank=True, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def _expected_path(self) -> str:
+        manager = type(self)._default_manager
+        prefix = manager.values_list("path", flat=True).get(pk=self.parent_id) if self.parent_id else ""
+        return prefix + path_segment(self.pk)
+
+    def save(self, *args, **kwargs) -> None:
+        manager = type(self)._default_manager
+        with transaction.atomic():
+            if self.pk is None:
+                super().save(*args, **kwargs)
+                self.path = self._expected_path()
+                self.depth = self.path.count("/") - 1
+                manager.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+                return
+            # The stored path, locked: another move may have rewritten it since this object was read.
+            stored = manager.select_for_update().values_list("path", flat=True).get(pk=self.pk)
+            new_path = self._expected_path()
+            if stored != new_path:
+                self._move_subtree(stored, new_path)
+            self.path = new_path
+            self.depth = new_path.count("/") - 1
+            super().save(*args, **kwargs)
+
+    def _move_subtree(self, old_path: str, new_path: str) -> None:
+        """Rewrite the paths under this node in one statement, the rows locked first."""
+        if new_path.startswith(old_path):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("不能把组织移到它自己的下级之下")
+        subtree = type(self)._default_manager.filter(path__startswith=old_path).exclude(pk=self.pk)
+        list(subtree.select_for_update().values_list("pk", flat=True))
+        depth_change = new_path.count("/") - old_path.count("/")
+        subtree.update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=models.CharField()),
+            depth=models.F("depth") + depth_change,
+        )
+
+    def ancestors(self):
+        ids = [int(seg) for seg in self.path.strip("/").split("/")[:-1] if seg]
+        nodes = {n.pk: n for n in type(self)._default_manager.filter(pk__in=ids)}
+        return [nodes[i] for i in ids if i in nodes]
+
+    def subtree(self):
+        return type(self)._default_manager.filter(path__startswith=self.path)
+
+    def is_within(self, other: TreeModel) -> bool:
+        return self.path.startswith(other.path)
+
+
+class AuditEvent(models.Model):
+    """Who saw or changed what, when and from where. Written for every unmasked view and every edit."""
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", "查看敏感信息"
+        EXPORT_SENSITIVE = "export_sensitive", "导出敏感信息"
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        OTHER = "other", "其他"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=32, choices=Action.choices)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=255, blank=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    detail = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+
+class Setting(models.Model):
+    """Small key/value settings a federation can change at run time (deadlines, markers)."""
+
+    key = models.CharField("键", max_length=100, unique=True)
+    value = models.JSONField("值", default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "系统设置"
+
+    def __str__(self) -> str:
+        return self.key
+
+    @classmethod
+    def get(cls, key: str, default=None):
+        row = cls.objects.filter(key=key).first()
+        return row.value if row else default
+
+    @classmethod
+    def put(cls, key: str, value) -> None:
+        cls.objects.update_or_create(key=key, defaults={"value": value})

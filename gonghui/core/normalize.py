@@ -1,0 +1,225 @@
+"""The one place where raw input becomes clean values: forms, imports and the API all call these.
+
+Each ``normalize_*`` function returns the clean value or raises ``InvalidValue`` with a Chinese message
+that says what is wrong and, where it helps, how to fix it. Warnings (the value is usable but worth a
+look) are returned, never raised.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be accepted; ``str(exc)`` is the Chinese reason shown to the user."""
+
+
+_SPACES = re.compile(r"\s+")
+_ID18 = re.compile(r"^\d{17}[\dX]$")
+_ID15 = re.compile(r"^\d{15}$")
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+EXCEL_NUMBER_HINT = (
+    "身份证号被 Excel 存成了数字，末几位已丢失（Excel 只保留 15 位有效数字）。"
+    "请把该列设置为「文本」格式后重新录入号码，或在号码前加英文单引号 '"
+)
+
+
+def clean_text(value: object) -> str:
+    """Full-width → half-width (NFKC), trimmed, inner runs of white space folded to one space."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def compact(value: object) -> str:
+    """clean_text without any white space: for codes and numbers typed with spaces inside."""
+    return _SPACES.sub("", clean_text(value))
+
+
+@dataclass
+class ResidentId:
+    number: str
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+    upgraded: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def province_code(self) -> str:
+        return self.number[:2]
+
+
+@lru_cache(maxsize=20000)
+def _address_known(code: str, year: int) -> bool:
+    """stdnum's table lookup, cached: there are only a few thousand (code, year) pairs.
+
+    stdnum raises KeyError (not a ValidationError) for an unknown county inside a known province.
+    """
+    try:
+        ric.get_birth_place(code + f"{year:04d}0101" + "0000")
+    except (StdnumError, KeyError):
+        return False
+    return True
+
+
+def upgrade_15_to_18(number: str) -> str:
+    """First-generation 15-digit ID → 18 digits: insert the century 19 and append the check digit."""
+    body = number[:6] + "19" + number[6:]
+    return body + ric.calc_check_digit(body + "0")
+
+
+def normalize_resident_id(value: object, today: dt.date | None = None) -> ResidentId:
+    """Validate a resident ID number (GB 11643) in any of the forms people type or Excel stores.
+
+    Hard errors: numbers Excel stored as floats, length/format, birth date, check digit.
+    Only a warning: an address code stdnum's table does not know for that birth year (people keep
+    the code of the place that first issued their ID, and division codes change).
+    """
+    if isinstance(value, float) or (
+        isinstance(value, int) and not isinstance(value, bool) and value > 10**15
+    ):
+        raise InvalidValue(EXCEL_NUMBER_HINT)
+    text = compact(value).upper()
+    if not text:
+        raise InvalidValue("身份证号不能为空")
+    if _SCIENTIFIC.match(text):
+        raise InvalidValue(EXCEL_NUMBER_HINT)
+    upgraded = False
+    warnings: list[str] = []
+    if _ID15.match(text):
+        text = upgrade_15_to_18(text)
+        upgraded = True
+        warnings.append(f"15 位一代身份证号已升级为 18 位：{text}")
+    elif not _ID18.match(text):
+        raise InvalidValue(
+            f"身份证号应为 18 位（前 17 位为数字，最后一位为数字或 X），现为 {len(text)} 位「{text}」"
+        )
+    try:
+        birth = ric.get_birth_date(text)
+    except StdnumError:
+        raise InvalidValue(f"身份证号中的出生日期「{text[6:14]}」不是有效日期") from None
+    today = today or dt.date.today()
+    if birth > today:
+        raise InvalidValue(f"身份证号中的出生日期 {birth:%Y-%m-%d} 晚于今天")
+    if birth.year < 1900:
+        raise InvalidValue(f"身份证号中的出生日期 {birth:%Y-%m-%d} 早于 1900 年")
+    if ric.calc_check_digit(text) != text[17]:
+        raise InvalidValue("身份证号校验码（第 18 位）不正确，请核对号码是否录错")
+    if not _address_known(text[:6], birth.year):
+        if not _address_known(text[:2] + "0000", birth.year):
+            raise InvalidValue(f"身份证号前两位「{text[:2]}」不是有效的省级行政区划代码")
+        warnings.append(f"地址码 {text[:6]} 在行政区划代码表中（{birth.year} 年）未找到，请核对")
+    sex = "M" if int(text[16]) % 2 else "F"
+    return ResidentId(number=text, birth_date=birth, sex=sex, upgraded=upgraded, warnings=warnings)
+
+
+def normalize_uscc(value: object) -> str:
+    """Unified social credit code (GB 32100), 18 characters; empty stays empty."""
+    text = compact(value).upper()
+    if not text:
+        return ""
+    try:
+        return uscc.validate(text)
+    except StdnumError as exc:
+        kind = type(exc).__name__
+        reason = {
+            "InvalidLength": f"应为 18 位，现为 {len(text)} 位",
+            "InvalidFormat": "含有不允许的字符（不使用 I、O、Z、S、V）",
+            "InvalidChecksum": "校验码不正确",
+            "InvalidComponent": "登记管理部门、机构类别或行政区划部分无效",
+        }.get(kind, "格式不正确")
+        raise InvalidValue(f"统一社会信用代码「{text}」{reason}") from None
+
+
+_PHONE_JUNK = re.compile(r"[\s\-()（）]")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(0\d{2,3})(\d{7,8})$")
+
+
+def normalize_phone(value: object) -> str:
+    """Mobile (13812345678) or landline (0553-1234567); +86 / 0086, spaces and dashes removed."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _PHONE_JUNK.sub("", clean_text(value))
+    if not text:
+        return ""
+    for prefix in ("+86", "0086"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    if len(text) == 13 and text.startswith("86"):
+        text = text[2:]
+    if _MOBILE.match(text):
+        return text
+    match = _LANDLINE.match(text)
+    if match:
+        return f"{match.group(1)}-{match.group(2)}"
+    raise InvalidValue(f"电话号码「{clean_text(value)}」无效：手机号应为 11 位且以 1 开头，座机应带区号")
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def normalize_date(value: object) -> dt.date | None:
+    """A date typed any way people type it: Excel serial, 2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, 20230501."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466 and not (19000101 <= value <= 29991231):
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        value = str(int(value))
+    text = compact(value)
+    if not text:
+        return None
+    text = re.sub(r" ?00:00(:00)?$", "", text)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                raise InvalidValue(f"日期「{text}」不存在") from None
+    raise InvalidValue(f"日期「{text}」无法识别，请写成 2023-05-01 的形式")
+
+
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "有", "已建"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "无", "未建", ""}
+
+
+def normalize_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = compact(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidValue(f"「{text}」应填「是」或「否」")
+
+
+def normalize_name(value: object) -> str:
+    """A person's name: trimmed, 2–50 characters, no digits."""
+    text = clean_text(value)
+    if not text:
+        raise InvalidValue("姓名不能为空")
+    if len(text) > 50:
+        raise InvalidValue("姓名过长（最多 50 个字符）")
+    if any(ch.isdigit() for ch in text):
+        raise InvalidValue(f"姓名「{text}」中含有数字")
+    return text

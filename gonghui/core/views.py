@@ -1,0 +1,142 @@
+"""Generic, scoped views: every domain app's list/detail/edit pages are these with a few attributes.
+
+Scope comes first: each view starts from ``Model.objects.visible_to(request.user)``, so an object outside
+the user's subtree is a 404, and a write that would land outside it is rolled back.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.views.generic import DetailView, TemplateView
+from django.views.generic.detail import SingleObjectTemplateResponseMixin
+from django.views.generic.edit import ModelFormMixin, ProcessFormView
+from django_filters.views import FilterMixin
+from django_tables2 import SingleTableMixin
+from django_tables2.paginators import LazyPaginator
+
+from . import audit
+from .models import AuditEvent
+
+
+class ScopedMixin(LoginRequiredMixin):
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
+    """List page: scoped queryset → filterset → sortable table, paginated without COUNT(*) so that it
+    stays fast on millions of rows."""
+
+    template_name = "core/object_list.html"
+    filterset_class = None
+    table_class = None
+    paginate_by = 50
+    paginator_class = LazyPaginator
+    title = ""
+    add_url_name = ""
+    extra_actions_template = ""
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            "data": self.request.GET or None,
+            "request": self.request,
+            "queryset": self.get_base_queryset(),
+        }
+
+    def get_base_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.queryset.none()
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        return self.object_list
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            filter=self.filterset,
+            title=self.title or self.model._meta.verbose_name_plural,
+            add_url_name=self.add_url_name if self.request.user.can_edit else "",
+            extra_actions_template=self.extra_actions_template,
+            model_meta=self.model._meta,
+        )
+        return context
+
+
+class ObjectDetailView(ScopedMixin, DetailView):
+    pass
+
+
+class ObjectEditView(ScopedMixin, SingleObjectTemplateResponseMixin, ModelFormMixin, ProcessFormView):
+    """Create (no pk in the URL) or edit. Only editing roles; the saved object must still be inside the
+    user's scope after save, or the transaction is rolled back."""
+
+    template_name = "core/object_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can_edit:
+            raise PermissionDenied("您的角色只能查看，不能修改")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            return None
+        return super().get_object(queryset)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def save_form(self, form):
+        return form.save()
+
+    def form_valid(self, form):
+        creating = self.object is None
+        with transaction.atomic():
+            self.object = self.save_form(form)
+            if not self.get_queryset().filter(pk=self.object.pk).exists():
+                transaction.set_rollback(True)
+                raise PermissionDenied("保存后的记录不在您的管辖范围内")
+            audit.record(
+                self.request,
+                AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
+                self.object,
+                detail="、".join(form.changed_data),
+            )
+        messages.success(self.request, f"已保存「{self.object}」")
+        return redirect(self.object.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meta = self.model._meta
+        context["title"] = f"编辑{meta.verbose_name}" if self.object else f"新增{meta.verbose_name}"
+        context["model_meta"] = meta
+        return context
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"

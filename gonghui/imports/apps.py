@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "gonghui.imports"
+    verbose_name = "导入导出"

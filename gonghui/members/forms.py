@@ -1,0 +1,135 @@
+import datetime as dt
+
+from django import forms
+
+from gonghui.core.forms import ScopedModelForm, run_normalizer
+from gonghui.core.normalize import normalize_name, normalize_phone, normalize_resident_id
+from gonghui.orgs.models import UnionOrg, Workplace
+
+from . import services
+from .models import ChangeReason, Member
+
+
+class MemberForm(ScopedModelForm):
+    """Create (入会, with the ID number) or edit a member's record. Union changes go through transfer."""
+
+    id_number = forms.CharField(label="身份证号", max_length=40, help_text="18 位；15 位一代证自动升级")
+    phone = forms.CharField(label="手机号", max_length=30, required=False)
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "union",
+            "workplace",
+            "join_date",
+            "employment_status",
+            "is_migrant_worker",
+            "new_form_group",
+        ]
+        widgets = {"join_date": forms.DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = self.fields["union"].queryset.filter(status=UnionOrg.Status.ACTIVE)
+        self.fields["new_form_group"].queryset = self.fields["new_form_group"].queryset.filter(is_active=True)
+        if self.instance.pk:
+            # Identity and union are not edited here: the ID is the person, the union changes by transfer.
+            del self.fields["id_number"]
+            del self.fields["union"]
+            del self.fields["join_date"]
+            self.fields["phone"].help_text = f"当前：{self.instance.phone_masked or '未填'}；留空表示不修改"
+        else:
+            self.fields["join_date"].initial = dt.date.today()
+
+    def clean_name(self):
+        return run_normalizer(self, "name", normalize_name)
+
+    def clean_id_number(self):
+        self.resident_id = run_normalizer(self, "id_number", normalize_resident_id)
+        return self.resident_id.number
+
+    def clean_phone(self):
+        return run_normalizer(self, "phone", normalize_phone)
+
+    def clean_join_date(self):
+        value = self.cleaned_data["join_date"]
+        if value and value > dt.date.today():
+            raise forms.ValidationError("入会日期不能晚于今天")
+        return value
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        if self.instance.pk:
+            member = super().save(commit=False)
+            if data.get("phone"):
+                member.set_phone(data["phone"])
+            member.save()
+            return member
+        applicant = services.Applicant(
+            resident_id=self.resident_id,
+            name=data["name"],
+            phone=data.get("phone", ""),
+            is_migrant_worker=data["is_migrant_worker"],
+            new_form_group=data.get("new_form_group"),
+            workplace=data.get("workplace"),
+            employment_status=data["employment_status"],
+        )
+        return services.join(applicant, data["union"], data["join_date"], actor=self.user)
+
+
+class _ChangeForm(forms.Form):
+    date = forms.DateField(
+        label="变动日期", initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label="备注", max_length=255, required=False)
+
+    def __init__(self, *args, user=None, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.member = user, member
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > dt.date.today():
+            raise forms.ValidationError("变动日期不能晚于今天")
+        if self.member and value < self.member.join_date:
+            raise forms.ValidationError("变动日期不能早于入会日期")
+        return value
+
+
+class TransferForm(_ChangeForm):
+    to_union = forms.ModelChoiceField(label="转入工会", queryset=UnionOrg.objects.none())
+    workplace = forms.ModelChoiceField(label="新工作单位", queryset=Workplace.objects.none(), required=False)
+    reason = forms.ChoiceField(
+        label="转接原因",
+        choices=[(c, ChangeReason(c).label) for c in ("job_change", "employer_closed", "other")],
+    )
+    field_order = ["to_union", "workplace", "date", "reason", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unions = UnionOrg.objects.visible_to(self.user).filter(status=UnionOrg.Status.ACTIVE)
+        self.fields["to_union"].queryset = unions.exclude(pk=self.member.union_id)
+        self.fields["workplace"].queryset = Workplace.objects.visible_to(self.user)
+
+
+class RetainForm(_ChangeForm):
+    reason = forms.ChoiceField(
+        label="保留原因",
+        choices=[
+            (c, ChangeReason(c).label) for c in ("retired", "unemployed", "laid_off", "employer_closed")
+        ],
+    )
+    field_order = ["date", "reason", "note"]
+
+
+class LeaveForm(_ChangeForm):
+    reason = forms.ChoiceField(
+        label="离会原因",
+        choices=[(c, ChangeReason(c).label) for c in ("voluntary", "lapsed", "criminal", "other")],
+    )
+    expel = forms.BooleanField(label="除名（仅限受刑事处分）", required=False)
+    field_order = ["date", "reason", "expel", "note"]

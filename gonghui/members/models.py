@@ -1,0 +1,221 @@
+"""会员 under the real-name system, and the membership events that every count is computed from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from gonghui.core import crypto
+from gonghui.core.masking import mask_id_number, mask_phone
+from gonghui.core.models import ScopedModel, ScopedQuerySet
+
+
+class NewFormGroup(models.Model):
+    """新就业形态劳动者群体: reference data an administrator can edit (八大群体, 网约车司机 …)."""
+
+    code = models.CharField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "新就业形态群体"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", "在会"
+    RETAINED = "retained", "保留会籍"
+    TRANSFERRED = "transferred", "已转出"
+    EXITED = "exited", "已退会"
+    REMOVED = "removed", "已除名"
+
+
+# A person holds at most one membership in these states (the database enforces it).
+HELD_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
+
+
+class EmploymentStatus(models.TextChoices):
+    EMPLOYED = "employed", "在岗"
+    LAID_OFF = "laid_off", "待（下）岗"
+    UNEMPLOYED = "unemployed", "失业"
+    RETIRED = "retired", "退休"
+    RETIRED_CADRE = "retired_cadre", "离休"
+    RESIGNED = "resigned", "退职"
+    EARLY_RETIRED = "early_retired", "退养（内退）"
+    SICK_LEAVE = "sick_leave", "病休"
+    OTHER = "other", "其他"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Member(ScopedModel):
+    """One membership of one person. A person who leaves and later joins again gets a new row; the
+    database allows only one row per person in 在会 / 保留会籍."""
+
+    scope_path = "union__path"
+
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    id_number_enc = models.TextField("身份证号（密文）", editable=False)
+    id_hash = models.CharField("身份证号索引", max_length=64, editable=False, db_index=True)
+    id_masked = models.CharField("身份证号", max_length=18, editable=False)
+    id_upgraded = models.BooleanField("由15位升级", default=False, editable=False)
+    birth_date = models.DateField("出生日期", editable=False)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
+    province_code = models.CharField("省份代码", max_length=2, editable=False, db_index=True)
+    phone_enc = models.TextField("手机号（密文）", blank=True, editable=False)
+    phone_hash = models.CharField("手机号索引", max_length=64, blank=True, editable=False, db_index=True)
+    phone_masked = models.CharField("手机号", max_length=20, blank=True, editable=False)
+
+    union = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="所在工会", on_delete=models.PROTECT, related_name="members"
+    )
+    workplace = models.ForeignKey(
+        "orgs.Workplace",
+        verbose_name="工作单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    join_date = models.DateField("入会日期", db_index=True)
+    status = models.CharField(
+        "会籍状态", max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
+    left_on = models.DateField("离会日期", null=True, blank=True)
+    employment_status = models.CharField(
+        "就业状态", max_length=16, choices=EmploymentStatus.choices, default=EmploymentStatus.EMPLOYED
+    )
+    is_migrant_worker = models.BooleanField("农民工", default=False)
+    new_form_group = models.ForeignKey(
+        NewFormGroup, verbose_name="新就业形态群体", null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会员"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_hash"],
+                condition=Q(status__in=["active", "retained"]),
+                name="member_one_held_membership",
+                violation_error_message="该人员已有在会（或保留）会籍，一人只能有一个有效会籍",
+            )
+        ]
+        indexes = [models.Index(fields=["union", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:member-detail", args=[self.pk])
+
+    @property
+    def id_number(self) -> str:
+        """The full ID number. Call only where the user holds 查看敏感信息, and audit it."""
+        return crypto.decrypt(self.id_number_enc)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    def set_id_number(self, number: str) -> None:
+        self.id_number_enc = crypto.encrypt(number)
+        self.id_hash = crypto.lookup_hash("ric", number)
+        self.id_masked = mask_id_number(number)
+        self.province_code = number[:2]
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_enc = crypto.encrypt(phone)
+        self.phone_hash = crypto.lookup_hash("phone", phone)
+        self.phone_masked = mask_phone(phone)
+
+    @property
+    def is_held(self) -> bool:
+        return self.status in HELD_STATUSES
+
+
+class EventKind(models.TextChoices):
+    JOIN = "join", "入会"
+    TRANSFER_IN = "transfer_in", "转入"
+    RETAIN = "retain", "保留"
+    TRANSFER_OUT = "transfer_out", "转出"
+    REMOVE = "remove", "除名"
+    EXIT = "exit", "退会"
+
+
+# How each kind changes the member count of the union it is recorded against.
+EVENT_DELTA = {
+    EventKind.JOIN: 1,
+    EventKind.TRANSFER_IN: 1,
+    EventKind.RETAIN: 0,
+    EventKind.TRANSFER_OUT: -1,
+    EventKind.REMOVE: -1,
+    EventKind.EXIT: -1,
+}
+
+
+class ChangeReason(models.TextChoices):
+    """会籍变动原因 (union data standard)."""
+
+    NEW = "new", "新入会"
+    JOB_CHANGE = "job_change", "工作调动"
+    LAID_OFF = "laid_off", "待（下）岗"
+    UNEMPLOYED = "unemployed", "失业"
+    EMPLOYER_CLOSED = "employer_closed", "单位撤销、破产"
+    RETIRED = "retired", "退休"
+    VOLUNTARY = "voluntary", "本人申请退会"
+    LAPSED = "lapsed", "连续六个月不交会费、不参加组织生活"
+    CRIMINAL = "criminal", "受刑事处分"
+    CORRECTION = "correction", "数据更正"
+    OTHER = "other", "其他"
+
+
+class MembershipEvent(models.Model):
+    """A change of membership, recorded against the union whose count it changes.
+
+    A transfer writes two rows (转出 at the old union, 转入 at the new one), so the net growth of any
+    subtree over any period is ``Sum(delta)`` over its events: a transfer inside the subtree nets zero.
+    """
+
+    scope_path = "union__path"
+    objects = ScopedQuerySet.as_manager()
+
+    member = models.ForeignKey(Member, verbose_name="会员", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("变动类型", max_length=16, choices=EventKind.choices)
+    date = models.DateField("变动日期")
+    union = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="工会", on_delete=models.PROTECT, related_name="membership_events"
+    )
+    other_union = models.ForeignKey(
+        "orgs.UnionOrg",
+        verbose_name="对方工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delta = models.SmallIntegerField("人数变化")
+    reason = models.CharField(
+        "变动原因", max_length=32, choices=ChangeReason.choices, default=ChangeReason.NEW
+    )
+    note = models.CharField("备注", max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会籍变动"
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["union", "date"]), models.Index(fields=["date", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.member.name}"

@@ -1,0 +1,137 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import FormView
+
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
+from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+
+from . import services
+from .filters import MemberFilterSet
+from .forms import LeaveForm, MemberForm, RetainForm, TransferForm
+from .models import Member
+from .tables import MemberTable
+
+
+class MemberListView(ObjectListView):
+    model = Member
+    filterset_class = MemberFilterSet
+    table_class = MemberTable
+    add_url_name = "members:member-add"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("union", "new_form_group")
+
+
+class MemberDetailView(ObjectDetailView):
+    model = Member
+    template_name = "members/member_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("union", "workplace", "new_form_group")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = self.object.events.select_related("union", "other_union", "actor").order_by(
+            "-date", "-id"
+        )
+        return context
+
+
+class MemberEditView(ObjectEditView):
+    model = Member
+    form_class = MemberForm
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.MembershipError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+
+
+class MemberRevealView(ScopedMixin, View):
+    """POST only: shows the full ID number and phone of one member, and writes the audit event."""
+
+    model = Member
+
+    def post(self, request, pk):
+        member = get_object_or_404(self.get_queryset(), pk=pk)
+        if not request.user.can_view_sensitive:
+            raise PermissionDenied("您没有「查看敏感信息」权限")
+        audit.record(request, AuditEvent.Action.REVEAL, member, detail="身份证号、手机号")
+        return render(request, "members/_revealed.html", {"member": member})
+
+
+class MemberChangeView(ScopedMixin, FormView):
+    """Transfer / retain / leave: one form, one service call, one transaction."""
+
+    model = Member
+    template_name = "members/member_change.html"
+    title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can_edit:
+            raise PermissionDenied("您的角色只能查看，不能修改")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_member(self):
+        if not hasattr(self, "member"):
+            self.member = get_object_or_404(self.get_queryset().select_related("union"), pk=self.kwargs["pk"])
+        return self.member
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "member": self.get_member()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "member": self.get_member(), "title": self.title}
+
+    def form_valid(self, form):
+        try:
+            self.apply(self.get_member(), form.cleaned_data)
+        except services.MembershipError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, f"已办理{self.title}：{self.member.name}")
+        return redirect(self.member.get_absolute_url())
+
+
+class MemberTransferView(MemberChangeView):
+    form_class = TransferForm
+    title = "会籍转接"
+
+    def apply(self, member, data):
+        services.transfer(
+            member,
+            data["to_union"],
+            data["date"],
+            actor=self.request.user,
+            reason=data["reason"],
+            workplace=data.get("workplace"),
+            note=data["note"],
+        )
+
+
+class MemberRetainView(MemberChangeView):
+    form_class = RetainForm
+    title = "保留会籍"
+
+    def apply(self, member, data):
+        services.retain(member, data["date"], data["reason"], actor=self.request.user, note=data["note"])
+
+
+class MemberLeaveView(MemberChangeView):
+    form_class = LeaveForm
+    title = "退会"
+
+    def apply(self, member, data):
+        services.leave(
+            member,
+            data["date"],
+            data["reason"],
+            actor=self.request.user,
+            expel=data["expel"],
+            note=data["note"],
+        )

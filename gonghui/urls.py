@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gonghui.api.urls import api
+
+urlpatterns = [
+    path("", include("gonghui.core.urls")),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("regions/", include("gonghui.regions.urls")),
+    path("orgs/", include("gonghui.orgs.urls")),
+    path("members/", include("gonghui.members.urls")),
+    path("imports/", include("gonghui.imports.urls")),
+    path("targets/", include("gonghui.targets.urls")),
+    path("reports/", include("gonghui.reports.urls")),
+    path("join/", include("gonghui.joining.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,37 @@
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from tests.factories import build_registry
+
+
+def pytest_sessionstart(session):
+    # CI must really test on PostgreSQL: never fall back to SQLite quietly.
+    if os.environ.get("CI") and "postgres" not in os.environ.get("DATABASE_URL", ""):
+        pytest.exit("CI 必须在 PostgreSQL 上运行测试：请设置 DATABASE_URL=postgres://…", returncode=3)
+
+
+def pytest_collection_modifyitems(config, items):
+    in_ci = bool(os.environ.get("CI"))
+    for item in items:
+        if item.get_closest_marker("browser") and not shutil.which("chromium"):
+            if in_ci:
+                raise pytest.UsageError("浏览器测试需要 Debian 的 chromium（make system-deps 会安装）")
+            item.add_marker(pytest.mark.skip(reason="本机未安装 chromium（make system-deps）"))
+
+
+@pytest.fixture
+def registry(db):
+    return build_registry()
+
+
+@pytest.fixture
+def on_postgres(db):
+    """For tests that only make sense on PostgreSQL (row locks, COPY). CI always runs them."""
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("此测试需要 PostgreSQL，CI 中不应跳过")
+        pytest.skip("需要 PostgreSQL（设置 DATABASE_URL=postgres://postgres@127.0.0.1:5432/gonghui）")
+    return True
