@@ -9,7 +9,11 @@ from tests.factories import build_registry
 
 def pytest_sessionstart(session):
     # CI must really test on PostgreSQL: never fall back to SQLite quietly.
-    if os.environ.get("CI") and not os.environ.get("CI_SQLITE") and "postgres" not in os.environ.get("DATABASE_URL", ""):
+    if (
+        os.environ.get("CI")
+        and not os.environ.get("CI_SQLITE")
+        and "postgres" not in os.environ.get("DATABASE_URL", "")
+    ):
         pytest.exit("CI 必须在 PostgreSQL 上运行测试：请设置 DATABASE_URL=postgres://…", returncode=3)
 
 

@@ -437,6 +437,7 @@ def load_demo(size: DemoSize | None = None) -> dict[str, int]:
     grassroots = builder.build_grassroots(built)
     members = builder.build_members(grassroots, built)
     users = builder.build_users(built)
+    extra = load_app_demo_data(builder, built)
     Setting.put(DEMO_MARKER, {"loaded": True})
     return {
         "unions": UnionOrg.objects.count(),
@@ -444,4 +445,21 @@ def load_demo(size: DemoSize | None = None) -> dict[str, int]:
         "workplaces": Workplace.objects.count(),
         "members": members,
         "users": len(users),
+        **extra,
     }
+
+
+def load_app_demo_data(builder: DemoBuilder, built: Built) -> dict[str, int]:
+    """Each app may ship ``<app>/demo_data.py`` with ``load(builder, built) -> dict[str, int]``
+    (counts for the summary); it runs after the registry and the demo accounts exist."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    counts: dict[str, int] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gonghui.") or find_spec(f"{config.name}.demo_data") is None:
+            continue
+        counts.update(import_module(f"{config.name}.demo_data").load(builder, built) or {})
+    return counts

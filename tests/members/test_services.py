@@ -29,7 +29,9 @@ def test_second_membership_refused_naming_the_holder(registry):
 
 
 def test_transfer_moves_member_and_writes_both_events(registry):
-    member = services.transfer(registry.members["jinghu_1"], registry.unions["jiujiang_b"], dt.date(2024, 5, 1))
+    member = services.transfer(
+        registry.members["jinghu_1"], registry.unions["jiujiang_b"], dt.date(2024, 5, 1)
+    )
     assert member.union == registry.unions["jiujiang_b"]
     kinds = list(member.events.order_by("id").values_list("kind", "union__name", "delta"))
     assert kinds[1:] == [

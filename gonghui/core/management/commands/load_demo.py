@@ -24,4 +24,11 @@ class Command(BaseCommand):
             "演示数据已载入：工会组织 {unions} 个（其中基层 {grassroots} 个），单位 {workplaces} 个，"
             "会员 {members} 名，演示账号 {users} 个".format(**counts)
         )
+        extra = {
+            k: v
+            for k, v in counts.items()
+            if k not in {"unions", "grassroots", "workplaces", "members", "users"}
+        }
+        for key, value in extra.items():
+            self.stdout.write(f"  {key}: {value}")
         self.stdout.write(f"演示账号密码：{DEMO_PASSWORD}")
