@@ -81,8 +81,11 @@ def normalize_resident_id(value: object, today: dt.date | None = None) -> Reside
     Only a warning: an address code stdnum's table does not know for that birth year (people keep
     the code of the place that first issued their ID, and division codes change).
     """
+    if isinstance(value, float) and value.is_integer() and 10**14 <= value < 10**15:
+        # A 15-digit first-generation ID fits in Excel's 15 significant digits: nothing was lost.
+        value = int(value)
     if isinstance(value, float) or (
-        isinstance(value, int) and not isinstance(value, bool) and value > 10**15
+        isinstance(value, int) and not isinstance(value, bool) and value >= 10**15
     ):
         raise InvalidValue(EXCEL_NUMBER_HINT)
     text = compact(value).upper()
@@ -139,7 +142,8 @@ def normalize_uscc(value: object) -> str:
 
 _PHONE_JUNK = re.compile(r"[\s\-()（）]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})(\d{7,8})$")
+# Area codes: 010 and 020–029 have three digits, all others four (0553 芜湖, 0551 合肥).
+_LANDLINE = re.compile(r"^(0[12]\d|0[3-9]\d{2})(\d{7,8})$")
 
 
 def normalize_phone(value: object) -> str:
@@ -149,11 +153,16 @@ def normalize_phone(value: object) -> str:
     text = _PHONE_JUNK.sub("", clean_text(value))
     if not text:
         return ""
+    international = False
     for prefix in ("+86", "0086"):
         if text.startswith(prefix):
             text = text[len(prefix) :]
+            international = True
     if len(text) == 13 and text.startswith("86"):
         text = text[2:]
+    if international and not text.startswith(("0", "1")):
+        # +86 551 6512 3456: the international form drops the area code's leading 0.
+        text = "0" + text
     if _MOBILE.match(text):
         return text
     match = _LANDLINE.match(text)
