@@ -1,0 +1,103 @@
+"""Import jobs: one row per uploaded ledger, with its counts, progress, report and row errors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from gonghui.core.models import ScopedQuerySet
+
+
+class ImportKind(models.TextChoices):
+    MEMBERS = "members", "会员"
+    WORKPLACES = "workplaces", "单位"
+    UNIONS = "unions", "工会组织"
+
+
+class ImportJob(models.Model):
+    """An upload and what became of it. Scoped by the union the import was made for (the importer's
+    scope root), so a county sees the imports made inside its subtree."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "已上传"
+        PREVIEWED = "previewed", "已预检"
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        REFUSED = "refused", "有错误未导入"
+        FAILED = "failed", "失败"
+
+    scope_path = "scope__path"
+    objects = ScopedQuerySet.as_manager()
+
+    kind = models.CharField("导入类型", max_length=16, choices=ImportKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scope = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="导入范围", on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    default_union = models.ForeignKey(
+        "orgs.UnionOrg",
+        verbose_name="默认所在工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    file_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size = models.BigIntegerField("文件大小", default=0)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    stage = models.CharField("阶段", max_length=50, blank=True)
+    rows = models.PositiveIntegerField("行数", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    skipped = models.PositiveIntegerField("未变（跳过）", default=0)
+    errors = models.PositiveIntegerField("错误行", default=0)
+    committed = models.BooleanField("已写入", default=False)
+    message = models.TextField("说明", blank=True)
+    extra_columns = models.JSONField("未识别的列", default=list, blank=True)
+    report = models.FileField("错误报告", upload_to="imports/reports/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}导入：{self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:job-detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class ImportRowError(models.Model):
+    """One problem in one row (or a warning): row number as the user sees it in Excel."""
+
+    job = models.ForeignKey(
+        ImportJob, verbose_name="导入", on_delete=models.CASCADE, related_name="row_errors"
+    )
+    row = models.PositiveIntegerField("行号")
+    column = models.CharField("列", max_length=50, blank=True)
+    message = models.TextField("原因")
+    is_warning = models.BooleanField("仅提示", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入错误"
+        ordering = ["row", "id"]
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行 {self.column}：{self.message}"

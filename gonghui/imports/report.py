@@ -1,0 +1,60 @@
+"""The error report: the user's own rows, unchanged, plus 错误原因 — fix in Excel, upload again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+from .pipeline import Result, iter_issue_text
+from .reader import Table
+
+
+def write_report(table: Table, result: Result, out: Path | str) -> int:
+    """Write the rows that have errors or warnings; returns how many rows were written.
+
+    Values are written with their own type (write_string for text, so a cell that starts with ``=``
+    stays text and is never turned into a formula)."""
+    texts = iter_issue_text(result.issues)
+    errors = result.error_rows()
+    workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet("错误报告")
+    text = workbook.add_format({"num_format": "@"})
+    head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    reason_head = workbook.add_format({"bold": True, "bg_color": "#F8D7DA", "border": 1})
+    reason = workbook.add_format({"font_color": "#B02A37", "text_wrap": False})
+    warn = workbook.add_format({"font_color": "#8A6D3B"})
+    date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    width = max(len(table.header), max((len(r) for r in table.rows), default=0))
+    for c in range(width):
+        sheet.set_column(c, c, 16, text)
+    sheet.set_column(width, width, 60)
+    sheet.set_column(width + 1, width + 1, 8)
+    for c, name in enumerate(table.header):
+        sheet.write_string(0, c, str(name), head)
+    sheet.write_string(0, width, "错误原因", reason_head)
+    sheet.write_string(0, width + 1, "原行号", head)
+    out_row = 0
+    for index in sorted(texts):
+        out_row += 1
+        for c, value in enumerate(table.rows[index]):
+            _write(sheet, out_row, c, value, date_fmt)
+        sheet.write_string(out_row, width, texts[index], reason if index in errors else warn)
+        sheet.write_number(out_row, width + 1, table.excel_row(index))
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return out_row
+
+
+def _write(sheet, row: int, col: int, value: object, date_fmt) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value)
+    elif isinstance(value, dt.datetime | dt.date):
+        sheet.write_datetime(row, col, value, date_fmt)
+    else:
+        sheet.write_string(row, col, str(value))
