@@ -146,6 +146,7 @@ TASKS = {
     }
 }
 
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 

@@ -7,9 +7,12 @@ def navigation_items(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     path = request.path
-    entries = []
-    for item in navigation.items():
-        url = reverse(item.url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    entries = [
+        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
+        for item in navigation.items()
+    ]
+    # The entry with the longest URL that prefixes the current path is the active one.
+    matches = [e for e in entries if (path == e["url"] if e["url"] == "/" else path.startswith(e["url"]))]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return {"nav_items": entries}

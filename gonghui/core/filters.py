@@ -14,6 +14,9 @@ class ScopedFilterSet(django_filters.FilterSet):
                 flt.extra["queryset"] = queryset_attr.visible_to(user)
         for field in self.form.fields.values():
             widget = field.widget
+            if isinstance(widget, forms.NullBooleanSelect):
+                # "未知" reads as a value; in a filter the empty choice means "any".
+                widget.choices = [("", "全部"), ("true", "是"), ("false", "否")]
             if isinstance(widget, forms.Select | forms.NullBooleanSelect):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             elif not isinstance(widget, forms.HiddenInput):
