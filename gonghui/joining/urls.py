@@ -1,2 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "joining"
-urlpatterns: list = []
+urlpatterns = [
+    # public, no login
+    path("", views.ApplyView.as_view(), name="apply"),
+    path("workplaces.json", views.workplace_search, name="workplace-search"),
+    path("status/", views.StatusView.as_view(), name="status"),
+    path("transfer/", views.PublicTransferView.as_view(), name="public-transfer"),
+    # reviewers
+    path("review/", views.QueueView.as_view(), name="queue"),
+    path("review/overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("review/<int:pk>/", views.ApplicationDetailView.as_view(), name="application-detail"),
+    path("transfers/", views.TransferListView.as_view(), name="transfer-list"),
+    path("transfers/new/", views.TransferCreateView.as_view(), name="transfer-new"),
+    path("transfers/<int:pk>/", views.TransferDetailView.as_view(), name="transfer-detail"),
+]

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django import forms
+
+from gonghui.core.normalize import InvalidValue, normalize_name, normalize_phone, normalize_resident_id
+from gonghui.members.models import NewFormGroup
+from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
+from gonghui.regions.models import Region
+
+
+class DistrictChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{obj.parent.name} {obj.name}" if obj.parent_id else obj.name
+
+
+def _clean(fn, value):
+    try:
+        return fn(value)
+    except InvalidValue as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+class ApplyForm(forms.Form):
+    MODE_EMPLOYER = "employer"
+    MODE_NONE = "none"
+
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号", max_length=30)
+    phone = forms.CharField(label="手机号", max_length=20)
+    mode = forms.ChoiceField(
+        label="工作单位",
+        choices=[
+            (MODE_EMPLOYER, "我的单位已建立工会"),
+            (MODE_NONE, "单位未建工会 / 新就业形态（快递、外卖、网约车等）"),
+        ],
+        widget=forms.RadioSelect,
+        initial=MODE_EMPLOYER,
+    )
+    workplace = forms.ModelChoiceField(
+        label="工作单位", queryset=Workplace.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    new_form_group = forms.ModelChoiceField(
+        label="从业群体",
+        queryset=NewFormGroup.objects.filter(is_active=True),
+        required=False,
+        empty_label="（不属于以下群体）",
+    )
+    district = DistrictChoiceField(
+        label="工作或居住的区县",
+        queryset=Region.objects.filter(level=Region.Level.COUNTY).select_related("parent").order_by("code"),
+        required=False,
+        empty_label="请选择区县",
+    )
+    consent_constitution = forms.BooleanField(label="我承认《中国工会章程》，自愿加入工会", required=True)
+    consent_personal_data = forms.BooleanField(label="我已阅读并同意《个人信息使用告知书》", required=True)
+    # The honeypot: hidden from people by CSS, filled in by scripts that fill every field.
+    website = forms.CharField(label="网址", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("new_form_group", "district"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean_name(self):
+        return _clean(normalize_name, self.cleaned_data["name"])
+
+    def clean_id_number(self):
+        return _clean(normalize_resident_id, self.cleaned_data["id_number"])
+
+    def clean_phone(self):
+        phone = _clean(normalize_phone, self.cleaned_data["phone"])
+        if "-" in phone:
+            raise forms.ValidationError("请填写手机号（用于接收审核结果短信）")
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == self.MODE_EMPLOYER:
+            if not data.get("workplace"):
+                self.add_error(
+                    "workplace", "请搜索并选择您的工作单位；找不到单位时请选择「单位未建工会 / 新就业形态」"
+                )
+            data["new_form_group"] = None
+            data["district"] = None
+        elif data.get("mode") == self.MODE_NONE:
+            data["workplace"] = None
+            if not data.get("district"):
+                self.add_error("district", "请选择您工作或居住的区县")
+        return data
+
+
+class StatusForm(forms.Form):
+    number = forms.CharField(
+        label="申请编号", max_length=20, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    id_number = forms.CharField(
+        label="身份证号", max_length=30, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+
+    def clean_id_number(self):
+        return _clean(normalize_resident_id, self.cleaned_data["id_number"]).number
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="未通过原因", max_length=255, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def forward_targets():
+    """Unions an application can be handed to: any active union that receives members."""
+    return (
+        UnionOrg.objects.filter(status=UnionOrg.Status.ACTIVE)
+        .exclude(kind__in=[UnionKind.PROVINCE, UnionKind.CITY, UnionKind.INDUSTRY_UNION])
+        .order_by("path")
+    )
+
+
+class ForwardForm(forms.Form):
+    to_union = forms.ModelChoiceField(label="转交给", queryset=forward_targets())
+    note = forms.CharField(label="转交说明", max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_union"].queryset = forward_targets()
+
+
+class TransferRequestForm(forms.Form):
+    """The new union asks for a member: the person is identified by ID number and name."""
+
+    id_number = forms.CharField(label="身份证号", max_length=30)
+    name = forms.CharField(label="姓名", max_length=50)
+    to_union = forms.ModelChoiceField(label="转入工会", queryset=UnionOrg.objects.none())
+    note = forms.CharField(label="说明", max_length=255, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_union"].queryset = UnionOrg.objects.visible_to(user).filter(
+            status=UnionOrg.Status.ACTIVE
+        )
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "to_union" else "form-control"
+
+    def clean_id_number(self):
+        return _clean(normalize_resident_id, self.cleaned_data["id_number"])
+
+    def clean_name(self):
+        return _clean(normalize_name, self.cleaned_data["name"])
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label="拒绝原因", max_length=255, widget=forms.Textarea(attrs={"rows": 2}))

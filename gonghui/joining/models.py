@@ -1,0 +1,403 @@
+"""网上入会: applications, the routing rules that send them to a union, transfers and the outbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from gonghui.core import crypto
+from gonghui.core.masking import mask_id_number, mask_phone
+from gonghui.core.models import ScopedModel, ScopedQuerySet
+
+
+class RoutingRule(models.Model):
+    """Where an application without an organised employer goes, as data an administrator edits.
+
+    A rule with a group sends that group's applicants of the district to a holding union (新就业形态
+    工会联合会, 行业工会联合会, a development-zone union …). A rule without a group is the district's
+    fallback (兜底); without any rule the district's county-level union is the fallback.
+    """
+
+    region = models.ForeignKey("regions.Region", verbose_name="区县", on_delete=models.PROTECT)
+    new_form_group = models.ForeignKey(
+        "members.NewFormGroup",
+        verbose_name="新就业形态群体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="留空表示该区县的兜底接收工会",
+    )
+    union = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="接收工会", on_delete=models.PROTECT, related_name="routing_rules"
+    )
+    is_active = models.BooleanField("启用", default=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "入会分配规则"
+        ordering = ["region__code", "new_form_group__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "new_form_group"],
+                condition=Q(new_form_group__isnull=False),
+                name="routing_one_rule_per_group_district",
+                violation_error_message="该区县的这一群体已有分配规则",
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(new_form_group__isnull=True),
+                name="routing_one_fallback_per_district",
+                violation_error_message="该区县已有兜底接收工会",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} · {self.new_form_group or '兜底'} → {self.union.name}"
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    FORWARDED = "forwarded", "已转交"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未通过"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
+
+
+class PersonalDataMixin(models.Model):
+    """Encrypted ID + keyed hash + stored masked copy, the same shape as ``Member``."""
+
+    id_number_enc = models.TextField("身份证号（密文）", editable=False)
+    id_hash = models.CharField("身份证号索引", max_length=64, editable=False, db_index=True)
+    id_masked = models.CharField("身份证号", max_length=18, editable=False)
+    phone_enc = models.TextField("手机号（密文）", blank=True, editable=False)
+    phone_hash = models.CharField("手机号索引", max_length=64, blank=True, editable=False)
+    phone_masked = models.CharField("手机号", max_length=20, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def set_id_number(self, number: str) -> None:
+        self.id_number_enc = crypto.encrypt(number)
+        self.id_hash = crypto.lookup_hash("ric", number)
+        self.id_masked = mask_id_number(number)
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_enc = crypto.encrypt(phone)
+        self.phone_hash = crypto.lookup_hash("phone", phone)
+        self.phone_masked = mask_phone(phone)
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_enc)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+
+class JoinApplication(PersonalDataMixin, ScopedModel):
+    scope_path = "routed_union__path"
+
+    number = models.CharField("申请编号", max_length=20, unique=True)
+    name = models.CharField("姓名", max_length=50)
+    workplace = models.ForeignKey(
+        "orgs.Workplace", verbose_name="工作单位", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    no_union_at_work = models.BooleanField("单位未建会或新就业形态", default=False)
+    new_form_group = models.ForeignKey(
+        "members.NewFormGroup", verbose_name="新就业形态群体", null=True, blank=True, on_delete=models.PROTECT
+    )
+    district = models.ForeignKey(
+        "regions.Region", verbose_name="工作或居住区县", null=True, blank=True, on_delete=models.PROTECT
+    )
+    consent_constitution = models.BooleanField("承认工会章程", default=False)
+    consent_personal_data = models.BooleanField("同意个人信息使用", default=False)
+    consent_version = models.CharField("告知书版本", max_length=20)
+    routed_union = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="受理工会", on_delete=models.PROTECT, related_name="join_applications"
+    )
+    route_reason = models.CharField("分配依据", max_length=100, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    submitted_at = models.DateTimeField("提交时间", db_index=True)
+    deadline = models.DateField("办理期限", db_index=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField("办结时间", null=True, blank=True)
+    reject_reason = models.CharField("未通过原因", max_length=255, blank=True)
+    member = models.ForeignKey(
+        "members.Member", verbose_name="会员记录", null=True, blank=True, on_delete=models.PROTECT
+    )
+    held_elsewhere = models.BooleanField(
+        "身份证号已有会籍",
+        default=False,
+        help_text="提交时该身份证号已有有效会籍，但姓名或手机号与会员登记不一致：请人工核实",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "入会申请"
+        ordering = ["submitted_at", "id"]
+        # No unique constraint on open applications per ID: the submit service refuses a second one,
+        # and should two slip through at the same instant, the one-held-membership constraint on
+        # Member decides at approval (the second approval gets a clear error).
+        indexes = [models.Index(fields=["routed_union", "status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("joining:application-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ApplicationEvent(models.Model):
+    """Every state change of an application: who, when, from → to, and a note."""
+
+    scope_path = "application__routed_union__path"
+    objects = ScopedQuerySet.as_manager()
+
+    application = models.ForeignKey(
+        JoinApplication, verbose_name="申请", on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_label = models.CharField(
+        "操作方", max_length=50, blank=True, help_text="无登录账号时：申请人、系统"
+    )
+    from_status = models.CharField("原状态", max_length=16, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=16, choices=ApplicationStatus.choices)
+    from_union = models.ForeignKey(
+        "orgs.UnionOrg",
+        verbose_name="原受理工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_union = models.ForeignKey(
+        "orgs.UnionOrg",
+        verbose_name="受理工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField("说明", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "入会申请记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def who(self) -> str:
+        return str(self.actor) if self.actor_id else self.actor_label
+
+
+class InsurancePlanOffer(models.Model):
+    """保障计划赠送: the accident mutual-insurance plan offered to a new new-form member."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", "已赠送待确认"
+        ACCEPTED = "accepted", "已接受"
+        DECLINED = "declined", "已放弃"
+
+    scope_path = "member__union__path"
+    objects = ScopedQuerySet.as_manager()
+
+    member = models.OneToOneField(
+        "members.Member", verbose_name="会员", on_delete=models.PROTECT, related_name="insurance_offer"
+    )
+    application = models.ForeignKey(
+        JoinApplication, verbose_name="入会申请", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    plan = models.CharField("保障计划", max_length=100, default="在职职工意外伤害互助保障")
+    offered_on = models.DateField("赠送日期")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OFFERED)
+    accepted_on = models.DateField("接受日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保障计划赠送"
+
+    def __str__(self) -> str:
+        return f"{self.member.name} {self.plan} {self.get_status_display()}"
+
+
+class TransferQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """A transfer concerns two unions: either side's users see it."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        root = user.scope_root
+        if root is None:
+            return self.none()
+        return self.filter(
+            Q(from_union__path__startswith=root.path) | Q(to_union__path__startswith=root.path)
+        )
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", "待确认"
+    CONFIRMED = "confirmed", "已确认转出"
+    AUTO_CONFIRMED = "auto_confirmed", "逾期自动确认"
+    REFUSED = "refused", "已拒绝"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class TransferRequest(ScopedModel):
+    """会籍转接: the new union (or the member) asks, the holding union confirms or refuses; without an
+    answer by the deadline it is confirmed automatically."""
+
+    objects = TransferQuerySet.as_manager()
+    scope_path = "from_union__path"
+
+    class Channel(models.TextChoices):
+        UNION = "union", "转入工会申请"
+        PUBLIC = "public", "会员本人申请"
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name="会员", on_delete=models.PROTECT, related_name="transfer_requests"
+    )
+    from_union = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="转出工会", on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    to_union = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="转入工会", on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    workplace = models.ForeignKey(
+        "orgs.Workplace", verbose_name="新工作单位", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    channel = models.CharField("申请方式", max_length=16, choices=Channel.choices, default=Channel.UNION)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=TransferStatus.choices, default=TransferStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField("申请时间")
+    deadline = models.DateField("答复期限", db_index=True)
+    decided_at = models.DateTimeField("办结时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField("说明", max_length=255, blank=True)
+    refuse_reason = models.CharField("拒绝原因", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会籍转接申请"
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="requested"),
+                name="joining_one_open_transfer_per_member",
+                violation_error_message="该会员已有一份待确认的转接申请",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}：{self.from_union.name} → {self.to_union.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("joining:transfer-detail", args=[self.pk])
+
+
+class TransferEvent(models.Model):
+    scope_path = "transfer__from_union__path"
+    objects = ScopedQuerySet.as_manager()
+
+    transfer = models.ForeignKey(
+        TransferRequest, verbose_name="转接申请", on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_label = models.CharField("操作方", max_length=50, blank=True)
+    from_status = models.CharField("原状态", max_length=16, choices=TransferStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=16, choices=TransferStatus.choices)
+    note = models.CharField("说明", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会籍转接记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def who(self) -> str:
+        return str(self.actor) if self.actor_id else self.actor_label
+
+
+class Notification(models.Model):
+    """The outbox: every message to an applicant or member. The sender is pluggable
+    (``GONGHUI_NOTIFY_SENDER``); the default only records and logs, no SMS gateway is reachable here."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "待发送"
+        SENT = "sent", "已发送"
+        LOGGED = "logged", "已记录（未接短信网关）"
+        FAILED = "failed", "发送失败"
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    phone_enc = models.TextField("手机号（密文）", blank=True, editable=False)
+    phone_masked = models.CharField("手机号", max_length=20, blank=True)
+    text = models.TextField("内容")
+    application = models.ForeignKey(
+        JoinApplication,
+        verbose_name="入会申请",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    transfer = models.ForeignKey(
+        TransferRequest,
+        verbose_name="转接申请",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    sender = models.CharField("发送方式", max_length=200, blank=True)
+    error = models.CharField("错误", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知消息"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} {self.text[:20]}"
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)

@@ -1,0 +1,448 @@
+"""Public pages (no login: apply, status, transfer request) and reviewer pages (login, scoped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.decorators.http import require_GET
+
+from gonghui.core.normalize import compact
+from gonghui.members.models import Member
+from gonghui.members.services import held_membership
+from gonghui.orgs.models import Workplace
+
+from . import ratelimit, services, workdays
+from .forms import ApplyForm, ForwardForm, RefuseForm, RejectForm, StatusForm, TransferRequestForm
+from .models import (
+    OPEN_STATUSES,
+    ApplicationStatus,
+    JoinApplication,
+    TransferRequest,
+    TransferStatus,
+)
+from .routing import NoRoute, route
+
+TOO_MANY = "操作过于频繁，请稍后再试"
+SESSION_TRANSFER = "joining_transfer"
+
+
+def _limited(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    context["refusal"] = TOO_MANY
+    return render(request, template, context, status=429)
+
+
+# -- public ------------------------------------------------------------------------------------
+
+
+class ApplyView(View):
+    template_name = "joining/apply.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": ApplyForm(), "consent": services.CONSENT_VERSION})
+
+    def post(self, request):
+        form = ApplyForm(request.POST)
+        context = {"form": form, "consent": services.CONSENT_VERSION}
+        if request.POST.get("website"):
+            # A script filled the honeypot: refuse without saying which field gave it away.
+            context["refusal"] = "提交未被受理，请刷新页面后重试"
+            return render(request, self.template_name, context, status=400)
+        if not ratelimit.allow("apply_ip", ratelimit.client_ip(request)):
+            return _limited(request, self.template_name, context)
+        if not form.is_valid():
+            return render(request, self.template_name, context, status=200)
+        data = form.cleaned_data
+        rid = data["id_number"]
+        if not ratelimit.allow("apply_id", rid.number):
+            return _limited(request, self.template_name, context)
+        try:
+            app = services.submit(
+                services.ApplicationInput(
+                    name=data["name"],
+                    resident_id=rid,
+                    phone=data["phone"],
+                    workplace=data["workplace"],
+                    new_form_group=data["new_form_group"],
+                    district=data["district"],
+                    consent_constitution=data["consent_constitution"],
+                    consent_personal_data=data["consent_personal_data"],
+                )
+            )
+        except services.AlreadyMemberRefused as exc:
+            # Identity proven by name + ID + phone: offer the transfer to where they now work.
+            request.session[SESSION_TRANSFER] = {
+                "member": exc.holder.pk,
+                "workplace": data["workplace"].pk if data["workplace"] else None,
+                "group": data["new_form_group"].pk if data["new_form_group"] else None,
+                "district": data["district"].pk if data["district"] else None,
+            }
+            context.update(refusal=str(exc), offer_transfer=True)
+            return render(request, self.template_name, context)
+        except services.JoiningError as exc:
+            context["refusal"] = str(exc)
+            return render(request, self.template_name, context)
+        return render(request, "joining/apply_done.html", {"app": app})
+
+
+@require_GET
+def workplace_search(request):
+    """At most 10 registry workplaces by name or credit code, for the apply form."""
+    if not ratelimit.allow("search_ip", ratelimit.client_ip(request)):
+        return JsonResponse({"results": [], "error": TOO_MANY}, status=429)
+    q = compact(request.GET.get("q", ""))[:50]
+    if len(q) < 2:
+        return JsonResponse({"results": []})
+    qs = Workplace.objects.select_related("region")
+    qs = (
+        qs.filter(uscc__startswith=q.upper())
+        if q[:2].isalnum() and q.isascii()
+        else qs.filter(name__contains=q)
+    )
+    results = [
+        {"id": w.pk, "name": w.name, "region": w.region.name, "uscc": w.uscc or ""}
+        for w in qs.order_by("name")[:10]
+    ]
+    return JsonResponse({"results": results})
+
+
+class StatusView(View):
+    template_name = "joining/status.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": StatusForm()})
+
+    def post(self, request):
+        form = StatusForm(request.POST)
+        context = {"form": form}
+        if not ratelimit.allow("status_ip", ratelimit.client_ip(request)):
+            return _limited(request, self.template_name, context)
+        if not form.is_valid():
+            return render(request, self.template_name, context)
+        id_number = form.cleaned_data["id_number"]
+        if not ratelimit.allow("status_id", id_number):
+            return _limited(request, self.template_name, context)
+        app = services.lookup_status(form.cleaned_data["number"], id_number)
+        if app is None:
+            context["refusal"] = "未找到申请：请核对申请编号和身份证号"
+            return render(request, self.template_name, context)
+        if request.POST.get("action") == "withdraw":
+            try:
+                app = services.withdraw(app)
+                context["notice"] = "申请已撤回"
+            except services.JoiningError as exc:
+                context["refusal"] = str(exc)
+        context.update(
+            app=app,
+            events=app.events.select_related("to_union").order_by("at", "id"),
+            urgency=workdays.urgency(app.deadline) if app.is_open else "",
+        )
+        return render(request, self.template_name, context)
+
+
+class PublicTransferView(View):
+    """Reached only after the apply page proved the person's identity (name + ID + phone)."""
+
+    template_name = "joining/public_transfer.html"
+
+    def _state(self, request):
+        state = request.session.get(SESSION_TRANSFER)
+        if not state:
+            return None, None, None
+        member = Member.objects.select_related("union").filter(pk=state["member"]).first()
+        if member is None or not member.is_held:
+            return None, None, None
+        workplace = Workplace.objects.filter(pk=state["workplace"]).first() if state["workplace"] else None
+        from gonghui.members.models import NewFormGroup
+        from gonghui.regions.models import Region
+
+        group = NewFormGroup.objects.filter(pk=state["group"]).first() if state["group"] else None
+        district = Region.objects.filter(pk=state["district"]).first() if state["district"] else None
+        try:
+            target = route(workplace, group, district)
+        except NoRoute as exc:
+            return member, None, str(exc)
+        return member, (target, workplace), None
+
+    def get(self, request):
+        member, target, error = self._state(request)
+        if member is None:
+            return redirect("joining:apply")
+        return render(
+            request, self.template_name, {"member": member, "target": target and target[0], "error": error}
+        )
+
+    def post(self, request):
+        member, target, _error = self._state(request)
+        if member is None or target is None:
+            return redirect("joining:apply")
+        try:
+            tr = services.request_transfer(
+                member, target[0].union, actor=None, workplace=target[1], note="会员本人在线申请"
+            )
+        except services.JoiningError as exc:
+            return render(
+                request, self.template_name, {"member": member, "target": target[0], "error": str(exc)}
+            )
+        del request.session[SESSION_TRANSFER]
+        return render(request, self.template_name, {"member": member, "target": target[0], "done": tr})
+
+
+# -- reviewer ----------------------------------------------------------------------------------
+
+
+class ReviewerMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can_review:
+            raise PermissionDenied("您的角色不能审核入会申请")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _decorate(apps, today: dt.date):
+    for app in apps:
+        app.urgency = workdays.urgency(app.deadline, today) if app.is_open else ""
+    return apps
+
+
+class QueueView(ReviewerMixin, View):
+    template_name = "joining/queue.html"
+    title = "入会申请审核"
+    overdue_only = False
+
+    def base(self, request):
+        return JoinApplication.objects.visible_to(request.user)
+
+    def get(self, request):
+        today = timezone.localdate()
+        base = self.base(request)
+        counts = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
+        open_qs = base.filter(status__in=OPEN_STATUSES)
+        overdue = open_qs.filter(deadline__lt=today).count()
+        status = request.GET.get("status", "open")
+        qs = base.select_related("routed_union", "new_form_group", "workplace")
+        if self.overdue_only:
+            qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+        elif status == "open":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif status in ApplicationStatus.values:
+            qs = qs.filter(status=status)
+        due = request.GET.get("due")
+        if due == "overdue":
+            qs = qs.filter(deadline__lt=today, status__in=OPEN_STATUSES)
+        elif due == "soon":
+            qs = qs.filter(
+                deadline__gte=today,
+                deadline__lte=workdays.add_working_days(today, workdays.DUE_SOON_DAYS),
+                status__in=OPEN_STATUSES,
+            )
+        kind = request.GET.get("kind")
+        if kind == "new_form":
+            qs = qs.filter(no_union_at_work=True)
+        elif kind == "employer":
+            qs = qs.filter(no_union_at_work=False)
+        q = compact(request.GET.get("q", ""))
+        if q:
+            qs = qs.filter(Q(number__iexact=q) | Q(name__contains=q) | Q(routed_union__name__contains=q))
+        page = Paginator(qs.order_by("submitted_at", "id"), 50).get_page(request.GET.get("page"))
+        _decorate(page.object_list, today)
+        by_union = []
+        if self.overdue_only:
+            by_union = (
+                qs.values("routed_union__name")
+                .annotate(n=Count("id"))
+                .order_by("-n", "routed_union__name")[:50]
+            )
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": self.title,
+                "page": page,
+                "counts": counts,
+                "open_count": sum(counts.get(s, 0) for s in OPEN_STATUSES),
+                "overdue": overdue,
+                "statuses": [(v, label, counts.get(v, 0)) for v, label in ApplicationStatus.choices],
+                "current": {"status": status, "due": due or "", "kind": kind or "", "q": q},
+                "overdue_only": self.overdue_only,
+                "by_union": by_union,
+            },
+        )
+
+
+class OverdueView(QueueView):
+    title = "逾期未办结的入会申请"
+    overdue_only = True
+
+
+class ApplicationDetailView(ReviewerMixin, View):
+    template_name = "joining/application_detail.html"
+
+    def get_object(self, request, pk):
+        return get_object_or_404(
+            JoinApplication.objects.visible_to(request.user).select_related(
+                "routed_union", "workplace", "new_form_group", "district", "reviewer", "member"
+            ),
+            pk=pk,
+        )
+
+    def get(self, request, pk, reject_form=None, forward_form=None, error=None):
+        app = self.get_object(request, pk)
+        app.urgency = workdays.urgency(app.deadline) if app.is_open else ""
+        holder = held_membership(app.id_hash) if app.is_open else None
+        return render(
+            request,
+            self.template_name,
+            {
+                "app": app,
+                "events": app.events.select_related("actor", "from_union", "to_union"),
+                "notifications": app.notifications.all(),
+                "reject_form": reject_form or RejectForm(),
+                "forward_form": forward_form or ForwardForm(),
+                "may_review": services.may_review(request.user, app),
+                "holder": holder,
+                "holder_visible": holder is not None
+                and Member.objects.visible_to(request.user).filter(pk=holder.pk).exists(),
+                "error": error,
+            },
+        )
+
+    def post(self, request, pk):
+        app = self.get_object(request, pk)
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.approve(app, request.user)
+                messages.success(request, f"已批准 {app.name} 入会")
+            elif action == "reject":
+                form = RejectForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, reject_form=form)
+                services.reject(app, request.user, form.cleaned_data["reason"])
+                messages.success(request, f"已退回 {app.name} 的申请")
+            elif action == "forward":
+                form = ForwardForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, forward_form=form)
+                services.forward(app, request.user, form.cleaned_data["to_union"], form.cleaned_data["note"])
+                messages.success(request, f"已转交「{form.cleaned_data['to_union']}」")
+                if not JoinApplication.objects.visible_to(request.user).filter(pk=pk).exists():
+                    return redirect("joining:queue")
+            else:
+                return self.get(request, pk, error="未知操作")
+        except services.JoiningError as exc:
+            return self.get(request, pk, error=str(exc))
+        return redirect("joining:application-detail", pk=pk)
+
+
+class TransferListView(ReviewerMixin, View):
+    template_name = "joining/transfer_list.html"
+
+    def get(self, request):
+        qs = TransferRequest.objects.visible_to(request.user).select_related(
+            "member", "from_union", "to_union"
+        )
+        status = request.GET.get("status", "requested")
+        if status in TransferStatus.values:
+            qs = qs.filter(status=status)
+        page = Paginator(qs.order_by("requested_at", "id"), 50).get_page(request.GET.get("page"))
+        today = timezone.localdate()
+        for tr in page.object_list:
+            tr.urgency = workdays.urgency(tr.deadline, today) if tr.status == TransferStatus.REQUESTED else ""
+        return render(
+            request,
+            self.template_name,
+            {"page": page, "statuses": TransferStatus.choices, "status": status},
+        )
+
+
+class TransferCreateView(ReviewerMixin, View):
+    template_name = "joining/transfer_new.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": TransferRequestForm(user=request.user)})
+
+    def post(self, request):
+        form = TransferRequestForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        from gonghui.core import crypto
+
+        holder = held_membership(crypto.lookup_hash("ric", form.cleaned_data["id_number"].number))
+        if holder is None or holder.name != form.cleaned_data["name"]:
+            form.add_error(None, "未找到姓名与身份证号相符的在会会员；非会员请通过网上入会办理")
+            return render(request, self.template_name, {"form": form})
+        try:
+            tr = services.request_transfer(
+                holder, form.cleaned_data["to_union"], actor=request.user, note=form.cleaned_data["note"]
+            )
+        except services.JoiningError as exc:
+            form.add_error(None, str(exc))
+            return render(request, self.template_name, {"form": form})
+        messages.success(request, f"已向「{tr.from_union}」发出转接申请，答复期限 {tr.deadline:%Y-%m-%d}")
+        return redirect("joining:transfer-detail", pk=tr.pk)
+
+
+class TransferDetailView(ReviewerMixin, View):
+    template_name = "joining/transfer_detail.html"
+
+    def get_object(self, request, pk):
+        return get_object_or_404(
+            TransferRequest.objects.visible_to(request.user).select_related(
+                "member", "from_union", "to_union", "workplace", "requested_by", "decided_by"
+            ),
+            pk=pk,
+        )
+
+    def get(self, request, pk, refuse_form=None, error=None):
+        tr = self.get_object(request, pk)
+        tr.urgency = workdays.urgency(tr.deadline) if tr.status == TransferStatus.REQUESTED else ""
+        root = request.user.scope_root
+        holding_side = request.user.is_superuser or (
+            root is not None and tr.from_union.path.startswith(root.path)
+        )
+        return render(
+            request,
+            self.template_name,
+            {
+                "tr": tr,
+                "events": tr.events.select_related("actor"),
+                "holding_side": holding_side,
+                "member_visible": Member.objects.visible_to(request.user).filter(pk=tr.member_id).exists(),
+                "refuse_form": refuse_form or RefuseForm(),
+                "error": error,
+            },
+        )
+
+    def post(self, request, pk):
+        tr = self.get_object(request, pk)
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                services.confirm_transfer(tr, request.user)
+                messages.success(request, "已确认转出，转出、转入记录已生成")
+            elif action == "refuse":
+                form = RefuseForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, refuse_form=form)
+                services.refuse_transfer(tr, request.user, form.cleaned_data["reason"])
+                messages.success(request, "已拒绝转接")
+            elif action == "cancel":
+                if not (request.user.is_superuser or tr.requested_by_id == request.user.pk):
+                    raise services.JoiningError("只有申请人可以撤销")
+                services.cancel_transfer(tr, request.user, "申请方撤销")
+                messages.success(request, "已撤销")
+            else:
+                return self.get(request, pk, error="未知操作")
+        except services.JoiningError as exc:
+            return self.get(request, pk, error=str(exc))
+        if not TransferRequest.objects.visible_to(request.user).filter(pk=pk).exists():
+            return redirect("joining:transfer-list")
+        return redirect("joining:transfer-detail", pk=pk)
