@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.test.utils import override_settings
 
 from tests.factories import build_registry
 
@@ -24,6 +25,14 @@ def pytest_collection_modifyitems(config, items):
             if in_ci:
                 raise pytest.UsageError("浏览器测试需要 Debian 的 chromium（make system-deps 会安装）")
             item.add_marker(pytest.mark.skip(reason="本机未安装 chromium（make system-deps）"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """PBKDF2 at Django's 1 M iterations costs ≈ 1.8 s per password on this machine; tests need no such
+    strength, so they hash with MD5 (the hasher Django's own test suite uses for speed)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
