@@ -1,0 +1,324 @@
+"""Coverage rates, computed in one place under the definitions seeded as ``Indicator`` rows.
+
+Every function returns, for a node, the figures of each direct sub-unit (child union, whole subtree)
+and of the node itself. Workplaces count toward the subtree of their 属地工会 (governing union);
+members toward the subtree of the union that holds them. A workplace is 已建会 (covered) when at least
+one active union covers it — a joint union covering three workplaces makes three covered workplaces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Substr
+
+from gonghui.members.models import HELD_STATUSES, Member
+from gonghui.orgs.models import NON_PUBLIC, PUBLIC_SECTOR, UnionOrg, Workplace
+
+from .models import Indicator
+
+
+@dataclass(frozen=True)
+class Definition:
+    numerator: str
+    denominator: str
+    unit: str
+    population: str
+    threshold: float | None
+    note: str
+
+
+# The seeded definitions (code → name, definition key). ``seed_indicators`` writes them as rows; the
+# computation below is keyed by ``definition``.
+DEFINITIONS: dict[str, tuple[str, Definition]] = {
+    "legal_entity_coverage": (
+        "法人单位建会率",
+        Definition(
+            "已建会的法人单位数",
+            "法人单位数",
+            "单位",
+            "属地内全部法人单位",
+            80,
+            "按覆盖单位计：联合基层工会覆盖几个单位即计几个已建会单位，不按工会个数计。",
+        ),
+    ),
+    "coverage_25plus": (
+        "25人以上单位建会率",
+        Definition(
+            "已建会的25人以上单位数",
+            "25人以上单位数",
+            "单位",
+            "职工人数≥25的单位",
+            90,
+            "按覆盖单位计；职工人数取单位登记的职工人数。",
+        ),
+    ),
+    "membership_rate_all": (
+        "职工入会率（口径一：占全部职工）",
+        Definition(
+            "会员数（在会及保留会籍）",
+            "属地全部单位职工人数",
+            "人",
+            "属地全部单位",
+            80,
+            "口径一：会员数 ÷ 全部单位职工数（含未建会单位职工）。",
+        ),
+    ),
+    "membership_rate_unionised": (
+        "职工入会率（口径二：占已建会单位职工）",
+        Definition(
+            "已建会单位所在基层工会的会员数",
+            "已建会单位职工人数",
+            "人",
+            "已建会单位",
+            80,
+            "口径二：覆盖单位的基层工会会员数 ÷ 已建会单位职工数；不含行业、新业态等不对应单位的会员。",
+        ),
+    ),
+    "congress_public": (
+        "职代会建制率（国有及国有控股企业、事业单位）",
+        Definition(
+            "已建立职代会制度的单位数",
+            "国有及国有控股企业、事业单位数",
+            "单位",
+            "国有及国有控股企业、事业单位",
+            95,
+            "以单位登记的「已建立职代会制度」为准。",
+        ),
+    ),
+    "open_affairs_public": (
+        "厂务公开建制率（国有及国有控股企业、事业单位）",
+        Definition(
+            "已实行厂务公开的单位数",
+            "国有及国有控股企业、事业单位数",
+            "单位",
+            "国有及国有控股企业、事业单位",
+            95,
+            "以单位登记的「已实行厂务公开」为准。",
+        ),
+    ),
+    "congress_nonpublic100": (
+        "职代会建制率（已建会100人以上非公企业）",
+        Definition(
+            "已建立职代会制度的单位数",
+            "已建会、职工100人以上的非公有制企业数",
+            "单位",
+            "已建会100人以上非公有制企业",
+            85,
+            "非公有制企业含私营及外商、港澳台投资企业。",
+        ),
+    ),
+    "open_affairs_nonpublic100": (
+        "厂务公开建制率（已建会100人以上非公企业）",
+        Definition(
+            "已实行厂务公开的单位数",
+            "已建会、职工100人以上的非公有制企业数",
+            "单位",
+            "已建会100人以上非公有制企业",
+            85,
+            "非公有制企业含私营及外商、港澳台投资企业。",
+        ),
+    ),
+    "election_on_time": (
+        "换届按期率",
+        Definition(
+            "未逾期换届的基层工会数",
+            "登记了任期的正常状态基层工会数",
+            "个",
+            "登记任期的基层工会",
+            None,
+            "应换届日期 = 本届任期开始 + 任期年限；截止日期当日未到期即为按期。规划未规定达标线。",
+        ),
+    ),
+}
+
+
+def seed_indicators() -> int:
+    for order, (code, (name, d)) in enumerate(DEFINITIONS.items()):
+        Indicator.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "definition": code,
+                "numerator_label": d.numerator,
+                "denominator_label": d.denominator,
+                "unit_of_count": d.unit,
+                "population": d.population,
+                "threshold": Decimal(str(d.threshold)) if d.threshold is not None else None,
+                "note": d.note,
+                "order": order,
+            },
+        )
+    return len(DEFINITIONS)
+
+
+def _covered_expr():
+    through = UnionOrg.workplaces.through
+    return Exists(
+        through.objects.filter(workplace_id=OuterRef("pk"), unionorg__status=UnionOrg.Status.ACTIVE)
+    )
+
+
+def _grouped(qs, path_lookup: str, length: int, aggregates: dict) -> dict[str, dict]:
+    rows = qs.annotate(node=Substr(path_lookup, 1, length)).values("node").annotate(**aggregates).order_by()
+    return {r.pop("node"): r for r in rows}
+
+
+def raw_counts(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, dict[str, dict[str, int]]]:
+    """numerator / denominator of every definition, per child path (and "" for the node itself)."""
+    as_of = as_of or dt.date.today()
+    children = list(
+        UnionOrg.objects.filter(parent=node).order_by("kind", "name").values_list("path", flat=True)
+    )
+    length = len(node.path) + 9
+    wp = Workplace.objects.filter(governing_union__path__startswith=node.path).annotate(
+        covered=_covered_expr()
+    )
+    nonpublic100 = Q(ownership__in=NON_PUBLIC, employee_count__gte=100, covered=True)
+    public = Q(ownership__in=PUBLIC_SECTOR)
+    wp_aggs = {
+        "legal": Count("id", filter=Q(is_legal_entity=True)),
+        "legal_cov": Count("id", filter=Q(is_legal_entity=True, covered=True)),
+        "w25": Count("id", filter=Q(employee_count__gte=25)),
+        "w25_cov": Count("id", filter=Q(employee_count__gte=25, covered=True)),
+        "employees": Sum("employee_count"),
+        "employees_cov": Sum("employee_count", filter=Q(covered=True)),
+        "public": Count("id", filter=public),
+        "public_congress": Count("id", filter=public & Q(has_workers_congress=True)),
+        "public_open": Count("id", filter=public & Q(has_open_affairs=True)),
+        "np100": Count("id", filter=nonpublic100),
+        "np100_congress": Count("id", filter=nonpublic100 & Q(has_workers_congress=True)),
+        "np100_open": Count("id", filter=nonpublic100 & Q(has_open_affairs=True)),
+    }
+    has_workplace = Exists(UnionOrg.workplaces.through.objects.filter(unionorg_id=OuterRef("union_id")))
+    members = Member.objects.filter(union__path__startswith=node.path, status__in=HELD_STATUSES).annotate(
+        at_workplace=has_workplace
+    )
+    mem_aggs = {"members": Count("id"), "members_cov": Count("id", filter=Q(at_workplace=True))}
+    from gonghui.orgs.models import GRASSROOTS_KINDS
+
+    unions = UnionOrg.objects.filter(
+        path__startswith=node.path,
+        kind__in=GRASSROOTS_KINDS,
+        status=UnionOrg.Status.ACTIVE,
+        election_due__isnull=False,
+    )
+    un_aggs = {"termed": Count("id"), "on_time": Count("id", filter=Q(election_due__gte=as_of))}
+
+    per_child = {}
+    for key, qs, lookup, aggs in (
+        ("wp", wp, "governing_union__path", wp_aggs),
+        ("mem", members, "union__path", mem_aggs),
+        ("un", unions, "path", un_aggs),
+    ):
+        per_child[key] = _grouped(qs, lookup, length, aggs)
+    paths = [*children, ""]
+    out: dict[str, dict[str, int]] = {}
+    for p in paths:
+        merged: dict[str, int] = {}
+        for key in ("wp", "mem", "un"):
+            group = per_child[key]
+            if p == "":
+                for values in group.values():
+                    for k, v in values.items():
+                        merged[k] = merged.get(k, 0) + (v or 0)
+            else:
+                for k, v in group.get(p, {}).items():
+                    merged[k] = v or 0
+        out[p] = merged
+    return out
+
+
+PAIRS = {
+    "legal_entity_coverage": ("legal_cov", "legal"),
+    "coverage_25plus": ("w25_cov", "w25"),
+    "membership_rate_all": ("members", "employees"),
+    "membership_rate_unionised": ("members_cov", "employees_cov"),
+    "congress_public": ("public_congress", "public"),
+    "open_affairs_public": ("public_open", "public"),
+    "congress_nonpublic100": ("np100_congress", "np100"),
+    "open_affairs_nonpublic100": ("np100_open", "np100"),
+    "election_on_time": ("on_time", "termed"),
+}
+
+
+def rate(num: int, den: int) -> float | None:
+    return round(num * 100 / den, 1) if den else None
+
+
+def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Every active indicator for the node's sub-units: JSON, ready for a page, a gauge or a snapshot."""
+    counts = raw_counts(node, as_of)
+    names = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "name"))
+    ids = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "id"))
+    result = []
+    for ind in Indicator.objects.filter(is_active=True):
+        num_key, den_key = PAIRS[ind.definition]
+        threshold = float(ind.threshold) if ind.threshold is not None else None
+
+        def figure(values, threshold=threshold, num_key=num_key, den_key=den_key):
+            num, den = values.get(num_key, 0), values.get(den_key, 0)
+            r = rate(num, den)
+            return {
+                "num": num,
+                "den": den,
+                "rate": r,
+                "below": threshold is not None and r is not None and r < threshold,
+            }
+
+        rows = [
+            {"union_id": ids[p], "name": names[p], **figure(counts[p])} for p in counts if p and p in names
+        ]
+        result.append(
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "definition": ind.definition,
+                "numerator": ind.numerator_label,
+                "denominator": ind.denominator_label,
+                "unit": ind.unit_of_count,
+                "population": ind.population,
+                "threshold": threshold,
+                "note": ind.note,
+                "rows": rows,
+                "total": figure(counts[""]),
+            }
+        )
+    return {
+        "node_id": node.pk,
+        "node": node.name,
+        "as_of": (as_of or dt.date.today()).isoformat(),
+        "indicators": result,
+    }
+
+
+def refresh_results(nodes=None) -> int:
+    """Store today's indicator figures of the federation nodes (province, cities, counties, townships,
+    zones) for the dashboards' gauges; run daily with ``refresh_targets``."""
+    from gonghui.orgs.models import FEDERATION_KINDS
+
+    from .models import IndicatorResult
+
+    if nodes is None:
+        nodes = UnionOrg.objects.filter(
+            kind__in=FEDERATION_KINDS, status=UnionOrg.Status.ACTIVE, depth__lte=2
+        )
+    n = 0
+    for node in nodes:
+        IndicatorResult.objects.update_or_create(node=node, defaults={"values": compute(node)})
+        n += 1
+    return n
+
+
+def cached_or_live(node: UnionOrg) -> tuple[dict[str, Any], bool]:
+    """(figures, from_cache): the stored daily figures of the node if any, else computed now."""
+    from .models import IndicatorResult
+
+    stored = IndicatorResult.objects.filter(node=node).first()
+    if stored is not None:
+        return {**stored.values, "computed_at": stored.computed_at.isoformat()}, True
+    return compute(node), False
