@@ -1,0 +1,40 @@
+import pytest
+from django.core.cache import cache
+
+from gonghui.accounts.models import Role, User
+from gonghui.joining.models import RoutingRule
+from gonghui.orgs.models import UnionKind, UnionOrg
+from tests.factories import PASSWORD, make_id  # noqa: F401  (re-exported for the test modules)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache; every test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def joinreg(registry):
+    """The test registry plus 鸠江区's new-form federation, its reviewer, and the courier rule."""
+    u = registry.unions
+    jiujiang_region = u["jiujiang"].region
+    u["jiujiang_newform"] = UnionOrg.objects.create(
+        name="鸠江区新就业形态劳动者工会联合会",
+        kind=UnionKind.NEW_FORM_FEDERATION,
+        parent=u["jiujiang"],
+        region=jiujiang_region,
+    )
+    RoutingRule.objects.create(
+        region=jiujiang_region, new_form_group=registry.groups["courier"], union=u["jiujiang_newform"]
+    )
+    registry.users["reviewer"] = User.objects.create_user(
+        "t-reviewer", password=PASSWORD, union=u["jiujiang_newform"], role=Role.REVIEWER
+    )
+    return registry
