@@ -198,7 +198,7 @@ def test_person_who_became_member_meanwhile_gets_a_clear_error(joinreg):
         joinreg.unions["jiujiang_b"],
         dt.date.today(),
     )
-    with pytest.raises(services.JoiningError, match="不能批准.*鸠江乙公司工会委员会"):
+    with pytest.raises(services.JoiningError, match=r"不能批准.*鸠江乙公司工会委员会"):
         services.approve(app, joinreg.users["reviewer"])
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED
