@@ -1,0 +1,149 @@
+"""What the scope and masking sweeps need to know about each URL pattern. REGISTER YOUR MODELS HERE.
+
+The sweeps (tests/test_scope_sweep.py, tests/test_masking_sweep.py) walk every URL pattern of the
+project. For a pattern with a ``<pk>`` they request an object of 鸠江区 as a user of 镜湖区 and expect a
+404. They find the pattern's model from the class-based view's ``model`` attribute, or from
+``URL_MODELS`` for function views and API routes; then ``OUTSIDE_OBJECTS[model label](registry)`` gives
+the 鸠江区 object. A pk route they cannot cover makes the sweep FAIL with a message pointing here.
+
+- ``OUTSIDE_OBJECTS``: model label → function(registry) → an object inside 鸠江区总工会's subtree
+  (make it in the function if the registry has none: ``tests.factories.build_registry`` is shared).
+- ``URL_MODELS``: "namespace:url-name" → model label, for views without a ``model`` attribute.
+- ``URL_KWARGS``: "namespace:url-name" → function(registry) → URL kwargs pointing at a 鸠江区 object, for
+  routes whose parameters are not a single pk (tokens, codes).
+- ``PUBLIC_URLS``: pages that need no login (login, the public joining pages). Everything else must
+  redirect an anonymous visitor to the login page (API: 401).
+- ``EXCLUDED_PREFIXES``: URL prefixes the sweeps do not walk, with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from gonghui.regions.models import Region
+from tests.factories import Registry
+
+
+def _region_jiujiang(reg: Registry) -> Region:
+    return Region.objects.get(code="340207")
+
+
+OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "regions.region": _region_jiujiang,
+    "orgs.workplace": lambda reg: reg.workplaces["jiujiang_b"],
+    "orgs.unionorg": lambda reg: reg.unions["jiujiang_b"],
+    "members.member": lambda reg: reg.members["jiujiang_1"],
+}
+
+URL_MODELS: dict[str, str] = {
+    "api:get_region": "regions.region",
+    "api:get_workplace": "orgs.workplace",
+    "api:get_union": "orgs.unionorg",
+    "api:get_union_counts": "orgs.unionorg",
+    "api:get_member": "members.member",
+    "api:reveal_member": "members.member",
+}
+
+URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {}
+
+PUBLIC_URLS: set[str] = {
+    "accounts:login",
+    "accounts:logout",
+    # 网上入会 (issue 5): the applicant's pages need no account.
+    "joining:apply",
+    "joining:workplace-search",
+    "joining:status",
+    "joining:public-transfer",
+    # The API schema and docs describe endpoints, they hold no data.
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
+}
+
+EXCLUDED_PREFIXES: dict[str, str] = {
+    "admin/": "Django admin：仅限 is_staff 超级管理员，有自己的登录页，不按管辖范围过滤",
+    "static/": "静态文件",
+}
+
+
+# --- machinery shared by both sweeps -------------------------------------------------------------
+
+_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # "members/<int:pk>/edit/"
+    name: str  # "members:member-edit"
+    callback: Callable
+
+    @property
+    def params(self) -> list[str]:
+        return [m.group("name") for m in _PARAM.finditer(self.route)]
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+    def url(self, **kwargs: Any) -> str:
+        return "/" + _PARAM.sub(lambda m: str(kwargs[m.group("name")]), self.route)
+
+    def model_label(self) -> str | None:
+        model = getattr(getattr(self.callback, "view_class", None), "model", None)
+        if model is not None:
+            return model._meta.label_lower
+        return URL_MODELS.get(self.name)
+
+
+def all_routes() -> list[Route]:
+    """Every URL pattern of the project (root resolver, nested includes, the API), minus exclusions."""
+    routes: list[Route] = []
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if any(route.startswith(p) for p in EXCLUDED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                ns = namespace
+                if pattern.namespace:
+                    ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern.url_patterns, route, ns)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+                routes.append(Route(route.lstrip("^"), name, pattern.callback))
+
+    walk(get_resolver().url_patterns, "", "")
+    return routes
+
+
+def outside_url(route: Route, reg: Registry) -> str:
+    """The route pointing at a 鸠江区 object; fails the test with instructions if it cannot."""
+    if not route.params:
+        return route.url()
+    if route.name in URL_KWARGS:
+        return route.url(**URL_KWARGS[route.name](reg))
+    if route.params == ["pk"]:
+        label = route.model_label()
+        if label is None:
+            pytest.fail(
+                f"{route.name}（/{route.route}）：无法确定该路由的模型。函数视图或 API 路由请在 "
+                f"tests/scope_objects.py 的 URL_MODELS 中登记 '{route.name}': '<app>.<model>'"
+            )
+        if label not in OUTSIDE_OBJECTS:
+            pytest.fail(
+                f"{route.name}（/{route.route}）：模型 {label} 没有登记鸠江区的对象。请在 "
+                f"tests/scope_objects.py 的 OUTSIDE_OBJECTS 中登记 '{label}': lambda reg: <鸠江区的一个对象>"
+            )
+        return route.url(pk=OUTSIDE_OBJECTS[label](reg).pk)
+    pytest.fail(
+        f"{route.name}（/{route.route}）：参数 {route.params} 不是单一 pk。请在 tests/scope_objects.py 的 "
+        f"URL_KWARGS 中登记 '{route.name}': lambda reg: {{参数: 指向鸠江区对象的值}}"
+    )
