@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gonghui.core import crypto
@@ -765,11 +766,47 @@ class UnionImporter(RowImporter):
             if names[i]:
                 earlier.setdefault(names[i], i)
         values["parent"] = parents
+        values["workplaces"] = self.resolve_covered(result, col("workplaces"), bad)
         _duplicates(self, table, result, values["uscc"], "uscc", bad)
         return [
-            None if i in bad else {key: values[key][i] for key in (*self.FIELDS, "parent")} | {"index": i}
+            None
+            if i in bad
+            else {key: values[key][i] for key in (*self.FIELDS, "parent", "workplaces")} | {"index": i}
             for i in range(len(table.rows))
         ]
+
+    def resolve_covered(self, result, values, bad) -> list[list[int]]:
+        """覆盖单位: names or USCCs separated by 、，,;； — each must be a workplace in scope."""
+        import re
+
+        parts = [[p for p in re.split(r"[、，,;；\n]", clean_text(v)) if p.strip()] for v in values]
+        wanted = {p.strip() for row in parts for p in row}
+        found: dict[str, list[int]] = defaultdict(list)
+        for pk, name, code in (
+            self.workplaces_qs()
+            .filter(Q(name__in=wanted) | Q(uscc__in=wanted))
+            .values_list("pk", "name", "uscc")
+        ):
+            found[name].append(pk)
+            if code:
+                found[code].append(pk)
+        out = []
+        for index, row in enumerate(parts):
+            pks = []
+            for part in (p.strip() for p in row):
+                hits = found.get(part, [])
+                if len(hits) != 1:
+                    reason = (
+                        "有多个同名单位，请填写统一社会信用代码"
+                        if hits
+                        else "找不到该单位（须在您的管辖范围内）"
+                    )
+                    self.error(result, index, "workplaces", f"覆盖单位「{part}」：{reason}")
+                    bad.add(index)
+                else:
+                    pks.append(hits[0])
+            out.append(pks)
+        return out
 
     def plan(self, records, result):
         valid = [r for r in records if r is not None]
@@ -799,14 +836,16 @@ class UnionImporter(RowImporter):
             if current is None:
                 plan.append(("create", index, None, record))
                 continue
-            fields = {k: v for k, v in record.items() if k != "parent"}
+            fields = {k: v for k, v in record.items() if k not in ("parent", "workplaces")}
             changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
-            plan.append(("update" if changed else "same", index, current, changed))
+            step = changed | {"workplaces": record["workplaces"]}
+            plan.append(("update" if changed else "same", index, current, step))
         return plan
 
     def commit(self, plan) -> None:
         by_row: dict[int, UnionOrg] = {}
         for action, index, current, record in plan:
+            covered = record.pop("workplaces", [])
             if action == "create":
                 kind, parent = record.pop("parent")
                 record["parent"] = by_row[parent] if kind == "row" else parent
@@ -816,6 +855,8 @@ class UnionImporter(RowImporter):
                     setattr(current, key, value)
             if action != "same":
                 current.save()
+            if covered:
+                current.workplaces.add(*covered)
             by_row[index] = current
 
 

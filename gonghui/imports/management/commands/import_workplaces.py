@@ -1,0 +1,6 @@
+from ._base import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "批量导入单位台账"
+    kind = "workplaces"
