@@ -35,7 +35,36 @@ def _region_jiujiang(reg: Registry) -> Region:
     return Region.objects.get(code="340207")
 
 
+def _join_application_jiujiang(reg: Registry) -> Model:
+    """网上入会 (issue 5): an application routed to 鸠江乙公司工会委员会."""
+    import datetime as dt
+
+    from gonghui.core.normalize import normalize_resident_id
+    from gonghui.joining import services
+    from tests.factories import make_id
+
+    return services.submit(
+        services.ApplicationInput(
+            name="鸠江申请人",
+            resident_id=normalize_resident_id(make_id("340207", dt.date(1997, 7, 7), 901)),
+            phone="13912340000",
+            workplace=reg.workplaces["jiujiang_b"],
+            consent_constitution=True,
+            consent_personal_data=True,
+        )
+    )
+
+
+def _transfer_request_jiujiang(reg: Registry) -> Model:
+    """会籍转接 (issue 5): 王鸠一 from 鸠江乙公司 to the 鸠江 joint union (both sides in 鸠江区)."""
+    from gonghui.joining import services
+
+    return services.request_transfer(reg.members["jiujiang_1"], reg.unions["jiujiang_joint"])
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "joining.joinapplication": _join_application_jiujiang,
+    "joining.transferrequest": _transfer_request_jiujiang,
     "regions.region": _region_jiujiang,
     "orgs.workplace": lambda reg: reg.workplaces["jiujiang_b"],
     "orgs.unionorg": lambda reg: reg.unions["jiujiang_b"],

@@ -283,6 +283,7 @@ class OverdueView(QueueView):
 
 
 class ApplicationDetailView(ReviewerMixin, View):
+    model = JoinApplication  # read by the scope sweep; the queryset below is what scopes
     template_name = "joining/application_detail.html"
 
     def get_object(self, request, pk):
@@ -391,6 +392,7 @@ class TransferCreateView(ReviewerMixin, View):
 
 
 class TransferDetailView(ReviewerMixin, View):
+    model = TransferRequest
     template_name = "joining/transfer_detail.html"
 
     def get_object(self, request, pk):
