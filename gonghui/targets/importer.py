@@ -139,6 +139,7 @@ def parse(fileobj: IO[bytes] | str, issuer: UnionOrg, file_label: str = "文件"
     except Exception as exc:  # calamine raises its own error types for damaged or non-xlsx files
         table.errors.append(f"{file_label}无法读取（请上传 .xlsx 文件）：{exc}")
         return table
+    services.ensure_metrics()
     metrics = _metric_lookup()
     header_at, columns = None, {}
     for r, row in enumerate(data[:20]):

@@ -57,6 +57,12 @@ def seed_metrics() -> int:
     return len(DEFAULT_METRICS)
 
 
+def ensure_metrics() -> None:
+    """The four standard metrics are reference data every plan needs: write them on first use."""
+    if not Metric.objects.exists():
+        seed_metrics()
+
+
 def seed_reference() -> dict[str, int]:
     return {"metrics": seed_metrics(), "indicators": indicators.seed_indicators()}
 
@@ -79,6 +85,7 @@ def save_plan(
     for union, _ in rows:
         if union.pk == issuer.pk or not union.path.startswith(issuer.path):
             raise PlanError(f"「{union.name}」不是「{issuer.name}」的下级组织，不能作为目标分解对象")
+    ensure_metrics()
     codes = {code for _, cells in rows for code in cells}
     metrics = {m.code: m for m in Metric.objects.filter(code__in=codes)}
     missing = codes - set(metrics)

@@ -1,0 +1,387 @@
+"""The quarterly bulletin (季度通报) of a plan, from a snapshot: Word in GB/T 9704-2012 layout, Excel
+tables, and PDF (WeasyPrint). All three read the snapshot's frozen figures, never live data."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from gonghui.targets.models import Snapshot
+from gonghui.targets.progress import LIGHTS
+
+from . import charts
+
+# GB/T 9704-2012: A4, top 37 mm, left (binding) 28 mm, text block 156 × 225 mm, 22 lines a page.
+PAGE = {"top": 37, "left": 28, "right": 210 - 28 - 156, "bottom": 297 - 37 - 225}
+LINE_PITCH = Pt(225 / 22 * 72 / 25.4)  # exactly 22 lines in the 225 mm text block
+SIZE_2 = Pt(22)  # 二号
+SIZE_3 = Pt(16)  # 三号
+SIZE_4 = Pt(14)  # 四号
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+KAI_FONT = "楷体_GB2312"
+PAGE_NUMBER_FONT = "宋体"
+CN_NUMERALS = "一二三四五六七八九十"
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass
+class BulletinText:
+    """The words of the bulletin, shared by the Word, PDF and Excel renderings."""
+
+    title: str
+    doc_number: str
+    addressees: str
+    intro: str
+    summary: str
+    behind: str
+    forecast: str
+    requirements: list[str]
+    issuer: str
+    date: str
+    table_head: list[str]
+    table_rows: list[list[str]]
+
+
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def default_doc_number(plan_number: str, as_of: dt.date) -> str:
+    """芜工发〔2023〕1号 → 芜工通〔2023〕3号 (the quarter) for the bulletin."""
+    prefix = plan_number.split("〔", 1)[0] if "〔" in plan_number else ""
+    prefix = prefix.replace("发", "通") if prefix else ""
+    return f"{prefix}〔{as_of.year}〕{quarter_of(as_of)}号" if prefix else ""
+
+
+def _pct(value) -> str:
+    return f"{value}%" if value is not None else "—"
+
+
+def compose(snapshot: Snapshot, doc_number: str = "", issued_on: dt.date | None = None) -> BulletinText:
+    f = snapshot.figures
+    plan = f["plan"]
+    as_of = dt.date.fromisoformat(f["as_of"])
+    q_end = as_of.month in (3, 6, 9, 12) and (as_of + dt.timedelta(days=1)).day == 1
+    period = f"{as_of.year}年第{CN_NUMERALS[quarter_of(as_of) - 1]}季度" if q_end else f"截至{cn_date(as_of)}"
+    title = f"关于{period}基层组织建设目标任务完成情况的通报"
+    metrics = f["metrics"]
+    total = f["total"]["cells"]
+    rows = f["rows"]
+    names = [r["name"] for r in rows]
+    ref = f"（{plan['doc_number']}）" if plan["doc_number"] else ""
+    intro = f"根据《{plan['title']}》{ref}要求，现将截至{cn_date(as_of)}各单位基层组织建设净增目标完成情况通报如下。"
+    parts = []
+    for m in metrics:
+        c = total[m["code"]]
+        if c["actual"] is None:
+            continue
+        verb = "新建" if m["source"] == "unions_founded" else "净增"
+        label = m["name"].removeprefix("其中")
+        if c["target"]:
+            parts.append(
+                f"{verb}{label.removesuffix('数')}{c['actual']}{m['unit']}，完成年度目标{c['target']}{m['unit']}的{_pct(c['pct'])}"
+            )
+        else:
+            parts.append(f"{verb}{label.removesuffix('数')}{c['actual']}{m['unit']}")
+    summary = (
+        f"截至{cn_date(as_of)}，{plan['issuer'].removesuffix('总工会')}{'、'.join(parts)}。"
+        f"时间进度为{f['elapsed_pct']}%，总体平均完成率为{_pct(f['total']['score'])}。"
+    )
+    behind_rows = [r for r in rows if r["light"] == "behind"]
+    if behind_rows:
+        behind = (
+            f"{'、'.join(r['name'] for r in behind_rows)}等{len(behind_rows)}个单位总体完成率低于时间进度，"
+            f"进度滞后。其中："
+            + "；".join(f"{r['name']}{'、'.join(r['behind'])}滞后" for r in behind_rows if r["behind"])
+            + "。"
+        )
+    else:
+        behind = "各单位总体完成率均不低于时间进度的九成，没有进度滞后的单位。"
+    missing = [r for r in rows if r["will_miss"]]
+    if missing:
+        forecast = (
+            "按当前进度推算到12月31日，"
+            + "；".join(
+                f"{r['name']}" + "、".join(f"{w['metric']}预计差{w['by']}" for w in r["will_miss"])
+                for r in missing
+            )
+            + "，须加快进度。"
+        )
+    else:
+        forecast = "按当前进度推算，各单位均可完成全年目标。"
+    requirements = [
+        "进度滞后的单位要对照目标任务清单逐项分析原因，制定推进措施，确保按期完成全年目标。",
+        "各单位要坚持周研判、月督导、季通报，及时更新建会入会工作台账，确保数据真实准确。",
+    ]
+    head = (
+        ["排名", "单位"]
+        + [f"{m['name'].removeprefix('其中')}（目标/完成/完成率）" for m in metrics]
+        + ["平均完成率"]
+    )
+    table_rows = []
+    for r in sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0)):
+        cells = [str(r["rank"] or "—"), r["name"]]
+        for m in metrics:
+            c = r["cells"][m["code"]]
+            cells.append(
+                f"{c['target'] if c['target'] is not None else '—'}/{c['actual'] if c['actual'] is not None else '—'}/{_pct(c['pct'])}"
+            )
+        cells.append(_pct(r["score"]))
+        table_rows.append(cells)
+    total_cells = ["", "合计"]
+    for m in metrics:
+        c = total[m["code"]]
+        total_cells.append(
+            f"{c['target'] if c['target'] is not None else '—'}/{c['actual'] if c['actual'] is not None else '—'}/{_pct(c['pct'])}"
+        )
+    total_cells.append(_pct(f["total"]["score"]))
+    table_rows.append(total_cells)
+    return BulletinText(
+        title=title,
+        doc_number=doc_number,
+        addressees="、".join(names) + "：",
+        intro=intro,
+        summary=summary,
+        behind=behind,
+        forecast=forecast,
+        requirements=requirements,
+        issuer=plan["issuer"],
+        date=cn_date(issued_on or dt.date.today()),
+        table_head=head,
+        table_rows=table_rows,
+    )
+
+
+# -- Word ---------------------------------------------------------------------------------------------
+def _set_run_font(run, east_asia: str, size, bold: bool = False, latin: str = "Times New Roman") -> None:
+    run.font.size = size
+    run.font.bold = bold
+    run.font.name = latin
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+
+
+def _para(
+    doc, text: str = "", *, font=BODY_FONT, size=SIZE_3, align=None, indent=True, bold=False, right_chars=0
+):
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE_PITCH
+    fmt.space_before = fmt.space_after = Pt(0)
+    if indent:
+        fmt.first_line_indent = Pt(size.pt * 2)  # two characters
+    if right_chars:
+        fmt.right_indent = Pt(size.pt * right_chars)
+    if align is not None:
+        p.alignment = align
+    if text:
+        _set_run_font(p.add_run(text), font, size, bold)
+    return p
+
+
+def _page_number_footer(footer, align) -> None:
+    """ "— 1 —" in 4号 宋体, one character in from the edge (odd pages right, even pages left)."""
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.alignment = align
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        p.paragraph_format.right_indent = SIZE_4
+    else:
+        p.paragraph_format.left_indent = SIZE_4
+    _set_run_font(p.add_run("— "), PAGE_NUMBER_FONT, SIZE_4)
+    run = p.add_run()
+    _set_run_font(run, PAGE_NUMBER_FONT, SIZE_4)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._element.append(el)
+    _set_run_font(p.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
+
+
+def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(PAGE["top"]), Mm(PAGE["bottom"])
+    section.left_margin, section.right_margin = Mm(PAGE["left"]), Mm(PAGE["right"])
+    section.footer_distance = Mm(28 - 7)  # page number 7 mm below the text block
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+    normal = doc.styles["Normal"]
+    normal.font.size = SIZE_3
+    normal.font.name = "Times New Roman"
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+
+    if text.doc_number:
+        _para(doc, text.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        _para(doc, indent=False)
+    _para(doc, text.title, font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _para(doc, indent=False)
+    _para(doc, text.addressees, indent=False)
+    _para(doc, text.intro)
+    _para(doc, "一、总体情况", font=HEADING_FONT)
+    _para(doc, text.summary)
+    _para(doc, "二、各单位完成情况", font=HEADING_FONT)
+    _para(doc, "各单位完成情况及排名见下表（按平均完成率排名）。")
+    table = doc.add_table(rows=1, cols=len(text.table_head))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, head in zip(table.rows[0].cells, text.table_head, strict=True):
+        cell.text = ""
+        _set_run_font(cell.paragraphs[0].add_run(head), HEADING_FONT, Pt(10.5))
+    for values in text.table_rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = ""
+            _set_run_font(cell.paragraphs[0].add_run(value), BODY_FONT, Pt(10.5))
+    _para(doc, "（一）完成率对比", font=KAI_FONT)
+    doc.add_picture(io.BytesIO(charts.completion_bar(snapshot.figures)), width=Mm(150))
+    if snapshot.figures.get("monthly", {}).get("labels"):
+        _para(doc, "（二）逐月净增会员", font=KAI_FONT)
+        doc.add_picture(io.BytesIO(charts.monthly_line(snapshot.figures["monthly"])), width=Mm(150))
+    _para(doc, "三、进度滞后的单位", font=HEADING_FONT)
+    _para(doc, text.behind)
+    _para(doc, text.forecast)
+    _para(doc, "四、工作要求", font=HEADING_FONT)
+    for i, req in enumerate(text.requirements, start=1):
+        _para(doc, f"{i}.{req}")
+    _para(doc, indent=False)
+    _para(doc, indent=False)
+    # Issuer above the date, the date right-aligned four characters in from the right edge.
+    _para(doc, text.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+    _para(doc, text.date, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# -- Excel --------------------------------------------------------------------------------------------
+def _safe(value: Any) -> Any:
+    """Text that Excel would read as a formula is written with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
+    import xlsxwriter
+
+    f = snapshot.figures
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
+    bold = book.add_format(
+        {"bold": True, "font_name": "宋体", "border": 1, "bg_color": "#F2F2F2", "text_wrap": True}
+    )
+    cell = book.add_format({"font_name": "宋体", "border": 1})
+    pct = book.add_format({"font_name": "宋体", "border": 1, "num_format": "0.0"})
+    red = book.add_format({"font_name": "宋体", "border": 1, "font_color": "#C00000"})
+    title = book.add_format({"bold": True, "font_size": 14, "font_name": "宋体"})
+
+    sheet = book.add_worksheet("完成情况")
+    sheet.write_string(0, 0, _safe(text.title), title)
+    sheet.write_string(1, 0, f"统计截至 {f['as_of']}，时间进度 {f['elapsed_pct']}%")
+    head = ["排名", "单位"]
+    for m in f["metrics"]:
+        head += [
+            f"{m['name']}目标",
+            f"{m['name']}完成",
+            f"{m['name']}完成率(%)",
+            f"{m['name']}差距",
+            f"{m['name']}进度",
+            f"{m['name']}年底预测",
+        ]
+    head += ["平均完成率(%)", "总体进度"]
+    for c, h in enumerate(head):
+        sheet.write_string(3, c, h, bold)
+    ordered = sorted(f["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
+    for r_i, row in enumerate([*ordered, {"rank": None, "name": "合计", **f["total"], "light": ""}], start=4):
+        sheet.write(r_i, 0, row.get("rank") or "", cell)
+        sheet.write_string(r_i, 1, _safe(row["name"]), cell)
+        col = 2
+        for m in f["metrics"]:
+            c = row["cells"][m["code"]]
+            for value, fmt in (
+                (c["target"], cell),
+                (c["actual"], cell),
+                (c["pct"], pct),
+                (c["gap"], cell),
+                (LIGHTS.get(c["light"], ""), red if c["light"] == "behind" else cell),
+                (c.get("forecast"), cell),
+            ):
+                if value is None:
+                    sheet.write_blank(r_i, col, None, fmt)
+                elif isinstance(value, str):
+                    sheet.write_string(r_i, col, value, fmt)
+                else:
+                    sheet.write_number(r_i, col, value, fmt)
+                col += 1
+        score = row.get("score")
+        sheet.write(r_i, col, score if score is not None else "", pct)
+        sheet.write_string(r_i, col + 1, LIGHTS.get(row.get("light", ""), ""), cell)
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 26)
+    sheet.set_column(2, len(head), 11)
+    sheet.freeze_panes(4, 2)
+
+    ind = book.add_worksheet("建制率指标")
+    ind.write_string(0, 0, "指标", bold)
+    for c, h in enumerate(
+        ["单位", "分子", "分母", "比率(%)", "达标线(%)", "是否低于达标线", "口径"], start=1
+    ):
+        ind.write_string(0, c, h, bold)
+    r_i = 1
+    for item in f.get("indicators", {}).get("indicators", []):
+        for row in [*item["rows"], {"name": "合计", **item["total"]}]:
+            ind.write_string(r_i, 0, item["name"], cell)
+            ind.write_string(r_i, 1, _safe(row["name"]), cell)
+            ind.write_number(r_i, 2, row["num"], cell)
+            ind.write_number(r_i, 3, row["den"], cell)
+            ind.write(r_i, 4, row["rate"] if row["rate"] is not None else "", pct)
+            ind.write(r_i, 5, item["threshold"] if item["threshold"] is not None else "", cell)
+            ind.write_string(r_i, 6, "是" if row["below"] else "", red)
+            ind.write_string(r_i, 7, f"{item['numerator']} ÷ {item['denominator']}", cell)
+            r_i += 1
+    ind.set_column(0, 0, 36)
+    ind.set_column(1, 1, 26)
+    ind.set_column(7, 7, 50)
+    book.close()
+    return buf.getvalue()
+
+
+# -- PDF ----------------------------------------------------------------------------------------------
+def to_pdf(snapshot: Snapshot, text: BulletinText) -> bytes:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    images = {"bar": base64.b64encode(charts.completion_bar(snapshot.figures)).decode()}
+    if snapshot.figures.get("monthly", {}).get("labels"):
+        images["line"] = base64.b64encode(charts.monthly_line(snapshot.figures["monthly"])).decode()
+    html = render_to_string("reports/bulletin_pdf.html", {"text": text, "images": images, "page": PAGE})
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,191 @@
+"""Dashboard and bulletins. Bulletins are generated from snapshots only, so every download of the same
+bulletin prints the same figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views import View
+
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
+from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
+from gonghui.targets import cube, indicators, progress, services
+from gonghui.targets.models import Snapshot, TargetPlan
+from gonghui.targets.views import as_of_from, attach_cell_lists, date_param, default_as_of, visible_plan
+
+from . import bulletin
+
+FORMATS = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", bulletin.to_docx),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bulletin.to_xlsx),
+    "pdf": ("application/pdf", bulletin.to_pdf),
+}
+
+
+def dashboard_data(user, node: UnionOrg, plan: TargetPlan | None, as_of: dt.date) -> dict:
+    """Everything the dashboard shows, read from the cube, the stored indicator results and small
+    indexed counts (no scan of the member table)."""
+    today_growth = cube.growth([node.path], dt.date(1900, 1, 1), as_of)[node.path]
+    year_start = dt.date(as_of.year, 1, 1)
+    year_growth = cube.growth([node.path], year_start, as_of)[node.path]
+    unions = UnionOrg.objects.filter(path__startswith=node.path, status=UnionOrg.Status.ACTIVE).aggregate(
+        grassroots=Count("id", filter=Q(kind__in=GRASSROOTS_KINDS)),
+        founded=Count("id", filter=Q(kind__in=GRASSROOTS_KINDS, founded_on__range=(year_start, as_of))),
+    )
+    data = {
+        "headline": {
+            "members": today_growth["net"],
+            "grassroots": unions["grassroots"],
+            "year_net": year_growth["net"],
+            "year_joined": year_growth["joined"],
+            "year_founded": unions["founded"],
+        },
+        "plan": None,
+    }
+    if plan is not None:
+        figures = services.figures_for(plan, as_of)
+        attach_cell_lists(figures)
+        data["plan"] = figures
+        data["behind"] = progress.behind_rows(figures, 5)
+        data["monthly"] = figures.get("monthly") or progress.monthly_series(plan, as_of)
+        code = next((m["code"] for m in figures["metrics"] if m["source"] == "members_net"), None)
+        data["bar"] = {
+            "names": [r["name"].removesuffix("总工会") for r in figures["rows"]],
+            "members": [(r["cells"][code]["pct"] if code else None) or 0 for r in figures["rows"]],
+            "score": [r["score"] or 0 for r in figures["rows"]],
+            "elapsed": figures["elapsed_pct"],
+        }
+        data["linkable"] = set(
+            UnionOrg.objects.visible_to(user)
+            .filter(pk__in=[r["union_id"] for r in figures["rows"]])
+            .values_list("pk", flat=True)
+        )
+    ind, cached = indicators.cached_or_live(node)
+    data["indicators"] = ind
+    data["indicators_cached"] = cached
+    return data
+
+
+class DashboardView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        node_id = request.GET.get("node")
+        if node_id:
+            node = get_object_or_404(UnionOrg.objects.visible_to(user), pk=node_id)
+        else:
+            node = user.scope_root or UnionOrg.objects.filter(parent=None).order_by("pk").first()
+            if node is None:
+                raise Http404("没有组织")
+        plans = TargetPlan.objects.visible_to(user).select_related("issuer")
+        plan_id = request.GET.get("plan")
+        if plan_id:
+            plan = get_object_or_404(plans, pk=plan_id)
+        else:
+            own = plans.filter(issuer=node)
+            plan = own.order_by("-year").first() or plans.filter(items__union=node).order_by("-year").first()
+        as_of = as_of_from(request, default_as_of(plan) if plan else dt.date.today())
+        data = dashboard_data(user, node, plan, as_of)
+        chart = {}
+        if data["plan"]:
+            chart = {
+                "bar": data["bar"],
+                "monthly": data["monthly"],
+            }
+        chart["gauges"] = [
+            {"name": i["name"], "value": i["total"]["rate"], "threshold": i["threshold"]}
+            for i in data["indicators"]["indicators"]
+        ]
+        return render(
+            request,
+            "reports/dashboard.html",
+            {"node": node, "plan": plan, "as_of": as_of, "data": data, "chart": chart, "title": "数据看板"},
+        )
+
+
+class BulletinListView(LoginRequiredMixin, View):
+    def get(self, request):
+        plans = TargetPlan.objects.visible_to(request.user).select_related("issuer")
+        snaps = Snapshot.objects.filter(plan__in=plans).select_related("plan").order_by("-as_of")[:100]
+        return render(
+            request, "reports/bulletin_list.html", {"plans": plans, "snapshots": snaps, "title": "通报"}
+        )
+
+
+def may_freeze(user, plan: TargetPlan) -> bool:
+    """Only editors of the issuing union (or above) fix a bulletin's figures."""
+    root = user.scope_root
+    return user.is_superuser or (
+        user.can_edit and root is not None and plan.issuer.path.startswith(root.path)
+    )
+
+
+class BulletinView(LoginRequiredMixin, View):
+    """A plan's bulletins: generate (freeze a snapshot) for a date, list and download existing ones.
+    Visible to every unit ranked in the plan: the figures are per unit totals, never members."""
+
+    def get(self, request, pk):
+        plan = visible_plan(request, pk)
+        as_of = as_of_from(request, default_as_of(plan))
+        return render(
+            request,
+            "reports/bulletin.html",
+            {
+                "plan": plan,
+                "as_of": as_of,
+                "snapshots": plan.snapshots.order_by("-as_of"),
+                "may_freeze": may_freeze(request.user, plan),
+                "number": bulletin.default_doc_number(plan.doc_number, as_of),
+                "title": f"{plan.title} · 通报",
+            },
+        )
+
+    def post(self, request, pk):
+        plan = visible_plan(request, pk)
+        if not may_freeze(request.user, plan):
+            raise PermissionDenied("只有下达单位的管理员可以生成通报")
+        as_of = date_param(request.POST.get("as_of"), default_as_of(plan))
+        snap = services.snapshot(plan, as_of, actor=request.user)
+        audit.record(request, AuditEvent.Action.CREATE, snap, detail=f"通报快照 截至 {as_of}")
+        messages.success(request, f"已生成截至 {as_of:%Y-%m-%d} 的通报数据快照")
+        return redirect("reports:snapshot", pk=snap.pk)
+
+
+def visible_snapshot(request, pk: int) -> Snapshot:
+    plans = TargetPlan.objects.visible_to(request.user)
+    return get_object_or_404(
+        Snapshot.objects.select_related("plan", "plan__issuer").filter(plan__in=plans), pk=pk
+    )
+
+
+class SnapshotView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        snap = visible_snapshot(request, pk)
+        figures = attach_cell_lists(dict(snap.figures))
+        text = bulletin.compose(snap, bulletin.default_doc_number(snap.plan.doc_number, snap.as_of))
+        return render(
+            request,
+            "reports/snapshot.html",
+            {"snap": snap, "figures": figures, "text": text, "title": text.title, "lights": progress.LIGHTS},
+        )
+
+
+class BulletinDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk, fmt):
+        if fmt not in FORMATS:
+            raise Http404("不支持的格式")
+        snap = visible_snapshot(request, pk)
+        number = request.GET.get("number") or bulletin.default_doc_number(snap.plan.doc_number, snap.as_of)
+        issued = date_param(request.GET.get("date"), dt.date.today())
+        text = bulletin.compose(snap, number, issued)
+        content_type, render_fn = FORMATS[fmt]
+        response = HttpResponse(render_fn(snap, text), content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, f"{text.title}.{fmt}")
+        return response

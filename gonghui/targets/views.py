@@ -1,0 +1,292 @@
+"""Pages of the targets app: plans (list, upload, hand entry, progress), drill-down, indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
+from gonghui.core.normalize import InvalidValue, normalize_date
+from gonghui.members.models import EventKind, MembershipEvent
+from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
+
+from . import indicators, progress, services
+from .forms import PlanHeadForm, PlanUploadForm
+from .importer import ImportRefused, import_plan
+from .models import Metric, TargetPlan
+
+
+def as_of_from(request, default: dt.date | None = None) -> dt.date:
+    return date_param(request.GET.get("as_of"), default)
+
+
+def date_param(raw: str | None, default: dt.date | None = None) -> dt.date:
+    if raw:
+        try:
+            value = normalize_date(raw)
+        except InvalidValue:
+            value = None
+        if value:
+            return value
+    return default or dt.date.today()
+
+
+def default_as_of(plan: TargetPlan) -> dt.date:
+    return min(dt.date.today(), dt.date(plan.year, 12, 31))
+
+
+def visible_plan(request, pk: int) -> TargetPlan:
+    return get_object_or_404(TargetPlan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
+
+
+def visible_union_ids(user, ids) -> set[int]:
+    return set(UnionOrg.objects.visible_to(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def attach_cell_lists(figures: dict) -> dict:
+    """Templates cannot index by a variable key: give each row (and the total) its cells in metric order."""
+    for row in [*figures["rows"], figures["total"]]:
+        row["cell_list"] = [{"metric": m, **row["cells"][m["code"]]} for m in figures["metrics"]]
+    return figures
+
+
+class PlanListView(LoginRequiredMixin, TemplateView):
+    template_name = "targets/plan_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plans"] = TargetPlan.objects.visible_to(self.request.user).select_related("issuer")
+        context["title"] = "目标任务"
+        return context
+
+
+class EditorRequired(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can_edit:
+            raise PermissionDenied("您的角色只能查看，不能修改")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PlanUploadView(EditorRequired, View):
+    template_name = "targets/plan_upload.html"
+
+    def get(self, request):
+        return render(
+            request,
+            self.template_name,
+            {"form": PlanUploadForm(user=request.user), "title": "导入目标分解表"},
+        )
+
+    def post(self, request):
+        form = PlanUploadForm(request.POST, request.FILES, user=request.user)
+        errors: list[str] = []
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan, table = import_plan(
+                    data["file"],
+                    issuer=data["issuer"],
+                    year=data["year"],
+                    title=data["title"],
+                    doc_number=data["doc_number"],
+                    issued_on=data["issued_on"],
+                    actor=request.user,
+                    file_label=f"「{data['file'].name}」",
+                )
+            except ImportRefused as exc:
+                errors = exc.errors
+            except services.PlanError as exc:
+                errors = [str(exc)]
+            else:
+                audit.record(request, AuditEvent.Action.CREATE, plan, detail=f"导入 {len(table.rows)} 行")
+                messages.success(request, f"已导入「{plan.title}」：{len(table.rows)} 行")
+                return redirect(plan.get_absolute_url())
+        return render(
+            request, self.template_name, {"form": form, "errors": errors, "title": "导入目标分解表"}
+        )
+
+
+class PlanEntryView(EditorRequired, View):
+    """Fill a plan by hand: rows = the issuer's direct sub-units, columns = the default metrics."""
+
+    template_name = "targets/plan_entry.html"
+
+    def _grid(self, issuer, data=None, plan=None):
+        metrics = list(Metric.objects.exclude(source=Metric.Source.MANUAL).order_by("order"))
+        existing = {}
+        if plan is not None:
+            existing = {(i.union_id, i.metric.code): i.target for i in plan.items.select_related("metric")}
+        rows = []
+        for child in UnionOrg.objects.filter(parent=issuer, status=UnionOrg.Status.ACTIVE).order_by("path"):
+            cells = []
+            for m in metrics:
+                name = f"t_{child.pk}_{m.code}"
+                value = data.get(name, "") if data is not None else existing.get((child.pk, m.code), "")
+                cells.append({"name": name, "value": value, "metric": m})
+            rows.append({"union": child, "cells": cells})
+        return metrics, rows
+
+    def get(self, request):
+        form = PlanHeadForm(request.GET or None, user=request.user)
+        issuer = None
+        if form.is_bound and form.is_valid():
+            issuer = form.cleaned_data["issuer"]
+        metrics, rows = self._grid(issuer) if issuer else ([], [])
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "metrics": metrics, "rows": rows, "title": "手工填报目标"},
+        )
+
+    def post(self, request):
+        form = PlanHeadForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return render(
+                request,
+                self.template_name,
+                {"form": form, "metrics": [], "rows": [], "title": "手工填报目标"},
+            )
+        data = form.cleaned_data
+        metrics, rows = self._grid(data["issuer"], request.POST)
+        errors, plan_rows = [], []
+        for row in rows:
+            cells = {}
+            for c in row["cells"]:
+                text = str(c["value"]).strip()
+                if not text:
+                    continue
+                if not text.isdigit():
+                    errors.append(f"「{row['union'].name}」的「{c['metric'].name}」：「{text}」不是非负整数")
+                    continue
+                cells[c["metric"].code] = int(text)
+            if cells:
+                plan_rows.append((row["union"], cells))
+        if not plan_rows and not errors:
+            errors.append("至少填写一个目标值")
+        if not errors:
+            try:
+                plan = services.save_plan(
+                    issuer=data["issuer"],
+                    year=data["year"],
+                    title=data["title"] or f"{data['issuer'].name}{data['year']}年基层组织建设净增目标",
+                    rows=plan_rows,
+                    doc_number=data["doc_number"],
+                    issued_on=data["issued_on"],
+                    actor=request.user,
+                )
+            except services.PlanError as exc:
+                errors.append(str(exc))
+            else:
+                audit.record(request, AuditEvent.Action.CREATE, plan, detail=f"手工填报 {len(plan_rows)} 行")
+                messages.success(request, f"已保存「{plan.title}」")
+                return redirect(plan.get_absolute_url())
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "metrics": metrics, "rows": rows, "errors": errors, "title": "手工填报目标"},
+        )
+
+
+class PlanDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        plan = visible_plan(request, pk)
+        as_of = as_of_from(request, default_as_of(plan))
+        figures = services.figures_for(plan, as_of)
+        linkable = visible_union_ids(request.user, [r["union_id"] for r in figures["rows"]])
+        attach_cell_lists(figures)
+        context = {
+            "plan": plan,
+            "figures": figures,
+            "as_of": as_of,
+            "linkable": linkable,
+            "lights": progress.LIGHTS,
+            "title": plan.title,
+            "missing": [r for r in figures["rows"] if r["will_miss"]],
+        }
+        return render(request, "targets/plan_detail.html", context)
+
+
+class DrillView(LoginRequiredMixin, View):
+    """The list behind one number of a plan: the membership events (or founded unions) of the row's
+    subtree in the plan year up to the date — scoped: another county's row is a 404."""
+
+    def get(self, request, pk, union_pk, metric):
+        plan = visible_plan(request, pk)
+        row = get_object_or_404(UnionOrg.objects.visible_to(request.user), pk=union_pk)
+        if not plan.items.filter(union=row).exists():
+            raise Http404("该单位不在此目标任务中")
+        metric_obj = get_object_or_404(Metric, code=metric)
+        as_of = as_of_from(request, default_as_of(plan))
+        start, end = dt.date(plan.year, 1, 1), min(as_of, dt.date(plan.year, 12, 31))
+        context = {"plan": plan, "row": row, "metric": metric_obj, "start": start, "end": end, "as_of": as_of}
+        context["title"] = f"{row.name} · {metric_obj.name}明细"
+        if metric_obj.source == Metric.Source.UNIONS_FOUNDED:
+            unions = (
+                UnionOrg.objects.visible_to(request.user)
+                .filter(path__startswith=row.path, kind__in=GRASSROOTS_KINDS, founded_on__range=(start, end))
+                .select_related("parent")
+                .order_by("founded_on", "name")
+            )
+            context["unions"] = unions
+            context["counted"] = [
+                u
+                for u in unions
+                if u.status == UnionOrg.Status.ACTIVE or (u.status_changed_on or start) > end
+            ]
+            return render(request, "targets/drill_unions.html", context)
+        events = (
+            MembershipEvent.objects.visible_to(request.user)
+            .filter(union__path__startswith=row.path, date__range=(start, end))
+            .select_related("member", "union", "other_union")
+            .order_by("date", "id")
+        )
+        if metric_obj.source == Metric.Source.MIGRANT_NET:
+            events = events.filter(member__is_migrant_worker=True)
+        elif metric_obj.source == Metric.Source.NEW_FORM_NET:
+            events = events.filter(member__new_form_group__isnull=False)
+        kind = request.GET.get("kind")
+        if kind in EventKind.values:
+            events = events.filter(kind=kind)
+        page = Paginator(events, 100).get_page(request.GET.get("page"))
+        member_filter = {"union": row.pk, "joined_from": start.isoformat(), "joined_to": end.isoformat()}
+        if metric_obj.source == Metric.Source.MIGRANT_NET:
+            member_filter["is_migrant_worker"] = "true"
+        elif metric_obj.source == Metric.Source.NEW_FORM_NET:
+            member_filter["new_form"] = "true"
+        from urllib.parse import urlencode
+
+        context.update(page=page, kinds=EventKind.choices, kind=kind, member_query=urlencode(member_filter))
+        return render(request, "targets/drill_events.html", context)
+
+
+class IndicatorView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        node_id = request.GET.get("node")
+        if node_id:
+            node = get_object_or_404(UnionOrg.objects.visible_to(user), pk=node_id)
+        else:
+            node = user.scope_root or UnionOrg.objects.filter(parent=None).order_by("pk").first()
+            if node is None:
+                raise Http404("没有组织")
+        figures = indicators.compute(node)
+        children = UnionOrg.objects.filter(parent=node).exists()
+        return render(
+            request,
+            "targets/indicators.html",
+            {
+                "node": node,
+                "figures": figures,
+                "title": f"{node.name} · 建制率指标",
+                "has_children": children,
+            },
+        )
