@@ -136,6 +136,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/echarts", _NODE / "echarts" / "dist"),
+    ("vendor/tom-select", _NODE / "tom-select" / "dist"),
 ]
 MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,16 +1,201 @@
-"""Form base: Bootstrap classes, the user at hand, and scoped choices for foreign keys."""
+"""Form base: Bootstrap classes, the user at hand, scoped choices and scoped autocomplete for big FKs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
+from django.db.models import QuerySet
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from gonghui.core.normalize import InvalidValue
+from gonghui.core.normalize import InvalidValue, clean_text
+
+AUTOCOMPLETE_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class AutocompleteSource:
+    """Where an autocomplete field looks: the user's scoped queryset and how a row is labelled.
+
+    The same ``queryset(user)`` narrows the form field (server-side validation) and answers the JSON
+    endpoint (what the widget offers), so the two can never disagree about scope.
+    """
+
+    name: str
+    queryset: Callable[[object], QuerySet]
+    search_field: str = "name"
+    label: Callable[[object], str] = str
+
+    def search(self, user, text: str, limit: int = AUTOCOMPLETE_LIMIT) -> tuple[list[dict], bool]:
+        """At most ``limit`` rows whose name starts with ``text`` (an indexed prefix match, so it stays
+        fast on millions of rows); ``more`` says whether there were more."""
+        text = clean_text(text)
+        rows = self.queryset(user)
+        if text:
+            rows = rows.filter(**{f"{self.search_field}__startswith": text})
+        found = list(rows.order_by(self.search_field, "pk")[: limit + 1])
+        results = [{"value": row.pk, "text": self.label(row)} for row in found[:limit]]
+        return results, len(found) > limit
+
+
+_SOURCES: dict[str, AutocompleteSource] = {}
+
+
+def register_autocomplete(source: AutocompleteSource) -> AutocompleteSource:
+    _SOURCES[source.name] = source
+    return source
+
+
+def autocomplete_source(name: str) -> AutocompleteSource | None:
+    return _SOURCES.get(name)
+
+
+# Loads tom-select once per page (also after an htmx swap) and turns every marked <select> into a
+# remote-search box. Inline so that any template showing a form gets it without extra includes.
+_INIT_JS = """
+(function () {
+  function init(root) {
+    (root || document).querySelectorAll("select[data-autocomplete-url]:not(.tomselected)").forEach(function (el) {
+      var url = el.dataset.autocompleteUrl;
+      new TomSelect(el, {
+        valueField: "value", labelField: "text", searchField: [], maxOptions: %(limit)d,
+        loadThrottle: 250, preload: "focus", plugins: el.multiple ? ["remove_button"] : [],
+        placeholder: el.dataset.placeholder || "",
+        load: function (query, callback) {
+          fetch(url + "&q=" + encodeURIComponent(query), {credentials: "same-origin"})
+            .then(function (r) { return r.json(); })
+            .then(function (data) { callback(data.results); })
+            .catch(function () { callback(); });
+        },
+        render: {
+          no_results: function () { return '<div class="no-results">没有以此开头的名称（最多显示 %(limit)d 条）</div>'; },
+          loading: function () { return '<div class="spinner-border spinner-border-sm m-2"></div>'; }
+        }
+      });
+    });
+  }
+  if (window.TomSelect) { init(); return; }
+  if (!window.__ghTomSelectLoading) {
+    window.__ghTomSelectLoading = true;
+    var css = document.createElement("link");
+    css.rel = "stylesheet"; css.href = "%(css)s";
+    document.head.appendChild(css);
+    var js = document.createElement("script");
+    js.src = "%(js)s";
+    js.onload = function () {
+      init();
+      document.body.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+    };
+    document.head.appendChild(js);
+  }
+})();
+"""
+
+
+class AutocompleteSelect(forms.Select):
+    """A <select> that renders only the selected option(s); tom-select fetches the rest by prefix."""
+
+    allow_multiple_selected = False
+
+    def __init__(self, source: str, attrs=None, placeholder: str = "输入名称开头的字查找…"):
+        super().__init__(attrs)
+        self.source = source
+        self.placeholder = placeholder
+
+    def optgroups(self, name, value, attrs=None):
+        # Never iterate the whole queryset (millions of rows in production): only the chosen values.
+        chosen = [v for v in value if v not in ("", None)]
+        options = []
+        if not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", not chosen, 0, attrs=attrs))
+        queryset = getattr(self.choices, "queryset", None)
+        if chosen and queryset is not None:
+            try:
+                rows = list(queryset.filter(pk__in=chosen))
+            except (ValueError, TypeError):
+                rows = []
+            source = autocomplete_source(self.source)
+            label = source.label if source else str
+            for index, row in enumerate(rows, start=1):
+                options.append(self.create_option(name, str(row.pk), label(row), True, index, attrs=attrs))
+        return [(None, options, 0)]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-autocomplete-url"] = reverse("orgs:autocomplete") + "?source=" + self.source
+        widget_attrs["data-placeholder"] = self.placeholder
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        script = _INIT_JS % {
+            "limit": AUTOCOMPLETE_LIMIT,
+            "css": static("vendor/tom-select/css/tom-select.bootstrap5.min.css"),
+            "js": static("vendor/tom-select/js/tom-select.complete.min.js"),
+        }
+        return format_html("{}<script>{}</script>", html, mark_safe(script))
+
+
+class AutocompleteSelectMultiple(AutocompleteSelect, forms.SelectMultiple):
+    allow_multiple_selected = True
+
+
+def autocomplete_field(
+    source: str, user, *, label: str, required: bool = True, multiple: bool = False, help_text: str = ""
+) -> forms.ModelChoiceField:
+    """A form field whose choices are ``source``'s scoped queryset: a pk outside it is a form error."""
+    src = _SOURCES[source]
+    field_class = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
+    widget_class = AutocompleteSelectMultiple if multiple else AutocompleteSelect
+    field = field_class(
+        queryset=src.queryset(user),
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=widget_class(source),
+    )
+    field.label_from_instance = src.label
+    return field
+
+
+def autocomplete_json(source_name: str, user, text: str) -> dict:
+    source = autocomplete_source(source_name)
+    if source is None:
+        raise KeyError(source_name)
+    results, more = source.search(user, text)
+    return {"results": results, "more": more}
 
 
 class ScopedModelForm(forms.ModelForm):
-    """A ModelForm that knows its user and narrows every scoped foreign key to what the user sees."""
+    """A ModelForm that knows its user and narrows every scoped foreign key to what the user sees.
+
+    ``autocomplete = {"field": "source"}`` turns a foreign key (or many-to-many) into a scoped
+    autocomplete instead of a <select> listing every row.
+    """
+
+    autocomplete: dict[str, str] = {}
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        for name, source in self.autocomplete.items():
+            if name in self.fields:
+                old = self.fields[name]
+                new = autocomplete_field(
+                    source,
+                    user,
+                    label=old.label,
+                    required=old.required,
+                    multiple=isinstance(old, forms.ModelMultipleChoiceField),
+                    help_text=old.help_text,
+                )
+                new.initial = old.initial
+                self.fields[name] = new
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):
@@ -33,3 +218,17 @@ def run_normalizer(form: forms.Form, field: str, normalizer):
         return normalizer(form.cleaned_data.get(field))
     except InvalidValue as exc:
         raise forms.ValidationError(str(exc)) from None
+
+
+__all__ = [
+    "AUTOCOMPLETE_LIMIT",
+    "AutocompleteSelect",
+    "AutocompleteSelectMultiple",
+    "AutocompleteSource",
+    "ScopedModelForm",
+    "autocomplete_field",
+    "autocomplete_json",
+    "autocomplete_source",
+    "register_autocomplete",
+    "run_normalizer",
+]

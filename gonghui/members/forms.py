@@ -2,9 +2,8 @@ import datetime as dt
 
 from django import forms
 
-from gonghui.core.forms import ScopedModelForm, run_normalizer
+from gonghui.core.forms import ScopedModelForm, autocomplete_field, run_normalizer
 from gonghui.core.normalize import normalize_name, normalize_phone, normalize_resident_id
-from gonghui.orgs.models import UnionOrg, Workplace
 
 from . import services
 from .models import ChangeReason, Member
@@ -15,6 +14,8 @@ class MemberForm(ScopedModelForm):
 
     id_number = forms.CharField(label="身份证号", max_length=40, help_text="18 位；15 位一代证自动升级")
     phone = forms.CharField(label="手机号", max_length=30, required=False)
+
+    autocomplete = {"union": "active-unions", "workplace": "workplaces"}
 
     class Meta:
         model = Member
@@ -31,7 +32,6 @@ class MemberForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["union"].queryset = self.fields["union"].queryset.filter(status=UnionOrg.Status.ACTIVE)
         self.fields["new_form_group"].queryset = self.fields["new_form_group"].queryset.filter(is_active=True)
         if self.instance.pk:
             # Identity and union are not edited here: the ID is the person, the union changes by transfer.
@@ -101,8 +101,6 @@ class _ChangeForm(forms.Form):
 
 
 class TransferForm(_ChangeForm):
-    to_union = forms.ModelChoiceField(label="转入工会", queryset=UnionOrg.objects.none())
-    workplace = forms.ModelChoiceField(label="新工作单位", queryset=Workplace.objects.none(), required=False)
     reason = forms.ChoiceField(
         label="转接原因",
         choices=[(c, ChangeReason(c).label) for c in ("job_change", "employer_closed", "other")],
@@ -111,9 +109,12 @@ class TransferForm(_ChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        unions = UnionOrg.objects.visible_to(self.user).filter(status=UnionOrg.Status.ACTIVE)
-        self.fields["to_union"].queryset = unions.exclude(pk=self.member.union_id)
-        self.fields["workplace"].queryset = Workplace.objects.visible_to(self.user)
+        to_union = autocomplete_field("active-unions", self.user, label="转入工会")
+        to_union.queryset = to_union.queryset.exclude(pk=self.member.union_id)
+        workplace = autocomplete_field("workplaces", self.user, label="新工作单位", required=False)
+        for field in (to_union, workplace):
+            field.widget.attrs["class"] = "form-select"
+        self.fields = {"to_union": to_union, "workplace": workplace, **self.fields}
 
 
 class RetainForm(_ChangeForm):

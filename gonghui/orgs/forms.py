@@ -1,12 +1,43 @@
 from django import forms
 
-from gonghui.core.forms import ScopedModelForm, run_normalizer
+from gonghui.core.forms import AutocompleteSource, ScopedModelForm, register_autocomplete, run_normalizer
 from gonghui.core.normalize import normalize_uscc
+from gonghui.regions.models import Region
 
 from .models import UnionOrg, Workplace
 
+# Autocomplete sources: the same scoped queryset validates the field and answers the search endpoint.
+NON_FEDERATION_KINDS = ["committee", "joint"]
+register_autocomplete(AutocompleteSource("unions", lambda user: UnionOrg.objects.visible_to(user)))
+register_autocomplete(
+    AutocompleteSource(
+        "active-unions",
+        lambda user: UnionOrg.objects.visible_to(user).filter(status=UnionOrg.Status.ACTIVE),
+    )
+)
+register_autocomplete(
+    AutocompleteSource(
+        "federations",
+        lambda user: UnionOrg.objects.visible_to(user).exclude(kind__in=NON_FEDERATION_KINDS),
+    )
+)
+register_autocomplete(
+    AutocompleteSource(
+        "workplaces",
+        lambda user: Workplace.objects.visible_to(user),
+        label=lambda w: f"{w.name}（{w.uscc}）" if w.uscc else w.name,
+    )
+)
+register_autocomplete(
+    AutocompleteSource(
+        "regions", lambda user: Region.objects.visible_to(user), label=lambda r: f"{r.name}（{r.code}）"
+    )
+)
+
 
 class WorkplaceForm(ScopedModelForm):
+    autocomplete = {"region": "regions", "governing_union": "federations"}
+
     class Meta:
         model = Workplace
         fields = [
@@ -39,13 +70,6 @@ class WorkplaceForm(ScopedModelForm):
             )
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only federation nodes govern workplaces (县级、乡镇街道、开发区 …).
-        self.fields["governing_union"].queryset = self.fields["governing_union"].queryset.exclude(
-            kind__in=["committee", "joint"]
-        )
-
     def clean_uscc(self):
         return run_normalizer(self, "uscc", normalize_uscc) or None
 
@@ -58,6 +82,8 @@ class WorkplaceForm(ScopedModelForm):
 
 
 class UnionOrgForm(ScopedModelForm):
+    autocomplete = {"parent": "unions", "region": "regions", "workplaces": "workplaces"}
+
     class Meta:
         model = UnionOrg
         fields = [
@@ -80,7 +106,6 @@ class UnionOrgForm(ScopedModelForm):
             "founded_on": forms.DateInput(),
             "term_start": forms.DateInput(),
             "status_changed_on": forms.DateInput(),
-            "workplaces": forms.SelectMultiple(attrs={"size": 8}),
         }
 
     def __init__(self, *args, **kwargs):
