@@ -62,6 +62,33 @@ def _transfer_request_jiujiang(reg: Registry) -> Model:
     return services.request_transfer(reg.members["jiujiang_1"], reg.unions["jiujiang_joint"])
 
 
+def _target_plan_jiujiang(reg: Registry) -> Model:
+    """目标任务 (issue 4): a plan issued BY 鸠江区总工会 to its own grassroots union.
+
+    Documented cross-county visibility: a plan issued by the city (芜湖市总工会) is visible, by design, to
+    every county ranked in it (aggregate figures only; drill-downs stay scoped). A plan issued by
+    鸠江区 is not visible to 镜湖区 — that is what the sweep checks."""
+    from gonghui.targets.models import TargetPlan
+    from gonghui.targets.services import save_plan
+
+    plan = TargetPlan.objects.filter(issuer=reg.unions["jiujiang"], title="鸠江区扫描用目标").first()
+    return plan or save_plan(
+        issuer=reg.unions["jiujiang"],
+        year=2023,
+        title="鸠江区扫描用目标",
+        rows=[(reg.unions["jiujiang_b"], {"members": 10, "founded": 1})],
+    )
+
+
+def _snapshot_jiujiang(reg: Registry) -> Model:
+    """通报快照 (issue 4): a bulletin snapshot of the 鸠江区 plan."""
+    import datetime as dt
+
+    from gonghui.targets.services import snapshot
+
+    return snapshot(_target_plan_jiujiang(reg), dt.date(2023, 6, 30))
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "joining.joinapplication": _join_application_jiujiang,
     "joining.transferrequest": _transfer_request_jiujiang,
@@ -69,6 +96,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "orgs.workplace": lambda reg: reg.workplaces["jiujiang_b"],
     "orgs.unionorg": lambda reg: reg.unions["jiujiang_b"],
     "members.member": lambda reg: reg.members["jiujiang_1"],
+    "targets.targetplan": _target_plan_jiujiang,
+    "targets.snapshot": _snapshot_jiujiang,
 }
 
 URL_MODELS: dict[str, str] = {
@@ -78,9 +107,20 @@ URL_MODELS: dict[str, str] = {
     "api:get_union_counts": "orgs.unionorg",
     "api:get_member": "members.member",
     "api:reveal_member": "members.member",
+    "targets:plan-detail": "targets.targetplan",
+    "reports:bulletin": "targets.targetplan",
+    "reports:snapshot": "targets.snapshot",
 }
 
-URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {}
+URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {
+    # 目标任务 drill-down / bulletin download (issue 4): the 鸠江区 plan and its 鸠江区 row.
+    "targets:plan-drill": lambda reg: {
+        "pk": _target_plan_jiujiang(reg).pk,
+        "union_pk": reg.unions["jiujiang_b"].pk,
+        "metric": "members",
+    },
+    "reports:bulletin-download": lambda reg: {"pk": _snapshot_jiujiang(reg).pk, "fmt": "docx"},
+}
 
 PUBLIC_URLS: set[str] = {
     "accounts:login",
