@@ -60,9 +60,9 @@ def route(
         )
     }
     if group is not None and group.pk in rules:
-        return Route(rules[group.pk].union, f"{district.name}{group.name}接收工会")
+        return Route(rules[group.pk].union, f"分配规则：{district.name} · {group.name}")
     if None in rules:
-        return Route(rules[None].union, f"{district.name}兜底接收工会")
+        return Route(rules[None].union, f"分配规则：{district.name} · 兜底接收")
     county = (
         UnionOrg.objects.filter(region=district, kind=UnionKind.COUNTY, status=UnionOrg.Status.ACTIVE)
         .order_by("depth", "pk")
@@ -70,4 +70,4 @@ def route(
     )
     if county is None:
         raise NoRoute(f"{district.name}暂无可受理入会申请的工会，请联系当地工会")
-    return Route(county, f"{district.name}县级工会兜底")
+    return Route(county, f"未配置分配规则，由{district.name}县级工会兜底")

@@ -174,7 +174,7 @@ def test_full_event_history(joinreg):
         ApplicationEvent.objects.filter(application=app).values_list("from_status", "to_status", "note")
     )
     assert history == [
-        ("", "submitted", "鸠江区快递员接收工会"),
+        ("", "submitted", "分配规则：鸠江区 · 快递员"),
         ("submitted", "forwarded", "由区总工会直接办理"),
         ("forwarded", "approved", "材料齐全"),
     ]
