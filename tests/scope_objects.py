@@ -96,6 +96,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "orgs.workplace": lambda reg: reg.workplaces["jiujiang_b"],
     "orgs.unionorg": lambda reg: reg.unions["jiujiang_b"],
     "members.member": lambda reg: reg.members["jiujiang_1"],
+    "accounts.user": lambda reg: reg.users["jiujiang"],
     "targets.targetplan": _target_plan_jiujiang,
     "targets.snapshot": _snapshot_jiujiang,
 }

@@ -6,4 +6,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与权限"
 
     def ready(self) -> None:
+        from gonghui.core import navigation
+
         from . import login_audit  # noqa: F401  (connects the receivers)
+
+        navigation.register("用户管理", "accounts:user-list", "bi-person-gear", 90)
+        navigation.register("审计日志", "accounts:audit-list", "bi-journal-text", 91)

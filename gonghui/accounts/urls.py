@@ -7,4 +7,8 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("users/", views.UserListView.as_view(), name="user-list"),
+    path("users/add/", views.UserEditView.as_view(), name="user-add"),
+    path("users/<int:pk>/edit/", views.UserEditView.as_view(), name="user-edit"),
+    path("audit/", views.AuditLogView.as_view(), name="audit-list"),
 ]

@@ -1,0 +1,136 @@
+"""User management form: the union inside the actor's subtree, a role no higher than the actor's, and
+查看敏感信息 only granted by someone who holds it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import Permission
+from django.contrib.auth.password_validation import validate_password
+
+from gonghui.core.forms import ScopedModelForm
+
+from .models import Role, User
+from .scope import grantable_roles
+
+
+def sensitive_permission() -> Permission:
+    return Permission.objects.get(codename="view_sensitive", content_type__app_label="accounts")
+
+
+class UserForm(ScopedModelForm):
+    autocomplete = {"union": "unions"}
+
+    password1 = forms.CharField(label="密码", widget=forms.PasswordInput, required=False, strip=False)
+    password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput, required=False, strip=False)
+    view_sensitive = forms.BooleanField(
+        label="查看敏感信息（完整身份证号、手机号；每次查看记入审计日志）", required=False
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "union", "role", "is_active"]
+        labels = {"is_active": "启用"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        actor = self.user
+        self.fields["union"].required = True
+        self.fields["union"].help_text = "用户管辖该工会及其全部下级；只能选择您管辖范围内的工会"
+        roles = grantable_roles(actor)
+        self.fields["role"].choices = [(r.value, r.label) for r in roles]
+        self.fields["role"].help_text = "不能高于您自己的角色"
+        creating = self.instance.pk is None
+        self.fields["password1"].required = creating
+        self.fields["password2"].required = creating
+        if not creating:
+            self.fields["password1"].help_text = "留空表示不修改密码"
+        if actor.can_view_sensitive:
+            self.fields["view_sensitive"].initial = (
+                not creating and self.instance.user_permissions.filter(codename="view_sensitive").exists()
+            )
+        else:
+            # Nobody grants what they do not hold; the target's current permission stays as it is.
+            del self.fields["view_sensitive"]
+        if self.instance.pk == actor.pk:
+            # One's own role, scope and activation are changed by a higher administrator.
+            for name in ("union", "role", "is_active"):
+                self.fields[name].disabled = True
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if role not in {r.value for r in grantable_roles(self.user)}:
+            raise forms.ValidationError("不能授予高于您自己的角色")
+        return role
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 or p2:
+            if p1 != p2:
+                self.add_error("password2", "两次输入的密码不一致")
+            else:
+                try:
+                    validate_password(p1, self.instance)
+                except forms.ValidationError as exc:
+                    self.add_error("password1", exc)
+        return data
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password1"):
+            user.set_password(self.cleaned_data["password1"])
+        user.save()
+        if "view_sensitive" in self.fields:
+            permission = sensitive_permission()
+            if self.cleaned_data["view_sensitive"]:
+                user.user_permissions.add(permission)
+            else:
+                user.user_permissions.remove(permission)
+        return user
+
+
+class AuditFilterForm(forms.Form):
+    username = forms.CharField(label="用户名", required=False)
+    action = forms.ChoiceField(label="操作", required=False)
+    object_type = forms.CharField(label="对象类型", required=False)
+    ip = forms.GenericIPAddressField(label="IP 地址", required=False)
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gonghui.core.models import AuditEvent
+
+        self.fields["action"].choices = [("", "全部"), *AuditEvent.Action.choices]
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs.setdefault("class", css)
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
+        if data["username"]:
+            queryset = queryset.filter(username__startswith=data["username"].strip())
+        if data["action"]:
+            queryset = queryset.filter(action=data["action"])
+        if data["object_type"]:
+            queryset = queryset.filter(object_type=data["object_type"].strip())
+        if data["ip"]:
+            queryset = queryset.filter(ip=data["ip"])
+        if data["date_from"]:
+            queryset = queryset.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            queryset = queryset.filter(at__date__lte=data["date_to"])
+        return queryset
+
+
+__all__ = ["AuditFilterForm", "Role", "UserForm", "sensitive_permission"]
