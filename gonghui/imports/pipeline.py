@@ -280,9 +280,10 @@ class MemberImporter(Importer):
         names = self.per_value(result, col("name"), "name", normalize_name, bad)
 
         ids: list = [None] * n
+        today = dt.date.today()
         for index, raw in enumerate(col("id_number")):
             try:
-                rid = normalize_resident_id(raw)
+                rid = normalize_resident_id(raw, today)
             except InvalidValue as exc:
                 self.error(result, index, "id_number", str(exc))
                 bad.add(index)
@@ -303,7 +304,6 @@ class MemberImporter(Importer):
 
         unions = self.resolve_union(result, col("union"), "union", bad)
         workplaces = self.resolve_workplaces(result, col("workplace"), bad)
-        today = dt.date.today()
 
         def join_date(raw):
             value = normalize_date(raw)
@@ -534,9 +534,12 @@ class MemberImporter(Importer):
         cols = ", ".join(self.MEMBER_COLUMNS)
         actor_id = getattr(self.user, "pk", None)
         with connection.cursor() as cursor:
+            # Resolve the sequence once: a DEFAULT that calls pg_get_serial_sequence runs it per row.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [member_table])
+            sequence = cursor.fetchone()[0]
             cursor.execute(
                 f"CREATE TEMPORARY TABLE import_member_stage ("
-                f"id bigint DEFAULT nextval(pg_get_serial_sequence('{member_table}', 'id')), "
+                f"id bigint DEFAULT nextval('{sequence}'::regclass), "
                 "name varchar(50), id_number_enc text, id_hash varchar(64), id_masked varchar(18), "
                 "id_upgraded boolean, birth_date date, sex varchar(1), province_code varchar(2), "
                 "phone_enc text, phone_hash varchar(64), phone_masked varchar(20), union_id bigint, "
