@@ -57,6 +57,11 @@ class BulletinText:
     table_rows: list[list[str]]
 
 
+def short(metric_name: str) -> str:
+    """「其中农民工会员数」 reads 「农民工会员数」 in running text."""
+    return metric_name.removeprefix("其中")
+
+
 def quarter_of(day: dt.date) -> int:
     return (day.month - 1) // 3 + 1
 
@@ -90,16 +95,15 @@ def compose(snapshot: Snapshot, doc_number: str = "", issued_on: dt.date | None 
         c = total[m["code"]]
         if c["actual"] is None:
             continue
-        verb = "新建" if m["source"] == "unions_founded" else "净增"
-        label = m["name"].removeprefix("其中")
-        if c["target"]:
-            parts.append(
-                f"{verb}{label.removesuffix('数')}{c['actual']}{m['unit']}，完成年度目标{c['target']}{m['unit']}的{_pct(c['pct'])}"
-            )
+        if m["source"] == "unions_founded":
+            done = f"新建基层工会{c['actual']}{m['unit']}"
         else:
-            parts.append(f"{verb}{label.removesuffix('数')}{c['actual']}{m['unit']}")
+            done = f"净增{short(m['name']).removesuffix('数')}{c['actual']}{m['unit']}"
+        if c["target"]:
+            done += f"，完成年度目标{c['target']}{m['unit']}的{_pct(c['pct'])}"
+        parts.append(done)
     summary = (
-        f"截至{cn_date(as_of)}，{plan['issuer'].removesuffix('总工会')}{'、'.join(parts)}。"
+        f"截至{cn_date(as_of)}，{plan['issuer'].removesuffix('总工会')}{'；'.join(parts)}。"
         f"时间进度为{f['elapsed_pct']}%，总体平均完成率为{_pct(f['total']['score'])}。"
     )
     behind_rows = [r for r in rows if r["light"] == "behind"]
@@ -107,7 +111,11 @@ def compose(snapshot: Snapshot, doc_number: str = "", issued_on: dt.date | None 
         behind = (
             f"{'、'.join(r['name'] for r in behind_rows)}等{len(behind_rows)}个单位总体完成率低于时间进度，"
             f"进度滞后。其中："
-            + "；".join(f"{r['name']}{'、'.join(r['behind'])}滞后" for r in behind_rows if r["behind"])
+            + "；".join(
+                f"{r['name']}{'、'.join(short(b) for b in r['behind'])}滞后"
+                for r in behind_rows
+                if r["behind"]
+            )
             + "。"
         )
     else:
@@ -117,7 +125,7 @@ def compose(snapshot: Snapshot, doc_number: str = "", issued_on: dt.date | None 
         forecast = (
             "按当前进度推算到12月31日，"
             + "；".join(
-                f"{r['name']}" + "、".join(f"{w['metric']}预计差{w['by']}" for w in r["will_miss"])
+                f"{r['name']}" + "、".join(f"{short(w['metric'])}预计差{w['by']}" for w in r["will_miss"])
                 for r in missing
             )
             + "，须加快进度。"
