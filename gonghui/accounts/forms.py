@@ -30,6 +30,10 @@ class UserForm(ScopedModelForm):
         model = User
         fields = ["username", "full_name", "union", "role", "is_active"]
         labels = {"is_active": "启用"}
+        help_texts = {
+            "username": "登录用；字母、数字和 @ . + - _",
+            "is_active": "停用后不能登录；以停用代替删除，保留审计记录",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,7 @@ class UserListView(AdminRequiredMixin, ListView):
     model = User
     template_name = "accounts/user_list.html"
     paginate_by = 50
+    context_object_name = "users"
 
     def get_queryset(self):
         users = (
@@ -62,6 +63,8 @@ class UserEditView(AdminRequiredMixin, SingleObjectTemplateResponseMixin, ModelF
     model = User
     form_class = UserForm
     template_name = "accounts/user_form.html"
+    # Not "user": that name is the logged-in user in every template (header, permissions).
+    context_object_name = "target_user"
 
     def get_queryset(self):
         return users_visible_to(self.request.user)

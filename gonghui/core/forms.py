@@ -62,7 +62,7 @@ _INIT_JS = """
     (root || document).querySelectorAll("select[data-autocomplete-url]:not(.tomselected)").forEach(function (el) {
       var url = el.dataset.autocompleteUrl;
       new TomSelect(el, {
-        valueField: "value", labelField: "text", searchField: [], maxOptions: %(limit)d,
+        valueField: "value", labelField: "text", searchField: ["text"], maxOptions: %(limit)d,
         loadThrottle: 250, preload: "focus", plugins: el.multiple ? ["remove_button"] : [],
         placeholder: el.dataset.placeholder || "",
         load: function (query, callback) {

@@ -16,6 +16,7 @@ class MemberForm(ScopedModelForm):
     phone = forms.CharField(label="手机号", max_length=30, required=False)
 
     autocomplete = {"union": "active-unions", "workplace": "workplaces"}
+    field_order = ["name", "id_number", "phone", "union", "workplace", "join_date"]
 
     class Meta:
         model = Member

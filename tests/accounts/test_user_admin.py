@@ -161,3 +161,10 @@ def test_demo_data_adds_the_auditor(registry):
     auditor = User.objects.get(username="demo-auditor")
     assert auditor.role == Role.AUDITOR and auditor.union == registry.unions["wuhu"]
     assert auditor.can_audit and not auditor.can_edit and not auditor.can_view_sensitive
+
+
+def test_edit_page_header_still_shows_the_logged_in_user(client, registry):
+    _login(client, "t-wuhu")
+    body = client.get(f"/accounts/users/{registry.users['jinghu'].pk}/edit/").content.decode()
+    header = body.split("<main")[0]
+    assert "t-wuhu" in header and "市级管理员" in header and "县级管理员" not in header
