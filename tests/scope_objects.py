@@ -89,6 +89,39 @@ def _snapshot_jiujiang(reg: Registry) -> Model:
     return snapshot(_target_plan_jiujiang(reg), dt.date(2023, 6, 30))
 
 
+def _import_job_jiujiang(reg: Registry) -> Model:
+    """导入记录 (issue 3): a previewed member import made by the 鸠江区 county admin, with a report."""
+    import tempfile
+    from pathlib import Path
+
+    from gonghui.imports.services import create_job, run_job
+    from tests.imports.helpers import MEMBER_HEADER, write_xlsx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_xlsx(
+            Path(tmp) / "鸠江.xlsx", MEMBER_HEADER, [["某某", "340207199001010000", "", "", "", "", ""]]
+        )
+        job = create_job(reg.users["jiujiang"], "members", path, path.name)
+    run_job(job, dry_run=True)
+    return job
+
+
+def _export_job_jiujiang(reg: Registry) -> Model:
+    """导出任务 (issue 3): a finished background export of 鸠江区 members."""
+    from gonghui.imports.models import ExportJob
+    from gonghui.imports.services import run_export_job
+
+    job = ExportJob.objects.create(
+        user=reg.users["jiujiang"],
+        scope=reg.unions["jiujiang"],
+        title="会员",
+        view_path="gonghui.members.views.MemberListView",
+        fmt="csv",
+    )
+    run_export_job(job.pk)
+    return job
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "joining.joinapplication": _join_application_jiujiang,
     "joining.transferrequest": _transfer_request_jiujiang,
@@ -99,6 +132,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "accounts.user": lambda reg: reg.users["jiujiang"],
     "targets.targetplan": _target_plan_jiujiang,
     "targets.snapshot": _snapshot_jiujiang,
+    "imports.importjob": _import_job_jiujiang,
+    "imports.exportjob": _export_job_jiujiang,
 }
 
 URL_MODELS: dict[str, str] = {

@@ -61,7 +61,22 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
             self.object_list = self.filterset.qs
         else:
             self.object_list = self.filterset.queryset.none()
+        if request.GET.get("export") in ("xlsx", "csv"):
+            return self.export(request)
         return super().get(request, *args, **kwargs)
+
+    # --- export (issue 3): the current filters and scope, to .xlsx / .csv ----------------------
+    def export(self, request):
+        """Small exports stream back at once; large ones become a background job (a page that polls)."""
+        from gonghui.imports import exports
+
+        return exports.export_response(self, request, self.object_list)
+
+    def export_querystring(self) -> str:
+        params = self.request.GET.copy()
+        for key in ("export", "full", "page", "sort"):
+            params.pop(key, None)
+        return params.urlencode()
 
     def get_table_data(self):
         return self.object_list
@@ -75,7 +90,13 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
             extra_actions_template=self.extra_actions_template,
             model_meta=self.model._meta,
         )
+        context.update(self.export_context())
         return context
+
+    def export_context(self) -> dict:
+        from gonghui.imports import exports
+
+        return exports.list_page_context(self)
 
 
 class ObjectDetailView(ScopedMixin, DetailView):

@@ -101,3 +101,48 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"第 {self.row} 行 {self.column}：{self.message}"
+
+
+class ExportJob(models.Model):
+    """A large export written by the background worker to a file under MEDIA_ROOT."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导出中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    scope_path = "scope__path"
+    objects = ScopedQuerySet.as_manager()
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导出人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scope = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="范围", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("内容", max_length=100)
+    view_path = models.CharField("列表视图", max_length=200)
+    params = models.TextField("筛选条件", blank=True)
+    fmt = models.CharField("格式", max_length=8)
+    full = models.BooleanField("含完整敏感信息", default=False)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField("行数", default=0)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    message = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"导出{self.title}（{self.fmt}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:export-detail", args=[self.pk])

@@ -117,7 +117,18 @@ class Importer:
 
     def match(self, table: Table, file_name: str = "") -> HeaderMap:
         optional = {self.default_column} if self.default_union and self.default_column else set()
-        return match_header(table.header, self.columns, optional, file_name)
+        hmap = match_header(table.header, self.columns, optional, file_name)
+        self.drop_example_rows(table, hmap)
+        return hmap
+
+    def drop_example_rows(self, table: Table, hmap: HeaderMap) -> None:
+        """The template's example row (first cell ends with （示例）) is skipped, row numbers kept."""
+        first = hmap.index.get(self.columns[0].key)
+        while table.rows and first is not None and first < len(table.rows[0]):
+            if not clean_text(table.rows[0][first]).endswith("(示例)"):  # clean_text folds （） to ()
+                break
+            table.rows.pop(0)
+            table.header_row += 1
 
     def column(self, table: Table, hmap: HeaderMap, key: str) -> list[object]:
         position = hmap.index.get(key)

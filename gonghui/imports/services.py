@@ -136,3 +136,27 @@ def _finish(job: ImportJob, status: str, message: str = "", save_all: bool = Fal
     if message:
         job.message = message
     job.save()
+
+
+def run_export_job(job_id: int) -> int:
+    """Write a queued export to MEDIA_ROOT; the file is streamed, never held in memory."""
+    from .exports import export_queryset, write_export
+    from .models import ExportJob
+
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    try:
+        queryset = export_queryset(job.view_path, job.user, job.params)
+        with tempfile.NamedTemporaryFile(suffix=f".{job.fmt}") as tmp:
+            rows = write_export(queryset, job.fmt, job.full, tmp.name)
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+            with open(tmp.name, "rb") as handle:
+                job.file.save(f"{job.title}-{stamp}.{job.fmt}", File(handle), save=False)
+    except Exception as exc:
+        log.exception("export job %s failed", job.pk)
+        job.status, job.message = ExportJob.Status.FAILED, f"导出失败：{exc}"
+    else:
+        job.status, job.rows = ExportJob.Status.DONE, rows
+    job.finished_at = timezone.now()
+    job.save()
+    return job.rows

@@ -1,2 +1,20 @@
+from django.urls import path
+
+from . import views
+from .models import ImportKind
+
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.JobListView.as_view(), name="job-list"),
+    path("<int:pk>/", views.JobDetailView.as_view(), name="job-detail"),
+    path("<int:pk>/progress/", views.JobProgressView.as_view(), name="job-progress"),
+    path("<int:pk>/confirm/", views.JobConfirmView.as_view(), name="job-confirm"),
+    path("<int:pk>/report/", views.JobReportView.as_view(), name="job-report"),
+    path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export-detail"),
+    path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),
+]
+for kind in ImportKind.values:
+    urlpatterns += [
+        path(f"upload/{kind}/", views.UploadView.as_view(kind=kind), name=f"upload-{kind}"),
+        path(f"template/{kind}.xlsx", views.TemplateDownloadView.as_view(kind=kind), name=f"template-{kind}"),
+    ]

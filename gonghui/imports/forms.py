@@ -1,0 +1,21 @@
+from django import forms
+
+from gonghui.orgs.models import UnionOrg
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="台账文件", help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）")
+    default_union = forms.ModelChoiceField(
+        label="默认工会",
+        queryset=UnionOrg.objects.none(),
+        required=False,
+        help_text="表中「所在工会 / 属地工会 / 上级工会」留空的行归入此工会",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_union"].queryset = UnionOrg.objects.visible_to(user).filter(
+            status=UnionOrg.Status.ACTIVE
+        )
+        self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx,.xls,.csv"})
+        self.fields["default_union"].widget.attrs.update({"class": "form-select"})

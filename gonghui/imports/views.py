@@ -1,0 +1,188 @@
+"""Upload → preview (dry run in the worker) → confirm → import (in the worker) → result; history;
+templates; export jobs. Views are thin: the work is in services and the background tasks."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from gonghui.core.views import ScopedMixin
+
+from . import tasks
+from .forms import UploadForm
+from .models import ExportJob, ImportJob, ImportKind
+from .services import create_job
+from .template import KIND_TITLES, build_template
+
+PREVIEW_ERRORS_SHOWN = 500
+LIST_URLS = {
+    "members": "members:member-list",
+    "workplaces": "orgs:workplace-list",
+    "unions": "orgs:union-list",
+}
+
+
+class EditorRequired:
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can_edit:
+            raise PermissionDenied("您的角色只能查看，不能导入")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TemplateDownloadView(LoginRequiredMixin, View):
+    kind = ""
+
+    def get(self, request):
+        response = HttpResponse(
+            build_template(self.kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"{KIND_TITLES[self.kind]}导入模板.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+        return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+class UploadView(LoginRequiredMixin, EditorRequired, FormView):
+    kind = ""
+    form_class = UploadForm
+    template_name = "imports/upload.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": f"批量导入{KIND_TITLES[self.kind]}",
+            "kind": self.kind,
+            "template_url": f"imports:template-{self.kind}",
+            "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024,
+        }
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            form.add_error("file", f"文件超过上限 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB")
+            return self.form_invalid(form)
+        with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            job = create_job(
+                self.request.user, self.kind, tmp.name, upload.name, form.cleaned_data["default_union"]
+            )
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, stage="等待预检")
+        tasks.run_preview.enqueue(job.pk)
+        return redirect(job.get_absolute_url())
+
+
+class JobListView(ScopedMixin, TemplateView):
+    model = ImportJob
+    template_name = "imports/job_list.html"
+
+    def get_context_data(self, **kwargs):
+        jobs = self.get_queryset().select_related("user", "scope")[:200]
+        return {**super().get_context_data(**kwargs), "jobs": jobs, "title": "导入记录", "kinds": ImportKind}
+
+
+class JobMixin(ScopedMixin):
+    model = ImportJob
+
+    def get_job(self, pk) -> ImportJob:
+        return get_object_or_404(self.get_queryset().select_related("user", "scope", "default_union"), pk=pk)
+
+
+class JobDetailView(JobMixin, TemplateView):
+    template_name = "imports/job_detail.html"
+
+    def get_context_data(self, **kwargs):
+        job = self.get_job(kwargs["pk"])
+        errors = job.row_errors.all()[:PREVIEW_ERRORS_SHOWN]
+        return {
+            **super().get_context_data(**kwargs),
+            "job": job,
+            "title": str(job),
+            "errors": errors,
+            "errors_total": job.row_errors.count(),
+            "errors_shown": PREVIEW_ERRORS_SHOWN,
+            "list_url": LIST_URLS[job.kind],
+            "can_confirm": job.status == ImportJob.Status.PREVIEWED
+            and not job.committed
+            and self.request.user.can_edit
+            and (job.created + job.updated) > 0,
+        }
+
+
+class JobProgressView(JobMixin, View):
+    """Polled by htmx every second while the job runs; once finished the page reloads itself."""
+
+    def get(self, request, pk):
+        job = self.get_job(pk)
+        response = render(request, "imports/_progress.html", {"job": job})
+        if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING, ImportJob.Status.UPLOADED):
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class JobConfirmView(JobMixin, EditorRequired, View):
+    def post(self, request, pk):
+        job = self.get_job(pk)
+        if job.status != ImportJob.Status.PREVIEWED or job.committed:
+            messages.error(request, "该导入不处于可确认状态")
+            return redirect(job.get_absolute_url())
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.QUEUED, progress=0, stage="等待导入"
+        )
+        tasks.run_import.enqueue(job.pk)
+        return redirect(job.get_absolute_url())
+
+
+class JobReportView(JobMixin, View):
+    def get(self, request, pk):
+        job = self.get_job(pk)
+        if not job.report:
+            raise Http404("该导入没有错误报告")
+        return FileResponse(job.report.open("rb"), as_attachment=True, filename=Path(job.report.name).name)
+
+
+class ExportDetailView(ScopedMixin, TemplateView):
+    model = ExportJob
+    template_name = "imports/export_detail.html"
+
+    def get_context_data(self, **kwargs):
+        job = get_object_or_404(self.get_queryset().filter(user=self.request.user), pk=kwargs["pk"])
+        context = {**super().get_context_data(**kwargs), "job": job, "title": str(job)}
+        context["running"] = job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.htmx and not context["running"]:
+            response = HttpResponse()
+            response["HX-Refresh"] = "true"
+            return response
+        return super().render_to_response(context, **kwargs)
+
+
+class ExportDownloadView(ScopedMixin, View):
+    model = ExportJob
+
+    def get(self, request, pk):
+        job = get_object_or_404(self.get_queryset().filter(user=request.user), pk=pk)
+        if job.status != ExportJob.Status.DONE or not job.file:
+            raise Http404("导出尚未完成")
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
