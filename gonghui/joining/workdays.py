@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 
 import chinese_calendar
+from django.core.cache import cache
 
 from gonghui.core.models import Setting
 
@@ -49,9 +50,23 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return sum(1 for i in range(1, (end - start).days + 1) if is_workday(start + dt.timedelta(days=i)))
 
 
+SETTING_CACHE_SECONDS = 60
+
+
 def configured_days(union, key: str, default: int) -> int:
     """The federation's setting: the nearest ancestor of ``union`` (itself included) that has
-    ``<key>.<union pk>`` in Setting, else the global ``<key>``, else ``default``."""
+    ``<key>.<union pk>`` in Setting, else the global ``<key>``, else ``default``.
+
+    Cached for a minute: every public submission asks, and the value changes a few times a year."""
+    cache_key = f"gh-join-days:{key}:{union.pk}"
+    cached = cache.get(cache_key)
+    if cached is None:
+        cached = _configured_days(union, key, default)
+        cache.set(cache_key, cached, SETTING_CACHE_SECONDS)
+    return cached
+
+
+def _configured_days(union, key: str, default: int) -> int:
     chain = [union.pk] + [int(seg) for seg in union.path.strip("/").split("/")[:-1][::-1] if seg]
     keys = [f"{key}.{pk}" for pk in chain]
     found = {row.key: row.value for row in Setting.objects.filter(key__in=[*keys, key])}

@@ -65,7 +65,8 @@ def test_urgency():
 
 
 @pytest.mark.django_db
-def test_deadline_configurable_per_federation(joinreg):
+def test_deadline_configurable_per_federation(joinreg, monkeypatch):
+    monkeypatch.setattr(workdays, "SETTING_CACHE_SECONDS", 0)  # read every change at once here
     newform = joinreg.unions["jiujiang_newform"]
     start = D(2026, 2, 10)
     assert workdays.review_deadline(newform, start) == D(2026, 3, 9)  # default 15
