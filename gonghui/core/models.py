@@ -114,6 +114,50 @@ class TreeModel(ScopedModel):
         return self.path.startswith(other.path)
 
 
+class PersonalData(models.Model):
+    """A resident ID and a phone held the protected way: encrypted, found by keyed hash, and a masked
+    copy stored so that lists and exports of millions of rows never decrypt anything."""
+
+    id_number_enc = models.TextField("身份证号（密文）", editable=False)
+    id_hash = models.CharField("身份证号索引", max_length=64, editable=False, db_index=True)
+    id_masked = models.CharField("身份证号", max_length=18, editable=False)
+    phone_enc = models.TextField("手机号（密文）", blank=True, editable=False)
+    phone_hash = models.CharField("手机号索引", max_length=64, blank=True, editable=False, db_index=True)
+    phone_masked = models.CharField("手机号", max_length=20, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def id_number(self) -> str:
+        """The full ID number. Call only where the user holds 查看敏感信息, and audit it."""
+        from . import crypto
+
+        return crypto.decrypt(self.id_number_enc)
+
+    @property
+    def phone(self) -> str:
+        from . import crypto
+
+        return crypto.decrypt(self.phone_enc)
+
+    def set_id_number(self, number: str) -> None:
+        from . import crypto
+        from .masking import mask_id_number
+
+        self.id_number_enc = crypto.encrypt(number)
+        self.id_hash = crypto.lookup_hash("ric", number)
+        self.id_masked = mask_id_number(number)
+
+    def set_phone(self, phone: str) -> None:
+        from . import crypto
+        from .masking import mask_phone
+
+        self.phone_enc = crypto.encrypt(phone)
+        self.phone_hash = crypto.lookup_hash("phone", phone)
+        self.phone_masked = mask_phone(phone)
+
+
 class AuditEvent(models.Model):
     """Who saw or changed what, when and from where. Written for every unmasked view and every edit."""
 

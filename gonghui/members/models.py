@@ -7,9 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from gonghui.core import crypto
-from gonghui.core.masking import mask_id_number, mask_phone
-from gonghui.core.models import ScopedModel, ScopedQuerySet
+from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet
 
 
 class NewFormGroup(models.Model):
@@ -57,23 +55,17 @@ class Sex(models.TextChoices):
     FEMALE = "F", "女"
 
 
-class Member(ScopedModel):
+class Member(PersonalData, ScopedModel):
     """One membership of one person. A person who leaves and later joins again gets a new row; the
     database allows only one row per person in 在会 / 保留会籍."""
 
     scope_path = "union__path"
 
     name = models.CharField("姓名", max_length=50, db_index=True)
-    id_number_enc = models.TextField("身份证号（密文）", editable=False)
-    id_hash = models.CharField("身份证号索引", max_length=64, editable=False, db_index=True)
-    id_masked = models.CharField("身份证号", max_length=18, editable=False)
     id_upgraded = models.BooleanField("由15位升级", default=False, editable=False)
     birth_date = models.DateField("出生日期", editable=False)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
     province_code = models.CharField("省份代码", max_length=2, editable=False, db_index=True)
-    phone_enc = models.TextField("手机号（密文）", blank=True, editable=False)
-    phone_hash = models.CharField("手机号索引", max_length=64, blank=True, editable=False, db_index=True)
-    phone_masked = models.CharField("手机号", max_length=20, blank=True, editable=False)
 
     union = models.ForeignKey(
         "orgs.UnionOrg", verbose_name="所在工会", on_delete=models.PROTECT, related_name="members"
@@ -117,25 +109,9 @@ class Member(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("members:member-detail", args=[self.pk])
 
-    @property
-    def id_number(self) -> str:
-        """The full ID number. Call only where the user holds 查看敏感信息, and audit it."""
-        return crypto.decrypt(self.id_number_enc)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
-
     def set_id_number(self, number: str) -> None:
-        self.id_number_enc = crypto.encrypt(number)
-        self.id_hash = crypto.lookup_hash("ric", number)
-        self.id_masked = mask_id_number(number)
+        super().set_id_number(number)
         self.province_code = number[:2]
-
-    def set_phone(self, phone: str) -> None:
-        self.phone_enc = crypto.encrypt(phone)
-        self.phone_hash = crypto.lookup_hash("phone", phone)
-        self.phone_masked = mask_phone(phone)
 
     @property
     def is_held(self) -> bool:
