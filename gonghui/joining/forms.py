@@ -8,9 +8,42 @@ from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
 from gonghui.regions.models import Region
 
 
-class DistrictChoiceField(forms.ModelChoiceField):
+class ReferenceChoiceField(forms.ModelChoiceField):
+    """A select over small reference data (groups, districts) whose rows are kept in the process for
+    a few minutes: the public form is submitted hundreds of times a second, the rows change yearly."""
+
+    def _rows(self) -> dict[str, object]:
+        import time
+
+        key = self.queryset.model._meta.label_lower
+        expires, rows = _REFERENCE_ROWS.get(key, (0.0, {}))
+        if expires < time.monotonic():
+            rows = {str(obj.pk): obj for obj in self.queryset}
+            _REFERENCE_ROWS[key] = (time.monotonic() + CHOICES_CACHE_SECONDS, rows)
+        return rows
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        obj = self._rows().get(str(value))
+        if obj is None:
+            obj = super().to_python(value)  # not cached yet (just added) or invalid: ask the database
+        return obj
+
+    def validate(self, value):
+        if self.required and value is None:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+_REFERENCE_ROWS: dict[str, tuple[float, dict]] = {}
+
+
+class DistrictChoiceField(ReferenceChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         return f"{obj.parent.name} {obj.name}" if obj.parent_id else obj.name
+
+
+CHOICES_CACHE_SECONDS = 300
 
 
 def _clean(fn, value):
@@ -18,9 +51,6 @@ def _clean(fn, value):
         return fn(value)
     except InvalidValue as exc:
         raise forms.ValidationError(str(exc)) from None
-
-
-CHOICES_CACHE_SECONDS = 300
 
 
 def cached_choices(name: str, field: forms.ModelChoiceField) -> list[tuple[str, str]]:

@@ -14,10 +14,14 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    # Rate-limit counters live in the cache; every test starts with none.
+    # Rate-limit counters and cached reference rows: every test starts with none.
+    from gonghui.joining import forms
+
     cache.clear()
+    forms._REFERENCE_ROWS.clear()
     yield
     cache.clear()
+    forms._REFERENCE_ROWS.clear()
 
 
 @pytest.fixture
