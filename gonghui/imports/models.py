@@ -66,6 +66,7 @@ class ImportJob(models.Model):
     errors = models.PositiveIntegerField("错误行", default=0)
     committed = models.BooleanField("已写入", default=False)
     message = models.TextField("说明", blank=True)
+    notes = models.TextField("提示", blank=True)
     extra_columns = models.JSONField("未识别的列", default=list, blank=True)
     report = models.FileField("错误报告", upload_to="imports/reports/%Y/%m/", blank=True)
 

@@ -55,7 +55,7 @@ Progress = Callable[[int, str], None]
 CHUNK = 5000
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     index: int  # 0-based data row
     column: str  # Chinese column label ("" for the whole row)
@@ -73,6 +73,7 @@ class Result:
     errors: int = 0  # rows with at least one error (left out)
     committed: bool = False
     issues: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # file-level remarks shown with the preview
     extra_columns: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -232,7 +233,7 @@ class Importer:
 
 
 # ====================================================================== members
-@dataclass
+@dataclass(slots=True)  # a million of these: no per-instance __dict__
 class MemberRow:
     index: int
     name: str
@@ -291,6 +292,7 @@ class MemberImporter(Importer):
         names = self.per_value(result, col("name"), "name", normalize_name, bad)
 
         ids: list = [None] * n
+        unknown_codes: dict[str, int] = {}
         today = dt.date.today()
         for index, raw in enumerate(col("id_number")):
             try:
@@ -299,9 +301,22 @@ class MemberImporter(Importer):
                 self.error(result, index, "id_number", str(exc))
                 bad.add(index)
                 continue
-            ids[index] = rid
+            # A compact tuple, not the ResidentId object: there may be a million of these.
+            ids[index] = (rid.number, rid.birth_date, rid.sex, rid.upgraded)
             for warning in rid.warnings:
-                self.error(result, index, "id_number", warning, warning=True)
+                if warning.startswith("地址码"):
+                    # Common and harmless (codes changed after people got their IDs): counted, not
+                    # listed row by row, or a ledger of older members would drown in notes.
+                    unknown_codes[rid.number[:6]] = unknown_codes.get(rid.number[:6], 0) + 1
+                else:
+                    self.error(result, index, "id_number", warning, warning=True)
+        if unknown_codes:
+            total = sum(unknown_codes.values())
+            codes = "、".join(sorted(unknown_codes)[:10]) + ("等" if len(unknown_codes) > 10 else "")
+            result.notes.append(
+                f"{total} 行身份证号的地址码（{codes}）在出生年份的行政区划代码表中未找到，"
+                "多为区划调整所致，仅作提示，不影响导入"
+            )
 
         phones: list = [""] * n
         for index, raw in enumerate(col("phone")):
@@ -349,24 +364,24 @@ class MemberImporter(Importer):
         groups = self.per_value(result, col("new_form_group"), "new_form_group", group, bad)
 
         # Duplicates inside the file: every row that shares an ID with another row is reported.
-        _duplicates(self, table, result, [rid.number if rid else None for rid in ids], "id_number", bad)
+        _duplicates(self, table, result, [rid[0] if rid else None for rid in ids], "id_number", bad)
 
         rows: list[MemberRow | None] = [None] * n
         for index in range(n):
             if index in bad:
                 continue
-            rid = ids[index]
-            if dates[index] < rid.birth_date:
+            number, birth_date, sex, upgraded = ids[index]
+            if dates[index] < birth_date:
                 self.error(result, index, "join_date", "入会日期早于出生日期")
                 continue
             rows[index] = MemberRow(
                 index=index,
                 name=names[index],
-                number=rid.number,
-                birth_date=rid.birth_date,
-                sex=rid.sex,
-                upgraded=rid.upgraded,
-                id_hash=crypto.lookup_hash("ric", rid.number),
+                number=number,
+                birth_date=birth_date,
+                sex=sex,
+                upgraded=upgraded,
+                id_hash=crypto.lookup_hash("ric", number),
                 phone=phones[index],
                 union=unions[index],
                 workplace_id=workplaces[index],

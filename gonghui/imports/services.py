@@ -119,6 +119,7 @@ def _store_result(job: ImportJob, table, result: Result, dry_run: bool) -> None:
     for key in ("rows", "created", "updated", "skipped", "errors", "committed"):
         setattr(job, key, getattr(result, key))
     job.extra_columns = result.extra_columns
+    job.notes = "\n".join(result.notes)
     if dry_run:
         job.status = ImportJob.Status.PREVIEWED
         job.progress = 100
