@@ -92,7 +92,8 @@ class DashboardView(LoginRequiredMixin, View):
             own = plans.filter(issuer=node)
             plan = own.order_by("-year").first() or plans.filter(items__union=node).order_by("-year").first()
         as_of = as_of_from(request, default_as_of(plan) if plan else dt.date.today())
-        data = dashboard_data(user, node, plan, as_of)
+        with cube.pinned():
+            data = dashboard_data(user, node, plan, as_of)
         chart = {}
         if data["plan"]:
             chart = {

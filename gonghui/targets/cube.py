@@ -20,6 +20,8 @@ What the cube cannot see, and how that is handled:
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import F, Max, Sum
@@ -31,6 +33,11 @@ from .growth import GROWTH_FIELDS, by_depth, live_growth, zero_growth
 from .models import CubeState, GrowthCube
 
 PATH_STEP = 9
+# The cube keeps subtree totals for the federation levels (province 0, city 1, county 2, township/zone 3):
+# the nodes targets and dashboards are about. A deeper node (a grassroots union and what hangs under it)
+# is small, so its figures are read live from the event table through the (union, date) index.
+CUBE_MAX_DEPTH = 3
+CUBE_WIDTH = PATH_STEP * (CUBE_MAX_DEPTH + 1)
 
 
 def fingerprint(up_to_union_id: int | None = None) -> str:
@@ -50,8 +57,28 @@ def _top_union(fp: str) -> int:
     return int(fp.split(":", 1)[0] or 0)
 
 
+_local = threading.local()
+
+
+@contextmanager
+def pinned():
+    """Check the cube's state once for a whole page (one request reads several figures) instead of
+    once per figure; the fingerprint query scans the union table."""
+    if getattr(_local, "pinned", None) is not None:
+        yield
+        return
+    _local.pinned = (current_state(),)
+    try:
+        yield
+    finally:
+        _local.pinned = None
+
+
 def current_state() -> CubeState | None:
     """The cube state if the cube may be read (tree unchanged since it was built), else None."""
+    held = getattr(_local, "pinned", None)
+    if held is not None:
+        return held[0]
     state = CubeState.objects.first()
     if state is None or not state.tree_fingerprint:
         return None
@@ -93,7 +120,7 @@ def _sql_add_events(low: int, high: int) -> None:
             net_new_form = {cube}.net_new_form + excluded.net_new_form
     """
     with connection.cursor() as cursor:
-        for depth in range(max_depth + 1):
+        for depth in range(min(max_depth, CUBE_MAX_DEPTH) + 1):
             width = PATH_STEP * (depth + 1)
             cursor.execute(
                 sql,
@@ -112,6 +139,61 @@ def _sql_add_events(low: int, high: int) -> None:
             )
 
 
+def _sql_full_build_postgres(high: int) -> None:
+    """Full build on PostgreSQL in one pass over the events into a temporary table of daily totals per
+    node cut at the township level, then level by level upwards (1 k towns, 100 counties, 16 cities …)."""
+    cube = GrowthCube._meta.db_table
+    event = MembershipEvent._meta.db_table
+    union = UnionOrg._meta.db_table
+    member = Member._meta.db_table
+    sums = 'joined, transferred_in, transferred_out, "left", net, net_migrant, net_new_form'
+    summed = ", ".join(f"SUM({c})" for c in sums.split(", "))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS cube_own")
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE cube_own ON COMMIT DROP AS
+            SELECT substr(u.path, 1, %s) AS node_path, e.date AS day,
+                   SUM(CASE WHEN e.kind = %s THEN 1 ELSE 0 END) AS joined,
+                   SUM(CASE WHEN e.kind = %s THEN 1 ELSE 0 END) AS transferred_in,
+                   SUM(CASE WHEN e.kind = %s THEN 1 ELSE 0 END) AS transferred_out,
+                   SUM(CASE WHEN e.kind IN (%s, %s) THEN 1 ELSE 0 END) AS "left",
+                   SUM(e.delta) AS net,
+                   SUM(CASE WHEN m.is_migrant_worker THEN e.delta ELSE 0 END) AS net_migrant,
+                   SUM(CASE WHEN m.new_form_group_id IS NOT NULL THEN e.delta ELSE 0 END) AS net_new_form
+            FROM {event} e JOIN {union} u ON u.id = e.union_id JOIN {member} m ON m.id = e.member_id
+            WHERE e.id <= %s
+            GROUP BY substr(u.path, 1, %s), e.date
+            """,
+            [
+                CUBE_WIDTH,
+                EventKind.JOIN,
+                EventKind.TRANSFER_IN,
+                EventKind.TRANSFER_OUT,
+                EventKind.EXIT,
+                EventKind.REMOVE,
+                high,
+                CUBE_WIDTH,
+            ],
+        )
+        # cube_own holds, per day, each township-level node's whole subtree (paths cut at CUBE_WIDTH)
+        # and the own events of shallower nodes; each level = its own rows + the level below rolled up.
+        for depth in range(CUBE_MAX_DEPTH, -1, -1):
+            width = PATH_STEP * (depth + 1)
+            cursor.execute(
+                f"""
+                INSERT INTO {cube} (node_path, day, {sums})
+                SELECT node_path, day, {summed} FROM (
+                    SELECT node_path, day, {sums} FROM cube_own WHERE length(node_path) = %s
+                    UNION ALL
+                    SELECT substr(node_path, 1, %s), day, {sums} FROM {cube} WHERE length(node_path) = %s
+                ) parts GROUP BY node_path, day
+                """,
+                [width, width, width + PATH_STEP],
+            )
+        cursor.execute("DROP TABLE cube_own")
+
+
 @transaction.atomic
 def refresh(full: bool = False) -> dict[str, int]:
     """Bring the cube up to the newest event. Rebuilds from scratch when asked or when the tree moved."""
@@ -124,7 +206,10 @@ def refresh(full: bool = False) -> dict[str, int]:
     high = MembershipEvent.objects.aggregate(m=Max("id"))["m"] or 0
     added = 0
     if high > state.watermark:
-        _sql_add_events(state.watermark, high)
+        if state.watermark == 0 and connection.vendor == "postgresql":
+            _sql_full_build_postgres(high)
+        else:
+            _sql_add_events(state.watermark, high)
         added = high - state.watermark
         state.watermark = high
     state.tree_fingerprint = fingerprint()
@@ -135,7 +220,11 @@ def refresh(full: bool = False) -> dict[str, int]:
 def cube_growth(
     paths: list[str], start: dt.date, end: dt.date, state: CubeState
 ) -> dict[str, dict[str, int]]:
+    deep = [p for p in paths if len(p) > CUBE_WIDTH]
+    paths = [p for p in paths if len(p) <= CUBE_WIDTH]
     result = {p: zero_growth() for p in paths}
+    if deep:
+        result.update(live_growth(deep, start, end))
     rows = (
         GrowthCube.objects.filter(node_path__in=list(set(paths)), day__range=(start, end))
         .values("node_path")
@@ -145,7 +234,7 @@ def cube_growth(
     for row in rows:
         for f in GROWTH_FIELDS:
             result[row["node_path"]][f] += row[f] or 0
-    tail = live_growth(paths, start, end, above_event_id=state.watermark)
+    tail = live_growth(paths, start, end, above_event_id=state.watermark) if paths else {}
     for p, values in tail.items():
         for f in GROWTH_FIELDS:
             result[p][f] += values[f]
@@ -165,7 +254,7 @@ def monthly(path: str, start: dt.date, end: dt.date) -> dict[str, int]:
     from .growth import live_monthly
 
     state = current_state()
-    if state is None:
+    if state is None or len(path) > CUBE_WIDTH:
         return live_monthly(path, start, end)
     months: dict[str, int] = {}
     for day, net in GrowthCube.objects.filter(node_path=path, day__range=(start, end)).values_list(

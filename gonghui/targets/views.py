@@ -19,7 +19,7 @@ from gonghui.core.normalize import InvalidValue, normalize_date
 from gonghui.members.models import EventKind, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 
-from . import indicators, progress, services
+from . import cube, indicators, progress, services
 from .forms import PlanHeadForm, PlanUploadForm
 from .importer import ImportRefused, import_plan
 from .models import Metric, TargetPlan
@@ -200,7 +200,8 @@ class PlanDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         plan = visible_plan(request, pk)
         as_of = as_of_from(request, default_as_of(plan))
-        figures = services.figures_for(plan, as_of)
+        with cube.pinned():
+            figures = services.figures_for(plan, as_of)
         linkable = visible_union_ids(request.user, [r["union_id"] for r in figures["rows"]])
         attach_cell_lists(figures)
         context = {

@@ -111,7 +111,9 @@ def test_elapsed_and_lights():
 def test_cube_plus_tail_equals_live_and_falls_back_after_a_move(plan, registry):
     u = registry.unions
     members.leave(registry.members["jinghu_1"], dt.date(2023, 6, 1), ChangeReason.VOLUNTARY)
-    p = paths(registry, "jinghu", "jiujiang", "wuhu", "province")
+    p = paths(
+        registry, "jinghu", "jiujiang", "wuhu", "province", "jinghu_a"
+    )  # jinghu_a: deeper than the cube
     year = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     live = live_growth(p, *year)
     assert cube.refresh()["events_added"] > 0
