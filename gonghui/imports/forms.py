@@ -9,6 +9,7 @@ class UploadForm(forms.Form):
         label="默认工会",
         queryset=UnionOrg.objects.none(),
         required=False,
+        empty_label="（不指定）",
         help_text="表中「所在工会 / 属地工会 / 上级工会」留空的行归入此工会",
     )
 
