@@ -16,7 +16,7 @@ from django.utils import timezone
 from gonghui.core import crypto
 from gonghui.core.normalize import ResidentId, normalize_resident_id
 from gonghui.members import services as membership
-from gonghui.members.models import ChangeReason, Member, NewFormGroup
+from gonghui.members.models import HELD_STATUSES, ChangeReason, Member, NewFormGroup
 from gonghui.orgs.models import UnionOrg, Workplace
 from gonghui.regions.models import Region
 
@@ -103,11 +103,20 @@ def _app_event(
 
 
 def find_open_application(id_hash: str) -> JoinApplication | None:
+    # Only what the refusal message needs, unordered: this runs on every public submission.
     return (
-        JoinApplication.objects.select_related("routed_union")
-        .filter(id_hash=id_hash, status__in=OPEN_STATUSES)
+        JoinApplication.objects.filter(id_hash=id_hash, status__in=OPEN_STATUSES)
+        .only("number", "name", "phone_hash", "submitted_at")
+        .order_by()
         .first()
     )
+
+
+def _held_membership(id_hash: str) -> Member | None:
+    """members.services.held_membership, after a cheap existence probe (most applicants hold none)."""
+    if not Member.objects.filter(id_hash=id_hash, status__in=HELD_STATUSES).order_by().exists():
+        return None
+    return membership.held_membership(id_hash)
 
 
 def submit(data: ApplicationInput) -> JoinApplication:
@@ -116,7 +125,7 @@ def submit(data: ApplicationInput) -> JoinApplication:
     if not (data.consent_constitution and data.consent_personal_data):
         raise ApplicationRefused("请阅读并同意工会章程及个人信息使用告知书")
     id_hash = crypto.lookup_hash("ric", data.resident_id.number)
-    holder = membership.held_membership(id_hash)
+    holder = _held_membership(id_hash)
     held_elsewhere = False
     if holder is not None:
         if identity_matches(holder, data.name, data.phone):
