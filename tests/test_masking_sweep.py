@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 _ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _secrets(reg: Registry) -> list[str]:
     values = []
     for member in reg.members.values():

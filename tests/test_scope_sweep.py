@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 HOSTILE_QUERY = "union={u}&parent={u}&governing_union={u}&union_tree={u}&subtree={u}&workplace={w}&q=鸠江"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def outside_strings(reg: Registry, user_key: str = "jinghu") -> list[str]:
     """Names and masked numbers that belong to neither the user's subtree nor its ancestors."""
     root = reg.users[user_key].scope_root
