@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -55,8 +56,19 @@ def visible_union_ids(user, ids) -> set[int]:
 def attach_cell_lists(figures: dict) -> dict:
     """Templates cannot index by a variable key: give each row (and the total) its cells in metric order."""
     for row in [*figures["rows"], figures["total"]]:
-        row["cell_list"] = [{"metric": m, **row["cells"][m["code"]]} for m in figures["metrics"]]
+        row["cell_list"] = [
+            {"metric": m, **row["cells"][m["code"]], **light_badge(row["cells"][m["code"]]["light"])}
+            for m in figures["metrics"]
+        ]
+        row.update(light_badge(row.get("light", "none")))
     return figures
+
+
+LIGHT_CLASSES = {"ahead": "success", "on_pace": "primary", "behind": "danger", "none": "light"}
+
+
+def light_badge(light: str) -> dict[str, str]:
+    return {"light_label": progress.LIGHTS.get(light, "—"), "light_class": LIGHT_CLASSES.get(light, "light")}
 
 
 class PlanListView(LoginRequiredMixin, TemplateView):
@@ -202,7 +214,9 @@ class PlanDetailView(LoginRequiredMixin, View):
         as_of = as_of_from(request, default_as_of(plan))
         with cube.pinned():
             figures = services.figures_for(plan, as_of)
-        linkable = visible_union_ids(request.user, [r["union_id"] for r in figures["rows"]])
+        linkable = visible_union_ids(
+            request.user, [r["union_id"] for r in figures["rows"]] + [plan.issuer_id]
+        )
         attach_cell_lists(figures)
         context = {
             "plan": plan,
@@ -223,17 +237,26 @@ class DrillView(LoginRequiredMixin, View):
     def get(self, request, pk, union_pk, metric):
         plan = visible_plan(request, pk)
         row = get_object_or_404(UnionOrg.objects.visible_to(request.user), pk=union_pk)
-        if not plan.items.filter(union=row).exists():
+        if row.pk == plan.issuer_id:
+            # The total row: every row's subtree (not the issuer's units left out of the table).
+            row_paths = list(plan.items.values_list("union__path", flat=True).distinct())
+        elif plan.items.filter(union=row).exists():
+            row_paths = [row.path]
+        else:
             raise Http404("该单位不在此目标任务中")
+        within = Q()
+        for p in row_paths:
+            within |= Q(path__startswith=p)
         metric_obj = get_object_or_404(Metric, code=metric)
         as_of = as_of_from(request, default_as_of(plan))
         start, end = dt.date(plan.year, 1, 1), min(as_of, dt.date(plan.year, 12, 31))
         context = {"plan": plan, "row": row, "metric": metric_obj, "start": start, "end": end, "as_of": as_of}
         context["title"] = f"{row.name} · {metric_obj.name}明细"
+        context["is_total"] = row.pk == plan.issuer_id
         if metric_obj.source == Metric.Source.UNIONS_FOUNDED:
             unions = (
                 UnionOrg.objects.visible_to(request.user)
-                .filter(path__startswith=row.path, kind__in=GRASSROOTS_KINDS, founded_on__range=(start, end))
+                .filter(within, kind__in=GRASSROOTS_KINDS, founded_on__range=(start, end))
                 .select_related("parent")
                 .order_by("founded_on", "name")
             )
@@ -246,7 +269,7 @@ class DrillView(LoginRequiredMixin, View):
             return render(request, "targets/drill_unions.html", context)
         events = (
             MembershipEvent.objects.visible_to(request.user)
-            .filter(union__path__startswith=row.path, date__range=(start, end))
+            .filter(union__in=UnionOrg.objects.filter(within), date__range=(start, end))
             .select_related("member", "union", "other_union")
             .order_by("date", "id")
         )

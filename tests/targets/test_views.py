@@ -124,3 +124,15 @@ def test_indicator_and_dashboard_pages(client, plan, registry):
     assert "vendor/echarts/echarts.min.js" in body and "进度最落后的五个单位" in body
     login(client, "jinghu")
     assert client.get(f"/reports/?node={registry.unions['jiujiang'].pk}").status_code == 404
+
+
+def test_total_row_drill_covers_all_rows_and_is_not_open_to_a_county(client, plan, registry):
+    u = registry.unions
+    login(client, "wuhu")
+    page = client.get(f"/targets/{plan.pk}/?as_of=2023-06-30").content.decode()
+    assert f"/targets/{plan.pk}/drill/{u['wuhu'].pk}/members/" in page
+    body = client.get(f"/targets/{plan.pk}/drill/{u['wuhu'].pk}/members/?as_of=2023-06-30").content.decode()
+    assert "张镜一" in body and "王鸠一" in body and "合计" in body
+    client.logout()
+    login(client, "jinghu")
+    assert client.get(f"/targets/{plan.pk}/drill/{u['wuhu'].pk}/members/").status_code == 404
