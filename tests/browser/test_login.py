@@ -53,3 +53,31 @@ def test_login_and_member_list_shows_masked_ids(page, live_server, registry):
     # The page is styled (Bootstrap came from the local static files, not a CDN).
     color = page.evaluate("getComputedStyle(document.querySelector('.btn-primary')).backgroundColor")
     assert color not in ("rgba(0, 0, 0, 0)", "rgb(239, 239, 239)")
+
+
+def test_autocomplete_picks_a_union_and_the_member_is_created(page, live_server, registry):
+    import datetime as dt
+
+    from gonghui.members.models import Member
+    from tests.factories import make_id
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/members/add/")
+    page.fill("#id_username", "t-jinghu")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/members/add/")
+    page.fill("#id_name", "周自动")
+    page.fill("#id_id_number", make_id("340202", dt.date(1993, 3, 3), 93))
+    page.click("#id_union-ts-control")
+    page.keyboard.type("镜湖甲")
+    option = page.locator(".ts-dropdown .option", has_text="镜湖甲公司工会委员会")
+    option.wait_for()
+    # Only the typed prefix, only inside 镜湖区: nothing of 鸠江区 is offered.
+    offered = page.locator(".ts-dropdown .option").all_inner_texts()
+    assert offered and not [text for text in offered if "鸠江" in text]
+    option.click()
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('周自动')")
+    member = Member.objects.get(name="周自动")
+    assert member.union == registry.unions["jinghu_a"]
+    assert member.id_masked in page.inner_text("body")
