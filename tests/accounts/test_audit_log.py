@@ -63,6 +63,7 @@ def test_auditor_sees_events_of_their_subtree_only(client, registry, events):
     body = client.get("/accounts/audit/").content.decode()
     assert "镜湖更新记录" in body and "10.0.0.7" in body and "很久以前的登录" in body
     assert "合肥查看记录" not in body
+    assert "会员 #" in body  # the model's Chinese name, not "members.member"
     # The member shows masked, as everywhere.
     assert registry.members["jiujiang_1"].id_masked in body
     assert registry.members["jiujiang_1"].id_number not in body
