@@ -179,6 +179,7 @@ _DATE_PATTERNS = [
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_TIME_OF_DAY = re.compile(r"(?<=[\d日])(?:[ T]|\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 
 def normalize_date(value: object) -> dt.date | None:
@@ -193,10 +194,12 @@ def normalize_date(value: object) -> dt.date | None:
         if 1 <= value < 2958466 and not (19000101 <= value <= 29991231):
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         value = str(int(value))
-    text = compact(value)
+    # A time of day after the date (exports of datetime columns, "2023-05-01T08:30"): the date is what
+    # we keep; strip it before the spaces go, or "2023-05-01 12:30" would run together.
+    text = _TIME_OF_DAY.sub("", clean_text(value))
+    text = _SPACES.sub("", text)
     if not text:
         return None
-    text = re.sub(r" ?00:00(:00)?$", "", text)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
