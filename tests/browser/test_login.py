@@ -20,15 +20,22 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        yield context.new_page()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    # One browser for the module, a fresh context (cookies, storage) per test.
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
 def test_login_and_member_list_shows_masked_ids(page, live_server, registry):
@@ -81,3 +88,21 @@ def test_autocomplete_picks_a_union_and_the_member_is_created(page, live_server,
     member = Member.objects.get(name="周自动")
     assert member.union == registry.unions["jinghu_a"]
     assert member.id_masked in page.inner_text("body")
+
+
+def test_reveal_button_shows_the_full_id_and_writes_the_audit_event(page, live_server, registry):
+    from gonghui.core.models import AuditEvent
+
+    member = registry.members["jinghu_1"]
+    page.goto(f"{live_server.url}/accounts/login/?next=/members/{member.pk}/")
+    page.fill("#id_username", "t-wuhu")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/members/{member.pk}/")
+    sensitive = page.locator("#sensitive")
+    assert member.id_masked in sensitive.inner_text() and member.id_number not in page.content()
+    page.click("text=显示完整信息")  # htmx POST with the CSRF header from base.html
+    page.wait_for_selector("#sensitive:has-text('已记录审计日志')")
+    assert member.id_number in sensitive.inner_text() and "13812345678" in sensitive.inner_text()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL)
+    assert event.username == "t-wuhu" and event.object_id == str(member.pk) and event.ip == "127.0.0.1"
