@@ -168,3 +168,16 @@ def test_edit_page_header_still_shows_the_logged_in_user(client, registry):
     body = client.get(f"/accounts/users/{registry.users['jinghu'].pk}/edit/").content.decode()
     header = body.split("<main")[0]
     assert "t-wuhu" in header and "市级管理员" in header and "县级管理员" not in header
+
+
+def test_forbidden_and_not_found_pages_are_chinese_and_leak_nothing(client, registry):
+    _login(client, "t-viewer")
+    forbidden = client.get("/accounts/users/")
+    assert forbidden.status_code == 403
+    body = forbidden.content.decode()
+    assert "无权访问" in body and "只有管理员可以管理用户" in body
+    _login(client, "t-jinghu")
+    missing = client.get(f"/members/{registry.members['jiujiang_1'].pk}/")
+    assert missing.status_code == 404
+    body = missing.content.decode()
+    assert "页面不存在" in body and "王鸠一" not in body and "Member" not in body
