@@ -6,9 +6,11 @@ PYTHON  := $(BIN)/python
 MANAGE  := $(PYTHON) manage.py
 # Debian packages: Chromium for browser tests, Noto CJK for charts/PDFs, pango for WeasyPrint.
 APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Only for `make bench`: wrk generates load on loopback for the online-joining benchmark.
+BENCH_APT_PACKAGES := wrk
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install system-deps demo serve test lint format bench clean
+.PHONY: install system-deps bench-deps apt-install demo serve test lint format bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
@@ -23,7 +25,13 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+bench-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BENCH_APT_PACKAGES)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
@@ -52,7 +60,7 @@ test: install system-deps lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install system-deps
+bench: install system-deps bench-deps
 	$(PYTHON) -m bench $(BENCH_ARGS)
 
 clean:
