@@ -65,7 +65,8 @@ class Member(PersonalData, ScopedModel):
     id_upgraded = models.BooleanField("由15位升级", default=False, editable=False)
     birth_date = models.DateField("出生日期", editable=False)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
-    province_code = models.CharField("省份代码", max_length=2, editable=False, db_index=True)
+    # Kept for partitioning by province (DESIGN: "growing past one machine"), not for lookups.
+    province_code = models.CharField("省份代码", max_length=2, editable=False)
 
     union = models.ForeignKey(
         "orgs.UnionOrg", verbose_name="所在工会", on_delete=models.PROTECT, related_name="members"
@@ -101,7 +102,11 @@ class Member(PersonalData, ScopedModel):
                 violation_error_message="该人员已有在会（或保留）会籍，一人只能有一个有效会籍",
             )
         ]
-        indexes = [models.Index(fields=["union", "status"])]
+        indexes = [
+            models.Index(fields=["union", "status"]),
+            models.Index(fields=["id_hash"], name="member_id_hash"),
+            models.Index(fields=["phone_hash"], name="member_phone_hash"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
