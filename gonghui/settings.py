@@ -128,7 +128,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("GONGHUI_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; `collectstatic` fills it for production
+# WhiteNoise expects the folder; `collectstatic` fills it for production.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from npm at install time and are served from here: no CDN.
 _NODE = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
