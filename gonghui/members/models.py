@@ -104,7 +104,6 @@ class Member(PersonalData, ScopedModel):
         ]
         indexes = [
             models.Index(fields=["union", "status"]),
-            models.Index(fields=["id_hash"], name="member_id_hash"),
             models.Index(fields=["phone_hash"], name="member_phone_hash"),
         ]
 
