@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gonghui.core import crypto
-from gonghui.core.masking import mask_id_number, mask_phone
-from gonghui.core.models import ScopedModel, ScopedQuerySet
+from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet
 
 
 class RoutingRule(models.Model):
@@ -68,39 +67,7 @@ class ApplicationStatus(models.TextChoices):
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
 
 
-class PersonalDataMixin(models.Model):
-    """Encrypted ID + keyed hash + stored masked copy, the same shape as ``Member``."""
-
-    id_number_enc = models.TextField("身份证号（密文）", editable=False)
-    id_hash = models.CharField("身份证号索引", max_length=64, editable=False, db_index=True)
-    id_masked = models.CharField("身份证号", max_length=18, editable=False)
-    phone_enc = models.TextField("手机号（密文）", blank=True, editable=False)
-    phone_hash = models.CharField("手机号索引", max_length=64, blank=True, editable=False)
-    phone_masked = models.CharField("手机号", max_length=20, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def set_id_number(self, number: str) -> None:
-        self.id_number_enc = crypto.encrypt(number)
-        self.id_hash = crypto.lookup_hash("ric", number)
-        self.id_masked = mask_id_number(number)
-
-    def set_phone(self, phone: str) -> None:
-        self.phone_enc = crypto.encrypt(phone)
-        self.phone_hash = crypto.lookup_hash("phone", phone)
-        self.phone_masked = mask_phone(phone)
-
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_enc)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
-
-
-class JoinApplication(PersonalDataMixin, ScopedModel):
+class JoinApplication(PersonalData, ScopedModel):
     scope_path = "routed_union__path"
 
     number = models.CharField("申请编号", max_length=20, unique=True)
