@@ -143,6 +143,8 @@ URL_MODELS: dict[str, str] = {
     "api:get_union_counts": "orgs.unionorg",
     "api:get_member": "members.member",
     "api:reveal_member": "members.member",
+    "api:get_target_plan": "targets.targetplan",
+    "api:get_union_indicators": "orgs.unionorg",
     "targets:plan-detail": "targets.targetplan",
     "reports:bulletin": "targets.targetplan",
     "reports:snapshot": "targets.snapshot",

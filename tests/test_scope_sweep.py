@@ -6,6 +6,8 @@ that says what to register in tests/scope_objects.py.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
@@ -34,6 +36,14 @@ def outside_strings(reg: Registry, user_key: str = "jinghu") -> list[str]:
     return strings
 
 
+def _text(response) -> str:
+    """The body as a reader sees it: django-ninja writes JSON with \\u escapes, which would hide a
+    leaked Chinese name from a plain substring check."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        return json.dumps(response.json(), ensure_ascii=False)
+    return response.content.decode(errors="replace")
+
+
 def _request(client, url: str):
     response = client.get(url)
     if response.status_code == 405:
@@ -52,7 +62,15 @@ def _private_routes() -> list[Route]:
 
 def test_the_walk_finds_every_app_and_the_api():
     names = {r.name for r in all_routes()}
-    for expected in ("members:member-detail", "orgs:union-edit", "regions:region-detail", "api:get_member"):
+    for expected in (
+        "members:member-detail",
+        "orgs:union-edit",
+        "regions:region-detail",
+        "api:get_member",
+        "api:list_target_plans",
+        "api:get_target_plan",
+        "api:get_union_indicators",
+    ):
         assert expected in names
     assert not any(r.route.startswith("admin/") for r in all_routes())
 
@@ -98,7 +116,7 @@ def test_list_pages_and_api_lists_show_nothing_outside_scope(client, registry):
             if response.status_code >= 500:
                 problems.append(f"{route.name} {url}：{response.status_code}")
                 continue
-            body = response.content.decode(errors="replace")
+            body = _text(response)
             leaked = [s for s in forbidden if s in body]
             if leaked:
                 problems.append(f"{route.name} {url}：出现了管辖范围外的内容 {leaked}")
@@ -122,7 +140,7 @@ def test_counts_of_own_node_cover_only_own_subtree(client, registry):
     ):
         response = client.get(url)
         assert response.status_code == 200, url
-        body = response.content.decode()
+        body = _text(response)
         assert not [s for s in forbidden if s in body], url
     # The city above is outside a county user's scope: its counts would include 鸠江区.
     assert client.get(f"/api/v1/unions/{registry.unions['wuhu'].pk}/counts").status_code == 404

@@ -6,6 +6,7 @@ from gonghui.core.api import AUTH
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.regions.api import router as regions_router
+from gonghui.targets.api import router as targets_router
 
 api = NinjaAPI(
     title="基层工会组织建设管理系统 API",
@@ -17,3 +18,4 @@ api = NinjaAPI(
 api.add_router("/regions", regions_router)
 api.add_router("/", orgs_router)
 api.add_router("/", members_router)
+api.add_router("/", targets_router)

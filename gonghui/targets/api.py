@@ -1,0 +1,199 @@
+"""Read-only API of targets: plans (list; detail with the progress rows) and the coverage indicators of
+a node by sub-unit. Scoped like the pages: a plan is visible to its issuer's subtree and to the units
+ranked in it (aggregate figures only — members stay behind the scoped member endpoints); indicators
+only for a node inside the caller's subtree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from gonghui.core.api import SeekPagination, scoped, scoped_get
+from gonghui.orgs.models import UnionOrg
+
+from . import cube, indicators, services
+from .models import TargetPlan
+from .views import default_as_of
+
+router = Router(tags=["目标任务与指标"])
+
+
+class MetricOut(Schema):
+    code: str
+    name: str
+    unit: str
+    source: str
+
+
+class PlanHead(Schema):
+    id: int
+    title: str
+    year: int
+    doc_number: str
+    issued_on: dt.date | None
+    issuer_id: int
+    issuer_name: str
+    metrics: list[str]
+
+
+class PlanOut(PlanHead):
+    @staticmethod
+    def resolve_issuer_name(obj: TargetPlan) -> str:
+        return obj.issuer.name
+
+    @staticmethod
+    def resolve_metrics(obj: TargetPlan) -> list[str]:
+        # Ordered in Python: the list prefetches the metrics once for the page.
+        return [m.code for m in sorted(obj.metrics.all(), key=lambda m: (m.order, m.code))]
+
+
+class CellOut(Schema):
+    target: int | None
+    actual: int | None
+    pct: float | None = None
+    gap: int | None = None
+    light: str
+    forecast: int | None = None
+    will_miss: bool = False
+    shortfall: int | None = None
+
+
+class MissOut(Schema):
+    metric: str
+    code: str
+    by: int | None
+
+
+class RowOut(Schema):
+    union_id: int
+    name: str
+    rank: int | None
+    score: float | None
+    light: str
+    cells: dict[str, CellOut]
+    will_miss: list[MissOut]
+
+
+class TotalOut(Schema):
+    score: float | None
+    cells: dict[str, CellOut]
+
+
+class PlanDetailOut(PlanHead):
+    as_of: dt.date
+    elapsed_pct: float
+    snapshot_at: str | None = None
+    metric_list: list[MetricOut]
+    rows: list[RowOut]
+    total: TotalOut
+
+
+class FigureOut(Schema):
+    num: int
+    den: int
+    rate: float | None
+    below: bool
+
+
+class SubUnitFigureOut(FigureOut):
+    union_id: int
+    name: str
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    definition: str
+    numerator: str
+    denominator: str
+    unit: str
+    population: str
+    threshold: float | None
+    note: str
+    total: FigureOut
+    rows: list[SubUnitFigureOut]
+
+
+class IndicatorsOut(Schema):
+    node_id: int
+    node: str
+    as_of: dt.date
+    stored: bool
+    computed_at: str | None = None
+    indicators: list[IndicatorOut]
+
+
+def _user(request: HttpRequest):
+    return request.auth if hasattr(request.auth, "pk") else request.user
+
+
+@router.get("/target-plans", response=list[PlanOut], summary="目标任务列表")
+@paginate(SeekPagination)
+def list_target_plans(request, year: int | None = None):
+    plans = scoped(request, TargetPlan).select_related("issuer").prefetch_related("metrics")
+    if year is not None:
+        plans = plans.filter(year=year)
+    return plans.order_by("-year", "issuer__path", "id")
+
+
+@router.get(
+    "/target-plans/{pk}",
+    response=PlanDetailOut,
+    summary="目标任务详情：各单位目标、完成、完成率、差距、进度、排名、年底预测（as_of 缺省为今天或年底）",
+)
+def get_target_plan(request, pk: int, as_of: dt.date | None = None):
+    plan = get_object_or_404(scoped(request, TargetPlan).select_related("issuer"), pk=pk)
+    with cube.pinned():
+        figures = services.figures_for(plan, as_of or default_as_of(plan))
+    return {
+        "id": plan.pk,
+        "title": plan.title,
+        "year": plan.year,
+        "doc_number": plan.doc_number,
+        "issued_on": plan.issued_on,
+        "issuer_id": plan.issuer_id,
+        "issuer_name": plan.issuer.name,
+        "metrics": [m["code"] for m in figures["metrics"]],
+        "metric_list": figures["metrics"],
+        "as_of": figures["as_of"],
+        "elapsed_pct": figures["elapsed_pct"],
+        "snapshot_at": figures.get("snapshot_at"),
+        "rows": figures["rows"],
+        "total": figures["total"],
+    }
+
+
+def _indicators(node: UnionOrg, as_of: dt.date | None) -> dict:
+    """The stored daily figures when no date is asked for (a province is millions of rows to count),
+    else computed now for that date."""
+    if as_of is None:
+        figures, stored = indicators.cached_or_live(node)
+    else:
+        figures, stored = indicators.compute(node, as_of), False
+    return {**figures, "stored": stored}
+
+
+@router.get(
+    "/indicators",
+    response=IndicatorsOut,
+    summary="本单位各项建制率指标（按直接下级单位）",
+)
+def get_own_indicators(request, as_of: dt.date | None = None):
+    user = _user(request)
+    node = user.scope_root or UnionOrg.objects.visible_to(user).filter(parent=None).order_by("pk").first()
+    if node is None:
+        raise Http404("没有组织")
+    return _indicators(node, as_of)
+
+
+@router.get(
+    "/unions/{pk}/indicators",
+    response=IndicatorsOut,
+    summary="工会组织各项建制率指标（按直接下级单位）",
+)
+def get_union_indicators(request, pk: int, as_of: dt.date | None = None):
+    return _indicators(scoped_get(request, UnionOrg, pk), as_of)
