@@ -311,7 +311,8 @@ def run(args) -> None:
     t0 = time.perf_counter()
     refreshed = cube.refresh(full=True)
     print(
-        f"汇总表（growth cube）全量构建：{time.perf_counter() - t0:.1f} s，{refreshed['events_added']:,} 条事件",
+        f"汇总表（growth cube）全量构建：{time.perf_counter() - t0:.1f} s，汇总事件 {refreshed['events_added']:,} 条，"
+        f"水位（已汇总的最大事件编号）{refreshed['watermark']:,}",
         flush=True,
     )
     t0 = time.perf_counter()

@@ -139,9 +139,10 @@ def _sql_add_events(low: int, high: int) -> None:
             )
 
 
-def _sql_full_build_postgres(high: int) -> None:
+def _sql_full_build_postgres(high: int) -> int:
     """Full build on PostgreSQL in one pass over the events into a temporary table of daily totals per
-    node cut at the township level, then level by level upwards (1 k towns, 100 counties, 16 cities …)."""
+    node cut at the township level, then level by level upwards (1 k towns, 100 counties, 16 cities …).
+    Returns the number of events aggregated (counted in the same pass)."""
     cube = GrowthCube._meta.db_table
     event = MembershipEvent._meta.db_table
     union = UnionOrg._meta.db_table
@@ -160,7 +161,8 @@ def _sql_full_build_postgres(high: int) -> None:
                    SUM(CASE WHEN e.kind IN (%s, %s) THEN 1 ELSE 0 END) AS "left",
                    SUM(e.delta) AS net,
                    SUM(CASE WHEN m.is_migrant_worker THEN e.delta ELSE 0 END) AS net_migrant,
-                   SUM(CASE WHEN m.new_form_group_id IS NOT NULL THEN e.delta ELSE 0 END) AS net_new_form
+                   SUM(CASE WHEN m.new_form_group_id IS NOT NULL THEN e.delta ELSE 0 END) AS net_new_form,
+                   COUNT(*) AS events
             FROM {event} e JOIN {union} u ON u.id = e.union_id JOIN {member} m ON m.id = e.member_id
             WHERE e.id <= %s
             GROUP BY substr(u.path, 1, %s), e.date
@@ -191,7 +193,10 @@ def _sql_full_build_postgres(high: int) -> None:
                 """,
                 [width, width, width + PATH_STEP],
             )
+        cursor.execute("SELECT coalesce(SUM(events), 0) FROM cube_own")
+        events = int(cursor.fetchone()[0])
         cursor.execute("DROP TABLE cube_own")
+    return events
 
 
 @transaction.atomic
@@ -206,11 +211,13 @@ def refresh(full: bool = False) -> dict[str, int]:
     high = MembershipEvent.objects.aggregate(m=Max("id"))["m"] or 0
     added = 0
     if high > state.watermark:
+        # ``added`` is the number of events aggregated, not the id span (ids have gaps: rolled-back
+        # inserts, sequence caching); ``watermark`` is the highest event id now in the cube.
         if state.watermark == 0 and connection.vendor == "postgresql":
-            _sql_full_build_postgres(high)
+            added = _sql_full_build_postgres(high)
         else:
+            added = MembershipEvent.objects.filter(id__gt=state.watermark, id__lte=high).count()
             _sql_add_events(state.watermark, high)
-        added = high - state.watermark
         state.watermark = high
     state.tree_fingerprint = fingerprint()
     state.save()

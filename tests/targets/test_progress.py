@@ -1,9 +1,10 @@
 import datetime as dt
 
 import pytest
+from django.db.models import Max
 
 from gonghui.members import services as members
-from gonghui.members.models import ChangeReason
+from gonghui.members.models import ChangeReason, MembershipEvent
 from gonghui.orgs.models import UnionKind, UnionOrg
 from gonghui.targets import cube, progress
 from gonghui.targets.growth import live_growth, unions_founded
@@ -132,3 +133,17 @@ def test_cube_plus_tail_equals_live_and_falls_back_after_a_move(plan, registry):
     assert cube.growth(p, *year) == live_growth(p, *year)
     assert cube.refresh()["rebuilt"] == 1
     assert cube.cube_growth(p, *year, cube.current_state()) == live_growth(p, *year)
+
+
+def test_refresh_reports_the_events_it_added_and_the_watermark_apart(registry):
+    """``events_added`` counts events, ``watermark`` is the highest event id: not the same number once
+    ids have gaps (on PostgreSQL the sequence runs on across tests, so ids here do not start at 1)."""
+    first = cube.refresh(full=True)
+    assert first["events_added"] == MembershipEvent.objects.count() == 4
+    assert first["watermark"] == MembershipEvent.objects.aggregate(m=Max("id"))["m"]
+    members.leave(registry.members["jinghu_1"], dt.date(2023, 6, 1), ChangeReason.VOLUNTARY)
+    members.leave(registry.members["jiujiang_1"], dt.date(2023, 6, 2), ChangeReason.VOLUNTARY)
+    second = cube.refresh()
+    assert second["events_added"] == 2 and second["rebuilt"] == 0
+    assert second["watermark"] == MembershipEvent.objects.aggregate(m=Max("id"))["m"]
+    assert cube.refresh()["events_added"] == 0

@@ -14,7 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = refresh(full=options["full"])
         self.stdout.write(
-            f"汇总：{'重建' if result['rebuilt'] else '增量'}，新增事件 {result['events_added']}，水位 {result['watermark']}"
+            f"汇总：{'重建' if result['rebuilt'] else '增量'}，汇总事件 {result['events_added']} 条，"
+            f"水位（已汇总的最大事件编号）{result['watermark']}"
         )
         if not options["skip_indicators"]:
             n = refresh_indicator_results()
