@@ -201,6 +201,9 @@ class CubeState(models.Model):
 
     watermark = models.BigIntegerField("已汇总的最大事件编号", default=0)
     tree_fingerprint = models.CharField("组织树指纹", max_length=64, blank=True)
+    tree_version = models.BigIntegerField(
+        "已核对的组织树版本", null=True, blank=True, help_text="TreeVersion 的值：在该版本时核对过指纹"
+    )
     refreshed_at = models.DateTimeField("刷新时间", auto_now=True)
 
     class Meta:
@@ -208,6 +211,21 @@ class CubeState(models.Model):
 
     def __str__(self) -> str:
         return f"水位 {self.watermark}"
+
+
+class TreeVersion(models.Model):
+    """One row whose ``version`` a database trigger on the union table raises whenever an existing union
+    changes parent or path, or is deleted (migration 0002). Reading one row tells whether the tree may
+    have moved since the cube was checked; the full fingerprint (a scan of every union) is needed only
+    when it did. Adding unions does not raise it: new unions do not change what the cube holds."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织树版本"
+
+    def __str__(self) -> str:
+        return f"组织树版本 {self.version}"
 
 
 class IndicatorResult(models.Model):

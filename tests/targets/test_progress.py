@@ -147,3 +147,41 @@ def test_refresh_reports_the_events_it_added_and_the_watermark_apart(registry):
     assert second["events_added"] == 2 and second["rebuilt"] == 0
     assert second["watermark"] == MembershipEvent.objects.aggregate(m=Max("id"))["m"]
     assert cube.refresh()["events_added"] == 0
+
+
+def test_tree_version_spares_the_fingerprint_scan_and_still_sees_a_move(
+    registry, on_postgres, django_assert_num_queries
+):
+    """PostgreSQL: triggers on the union table raise the tree version on a move or a delete; while it
+    is unchanged the cube state is one query (no scan of every union)."""
+    u = registry.unions
+    cube.refresh(full=True)
+    with django_assert_num_queries(1):
+        assert cube.current_state() is not None
+    version = cube.tree_version()
+    # Adding a union (INSERT, then its path set from '') and editing one are not moves.
+    new = UnionOrg.objects.create(
+        name="镜湖新建工会", kind=UnionKind.COMMITTEE, parent=u["jinghu_street"], region=u["jinghu"].region
+    )
+    u["jiujiang_b"].name = "鸠江乙公司工会（更名）"
+    u["jiujiang_b"].save()
+    assert cube.tree_version() == version
+    with django_assert_num_queries(1):
+        assert cube.current_state() is not None
+    # A move raises the version (once per moved row: the node and its subtree's paths) …
+    u["jinghu_street"].parent = u["jiujiang"]
+    u["jinghu_street"].save()
+    assert cube.tree_version() > version
+    assert cube.current_state() is None  # … and the fingerprint then tells the cube is stale.
+    assert cube.refresh()["rebuilt"] == 1
+    with django_assert_num_queries(1):
+        assert cube.current_state() is not None
+    # A version raised without a net change (moved away and back) costs one fingerprint check, after
+    # which the new version is recorded.
+    new.parent = u["jiujiang"]
+    new.save()
+    new.parent = u["jinghu_street"]
+    new.save()
+    assert cube.current_state() is not None
+    with django_assert_num_queries(1):
+        assert cube.current_state() is not None
