@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -18,6 +17,7 @@ from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 from gonghui.targets import cube, indicators, progress, services
+from gonghui.targets.growth import unions_founded
 from gonghui.targets.models import Snapshot, TargetPlan
 from gonghui.targets.views import as_of_from, attach_cell_lists, date_param, default_as_of, visible_plan
 
@@ -31,31 +31,45 @@ FORMATS = {
 
 
 def dashboard_data(user, node: UnionOrg, plan: TargetPlan | None, as_of: dt.date) -> dict:
-    """Everything the dashboard shows, read from the cube, the stored indicator results and small
-    indexed counts (no scan of the member table)."""
-    today_growth = cube.growth([node.path], dt.date(1900, 1, 1), as_of)[node.path]
+    """Everything the dashboard shows, exact, without counting the member table or every union:
+    - members, this year's growth and its months: the growth cube (+ live tail), one pass for the node;
+    - 本年新建基层工会: the plan's 组建数 definition (founded this year, not revoked by ``as_of``), through
+      the founded-date index;
+    - 基层工会 (how many active grassroots unions) and the indicator gauges: the stored daily results of
+      the node (``refresh_targets``; the page says when they were computed), live when there are none.
+    """
     year_start = dt.date(as_of.year, 1, 1)
-    year_growth = cube.growth([node.path], year_start, as_of)[node.path]
-    unions = UnionOrg.objects.filter(path__startswith=node.path, status=UnionOrg.Status.ACTIVE).aggregate(
-        grassroots=Count("id", filter=Q(kind__in=GRASSROOTS_KINDS)),
-        founded=Count("id", filter=Q(kind__in=GRASSROOTS_KINDS, founded_on__range=(year_start, as_of))),
-    )
+    summary = cube.node_summary(node.path, year_start, as_of)
+    ind, cached = indicators.cached_or_live(node)
+    grassroots = ind.get("grassroots_unions") if cached else None
+    if grassroots is None:
+        grassroots = UnionOrg.objects.filter(
+            path__startswith=node.path, status=UnionOrg.Status.ACTIVE, kind__in=GRASSROOTS_KINDS
+        ).count()
     data = {
         "headline": {
-            "members": today_growth["net"],
-            "grassroots": unions["grassroots"],
-            "year_net": year_growth["net"],
-            "year_joined": year_growth["joined"],
-            "year_founded": unions["founded"],
+            "members": summary["total_net"],
+            "grassroots": grassroots,
+            "grassroots_stored": cached and ind.get("grassroots_unions") is not None,
+            "year_net": summary["year"]["net"],
+            "year_joined": summary["year"]["joined"],
         },
         "plan": None,
     }
+    founded = None
     if plan is not None:
         figures = services.figures_for(plan, as_of)
+        if plan.issuer_id == node.pk and plan.year == as_of.year:
+            founded = figures.get("issuer_founded")  # the same count, done with the plan's rows
         attach_cell_lists(figures)
         data["plan"] = figures
         data["behind"] = progress.behind_rows(figures, 5)
-        data["monthly"] = figures.get("monthly") or progress.monthly_series(plan, as_of)
+        if figures.get("monthly"):
+            data["monthly"] = figures["monthly"]
+        elif plan.issuer_id == node.pk and plan.year == as_of.year:
+            data["monthly"] = progress.monthly_from(plan.year, as_of, summary["monthly"])
+        else:
+            data["monthly"] = progress.monthly_series(plan, as_of)
         code = next((m["code"] for m in figures["metrics"] if m["source"] == "members_net"), None)
         data["bar"] = {
             "names": [r["name"].removesuffix("总工会") for r in figures["rows"]],
@@ -68,7 +82,9 @@ def dashboard_data(user, node: UnionOrg, plan: TargetPlan | None, as_of: dt.date
             .filter(pk__in=[r["union_id"] for r in figures["rows"]])
             .values_list("pk", flat=True)
         )
-    ind, cached = indicators.cached_or_live(node)
+    if founded is None:
+        founded = unions_founded([node.path], year_start, as_of)[node.path]
+    data["headline"]["year_founded"] = founded
     data["indicators"] = ind
     data["indicators_cached"] = cached
     return data

@@ -89,24 +89,45 @@ def live_monthly(path: str, start: dt.date, end: dt.date) -> dict[str, int]:
     return {f"{r['month']:%Y-%m}": r["net"] or 0 for r in rows}
 
 
-def unions_founded(paths: list[str], start: dt.date, end: dt.date) -> dict[str, int]:
+def unions_founded(
+    paths: list[str], start: dt.date, end: dt.date, total_of: str | None = None
+) -> dict[str, int]:
     """Grassroots unions founded within [start, end] in each subtree, not counting those already revoked
     or merged by ``end``: a union founded and dissolved in the same period was not built. Unions founded
     in earlier years and dissolved this year are not subtracted — 组建数 counts building work; closures
-    show in the registry counts."""
+    show in the registry counts.
+
+    ``total_of``: also the count of that node's whole subtree (a plan's issuer: its rows may not cover
+    every sub-unit). When the rows are its sub-units at one depth, the same grouped query gives it."""
     result = dict.fromkeys(paths, 0)
     still_there = Q(status=UnionOrg.Status.ACTIVE) | Q(status_changed_on__gt=end)
-    for length, group in by_depth(paths).items():
+    founded = UnionOrg.objects.filter(kind__in=GRASSROOTS_KINDS, founded_on__range=(start, end)).filter(
+        still_there
+    )
+    groups = by_depth(paths)
+    one_pass = (
+        total_of is not None
+        and len(groups) == 1
+        and all(p.startswith(total_of) and p != total_of for p in paths)
+    )
+    if total_of is not None:
+        result[total_of] = 0
+        if not one_pass:
+            result[total_of] = founded.filter(path__startswith=total_of).count()
+    for length, group in groups.items():
+        # Every union under the issuer, grouped by the row it falls in (one prefix instead of one
+        # LIKE per row); the groups that are not rows still count toward the issuer's total.
+        where = Q(path__startswith=total_of) if one_pass else _prefix_q("path", group)
         rows = (
-            UnionOrg.objects.filter(kind__in=GRASSROOTS_KINDS, founded_on__range=(start, end))
-            .filter(still_there)
-            .filter(_prefix_q("path", group))
+            founded.filter(where)
             .annotate(node=Substr("path", 1, length))
             .values("node")
             .annotate(n=Count("id"))
             .order_by()
         )
         for row in rows:
-            if row["node"] in result:
+            if one_pass:
+                result[total_of] += row["n"]
+            if row["node"] in result and row["node"] != total_of:
                 result[row["node"]] += row["n"]
     return result

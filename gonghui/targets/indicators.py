@@ -202,12 +202,14 @@ def raw_counts(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, dict[s
     from gonghui.orgs.models import GRASSROOTS_KINDS
 
     unions = UnionOrg.objects.filter(
-        path__startswith=node.path,
-        kind__in=GRASSROOTS_KINDS,
-        status=UnionOrg.Status.ACTIVE,
-        election_due__isnull=False,
+        path__startswith=node.path, kind__in=GRASSROOTS_KINDS, status=UnionOrg.Status.ACTIVE
     )
-    un_aggs = {"termed": Count("id"), "on_time": Count("id", filter=Q(election_due__gte=as_of))}
+    un_aggs = {
+        # Not an indicator: the dashboard's headline count, stored with the daily results.
+        "grassroots": Count("id"),
+        "termed": Count("id", filter=Q(election_due__isnull=False)),
+        "on_time": Count("id", filter=Q(election_due__gte=as_of)),
+    }
 
     per_child = {}
     for key, qs, lookup, aggs in (
@@ -292,6 +294,7 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
         "node_id": node.pk,
         "node": node.name,
         "as_of": (as_of or dt.date.today()).isoformat(),
+        "grassroots_unions": counts[""].get("grassroots", 0),
         "indicators": result,
     }
 

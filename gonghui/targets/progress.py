@@ -87,26 +87,26 @@ def compute(plan: TargetPlan, as_of: dt.date) -> dict[str, Any]:
     end = min(as_of, dt.date(year, 12, 31))
     elapsed = elapsed_fraction(year, as_of)
     metrics = list(plan.metrics.order_by("order", "code"))
-    items = list(plan.items.select_related("union", "metric").order_by("row_order", "union__path"))
+    items = plan.items.order_by("row_order", "union__path").values_list(
+        "union_id", "union__name", "union__path", "row_order", "metric__code", "target"
+    )
 
     rows_by_union: dict[int, dict[str, Any]] = {}
-    for item in items:
+    for union_id, name, path, row_order, code, target in items:
         row = rows_by_union.setdefault(
-            item.union_id,
-            {
-                "union_id": item.union_id,
-                "name": item.union.name,
-                "path": item.union.path,
-                "order": item.row_order,
-                "targets": {},
-            },
+            union_id,
+            {"union_id": union_id, "name": name, "path": path, "order": row_order, "targets": {}},
         )
-        row["targets"][item.metric.code] = item.target
+        row["targets"][code] = target
     rows = sorted(rows_by_union.values(), key=lambda r: (r["order"], r["path"]))
     paths = [r["path"] for r in rows]
 
     growth = cube.growth(paths, start, end) if end >= start else {p: {} for p in paths}
-    founded = unions_founded(paths, start, end) if end >= start else dict.fromkeys(paths, 0)
+    issuer_path = plan.issuer.path
+    if end >= start:
+        founded = unions_founded(paths, start, end, total_of=issuer_path)
+    else:
+        founded = dict.fromkeys([*paths, issuer_path], 0)
 
     def actual_for(metric: Metric, path: str) -> int | None:
         if metric.source == Metric.Source.UNIONS_FOUNDED:
@@ -176,8 +176,21 @@ def compute(plan: TargetPlan, as_of: dt.date) -> dict[str, Any]:
         "rows": rows,
         "total": {"cells": total_cells, "score": total_score},
         "ranking": [r["union_id"] for r in ranked],
+        # The issuer's whole subtree (rows may leave sub-units out): the dashboard's 本年新建基层工会.
+        "issuer_founded": founded[issuer_path],
         "thresholds": {"ahead": AHEAD_PACE, "behind": BEHIND_PACE},
     }
+
+
+def _month_labels(year: int, as_of: dt.date) -> list[str]:
+    start, end = dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
+    return [f"{year}-{m:02d}" for m in range(1, (end.month if end >= start else 0) + 1)]
+
+
+def monthly_from(year: int, as_of: dt.date, months: dict[str, int]) -> dict[str, list]:
+    """The series from net changes already counted per month ("2023-01" → n)."""
+    labels = _month_labels(year, as_of)
+    return {"labels": labels, "net": [months.get(label, 0) for label in labels]}
 
 
 def monthly_series(plan: TargetPlan, as_of: dt.date, path: str | None = None) -> dict[str, list]:
@@ -185,9 +198,8 @@ def monthly_series(plan: TargetPlan, as_of: dt.date, path: str | None = None) ->
     year = plan.year
     start = dt.date(year, 1, 1)
     end = min(as_of, dt.date(year, 12, 31))
-    labels = [f"{year}-{m:02d}" for m in range(1, (end.month if end >= start else 0) + 1)]
-    months = cube.monthly(path or plan.issuer.path, start, end) if labels else {}
-    return {"labels": labels, "net": [months.get(label, 0) for label in labels]}
+    months = cube.monthly(path or plan.issuer.path, start, end) if _month_labels(year, as_of) else {}
+    return monthly_from(year, as_of, months)
 
 
 def behind_rows(figures: dict[str, Any], n: int = 5) -> list[dict[str, Any]]:

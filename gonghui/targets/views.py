@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -61,6 +62,19 @@ def attach_cell_lists(figures: dict) -> dict:
             for m in figures["metrics"]
         ]
         row.update(light_badge(row.get("light", "none")))
+    return figures
+
+
+def attach_drill_urls(figures: dict, plan: TargetPlan, linkable: set[int]) -> dict:
+    """The drill-down link of every counted cell the viewer may open (None otherwise): one reverse()
+    for the page instead of one {% url %} per cell."""
+    pattern = reverse("targets:plan-drill", args=[plan.pk, 0, "METRIC"]).replace("/0/", "/{union}/", 1)
+    query = f"?as_of={figures['as_of']}"
+    for row, union_id in [*((r, r["union_id"]) for r in figures["rows"]), (figures["total"], plan.issuer_id)]:
+        for c in row["cell_list"]:
+            open_ = c["actual"] is not None and union_id in linkable
+            url = pattern.replace("METRIC", c["metric"]["code"]).format(union=union_id) if open_ else None
+            c["url"] = url + query if url else None
     return figures
 
 
@@ -218,6 +232,7 @@ class PlanDetailView(LoginRequiredMixin, View):
             request.user, [r["union_id"] for r in figures["rows"]] + [plan.issuer_id]
         )
         attach_cell_lists(figures)
+        attach_drill_urls(figures, plan, linkable)
         context = {
             "plan": plan,
             "figures": figures,
