@@ -113,7 +113,12 @@ def current_state() -> CubeState | None:
     held = getattr(_local, "pinned", None)
     if held is not None:
         return held[0]
-    states = CubeState.objects.order_by("pk")
+    # The newest event id comes along (a backward step on the primary key): when nothing was recorded
+    # since the refresh, the page skips the live-tail queries altogether.
+    event = MembershipEvent._meta.db_table
+    states = CubeState.objects.order_by("pk").annotate(
+        newest_event=RawSQL(f"(SELECT max(id) FROM {event})", [])
+    )
     sql = _tree_version_sql()
     if sql is not None:
         states = states.annotate(current_version=RawSQL(f"({sql})", []))
@@ -131,6 +136,12 @@ def current_state() -> CubeState | None:
             tree_version=version
         )
     return state
+
+
+def _has_tail(state: CubeState) -> bool:
+    """Events above the watermark may exist (unknown when the state was not read by current_state)."""
+    newest = getattr(state, "newest_event", None)
+    return newest is None or newest > state.watermark
 
 
 def _sql_add_events(low: int, high: int) -> None:
@@ -294,7 +305,9 @@ def cube_growth(
     for row in rows:
         for f in GROWTH_FIELDS:
             result[row["node_path"]][f] += row[f] or 0
-    tail = live_growth(paths, start, end, above_event_id=state.watermark) if paths else {}
+    tail = (
+        live_growth(paths, start, end, above_event_id=state.watermark) if paths and _has_tail(state) else {}
+    )
     for p, values in tail.items():
         for f in GROWTH_FIELDS:
             result[p][f] += values[f]
@@ -328,6 +341,8 @@ def monthly(path: str, start: dt.date, end: dt.date) -> dict[str, int]:
         )
         .values_list("date", "delta")
         .iterator()
+        if _has_tail(state)
+        else ()
     )
     for day, delta in tail:
         key = f"{day:%Y-%m}"
@@ -358,6 +373,8 @@ def node_summary(path: str, year_start: dt.date, end: dt.date) -> dict:
         .values("date")
         .annotate(**GROWTH_AGGREGATES)
         .order_by()
+        if _has_tail(state)
+        else ()
     )
     year, monthly, total = zero_growth(), {}, before
     for row in [*days, *({**r, "day": r["date"]} for r in tail)]:
