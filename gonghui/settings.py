@@ -149,6 +149,13 @@ TASKS = {
     }
 }
 
+# A cache shared by all worker processes (rate limits of the public joining pages, routing-cache
+# invalidation). Without GONGHUI_REDIS_URL each process has its own local-memory cache: fine for the demo
+# and tests, not for several production workers (each would count its own rate limits).
+REDIS_URL = os.environ.get("GONGHUI_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
