@@ -180,7 +180,7 @@ def _indicators(node: UnionOrg, as_of: dt.date | None) -> dict:
 @router.get(
     "/indicators",
     response=IndicatorsOut,
-    summary="本单位各项建制率指标（按直接下级单位）",
+    summary="本单位各项建制率指标（按直接下级单位；缺省为每日计算结果，给出 as_of 则实时计算）",
 )
 def get_own_indicators(request, as_of: dt.date | None = None):
     user = _user(request)
@@ -193,7 +193,7 @@ def get_own_indicators(request, as_of: dt.date | None = None):
 @router.get(
     "/unions/{pk}/indicators",
     response=IndicatorsOut,
-    summary="工会组织各项建制率指标（按直接下级单位）",
+    summary="工会组织各项建制率指标（按直接下级单位；缺省为每日计算结果，给出 as_of 则按该日实时计算，省级数据量大时较慢）",
 )
 def get_union_indicators(request, pk: int, as_of: dt.date | None = None):
     return _indicators(scoped_get(request, UnionOrg, pk), as_of)
