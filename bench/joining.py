@@ -140,6 +140,16 @@ def _wait_up(url: str, timeout: float = 90) -> None:
     raise RuntimeError(f"gunicorn 未能在 {timeout:.0f} 秒内启动")
 
 
+def _redis_up(url: str) -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return True
+    except Exception:  # no package, no server: the bench runs with per-process counters
+        return False
+
+
 def _csrf_token(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as resp:
         for header in resp.headers.get_all("Set-Cookie") or []:
@@ -208,6 +218,13 @@ def run(args) -> None:
         "GONGHUI_CONN_MAX_AGE": "60",
         "GONGHUI_LOG_LEVEL": "WARNING",
     }
+    # Production keeps the rate-limit counters in Redis, shared by the workers; so does the bench when a
+    # Redis server answers (its own database number), else it says that it counted per process.
+    redis_url = os.environ.get("GONGHUI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+    if _redis_up(redis_url):
+        env["GONGHUI_REDIS_URL"] = redis_url
+    else:
+        redis_url = ""
     _manage(env, "migrate", "-v0")
     _manage(env, "load_regions", "--province", "34", "-v0")
     group_pk, district_pk = re.search(r"IDS (\d+) (\d+)", _manage(env, "shell", stdin=SETUP)).groups()
@@ -281,6 +298,7 @@ def run(args) -> None:
     rate = created / elapsed
     p50, p99 = _ms(latency["50"]), _ms(latency["99"])
     print(f"gunicorn {workers} 个 sync worker，wrk 2 线程 {connections} 连接，{duration} 秒（环回地址）")
+    print(f"限流计数：{'Redis（各 worker 共享）' if redis_url else '各进程本地内存（未连上 Redis）'}")
     print(
         f"入会申请提交：{created} 件写入数据库，{rate:.0f} 件/秒（wrk 请求 {rps:.0f} 次/秒，非 2xx {non2xx} 次）"
     )

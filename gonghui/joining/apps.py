@@ -10,3 +10,15 @@ class JoiningConfig(AppConfig):
 
         navigation.register("入会审核", "joining:queue", "bi-person-plus", 45)
         navigation.register("会籍转接", "joining:transfer-list", "bi-arrow-left-right", 46)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from gonghui.orgs.models import UnionOrg
+
+        from .models import RoutingRule
+        from .routing import invalidate
+
+        # Cached routes name unions and rules: any change to either drops them (see routing.py).
+        for model in (RoutingRule, UnionOrg):
+            post_save.connect(invalidate, sender=model, dispatch_uid=f"joining-routes-{model.__name__}")
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"joining-routes-del-{model.__name__}")

@@ -85,7 +85,7 @@ class ApplyForm(forms.Form):
     workplace = forms.ModelChoiceField(
         label="工作单位", queryset=Workplace.objects.all(), required=False, widget=forms.HiddenInput
     )
-    new_form_group = forms.ModelChoiceField(
+    new_form_group = ReferenceChoiceField(
         label="从业群体",
         queryset=NewFormGroup.objects.filter(is_active=True),
         required=False,

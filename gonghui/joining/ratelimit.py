@@ -3,15 +3,23 @@
 Limits are ``(count, seconds)`` pairs in the setting ``GONGHUI_JOIN_RATE_LIMITS`` (merged over the
 defaults below). The client address is REMOTE_ADDR; the first X-Forwarded-For hop is used only when
 ``GONGHUI_JOIN_TRUST_X_FORWARDED_FOR`` is True (set it only behind a reverse proxy that overwrites the
-header, or anybody can pick a fresh address per request). In a multi-process deployment the cache must
-be shared (database or Redis cache): the default local-memory cache counts per process.
+header, or anybody can pick a fresh address per request).
+
+In a multi-process deployment the counters must be shared: with ``GONGHUI_REDIS_URL`` set they live in
+Redis (one round trip per check: SET NX EX + INCR in a pipeline); otherwise in Django's cache, whose
+default local-memory backend counts per process (demo, tests). Keys carry a keyed hash of the address or
+ID number, not the value: Redis may be dumped to disk and ID numbers are personal data.
 """
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from gonghui.core import crypto
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "apply_ip": (30, 3600),  # submissions per address per hour (a shared office or dormitory NAT)
@@ -34,14 +42,45 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+@functools.cache
+def _redis():
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
+        return None
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def _key(kind: str, key: str) -> str:
+    return f"gh-join-rl:{kind}:{crypto.lookup_hash('ratelimit', key)[:32]}"
+
+
 def allow(kind: str, key: str) -> bool:
     """Count one hit of ``kind`` for ``key``; False once the window's limit is passed."""
-    count, seconds = limits()[kind]
-    cache_key = f"gh-join-rl:{kind}:{key}"
-    cache.add(cache_key, 0, seconds)
-    try:
-        hits = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, seconds)
-        hits = 1
-    return hits <= count
+    return allow_all([(kind, key)])
+
+
+def allow_all(checks: list[tuple[str, str]]) -> bool:
+    """Count one hit for each ``(kind, key)``, in one Redis round trip; False if any limit is passed."""
+    table = limits()
+    client = _redis()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for kind, key in checks:
+            pipe.set(_key(kind, key), 0, ex=table[kind][1], nx=True)  # the window starts with the first hit
+            pipe.incr(_key(kind, key))
+        hits = pipe.execute()[1::2]
+        return all(n <= table[kind][0] for n, (kind, _key_) in zip(hits, checks, strict=True))
+    allowed = True
+    for kind, key in checks:
+        count, seconds = table[kind]
+        cache_key = _key(kind, key)
+        cache.add(cache_key, 0, seconds)
+        try:
+            hits = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.set(cache_key, 1, seconds)
+            hits = 1
+        allowed = allowed and hits <= count
+    return allowed

@@ -9,7 +9,12 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
 
 from gonghui.members.models import NewFormGroup
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
@@ -52,7 +57,59 @@ def route(
         district = district or workplace.region
     if district is None:
         raise NoRoute("请选择工作单位，或选择工作或居住的区县")
-    district = county_of(district)
+    return _district_route(group, county_of(district))
+
+
+# Routes by (county, group) are kept in each process: every public submission asks, and rules change a
+# few times a year. Saving or deleting a rule or a union (signals in apps.py) calls invalidate(), which
+# empties this process's table and changes a generation token in Django's cache. Other processes read
+# that token at most once every GENERATION_CHECK_SECONDS (a round trip to Redis per submission would cost
+# more than the routing query it saves), so with a shared cache they follow within a second; with a
+# per-process cache (demo, tests) within ROUTE_CACHE_SECONDS.
+ROUTE_CACHE_SECONDS = 60
+GENERATION_CHECK_SECONDS = 1.0
+GENERATION_KEY = "gh-join-routing-generation"
+_ROUTES: dict[tuple[int, int | None], tuple[float, object, Route]] = {}
+_generation: list = [0.0, None]  # [next check (monotonic), token last read]
+
+
+def _current_generation(now: float) -> object:
+    if now >= _generation[0]:
+        _generation[:] = [now + GENERATION_CHECK_SECONDS, cache.get(GENERATION_KEY)]
+    return _generation[1]
+
+
+def clear_local() -> None:
+    """Forget this process's routes and token (tests; a process that must re-read at once)."""
+    _ROUTES.clear()
+    _generation[:] = [0.0, None]
+
+
+def _forget() -> None:
+    clear_local()
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def invalidate(**_signal_kwargs) -> None:
+    _forget()
+    # Again once the change is committed: a submission between the save and the commit may have cached
+    # the old rows.
+    transaction.on_commit(_forget)
+
+
+def _district_route(group: NewFormGroup | None, district: Region) -> Route:
+    key = (district.pk, group.pk if group is not None else None)
+    now = time.monotonic()
+    generation = _current_generation(now)
+    hit = _ROUTES.get(key)
+    if hit is not None and hit[0] > now and hit[1] == generation:
+        return hit[2]
+    found = _route_by_rules(group, district)  # NoRoute is not cached: the next rule saved may fix it
+    _ROUTES[key] = (now + ROUTE_CACHE_SECONDS, generation, found)
+    return found
+
+
+def _route_by_rules(group: NewFormGroup | None, district: Region) -> Route:
     rules = {
         rule.new_form_group_id: rule
         for rule in RoutingRule.objects.select_related("union").filter(

@@ -15,13 +15,17 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # Rate-limit counters and cached reference rows: every test starts with none.
-    from gonghui.joining import forms
+    from gonghui.joining import forms, routing, workdays
 
     cache.clear()
     forms._REFERENCE_ROWS.clear()
+    routing.clear_local()
+    workdays._DAYS.clear()
     yield
     cache.clear()
     forms._REFERENCE_ROWS.clear()
+    routing.clear_local()
+    workdays._DAYS.clear()
 
 
 @pytest.fixture
