@@ -149,6 +149,7 @@ def test_refresh_reports_the_events_it_added_and_the_watermark_apart(registry):
     assert cube.refresh()["events_added"] == 0
 
 
+@pytest.mark.postgres
 def test_tree_version_spares_the_fingerprint_scan_and_still_sees_a_move(
     registry, on_postgres, django_assert_num_queries
 ):
