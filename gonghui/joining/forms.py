@@ -8,7 +8,20 @@ from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
 from gonghui.regions.models import Region
 
 
-class ReferenceChoiceField(forms.ModelChoiceField):
+class SharedQuerysetChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose per-form copy shares the declared queryset instead of cloning it.
+
+    Django clones the queryset of every ModelChoiceField each time a form is made (``__deepcopy__``);
+    for the public form that was a tenth of the submission's web time. Sharing is safe because nothing
+    here evaluates the shared queryset in place: choices iterate with ``.iterator()`` and lookups clone."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result.widget.choices = result.choices  # an iterator bound to the copy (Django ticket #11183)
+        return result
+
+
+class ReferenceChoiceField(SharedQuerysetChoiceField):
     """A select over small reference data (groups, districts) whose rows are kept in the process for
     a few minutes: the public form is submitted hundreds of times a second, the rows change yearly."""
 
@@ -18,7 +31,7 @@ class ReferenceChoiceField(forms.ModelChoiceField):
         key = self.queryset.model._meta.label_lower
         expires, rows = _REFERENCE_ROWS.get(key, (0.0, {}))
         if expires < time.monotonic():
-            rows = {str(obj.pk): obj for obj in self.queryset}
+            rows = {str(obj.pk): obj for obj in self.queryset.all()}  # .all(): the queryset is shared
             _REFERENCE_ROWS[key] = (time.monotonic() + CHOICES_CACHE_SECONDS, rows)
         return rows
 
@@ -82,7 +95,7 @@ class ApplyForm(forms.Form):
         widget=forms.RadioSelect,
         initial=MODE_EMPLOYER,
     )
-    workplace = forms.ModelChoiceField(
+    workplace = SharedQuerysetChoiceField(
         label="工作单位", queryset=Workplace.objects.all(), required=False, widget=forms.HiddenInput
     )
     new_form_group = ReferenceChoiceField(

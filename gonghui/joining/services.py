@@ -137,6 +137,18 @@ def submit(data: ApplicationInput) -> JoinApplication:
     if not (data.consent_constitution and data.consent_personal_data):
         raise ApplicationRefused("请阅读并同意工会章程及个人信息使用告知书")
     id_hash = crypto.lookup_hash("ric", data.resident_id.number)
+    if connection.vendor == "postgresql":
+        # Nearly every applicant holds no membership and has no open application: write at once, with
+        # both checks inside the INSERT (one statement, one round trip). When it writes nothing, one of
+        # them is true (or the route is missing) and the checks below say which.
+        try:
+            target = route(data.workplace, data.new_form_group, data.district)
+        except NoRoute:
+            target = None
+        if target is not None:
+            app, event = _new_application(data, target, held_elsewhere=False)
+            if _insert_new(app, event, unless_taken=id_hash):
+                return app
     held_any, open_any = _probe(id_hash)
     holder = membership.held_membership(id_hash) if held_any else None
     held_elsewhere = False
@@ -161,8 +173,15 @@ def submit(data: ApplicationInput) -> JoinApplication:
         target = route(data.workplace, data.new_form_group, data.district)
     except NoRoute as exc:
         raise ApplicationRefused(str(exc)) from None
+    app, event = _new_application(data, target, held_elsewhere=held_elsewhere)
+    _insert_new(app, event)
+    return app
+
+
+def _new_application(
+    data: ApplicationInput, target, held_elsewhere: bool
+) -> tuple[JoinApplication, ApplicationEvent]:
     now = timezone.now()
-    day = timezone.localdate(now)
     app = JoinApplication(
         name=data.name,
         workplace=data.workplace,
@@ -175,7 +194,7 @@ def submit(data: ApplicationInput) -> JoinApplication:
         routed_union=target.union,
         route_reason=target.reason,
         submitted_at=now,
-        deadline=workdays.review_deadline(target.union, day),
+        deadline=workdays.review_deadline(target.union, timezone.localdate(now)),
         held_elsewhere=held_elsewhere,
     )
     app.set_id_number(data.resident_id.number)
@@ -188,11 +207,18 @@ def submit(data: ApplicationInput) -> JoinApplication:
         to_union=app.routed_union,
         note=target.reason[:255],
     )
+    return app, event
+
+
+def _insert_new(app: JoinApplication, event: ApplicationEvent, unless_taken: str | None = None) -> bool:
+    """Insert with a fresh random number, drawing again on a collision. With ``unless_taken`` (an ID
+    hash; PostgreSQL only) nothing is written, and False returned, if that ID holds a membership or has
+    an open application."""
+    day = timezone.localdate(app.submitted_at)
     for _attempt in range(5):
         app.number = _new_number(day)
         try:
-            _insert_with_event(app, event)
-            return app
+            return _insert_with_event(app, event, unless_taken)
         except IntegrityError:
             if JoinApplication.objects.filter(number=app.number).exists():
                 app.pk = None
@@ -201,52 +227,72 @@ def submit(data: ApplicationInput) -> JoinApplication:
     raise JoiningError("申请编号生成失败，请稍后重试")
 
 
-def _insert_with_event(app: JoinApplication, event: ApplicationEvent) -> None:
-    """Write a new application and its first event, both or neither.
+def _insert_with_event(
+    app: JoinApplication, event: ApplicationEvent, unless_taken: str | None = None
+) -> bool:
+    """Write a new application and its first event, both or neither; True when written.
 
-    On PostgreSQL one statement, ``WITH a AS (INSERT … RETURNING id) INSERT INTO event … SELECT FROM a``:
-    a statement is atomic on its own, so the public submission needs neither BEGIN nor COMMIT round
-    trips, and the SQL text is built once per process instead of compiled by the ORM on every request
-    (together ≈ a fifth of the submission's web CPU). Values go through each field's own
-    ``pre_save``/``get_db_prep_save``, as ``Model.save()`` does. Elsewhere (SQLite): the ORM in a
-    transaction."""
+    On PostgreSQL one statement, ``WITH a AS (INSERT … SELECT … WHERE NOT EXISTS … RETURNING id) INSERT
+    INTO event … SELECT FROM a``: a statement is atomic on its own, so the public submission needs
+    neither BEGIN nor COMMIT round trips, and the SQL text is built once per process instead of compiled
+    by the ORM on every request. Values go through each field's own ``pre_save``/``get_db_prep_save``, as
+    ``Model.save()`` does. Elsewhere (SQLite): the ORM in a transaction, and no ``unless_taken``."""
     if connection.vendor != "postgresql":
+        if unless_taken is not None:
+            raise NotImplementedError("unless_taken: PostgreSQL only")
         with transaction.atomic():
             app.save()
             event.application = app
             event.save()
-        return
-    sql, app_fields, event_fields = _insert_with_event_sql()
+        return True
+    sql, app_fields, event_fields = _insert_with_event_sql(guarded=unless_taken is not None)
     params = [f.get_db_prep_save(f.pre_save(app, True), connection) for f in app_fields]
+    if unless_taken is not None:
+        params += [unless_taken, *map(str, HELD_STATUSES), unless_taken, *map(str, OPEN_STATUSES)]
     params += [f.get_db_prep_save(f.pre_save(event, True), connection) for f in event_fields]
     # Inside a caller's transaction a failed INSERT (a duplicate number) must not spoil it: savepoint.
     savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     with savepoint, connection.cursor() as cursor:
         cursor.execute(sql, params)
-        app.pk, event.pk = cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    app.pk, event.pk = row
     for obj in (app, event):
         obj._state.adding, obj._state.db = False, connection.alias
     event.application = app
+    return True
 
 
 @functools.cache
-def _insert_with_event_sql() -> tuple[str, list, list]:
+def _insert_with_event_sql(guarded: bool) -> tuple[str, list, list]:
     def insertable(model, *skip: str) -> list:
         return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in skip]
+
+    def marks(n: int) -> str:
+        return ", ".join(["%s"] * n)
 
     qn = connection.ops.quote_name
     app_fields = insertable(JoinApplication)
     event_fields = insertable(ApplicationEvent, "application")
     app_table, event_table = qn(JoinApplication._meta.db_table), qn(ApplicationEvent._meta.db_table)
+    member_table = qn(Member._meta.db_table)
     app_cols = ", ".join(qn(f.column) for f in app_fields)
     event_cols = ", ".join(qn(f.column) for f in event_fields)
     app_pk, event_pk = qn(JoinApplication._meta.pk.column), qn(ApplicationEvent._meta.pk.column)
     event_fk = qn(ApplicationEvent._meta.get_field("application").column)
+    guard = (
+        f" WHERE NOT EXISTS (SELECT 1 FROM {member_table} WHERE id_hash = %s AND status IN "
+        f"({marks(len(HELD_STATUSES))})) AND NOT EXISTS (SELECT 1 FROM {app_table} WHERE id_hash = %s "
+        f"AND status IN ({marks(len(OPEN_STATUSES))}))"
+        if guarded
+        else ""
+    )
     sql = (
-        f"WITH a AS (INSERT INTO {app_table} ({app_cols}) VALUES ({', '.join(['%s'] * len(app_fields))}) "
+        f"WITH a AS (INSERT INTO {app_table} ({app_cols}) SELECT {marks(len(app_fields))}{guard} "
         f"RETURNING {app_pk}) "
         f"INSERT INTO {event_table} ({event_fk}, {event_cols}) "
-        f"SELECT a.{app_pk}, {', '.join(['%s'] * len(event_fields))} FROM a "
+        f"SELECT a.{app_pk}, {marks(len(event_fields))} FROM a "
         f"RETURNING {event_fk}, {event_pk}"
     )
     return sql, app_fields, event_fields

@@ -142,3 +142,32 @@ def test_submission_writes_the_application_and_its_event(client, joinreg):
     event = app.events.get()
     assert (event.from_status, event.to_status, event.note) == ("", "submitted", app.route_reason)
     assert event.at is not None
+
+
+def test_guarded_insert_writes_nothing_for_a_held_or_open_id(on_postgres, joinreg, client):
+    member = joinreg.members["jinghu_1"]
+    target = route(group=joinreg.groups["courier"], district=joinreg.unions["jiujiang"].region)
+    data = services.ApplicationInput(
+        name="某人", resident_id=services.normalize_resident_id(make_id(seq=555)), phone="13900001111"
+    )
+    app, event = services._new_application(data, target, held_elsewhere=False)
+    assert services._insert_new(app, event, unless_taken=member.id_hash) is False
+    assert not JoinApplication.objects.exists()
+    client.post(reverse("joining:apply"), form(joinreg))
+    open_app = JoinApplication.objects.get()
+    app, event = services._new_application(data, target, held_elsewhere=False)
+    assert services._insert_new(app, event, unless_taken=open_app.id_hash) is False
+    assert services._insert_new(app, event, unless_taken=app.id_hash) is True
+    assert JoinApplication.objects.count() == 2 and app.events.count() == 1
+
+
+def test_id_held_by_someone_else_is_accepted_and_flagged(client, joinreg):
+    member = joinreg.members["jinghu_1"]
+    resp = client.post(
+        reverse("joining:apply"),
+        form(joinreg, id_number=member.id_number, name="冒名者", phone="13700001111"),
+    )
+    assert resp.status_code == 200 and "入会申请已提交" in resp.content.decode()
+    app = JoinApplication.objects.get()
+    assert app.held_elsewhere and app.events.count() == 1
+    assert member.union.name not in resp.content.decode()  # nothing said about the ID

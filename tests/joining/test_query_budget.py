@@ -1,9 +1,10 @@
 """The public submission's SQL budget: a ceiling, so that a slower submission path cannot slip in unseen.
 
 Steady state (reference rows, routes and the deadline setting already cached per process by an earlier
-submission), measured on 2026-11-23. PostgreSQL: 2 statements, the membership / open-application probe
-and one INSERT of the application with its event (a data-modifying CTE), plus SAVEPOINT/RELEASE here
-because the test runs inside a transaction. SQLite: the probe, SAVEPOINT, two INSERTs, RELEASE.
+submission), measured on 2026-11-23. PostgreSQL: 1 statement, the INSERT of the application and its event
+(a data-modifying CTE) guarded by the held-membership and open-application checks, plus SAVEPOINT/RELEASE
+here because the test runs inside a transaction. SQLite: the membership / open-application probe,
+SAVEPOINT, two INSERTs, RELEASE.
 """
 
 import datetime as dt
@@ -38,4 +39,5 @@ def test_one_submission_stays_within_its_query_budget(client, joinreg):
     assert len(statements) <= SUBMISSION_QUERY_CEILING, "\n".join(statements)
     if connection.vendor == "postgresql":
         writes = [q for q in statements if "INSERT" in q.upper()]
-        assert len(writes) == 1 and "joining_applicationevent" in writes[0]
+        assert len(writes) == 1 and "joining_applicationevent" in writes[0] and "NOT EXISTS" in writes[0]
+        assert len(statements) <= 3  # SAVEPOINT, the INSERT, RELEASE
