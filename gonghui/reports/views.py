@@ -36,11 +36,14 @@ def dashboard_data(user, node: UnionOrg, plan: TargetPlan | None, as_of: dt.date
     - 本年新建基层工会: the plan's 组建数 definition (founded this year, not revoked by ``as_of``), through
       the founded-date index;
     - 基层工会 (how many active grassroots unions) and the indicator gauges: the stored daily results of
-      the node (``refresh_targets``; the page says when they were computed), live when there are none.
+      the node's latest day (``refresh_targets``; the page says which day), live for a small subtree
+      without any, else 计算中 while the background task computes them (``indicators.shown``).
     """
     year_start = dt.date(as_of.year, 1, 1)
     summary = cube.node_summary(node.path, year_start, as_of)
-    ind, cached = indicators.cached_or_live(node)
+    shown = indicators.shown(node)
+    cached = shown.stored
+    ind = shown.as_json()
     grassroots = ind.get("grassroots_unions") if cached else None
     if grassroots is None:
         grassroots = UnionOrg.objects.filter(

@@ -9,8 +9,9 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from gonghui.core.api import SeekPagination, scoped, scoped_get
 from gonghui.orgs.models import UnionOrg
@@ -119,10 +120,16 @@ class IndicatorOut(Schema):
 
 
 class IndicatorsOut(Schema):
-    node_id: int
+    node_id: int | None
     node: str
-    as_of: dt.date
+    as_of: dt.date = Field(description="数字所属的日期（每日计算结果的统计日期，或实时计算的截止日期）")
+    requested_as_of: dt.date | None = Field(None, description="请求的日期（未给出则为空：取最近一日结果）")
+    source: str = Field(
+        description="stored：该日（或最近一日）的每日计算结果；nearest：无该日结果，为距其最近一日的结果；"
+        "live：实时计算（小范围或无存储结果）；pending：后台计算中（HTTP 202，indicators 为空）"
+    )
     stored: bool
+    pending: bool
     computed_at: str | None = None
     indicators: list[IndicatorOut]
 
@@ -167,20 +174,20 @@ def get_target_plan(request, pk: int, as_of: dt.date | None = None):
     }
 
 
-def _indicators(node: UnionOrg, as_of: dt.date | None) -> dict:
-    """The stored daily figures when no date is asked for (a province is millions of rows to count),
-    else computed now for that date."""
-    if as_of is None:
-        figures, stored = indicators.cached_or_live(node)
-    else:
-        figures, stored = indicators.compute(node, as_of), False
-    return {**figures, "stored": stored}
+def _indicators(node: UnionOrg, as_of: dt.date | None) -> Status:
+    """The stored result of the day (the latest without as_of); live only for a small subtree; for a
+    large node without it the nearest stored day, or 202 while the background task computes today's."""
+    shown = indicators.shown(node, as_of)
+    body = shown.as_json()
+    if shown.figures is None:
+        body.update(node_id=node.pk, node=node.name)
+    return Status(202 if shown.source == "pending" else 200, body)
 
 
 @router.get(
     "/indicators",
-    response=IndicatorsOut,
-    summary="本单位各项建制率指标（按直接下级单位；缺省为每日计算结果，给出 as_of 则实时计算）",
+    response={200: IndicatorsOut, 202: IndicatorsOut},
+    summary="本单位各项建制率指标（按直接下级单位；取每日计算结果：缺省为最近一日，给出 as_of 则为该日，小范围无结果时实时计算）",
 )
 def get_own_indicators(request, as_of: dt.date | None = None):
     user = _user(request)
@@ -192,8 +199,9 @@ def get_own_indicators(request, as_of: dt.date | None = None):
 
 @router.get(
     "/unions/{pk}/indicators",
-    response=IndicatorsOut,
-    summary="工会组织各项建制率指标（按直接下级单位；缺省为每日计算结果，给出 as_of 则按该日实时计算，省级数据量大时较慢）",
+    response={200: IndicatorsOut, 202: IndicatorsOut},
+    summary="工会组织各项建制率指标（按直接下级单位；取每日计算结果：缺省为最近一日，给出 as_of 则为该日，"
+    "无该日结果时取最近一日并以 source=nearest 标明；小范围实时计算；大范围从未计算过时返回 202 并在后台计算）",
 )
 def get_union_indicators(request, pk: int, as_of: dt.date | None = None):
     return _indicators(scoped_get(request, UnionOrg, pk), as_of)

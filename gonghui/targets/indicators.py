@@ -15,11 +15,12 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from gonghui.members.models import HELD_STATUSES, Member
 from gonghui.orgs.models import NON_PUBLIC, PUBLIC_SECTOR, UnionOrg, Workplace
 
-from .models import Indicator
+from .models import Indicator, IndicatorResult
 
 
 @dataclass(frozen=True)
@@ -299,12 +300,20 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-def refresh_results(nodes=None) -> int:
-    """Store today's indicator figures of the federation nodes (province, cities, counties, townships,
-    zones) for the dashboards' gauges; run daily with ``refresh_targets``."""
-    from gonghui.orgs.models import FEDERATION_KINDS
+def store(node: UnionOrg, day: dt.date | None = None) -> IndicatorResult:
+    """Compute the node's figures for ``day`` (default today) and keep them as that day's result."""
+    day = day or timezone.localdate()
+    result, _ = IndicatorResult.objects.update_or_create(
+        node=node, day=day, defaults={"values": compute(node, day)}
+    )
+    return result
 
-    from .models import IndicatorResult
+
+def refresh_results(nodes=None, day: dt.date | None = None) -> int:
+    """Store today's indicator figures of the federation nodes (province, cities, counties) as the day's
+    results, for the indicator page, the API and the dashboards' gauges; run daily with
+    ``refresh_targets``."""
+    from gonghui.orgs.models import FEDERATION_KINDS
 
     if nodes is None:
         nodes = UnionOrg.objects.filter(
@@ -312,16 +321,106 @@ def refresh_results(nodes=None) -> int:
         )
     n = 0
     for node in nodes:
-        IndicatorResult.objects.update_or_create(node=node, defaults={"values": compute(node)})
+        store(node, day)
         n += 1
     return n
 
 
-def cached_or_live(node: UnionOrg) -> tuple[dict[str, Any], bool]:
-    """(figures, from_cache): the stored daily figures of the node if any, else computed now."""
-    from .models import IndicatorResult
+# Up to this many member rows in the subtree the figures are counted on request (a township, a
+# grassroots union: well under a second); above it a request reads stored days only, since the live
+# count grows with the subtree (≈ 50 s for a province of 10 M members).
+LIVE_LIMIT = 20_000
 
-    stored = IndicatorResult.objects.filter(node=node).first()
-    if stored is not None:
-        return {**stored.values, "computed_at": stored.computed_at.isoformat()}, True
-    return compute(node), False
+
+def small_subtree(node: UnionOrg) -> bool:
+    """Whether counting the node live is cheap. A LIMITed count: it reads at most LIVE_LIMIT + 1 rows
+    whatever the size of the subtree."""
+    rows = Member.objects.filter(union__path__startswith=node.path).values("pk")[: LIVE_LIMIT + 1]
+    return rows.count() <= LIVE_LIMIT
+
+
+@dataclass
+class Shown:
+    """What a page or the API shows for a node and a requested date, and where it comes from.
+
+    ``source``: ``stored`` (the stored result of the requested day, or of the latest day when no date was
+    asked for), ``nearest`` (no result of the requested day: the stored day nearest to it), ``live``
+    (counted on this request: small subtree, or nothing stored), ``pending`` (large subtree, nothing
+    stored: the background task is computing today's figures)."""
+
+    source: str
+    day: dt.date
+    requested: dt.date | None
+    figures: dict[str, Any] | None
+    computed_at: dt.datetime | None = None  # when the stored result was computed
+
+    @property
+    def stored(self) -> bool:
+        return self.source in ("stored", "nearest")
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures with their provenance (the API's body)."""
+        figures = self.figures or {"node_id": None, "node": "", "indicators": []}
+        return {
+            **figures,
+            "as_of": self.day.isoformat(),
+            "requested_as_of": self.requested.isoformat() if self.requested else None,
+            "source": self.source,
+            "stored": self.stored,
+            "pending": self.source == "pending",
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+        }
+
+
+def _from_row(row: IndicatorResult, source: str, requested: dt.date | None) -> Shown:
+    return Shown(source, row.day, requested, row.values, row.computed_at)
+
+
+def enqueue_today(node: UnionOrg) -> None:
+    """Ask the background worker for today's figures of the node, once: page reloads while it runs do
+    not queue it again (the marker expires, so a failed run is retried later)."""
+    from django.core.cache import cache
+
+    from .tasks import store_indicator_results
+
+    day = timezone.localdate()
+    if cache.add(f"gonghui:indicators-pending:{node.pk}:{day}", 1, timeout=15 * 60):
+        store_indicator_results.enqueue(node.pk, day.isoformat())
+
+
+def shown(node: UnionOrg, as_of: dt.date | None = None) -> Shown:
+    """The figures a page shows for the node, never an unbounded count:
+
+    - a stored day equal to ``as_of`` (or, with no date, the latest stored day) is read — one row;
+    - else a small subtree is counted live for ``as_of`` (or today);
+    - else the stored day nearest to ``as_of`` is shown, labelled as such;
+    - else (a large node never computed) today's figures are computed by the background task and the
+      page says 计算中. The live count of a large node belongs to the daily refresh, not to a request."""
+    results = IndicatorResult.objects.filter(node=node)
+    if as_of is None:
+        latest = results.order_by("-day").first()
+        if latest is not None:
+            return _from_row(latest, "stored", None)
+    else:
+        exact = results.filter(day=as_of).first()
+        if exact is not None:
+            return _from_row(exact, "stored", as_of)
+    day = as_of or timezone.localdate()
+    if small_subtree(node):
+        return Shown("live", day, as_of, compute(node, day))
+    if as_of is not None:
+        before = results.filter(day__lt=as_of).order_by("-day").first()
+        after = results.filter(day__gt=as_of).order_by("day").first()
+        candidates = [r for r in (before, after) if r is not None]
+        if candidates:
+            nearest = min(candidates, key=lambda r: (abs((r.day - as_of).days), r.day > as_of))
+            return _from_row(nearest, "nearest", as_of)
+    enqueue_today(node)
+    return Shown("pending", day, as_of, None)
+
+
+def for_day(node: UnionOrg, day: dt.date) -> dict[str, Any]:
+    """The node's figures of ``day``: the stored result of that day if there is one (the same numbers
+    the indicator page showed), else counted now."""
+    stored = IndicatorResult.objects.filter(node=node, day=day).first()
+    return stored.values if stored is not None else compute(node, day)

@@ -229,16 +229,19 @@ class TreeVersion(models.Model):
 
 
 class IndicatorResult(models.Model):
-    """Registry-based indicator values of one node, computed by the refresh (daily) for dashboards;
-    the indicator page computes live."""
+    """Registry-based indicator values of one node for one day, computed by the daily refresh (or by the
+    background task when a page finds nothing stored for a large node). Kept per day: the indicator page
+    and the API read the stored day "as of" a past date, since the registry (flags, coverage, terms) is
+    edited in place and a later live count would not give that day's figures."""
 
     node = models.ForeignKey("orgs.UnionOrg", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("统计日期")
     computed_at = models.DateTimeField(auto_now=True)
     values = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = verbose_name_plural = "指标计算结果"
-        constraints = [models.UniqueConstraint(fields=["node"], name="indicator_result_one_per_node")]
+        constraints = [models.UniqueConstraint(fields=["node", "day"], name="indicator_result_node_day")]
 
     def __str__(self) -> str:
-        return f"{self.node_id} {self.computed_at:%Y-%m-%d}"
+        return f"{self.node_id} {self.day}"

@@ -125,7 +125,9 @@ def snapshot(plan: TargetPlan, as_of: dt.date, actor=None) -> Snapshot:
         return existing
     figures = progress.compute(plan, as_of)
     figures["monthly"] = progress.monthly_series(plan, as_of)
-    figures["indicators"] = indicators.compute(plan.issuer, as_of)
+    # The stored day's indicator figures when the daily refresh kept that day (what the indicator page
+    # showed for it), else counted now.
+    figures["indicators"] = indicators.for_day(plan.issuer, as_of)
     with transaction.atomic():
         snap, _ = Snapshot.objects.get_or_create(
             plan=plan, as_of=as_of, defaults={"figures": figures, "created_by": actor}

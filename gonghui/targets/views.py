@@ -308,6 +308,9 @@ class DrillView(LoginRequiredMixin, View):
 
 
 class IndicatorView(LoginRequiredMixin, View):
+    """Coverage indicators by sub-unit: the stored daily results (the latest day, or the day asked for),
+    counted live only for small subtrees — a province is millions of rows (see ``indicators.shown``)."""
+
     def get(self, request):
         user = request.user
         node_id = request.GET.get("node")
@@ -317,14 +320,16 @@ class IndicatorView(LoginRequiredMixin, View):
             node = user.scope_root or UnionOrg.objects.filter(parent=None).order_by("pk").first()
             if node is None:
                 raise Http404("没有组织")
-        figures = indicators.compute(node)
+        raw = request.GET.get("as_of")
+        shown = indicators.shown(node, date_param(raw) if raw else None)
         children = UnionOrg.objects.filter(parent=node).exists()
         return render(
             request,
             "targets/indicators.html",
             {
                 "node": node,
-                "figures": figures,
+                "shown": shown,
+                "figures": shown.figures,
                 "title": f"{node.name} · 建制率指标",
                 "has_children": children,
             },

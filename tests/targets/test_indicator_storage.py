@@ -1,0 +1,172 @@
+"""The indicator page and API read stored daily results (one row per node and day) and count live only
+for small subtrees: the stored figures equal the live computation, a past day reads that day's stored
+figures after later edits, and a large node never gets a live count on a request (nearest stored day,
+clearly labelled, or 计算中 while the background task computes)."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from gonghui.targets import indicators
+from gonghui.targets.models import IndicatorResult
+from gonghui.targets.services import seed_reference
+from tests.factories import PASSWORD
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DAY = dt.date(2023, 9, 30)
+
+
+@pytest.fixture
+def reg(registry):
+    seed_reference()
+    cache.clear()  # the 计算中 markers of another test
+    return registry
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Every subtree counts as large: requests may not count live."""
+    monkeypatch.setattr(indicators, "LIVE_LIMIT", 0)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a request counted a large subtree live")
+
+    return refuse
+
+
+def login(key: str) -> Client:
+    client = Client()
+    assert client.login(username=f"t-{key}", password=PASSWORD)
+    return client
+
+
+def test_stored_day_equals_the_live_computation(reg):
+    u = reg.unions
+    for key in ("province", "wuhu", "jiujiang"):
+        live = indicators.compute(u[key], DAY)
+        indicators.refresh_results(nodes=[u[key]], day=DAY)
+        shown = indicators.shown(u[key], DAY)
+        assert shown.source == "stored" and shown.day == DAY
+        assert shown.figures == live  # every numerator, denominator, rate and flag, after the JSON round trip
+    row = IndicatorResult.objects.get(node=u["wuhu"], day=DAY)
+    legal = next(i for i in row.values["indicators"] if i["code"] == "legal_entity_coverage")
+    assert (legal["total"]["num"], legal["total"]["den"]) == (5, 6)  # the joint union's three shops
+
+
+def test_a_past_day_reads_its_stored_figures_after_later_edits(reg, large, monkeypatch):
+    u, w = reg.unions, reg.workplaces
+    indicators.refresh_results(nodes=[u["wuhu"]], day=DAY)
+    before = indicators.compute(u["wuhu"], DAY)
+    w["jiujiang_none"].is_legal_entity = False  # an edit after the day
+    w["jiujiang_none"].save()
+    assert indicators.compute(u["wuhu"], DAY) != before
+    monkeypatch.setattr(indicators, "compute", large)
+    shown = indicators.shown(u["wuhu"], DAY)
+    assert (shown.source, shown.day, shown.figures) == ("stored", DAY, before)
+    # No date asked: the latest stored day.
+    latest = indicators.shown(u["wuhu"])
+    assert (latest.source, latest.day, latest.requested) == ("stored", DAY, None)
+
+
+def test_latest_day_is_the_default(reg):
+    u = reg.unions
+    indicators.refresh_results(nodes=[u["wuhu"]], day=DAY)
+    indicators.refresh_results(nodes=[u["wuhu"]], day=DAY + dt.timedelta(days=1))
+    indicators.refresh_results(nodes=[u["wuhu"]], day=DAY + dt.timedelta(days=1))  # same day: replaced
+    assert IndicatorResult.objects.filter(node=u["wuhu"]).count() == 2
+    assert indicators.shown(u["wuhu"]).day == DAY + dt.timedelta(days=1)
+
+
+def test_a_large_node_without_that_day_shows_the_nearest_stored_day(reg, large, monkeypatch):
+    u = reg.unions
+    monkeypatch.setattr(indicators, "compute", large)
+    for day in (dt.date(2023, 9, 1), dt.date(2023, 10, 9)):
+        IndicatorResult.objects.create(node=u["wuhu"], day=day, values={"indicators": [], "day": str(day)})
+    shown = indicators.shown(u["wuhu"], DAY)
+    assert (shown.source, shown.day, shown.requested) == ("nearest", dt.date(2023, 10, 9), DAY)
+    assert shown.stored and shown.as_json()["as_of"] == "2023-10-09"
+    # Equally far (19 days either way): the earlier day.
+    assert indicators.shown(u["wuhu"], dt.date(2023, 9, 20)).day == dt.date(2023, 9, 1)
+
+
+def test_small_subtrees_are_counted_live(reg, monkeypatch):
+    u = reg.unions
+    assert indicators.small_subtree(u["wuhu"])  # four members
+    shown = indicators.shown(u["wuhu"], DAY)
+    assert (shown.source, shown.day) == ("live", DAY)
+    assert shown.figures == indicators.compute(u["wuhu"], DAY)
+    assert not IndicatorResult.objects.exists()  # a request does not store
+    monkeypatch.setattr(indicators, "LIVE_LIMIT", 2)  # 镜湖's street union holds two members, 芜湖 four
+    assert not indicators.small_subtree(u["wuhu"]) and indicators.small_subtree(u["jinghu_street"])
+
+
+@override_settings(TASKS=DUMMY)
+def test_a_large_node_never_computed_is_queued_once_and_pending(reg, large, monkeypatch):
+    from django_tasks import default_task_backend
+
+    u = reg.unions
+    monkeypatch.setattr(indicators, "compute", large)
+    default_task_backend.clear()
+    first = indicators.shown(u["wuhu"], DAY)
+    assert (first.source, first.figures) == ("pending", None)
+    assert indicators.shown(u["wuhu"]).source == "pending"  # reloading does not queue it again
+    queued = default_task_backend.results
+    assert len(queued) == 1
+    assert queued[0].args == [u["wuhu"].pk, timezone.localdate().isoformat()]
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_the_background_task_stores_todays_figures(reg, monkeypatch):
+    u = reg.unions
+    monkeypatch.setattr(indicators, "LIVE_LIMIT", 0)
+    first = indicators.shown(u["wuhu"])  # queued and, with the immediate backend, already run
+    assert first.source == "pending"
+    today = timezone.localdate()
+    shown = indicators.shown(u["wuhu"])
+    assert (shown.source, shown.day) == ("stored", today)
+    assert shown.figures == indicators.compute(u["wuhu"], today)
+
+
+def test_page_says_which_days_figures_it_shows(reg, large, monkeypatch):
+    u = reg.unions
+    indicators.refresh_results(nodes=[u["wuhu"]], day=DAY)
+    expected = indicators.compute(u["wuhu"], DAY)
+    monkeypatch.setattr(indicators, "compute", large)
+    client = login("wuhu")
+    page = client.get("/targets/indicators/").content.decode()
+    assert "显示 <strong>2023年9月30日</strong> 的每日计算结果" in page
+    legal = next(i for i in expected["indicators"] if i["code"] == "legal_entity_coverage")
+    assert f"合计 {legal['total']['rate']}%（{legal['total']['num']} / {legal['total']['den']}）" in page
+    page = client.get("/targets/indicators/?as_of=2023-10-08").content.decode()
+    assert "没有 2023年10月8日 的计算结果，以下为最近一日 <strong>2023年9月30日</strong>" in page
+    with override_settings(TASKS=DUMMY):
+        page = client.get(f"/targets/indicators/?node={u['jiujiang'].pk}").content.decode()
+    assert "计算中" in page and 'http-equiv="refresh"' in page and "合计" not in page
+
+
+def test_page_counts_a_small_subtree_live_and_says_so(reg):
+    client = login("jiujiang")
+    page = client.get("/targets/indicators/?as_of=2023-09-30").content.decode()
+    assert "实时计算，截至 <strong>2023年9月30日</strong>" in page and "合计" in page
+
+
+def test_api_as_of_reads_the_stored_day_and_answers_202_while_pending(reg, large, monkeypatch):
+    u = reg.unions
+    indicators.refresh_results(nodes=[u["wuhu"]], day=DAY)
+    expected = indicators.compute(u["wuhu"], DAY)
+    monkeypatch.setattr(indicators, "compute", large)
+    client = login("wuhu")
+    body = client.get(f"/api/v1/unions/{u['wuhu'].pk}/indicators?as_of=2023-09-30").json()
+    assert (body["source"], body["as_of"], body["stored"]) == ("stored", "2023-09-30", True)
+    assert [i["total"] for i in body["indicators"]] == [i["total"] for i in expected["indicators"]]
+    body = client.get(f"/api/v1/unions/{u['wuhu'].pk}/indicators?as_of=2023-12-31").json()
+    assert (body["source"], body["as_of"], body["requested_as_of"]) == ("nearest", "2023-09-30", "2023-12-31")
+    with override_settings(TASKS=DUMMY):
+        pending = client.get(f"/api/v1/unions/{u['jiujiang'].pk}/indicators")
+    assert pending.status_code == 202
+    assert pending.json()["pending"] is True and pending.json()["indicators"] == []
+    assert pending.json()["node"] == "鸠江区总工会"
