@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self) -> None:
-        from gonghui.core import navigation
+        from gonghui.core import lookups, navigation
+
+        lookups.register()
 
         navigation.register("首页", "core:home", "bi-house", 0)

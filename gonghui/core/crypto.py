@@ -70,4 +70,6 @@ def lookup_hash(kind: str, value: str) -> str:
     """HMAC-SHA256 of a normalised value: equal values give equal hashes, the value cannot be read back."""
     if not value:
         return ""
-    return hmac.new(_hash_key(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    # hmac.digest: the one-shot C path, several times faster than hmac.new(...).hexdigest() (imports
+    # hash a million IDs), same result.
+    return hmac.digest(_hash_key(), f"{kind}:{value}".encode(), "sha256").hex()

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -433,9 +434,10 @@ class MemberImporter(Importer):
             "phone_masked",
             *self.UPDATABLE,
         )
-        for start in range(0, len(valid), CHUNK):
-            hashes = [row.id_hash for row in valid[start : start + CHUNK]]
-            for existing in Member.objects.filter(id_hash__in=hashes, status__in=HELD_STATUSES).values(
+        chunk = 50_000 if connection.vendor == "postgresql" else CHUNK  # one array parameter there
+        for start in range(0, len(valid), chunk):
+            hashes = [row.id_hash for row in valid[start : start + chunk]]
+            for existing in Member.objects.filter(id_hash__any=hashes, status__in=HELD_STATUSES).values(
                 *fields
             ):
                 held[existing["id_hash"]] = existing
@@ -517,6 +519,27 @@ class MemberImporter(Importer):
             row.new_form_group_id,
         )
 
+    @staticmethod
+    def member_copy_line(pk: int, row: MemberRow, stamp: str) -> str:
+        """One line of COPY text: id, the MEMBER_COLUMNS in order (as member_values), created/updated.
+
+        Written out by hand because it runs a million times: psycopg's generic write_row measured
+        ≈ 15 µs a row here, this ≈ 3 µs. Only the name can hold a character COPY treats specially
+        (clean_text has already folded tabs and newlines into spaces; a backslash remains)."""
+        number, phone = row.number, row.phone
+        name = row.name.replace("\\", "\\\\") if "\\" in row.name else row.name
+        if phone:
+            phone_part = f"{crypto.encrypt(phone)}\t{crypto.lookup_hash('phone', phone)}\t{mask_phone(phone)}"
+        else:
+            phone_part = "\t\t"
+        return (
+            f"{pk}\t{name}\t{crypto.encrypt(number)}\t{row.id_hash}\t{mask_id_number(number)}\t"
+            f"{'t' if row.upgraded else 'f'}\t{row.birth_date.isoformat()}\t{row.sex}\t{number[:2]}\t"
+            f"{phone_part}\t{row.union.pk}\t{_copy_int(row.workplace_id)}\t{row.join_date.isoformat()}\t"
+            f"{MemberStatus.ACTIVE.value}\t{row.employment_status}\t{'t' if row.is_migrant_worker else 'f'}\t"
+            f"{_copy_int(row.new_form_group_id)}\t{stamp}\t{stamp}\n"
+        )
+
     def insert(self, creates: list[MemberRow]) -> None:
         if not creates:
             return
@@ -553,41 +576,42 @@ class MemberImporter(Importer):
         MembershipEvent.objects.bulk_create(events)
 
     def insert_copy(self, creates: list[MemberRow]) -> None:
-        """COPY into an unindexed temporary table (ids drawn from the member sequence there), then two
-        INSERT … SELECT: the members and their 入会 events."""
+        """COPY straight into the member table, then the 入会 events, with ids taken from the member
+        sequence beforehand. Streaming: PostgreSQL maintains the indexes of one batch while this process
+        encrypts and formats the next, so the two cores work at once."""
         member_table = Member._meta.db_table
-        event_table = MembershipEvent._meta.db_table
-        cols = ", ".join(self.MEMBER_COLUMNS)
-        actor_id = getattr(self.user, "pk", None)
         with connection.cursor() as cursor:
-            # Resolve the sequence once: a DEFAULT that calls pg_get_serial_sequence runs it per row.
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [member_table])
-            sequence = cursor.fetchone()[0]
+            # One nextval per row, in one statement: safe beside concurrent inserts (a setval of a
+            # range is not), and the ids tie each event to its member without reading them back.
             cursor.execute(
-                f"CREATE TEMPORARY TABLE import_member_stage ("
-                f"id bigint DEFAULT nextval('{sequence}'::regclass), "
-                "name varchar(50), id_number_enc text, id_hash varchar(64), id_masked varchar(18), "
-                "id_upgraded boolean, birth_date date, sex varchar(1), province_code varchar(2), "
-                "phone_enc text, phone_hash varchar(64), phone_masked varchar(20), union_id bigint, "
-                "workplace_id bigint, join_date date, status varchar(16), employment_status varchar(16), "
-                "is_migrant_worker boolean, new_form_group_id bigint) ON COMMIT DROP"
+                "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) FROM generate_series(1, %s)",
+                [member_table, len(creates)],
             )
-            with cursor.cursor.copy(f"COPY import_member_stage ({cols}) FROM STDIN") as copy:
-                for row in creates:
-                    copy.write_row(self.member_values(row))
-            cursor.execute(
-                f"INSERT INTO {member_table} (id, {cols}, created_at, updated_at) "
-                f"SELECT id, {cols}, now(), now() FROM import_member_stage"
-            )
-            self.copy_events(cursor, event_table, actor_id)
-            cursor.execute("DROP TABLE import_member_stage")
+            ids = cursor.fetchone()[0]
+            now = timezone.now()
+            cols = ", ".join(("id", *self.MEMBER_COLUMNS, "created_at", "updated_at"))
+            with cursor.cursor.copy(f"COPY {member_table} ({cols}) FROM STDIN") as copy:
+                stamp = now.isoformat()
+                for batch in _batches(zip(ids, creates, strict=True), 2000):
+                    copy.write("".join(self.member_copy_line(pk, row, stamp) for pk, row in batch))
+            self.copy_events(cursor, ids, creates, now)
 
-    def copy_events(self, cursor, event_table: str, actor_id: int | None) -> None:
-        cursor.execute(
-            f"INSERT INTO {event_table} (member_id, kind, date, union_id, delta, reason, note, actor_id, "
-            "created_at) SELECT id, %s, join_date, union_id, %s, %s, %s, %s, now() FROM import_member_stage",
-            [EventKind.JOIN.value, EVENT_DELTA[EventKind.JOIN], ChangeReason.NEW.value, "批量导入", actor_id],
-        )
+    def copy_events(self, cursor, ids: list[int], creates: list[MemberRow], now: dt.datetime) -> None:
+        event_table = MembershipEvent._meta.db_table
+        actor_id = getattr(self.user, "pk", None)
+        kind, delta, reason = EventKind.JOIN.value, EVENT_DELTA[EventKind.JOIN], ChangeReason.NEW.value
+        cols = "member_id, kind, date, union_id, delta, reason, note, actor_id, created_at"
+        actor = _copy_int(actor_id)
+        with cursor.cursor.copy(f"COPY {event_table} ({cols}) FROM STDIN") as copy:
+            stamp = now.isoformat()
+            tail = f"\t{delta}\t{reason}\t批量导入\t{actor}\t{stamp}\n"
+            for batch in _batches(zip(ids, creates, strict=True), 5000):
+                copy.write(
+                    "".join(
+                        f"{pk}\t{kind}\t{row.join_date.isoformat()}\t{row.union.pk}{tail}"
+                        for pk, row in batch
+                    )
+                )
 
     def update(self, updates: list[tuple[MemberRow, dict, dict]]) -> None:
         """bulk_update writes every listed field of every object: start each from the stored values."""
@@ -887,6 +911,16 @@ class UnionImporter(RowImporter):
             if covered:
                 current.workplaces.add(*covered)
             by_row[index] = current
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _copy_int(value: int | None) -> str:
+    return "\\N" if value is None else str(value)
 
 
 def _required_text(label: str):

@@ -61,15 +61,21 @@ class Member(PersonalData, ScopedModel):
 
     scope_path = "union__path"
 
-    name = models.CharField("姓名", max_length=50, db_index=True)
+    name = models.CharField("姓名", max_length=50)  # indexed for prefix search in Meta
     id_upgraded = models.BooleanField("由15位升级", default=False, editable=False)
     birth_date = models.DateField("出生日期", editable=False)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
     # Kept for partitioning by province (DESIGN: "growing past one machine"), not for lookups.
     province_code = models.CharField("省份代码", max_length=2, editable=False)
 
+    # Every index costs each imported row (a million-row ledger pays it a million times): the union
+    # is served by the (union, status) index, the optional references by partial indexes (Meta).
     union = models.ForeignKey(
-        "orgs.UnionOrg", verbose_name="所在工会", on_delete=models.PROTECT, related_name="members"
+        "orgs.UnionOrg",
+        verbose_name="所在工会",
+        on_delete=models.PROTECT,
+        related_name="members",
+        db_index=False,
     )
     workplace = models.ForeignKey(
         "orgs.Workplace",
@@ -78,6 +84,7 @@ class Member(PersonalData, ScopedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="members",
+        db_index=False,
     )
     join_date = models.DateField("入会日期", db_index=True)
     status = models.CharField(
@@ -89,7 +96,12 @@ class Member(PersonalData, ScopedModel):
     )
     is_migrant_worker = models.BooleanField("农民工", default=False)
     new_form_group = models.ForeignKey(
-        NewFormGroup, verbose_name="新就业形态群体", null=True, blank=True, on_delete=models.PROTECT
+        NewFormGroup,
+        verbose_name="新就业形态群体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
 
     class Meta:
@@ -104,7 +116,15 @@ class Member(PersonalData, ScopedModel):
         ]
         indexes = [
             models.Index(fields=["union", "status"]),
-            models.Index(fields=["phone_hash"], name="member_phone_hash"),
+            # Pattern ops: serves name__startswith whatever the database collation (and equality).
+            models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["phone_hash"], name="member_phone_hash", condition=~Q(phone_hash="")),
+            models.Index(fields=["workplace"], name="member_workplace", condition=Q(workplace__isnull=False)),
+            models.Index(
+                fields=["new_form_group"],
+                name="member_new_form_group",
+                condition=Q(new_form_group__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,16 +191,21 @@ class MembershipEvent(models.Model):
     member = models.ForeignKey(Member, verbose_name="会员", on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("变动类型", max_length=16, choices=EventKind.choices)
     date = models.DateField("变动日期")
-    union = models.ForeignKey(
-        "orgs.UnionOrg", verbose_name="工会", on_delete=models.PROTECT, related_name="membership_events"
+    union = models.ForeignKey(  # served by the (union, date) index
+        "orgs.UnionOrg",
+        verbose_name="工会",
+        on_delete=models.PROTECT,
+        related_name="membership_events",
+        db_index=False,
     )
-    other_union = models.ForeignKey(
+    other_union = models.ForeignKey(  # set on transfers only: a partial index (Meta)
         "orgs.UnionOrg",
         verbose_name="对方工会",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     delta = models.SmallIntegerField("人数变化")
     reason = models.CharField(
@@ -195,7 +220,13 @@ class MembershipEvent(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "会籍变动"
         ordering = ["date", "id"]
-        indexes = [models.Index(fields=["union", "date"]), models.Index(fields=["date", "kind"])]
+        indexes = [
+            models.Index(fields=["union", "date"]),
+            models.Index(fields=["date", "kind"]),
+            models.Index(
+                fields=["other_union"], name="event_other_union", condition=Q(other_union__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.member.name}"

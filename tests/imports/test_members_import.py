@@ -271,3 +271,38 @@ def test_unknown_address_codes_are_one_note_not_a_warning_per_row(registry, tmp_
     assert result.created == 3
     assert "3 行身份证号的地址码（340207）" in job.notes
     assert not ImportRowError.objects.filter(job=job).exists()
+
+
+def test_copy_path_stores_every_field_as_the_models_would(registry, tmp_path, do_import):
+    """The COPY text is written by hand: each stored field must equal what the model methods produce,
+    including a backslash in a name (COPY's escape character) and empty optional references."""
+    people = ids(2, start=700)
+    rows = [
+        row("王\\五", people[0], phone="13912345678", migrant="是", group="快递员"),
+        row("赵六", people[1], date="2023/5/2"),
+    ]
+    job, result = do_import(registry.users["jiujiang"], write_xlsx(tmp_path / "c.xlsx", MEMBER_HEADER, rows))
+    assert result.created == 2, issues_of(job)
+    expected = Member(name="x")
+    for name, number in (("王\\五", people[0]), ("赵六", people[1])):
+        stored = Member.objects.get(name=name)
+        expected.set_id_number(number)
+        assert stored.id_number == number
+        assert (stored.id_hash, stored.id_masked, stored.province_code) == (
+            expected.id_hash, expected.id_masked, expected.province_code,
+        )  # fmt: skip
+        assert stored.status == "active" and stored.created_at is not None
+    backslash = Member.objects.get(name="王\\五")
+    assert backslash.name == "王\\五" and backslash.phone == "13912345678"
+    plain = Member.objects.get(name="赵六")
+    assert plain.phone_enc == plain.phone_hash == plain.phone_masked == ""
+    assert plain.workplace_id is None and plain.new_form_group_id is None and not plain.is_migrant_worker
+    assert MembershipEvent.objects.filter(member__in=[backslash, plain], kind=EventKind.JOIN).count() == 2
+
+
+def test_any_lookup_matches_in_on_every_backend(registry):
+    people = [m.id_hash for m in Member.objects.all()[:3]]
+    assert people, "the registry fixture has members"
+    assert set(Member.objects.filter(id_hash__any=people).values_list("id_hash", flat=True)) == set(people)
+    assert not Member.objects.filter(id_hash__any=[]).exists()
+    assert not Member.objects.filter(id_hash__any=["nope"]).exists()
