@@ -169,7 +169,7 @@ class Importer:
         return out
 
     def resolve_union(self, result: Result, values: list[object], key: str, bad: set[int]) -> list:
-        names = {clean_text(v) for v in values if clean_text(v)}
+        names = {clean_text(v) for v in set(values)} - {""}  # distinct cells first: a million rows, 50 unions
         found: dict[str, list[UnionOrg]] = defaultdict(list)
         for union in self.unions_qs().filter(name__in=names):
             found[union.name].append(union)
@@ -394,10 +394,11 @@ class MemberImporter(Importer):
         return rows
 
     def resolve_workplaces(self, result: Result, values: list[object], bad: set[int]) -> list:
-        texts = {compact(v).upper() for v in values if compact(v)}
+        distinct = set(values)
+        texts = {compact(v).upper() for v in distinct} - {""}
         if not texts:
             return [None] * len(values)
-        names = {clean_text(v) for v in values if clean_text(v)}
+        names = {clean_text(v) for v in distinct} - {""}
         by_uscc = dict(self.workplaces_qs().filter(uscc__in=texts).values_list("uscc", "pk"))
         by_name: dict[str, list[int]] = defaultdict(list)
         for name, pk in self.workplaces_qs().filter(name__in=names).values_list("name", "pk"):
