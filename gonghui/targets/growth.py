@@ -122,7 +122,9 @@ def unions_founded(
             founded.filter(where)
             .annotate(node=Substr("path", 1, length))
             .values("node")
-            .annotate(n=Count("id"))
+            # COUNT(*), not COUNT(id): with no column outside the covering index (orgs migration
+            # 0002) PostgreSQL answers from the index alone.
+            .annotate(n=Count("*"))
             .order_by()
         )
         for row in rows:

@@ -186,3 +186,26 @@ def test_tree_version_spares_the_fingerprint_scan_and_still_sees_a_move(
     assert cube.current_state() is not None
     with django_assert_num_queries(1):
         assert cube.current_state() is not None
+
+
+@pytest.mark.postgres
+def test_founding_query_has_its_covering_index(registry, on_postgres):
+    """orgs migration 0002: the 组建数 query's columns are all in one index (an index-only scan on a
+    large registry); the query counts rows, not ids, so no column outside the index is needed."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'orgs_unionorg_founded_cover'")
+        (definition,) = c.fetchone()
+    assert "(founded_on) INCLUDE (kind, status, status_changed_on, path)" in definition
+    from django.test.utils import CaptureQueriesContext
+
+    u = registry.unions
+    with CaptureQueriesContext(connection) as captured:
+        founded = unions_founded(
+            paths(registry, "jinghu", "jiujiang"), dt.date(2023, 1, 1), dt.date(2023, 12, 31), u["wuhu"].path
+        )
+    # The joint union founded 2023-02-01 under 鸠江; the others in earlier years.
+    assert founded == {u["jinghu"].path: 0, u["jiujiang"].path: 1, u["wuhu"].path: 1}
+    (query,) = captured.captured_queries
+    assert "COUNT(*)" in query["sql"] and '"orgs_unionorg"."id"' not in query["sql"]
