@@ -20,7 +20,8 @@ so the rate-limit counters are shared by the workers and really counted on every
 
 Workers: 3 sync workers by default (GONGHUI_BENCH_WORKERS). Each submission waits ≈ 1–3 ms for the
 WAL flush of its commit and for Redis: with 2 workers on 2 cores the CPU idled during those waits
-(2026-11-23: 3 workers ≈ 10–20 % more submissions/s than 2 at the same p99; 4 no better than 3).
+(2026-11-23, quiet machine: 2 workers 226/s p99 133 ms, 3 workers 249/s p99 93 ms, 4 workers 247/s
+p99 140 ms).
 Sync workers close the connection after each response, as a proxy without upstream keep-alive does.
 
 Prints submissions/s (rows really created ÷ seconds), wrk's requests/s, p50/p99 latency, non-2xx, and
