@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from gonghui.core.forms import ScopedModelForm
 from gonghui.core.normalize import InvalidValue, normalize_name, normalize_phone, normalize_resident_id
 from gonghui.members.models import NewFormGroup
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
 from gonghui.regions.models import Region
+
+from .models import RoutingRule
 
 
 class SharedQuerysetChoiceField(forms.ModelChoiceField):
@@ -219,3 +222,25 @@ class TransferRequestForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(label="拒绝原因", max_length=255, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoutingRuleForm(ScopedModelForm):
+    """入会分配规则 in the app: the district and the receiving union are the user's own (scoped
+    autocomplete); the district must be county-level, the level routing works at."""
+
+    autocomplete = {"region": "regions", "union": "active-unions"}
+
+    class Meta:
+        model = RoutingRule
+        fields = ["region", "new_form_group", "union", "is_active", "note"]
+        labels = {"region": "区县（县级行政区）"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_form_group"].empty_label = "（兜底：该区县其他未建会申请）"
+
+    def clean_region(self):
+        region = self.cleaned_data["region"]
+        if region is not None and region.level != Region.Level.COUNTY:
+            raise forms.ValidationError("请选择县级行政区（县、县级市、区）：入会申请按区县分配")
+        return region

@@ -17,7 +17,13 @@ class RoutingRule(models.Model):
     A rule with a group sends that group's applicants of the district to a holding union (新就业形态
     工会联合会, 行业工会联合会, a development-zone union …). A rule without a group is the district's
     fallback (兜底); without any rule the district's county-level union is the fallback.
+
+    Scope: a rule belongs to the subtree of its receiving union (an administrator sees and edits the
+    rules that send applications into their own subtree).
     """
+
+    scope_path = "union__path"
+    objects = ScopedQuerySet.as_manager()
 
     region = models.ForeignKey("regions.Region", verbose_name="区县", on_delete=models.PROTECT)
     new_form_group = models.ForeignKey(
@@ -54,6 +60,9 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} · {self.new_form_group or '兜底'} → {self.union.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("joining:rule-list")
 
 
 class ApplicationStatus(models.TextChoices):

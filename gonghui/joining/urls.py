@@ -16,4 +16,8 @@ urlpatterns = [
     path("transfers/", views.TransferListView.as_view(), name="transfer-list"),
     path("transfers/new/", views.TransferCreateView.as_view(), name="transfer-new"),
     path("transfers/<int:pk>/", views.TransferDetailView.as_view(), name="transfer-detail"),
+    # administrators
+    path("rules/", views.RoutingRuleListView.as_view(), name="rule-list"),
+    path("rules/add/", views.RoutingRuleEditView.as_view(), name="rule-add"),
+    path("rules/<int:pk>/edit/", views.RoutingRuleEditView.as_view(), name="rule-edit"),
 ]

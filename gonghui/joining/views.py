@@ -16,20 +16,32 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from gonghui.core.normalize import compact
+from gonghui.core.views import ObjectEditView, ObjectListView
 from gonghui.members.models import Member
 from gonghui.members.services import held_membership
 from gonghui.orgs.models import Workplace
 
 from . import ratelimit, services, workdays
-from .forms import ApplyForm, ForwardForm, RefuseForm, RejectForm, StatusForm, TransferRequestForm
+from .filters import RoutingRuleFilterSet
+from .forms import (
+    ApplyForm,
+    ForwardForm,
+    RefuseForm,
+    RejectForm,
+    RoutingRuleForm,
+    StatusForm,
+    TransferRequestForm,
+)
 from .models import (
     OPEN_STATUSES,
     ApplicationStatus,
     JoinApplication,
+    RoutingRule,
     TransferRequest,
     TransferStatus,
 )
 from .routing import NoRoute, route
+from .tables import RoutingRuleTable
 
 TOO_MANY = "操作过于频繁，请稍后再试"
 SESSION_TRANSFER = "joining_transfer"
@@ -453,3 +465,34 @@ class TransferDetailView(ReviewerMixin, View):
         if not TransferRequest.objects.visible_to(request.user).filter(pk=pk).exists():
             return redirect("joining:transfer-list")
         return redirect("joining:transfer-detail", pk=pk)
+
+
+# -- routing rules (administrators) ---------------------------------------------------------------
+
+
+class AdminOnlyMixin:
+    """Routing rules decide where every application goes: administrators only, not reviewers."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can_edit:
+            raise PermissionDenied("只有管理员可以查看和修改入会分配规则")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoutingRuleListView(AdminOnlyMixin, ObjectListView):
+    model = RoutingRule
+    filterset_class = RoutingRuleFilterSet
+    table_class = RoutingRuleTable
+    add_url_name = "joining:rule-add"
+    title = "入会分配规则"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("region", "new_form_group", "union")
+
+    def export_context(self) -> dict:
+        return {"export_enabled": False}  # a handful of rows per district: nothing to export
+
+
+class RoutingRuleEditView(AdminOnlyMixin, ObjectEditView):
+    model = RoutingRule
+    form_class = RoutingRuleForm
