@@ -35,6 +35,15 @@ def _region_jiujiang(reg: Registry) -> Region:
     return Region.objects.get(code="340207")
 
 
+def _routing_rule_jiujiang(reg: Registry) -> Model:
+    """入会分配规则: 鸠江区's fallback rule, received by 鸠江区总工会."""
+    from gonghui.joining.models import RoutingRule
+
+    return RoutingRule.objects.get_or_create(
+        region=_region_jiujiang(reg), new_form_group=None, defaults={"union": reg.unions["jiujiang"]}
+    )[0]
+
+
 def _join_application_jiujiang(reg: Registry) -> Model:
     """网上入会 (issue 5): an application routed to 鸠江乙公司工会委员会."""
     import datetime as dt
@@ -125,6 +134,7 @@ def _export_job_jiujiang(reg: Registry) -> Model:
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "joining.joinapplication": _join_application_jiujiang,
     "joining.transferrequest": _transfer_request_jiujiang,
+    "joining.routingrule": _routing_rule_jiujiang,
     "regions.region": _region_jiujiang,
     "orgs.workplace": lambda reg: reg.workplaces["jiujiang_b"],
     "orgs.unionorg": lambda reg: reg.unions["jiujiang_b"],
