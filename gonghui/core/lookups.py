@@ -10,10 +10,7 @@ from django.db.models import CharField, IntegerField, Lookup
 
 class AnyOf(Lookup):
     lookup_name = "any"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [list(value)]
+    prepare_rhs = False  # the list goes to the database as it is, not through the field's get_prep_value
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
