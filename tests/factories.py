@@ -177,8 +177,12 @@ def build_registry() -> Registry:
         ("jinghu", "jinghu", Role.COUNTY_ADMIN, True),
         ("jiujiang", "jiujiang", Role.COUNTY_ADMIN, True),
         ("viewer", "wuhu", Role.READONLY, False),
+        # Deny by default: an administrator's role and the right to see IDs, but no union.
+        ("nounion", None, Role.COUNTY_ADMIN, True),
     ]:
-        user = User.objects.create_user(f"t-{key}", password=PASSWORD, union=u[union], role=role)
+        user = User.objects.create_user(
+            f"t-{key}", password=PASSWORD, union=u[union] if union else None, role=role
+        )
         if can_see:
             user.user_permissions.add(sensitive)
         reg.users[key] = user

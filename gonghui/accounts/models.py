@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from gonghui.core.scope import home_node
+
 
 class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", "省级管理员"
@@ -53,21 +55,28 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    SCOPE_FIELD = "union"  # the node this user governs (see gonghui.core.scope)
+
     @property
     def scope_root(self):
-        return self.union
+        """The node this user governs, deny by default: ``core.scope.home_node``."""
+        return home_node(self)
+
+    # A role acts on a node: without one (deny by default) no role grants anything.
+    def _holds(self, roles: set[str]) -> bool:
+        return self.is_superuser or (self.role in roles and self.union_id is not None and self.is_active)
 
     @property
     def can_edit(self) -> bool:
-        return self.is_superuser or self.role in ADMIN_ROLES
+        return self._holds(ADMIN_ROLES)
 
     @property
     def can_review(self) -> bool:
-        return self.is_superuser or self.role in ADMIN_ROLES | {Role.REVIEWER}
+        return self._holds(ADMIN_ROLES | {Role.REVIEWER})
 
     @property
     def can_audit(self) -> bool:
-        return self.is_superuser or self.role in {Role.AUDITOR, Role.PROVINCE_ADMIN}
+        return self._holds({Role.AUDITOR, Role.PROVINCE_ADMIN})
 
     @property
     def can_view_sensitive(self) -> bool:

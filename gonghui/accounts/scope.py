@@ -5,20 +5,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from gonghui.core.models import AuditEvent
+from gonghui.core.scope import narrow
 
 from .models import ROLE_RANK, Role, User
 
 
 def users_visible_to(actor: User) -> QuerySet[User]:
     """Users whose union lies in the actor's subtree (the actor's own node included)."""
-    if not actor.is_authenticated or not actor.is_active:
-        return User.objects.none()
-    if actor.is_superuser:
-        return User.objects.all()
-    root = actor.scope_root
-    if root is None:
-        return User.objects.none()
-    return User.objects.filter(union__path__startswith=root.path)
+    return narrow(User.objects.all(), actor, "union__path")
 
 
 def audit_events_visible_to(actor: User) -> QuerySet[AuditEvent]:

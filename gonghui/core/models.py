@@ -9,6 +9,8 @@ from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
+from .scope import narrow
+
 if TYPE_CHECKING:
     from gonghui.accounts.models import User
 
@@ -22,14 +24,7 @@ class ScopedQuerySet(models.QuerySet):
     """
 
     def visible_to(self, user: User | None) -> ScopedQuerySet:
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        root = user.scope_root
-        if root is None:
-            return self.none()
-        return self.filter(**{f"{self.model.scope_path}__startswith": root.path})
+        return narrow(self, user, self.model.scope_path)
 
 
 class ScopedModel(models.Model):
@@ -43,7 +38,7 @@ class ScopedModel(models.Model):
         abstract = True
 
 
-PATH_STEP = 9  # "000012345/" per level: fixed width so that sorting by path gives depth-first order
+PATH_STEP = 9  # "00012345/" per level: fixed width so that sorting by path gives depth-first order
 
 
 def path_segment(pk: int) -> str:

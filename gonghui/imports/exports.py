@@ -220,6 +220,7 @@ def export_response(view, request, queryset):
 
     from gonghui.core import audit
     from gonghui.core.models import AuditEvent
+    from gonghui.core.scope import home_node
 
     from .models import ExportJob
     from .tasks import run_export
@@ -240,7 +241,9 @@ def export_response(view, request, queryset):
             + ("；后台导出" if large else ""),
         )
     if large:
-        scope = request.user.scope_root or _top_union()
+        scope = home_node(request.user)
+        if scope is None:
+            raise PermissionDenied("您的账号未分配所属工会，不能导出")
         job = ExportJob.objects.create(
             user=request.user,
             scope=scope,
@@ -258,9 +261,3 @@ def export_response(view, request, queryset):
     write_export(queryset, fmt, full, tmp.name)
     tmp.seek(0)
     return FileResponse(tmp, as_attachment=True, filename=f"{title}-{stamp}.{fmt}")
-
-
-def _top_union():
-    from gonghui.orgs.models import UnionOrg
-
-    return UnionOrg.objects.filter(parent=None).order_by("pk").first()

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +36,7 @@ from gonghui.core.normalize import (
     normalize_resident_id,
     normalize_uscc,
 )
+from gonghui.core.scope import EVERYTHING, home_node, scope_prefix
 from gonghui.members.models import (
     EVENT_DELTA,
     HELD_STATUSES,
@@ -965,7 +967,12 @@ IMPORTERS: dict[str, type[Importer]] = {
 
 
 def importer_for(kind: str, user, default_union: UnionOrg | None = None) -> Importer:
-    scope = None if getattr(user, "is_superuser", False) else user.scope_root
+    """The importer for a user: a superuser's is unbounded (scope None), anyone else's is held to their
+    node, and a user who governs nothing gets none."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        raise PermissionDenied("您的账号未分配所属工会，不能导入")
+    scope = None if prefix == EVERYTHING else home_node(user)
     return IMPORTERS[kind](user, scope, default_union)
 
 

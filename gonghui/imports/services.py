@@ -12,10 +12,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+
+from gonghui.core.scope import home_node
 
 from .columns import HeaderError
 from .models import ImportJob, ImportRowError
@@ -38,11 +41,9 @@ def sha256_of(path: Path) -> str:
 def create_job(user, kind: str, path: Path | str, file_name: str, default_union=None) -> ImportJob:
     """Store a copy of the file under MEDIA_ROOT and open a job for it."""
     path = Path(path)
-    scope = default_union if getattr(user, "is_superuser", False) and default_union else user.scope_root
+    scope = default_union if getattr(user, "is_superuser", False) and default_union else home_node(user)
     if scope is None:
-        from gonghui.orgs.models import UnionOrg
-
-        scope = UnionOrg.objects.filter(parent=None).order_by("pk").first()
+        raise PermissionDenied("您的账号未分配所属工会，不能导入")
     job = ImportJob(
         kind=kind,
         user=user if getattr(user, "pk", None) else None,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from gonghui.core import crypto
 from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet
+from gonghui.core.scope import narrow
 
 
 class RoutingRule(models.Model):
@@ -216,16 +217,7 @@ class InsurancePlanOffer(models.Model):
 class TransferQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """A transfer concerns two unions: either side's users see it."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        root = user.scope_root
-        if root is None:
-            return self.none()
-        return self.filter(
-            Q(from_union__path__startswith=root.path) | Q(to_union__path__startswith=root.path)
-        )
+        return narrow(self, user, "from_union__path", "to_union__path")
 
 
 class TransferStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gonghui.core import crypto
 from gonghui.core.normalize import ResidentId, normalize_resident_id
+from gonghui.core.scope import covers
 from gonghui.members import services as membership
 from gonghui.members.models import HELD_STATUSES, ChangeReason, Member, NewFormGroup
 from gonghui.orgs.models import UnionOrg, Workplace
@@ -301,10 +302,7 @@ def _insert_with_event_sql(guarded: bool) -> tuple[str, list, list]:
 def may_review(user, app: JoinApplication) -> bool:
     if user is None or not user.is_authenticated or not user.can_review:
         return False
-    if user.is_superuser:
-        return True
-    root = user.scope_root
-    return root is not None and app.routed_union.path.startswith(root.path)
+    return covers(user, app.routed_union)
 
 
 def _lock_open(app: JoinApplication, actor) -> JoinApplication:
@@ -443,10 +441,7 @@ def _transfer_event(tr: TransferRequest, from_status: str, actor=None, note: str
 def _in_scope(user, union: UnionOrg) -> bool:
     if user is None:
         return True  # the public channel and the scheduler act without an account
-    if user.is_superuser:
-        return True
-    root = user.scope_root
-    return root is not None and union.path.startswith(root.path)
+    return covers(user, union)
 
 
 @transaction.atomic

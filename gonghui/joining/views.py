@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from gonghui.core.normalize import compact
+from gonghui.core.scope import covers
 from gonghui.core.views import ObjectEditView, ObjectListView
 from gonghui.members.models import Member
 from gonghui.members.services import held_membership
@@ -423,10 +424,7 @@ class TransferDetailView(ReviewerMixin, View):
     def get(self, request, pk, refuse_form=None, error=None):
         tr = self.get_object(request, pk)
         tr.urgency = workdays.urgency(tr.deadline) if tr.status == TransferStatus.REQUESTED else ""
-        root = request.user.scope_root
-        holding_side = request.user.is_superuser or (
-            root is not None and tr.from_union.path.startswith(root.path)
-        )
+        holding_side = covers(request.user, tr.from_union)
         return render(
             request,
             self.template_name,

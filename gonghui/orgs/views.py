@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
 from gonghui.core.forms import autocomplete_json
+from gonghui.core.scope import EVERYTHING, covers, home_node, scope_prefix
 from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from .filters import UnionOrgFilterSet, WorkplaceFilterSet
@@ -50,9 +51,8 @@ class UnionDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         union = self.object
-        root = self.request.user.scope_root
         # Breadcrumb: only the ancestors the user may see.
-        context["ancestors"] = [a for a in union.ancestors() if root is None or a.is_within(root)]
+        context["ancestors"] = [a for a in union.ancestors() if covers(self.request.user, a)]
         context["children"] = self.get_queryset().filter(parent=union).select_related("region")
         context["workplaces"] = union.workplaces.all()[:50]
         return context
@@ -79,7 +79,12 @@ class UnionTreeView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        roots = [user.scope_root] if user.scope_root else list(self.get_queryset().filter(parent=None))
+        # A superuser sees every root; anyone else their own node, or nothing.
+        roots = (
+            list(self.get_queryset().filter(parent=None))
+            if scope_prefix(user) == EVERYTHING
+            else [node for node in [home_node(user)] if node is not None]
+        )
         context["rows"] = [(node, subtree_counts(node)) for node in roots]
         context["title"] = "组织树"
         return context

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 
+from gonghui.core.scope import EVERYTHING, home_node, scope_prefix
+
 
 class RegionQuerySet(models.QuerySet):
     def visible_to(self, user) -> RegionQuerySet:
         """Divisions inside the region of the union the user governs (codes nest by prefix)."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
+        if scope_prefix(user) == EVERYTHING:
             return self.all()
-        root = user.scope_root
+        root = home_node(user)
         if root is None or root.region_id is None:
             return self.none()
         return self.filter(code__startswith=root.region.code_prefix)

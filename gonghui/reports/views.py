@@ -15,6 +15,7 @@ from django.views import View
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
+from gonghui.core.scope import covers, home_node
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 from gonghui.targets import cube, indicators, progress, services
 from gonghui.targets.growth import unions_founded
@@ -100,7 +101,7 @@ class DashboardView(LoginRequiredMixin, View):
         if node_id:
             node = get_object_or_404(UnionOrg.objects.visible_to(user), pk=node_id)
         else:
-            node = user.scope_root or UnionOrg.objects.filter(parent=None).order_by("pk").first()
+            node = home_node(user)
             if node is None:
                 raise Http404("没有组织")
         plans = TargetPlan.objects.visible_to(user).select_related("issuer")
@@ -141,10 +142,7 @@ class BulletinListView(LoginRequiredMixin, View):
 
 def may_freeze(user, plan: TargetPlan) -> bool:
     """Only editors of the issuing union (or above) fix a bulletin's figures."""
-    root = user.scope_root
-    return user.is_superuser or (
-        user.can_edit and root is not None and plan.issuer.path.startswith(root.path)
-    )
+    return user.can_edit and covers(user, plan.issuer)
 
 
 class BulletinView(LoginRequiredMixin, View):

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from gonghui.core.api import SeekPagination, scoped, scoped_get
+from gonghui.core.scope import home_node
 from gonghui.orgs.models import UnionOrg
 
 from . import cube, indicators, services
@@ -191,7 +192,7 @@ def _indicators(node: UnionOrg, as_of: dt.date | None) -> Status:
 )
 def get_own_indicators(request, as_of: dt.date | None = None):
     user = _user(request)
-    node = user.scope_root or UnionOrg.objects.visible_to(user).filter(parent=None).order_by("pk").first()
+    node = home_node(user)
     if node is None:
         raise Http404("没有组织")
     return _indicators(node, as_of)

@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from gonghui.core.models import ScopedModel
+from gonghui.core.models import PATH_STEP, ScopedModel
+from gonghui.core.scope import EVERYTHING, scope_prefix
 
 
 class Metric(models.Model):
@@ -47,18 +48,16 @@ class TargetPlanQuerySet(models.QuerySet):
         """Plans issued inside the user's subtree, and plans in which the user's node (or a node above
         it within the plan) is a ranked row: a county sees the city's plan and its peers' figures —
         aggregate numbers only, the members behind them stay scoped."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        prefix = scope_prefix(user)
+        if prefix is None:
             return self.none()
-        if user.is_superuser:
+        if prefix == EVERYTHING:
             return self.all()
-        root = user.scope_root
-        if root is None:
-            return self.none()
         # Row paths that are prefixes of the user's path (the user's row, or the row above the user).
-        prefixes = [root.path[: i + 9] for i in range(0, len(root.path), 9)]
+        prefixes = [prefix[: i + PATH_STEP] for i in range(0, len(prefix), PATH_STEP)]
         # EXISTS rather than a join on the items: no DISTINCT over every column of every plan.
         ranked = TargetItem.objects.filter(plan=OuterRef("pk"), union__path__in=prefixes)
-        return self.filter(Q(issuer__path__startswith=root.path) | Exists(ranked))
+        return self.filter(Q(issuer__path__startswith=prefix) | Exists(ranked))
 
 
 class TargetPlan(ScopedModel):

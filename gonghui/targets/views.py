@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.normalize import InvalidValue, normalize_date
+from gonghui.core.scope import home_node
 from gonghui.members.models import EventKind, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 
@@ -317,7 +318,7 @@ class IndicatorView(LoginRequiredMixin, View):
         if node_id:
             node = get_object_or_404(UnionOrg.objects.visible_to(user), pk=node_id)
         else:
-            node = user.scope_root or UnionOrg.objects.filter(parent=None).order_by("pk").first()
+            node = home_node(user)
             if node is None:
                 raise Http404("没有组织")
         raw = request.GET.get("as_of")

@@ -72,6 +72,8 @@ class ImportCommand(BaseCommand):
             user = User.objects.filter(username=username, is_active=True).first()
             if user is None:
                 raise CommandError(f"用户「{username}」不存在或已停用")
+            if user.union_id is None and not user.is_superuser:
+                raise CommandError(f"用户「{username}」未分配所属工会，不能导入")
             if not user.can_edit:
                 raise CommandError(f"用户「{username}」的角色只能查看，不能导入")
             return user

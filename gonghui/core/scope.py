@@ -1,0 +1,68 @@
+"""Whose subtree a user sees: decided here, once, and denied by default.
+
+Every view, API route, command and task that needs "the user's node" calls :func:`home_node`; every
+queryset narrows with ``visible_to`` (built on :func:`scope_prefix`); every "may this user act on that
+node" asks :func:`covers`. Nothing anywhere falls back to "the province" when the node is unknown.
+
+The user model names the tree node a user governs with ``SCOPE_FIELD`` (a foreign key to a
+:class:`~gonghui.core.models.TreeModel`); core knows no domain model by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+EVERYTHING = ""  # the path prefix every path starts with: the superuser's view
+
+
+def _active(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+
+
+def _node_model(user: Any):
+    return type(user)._meta.get_field(user.SCOPE_FIELD).related_model
+
+
+def home_node(user: Any):
+    """The node a user governs: a superuser the tree's root, an active user their own node, anyone
+    else (anonymous, inactive, no node) None — which every caller must treat as "nothing"."""
+    if not _active(user):
+        return None
+    if user.is_superuser:
+        return _node_model(user)._default_manager.filter(parent=None).order_by("pk").first()
+    if getattr(user, f"{user.SCOPE_FIELD}_id") is None:
+        return None
+    return getattr(user, user.SCOPE_FIELD)
+
+
+def scope_prefix(user: Any) -> str | None:
+    """The path prefix of what a user sees: ``EVERYTHING`` for a superuser (every root, not only the
+    first), the home node's path for others, None for nothing."""
+    if not _active(user):
+        return None
+    if user.is_superuser:
+        return EVERYTHING
+    node = home_node(user)
+    return None if node is None else node.path
+
+
+def narrow(queryset: QuerySet, user: Any, *lookups: str) -> QuerySet:
+    """``queryset`` cut to the user's subtree: rows whose path under any of ``lookups`` (e.g.
+    ``"union__path"``) starts with the user's prefix; nothing for a user who governs nothing."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return queryset.none()
+    if prefix == EVERYTHING:
+        return queryset.all()
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{f"{lookup}__startswith": prefix})
+    return queryset.filter(condition)
+
+
+def covers(user: Any, node: Any) -> bool:
+    """Whether ``node`` (a tree node, or None) lies in the user's subtree."""
+    prefix = scope_prefix(user)
+    return prefix is not None and node is not None and node.path.startswith(prefix)
