@@ -170,3 +170,42 @@ def test_anonymous_visitors_are_sent_to_login_or_get_401(client, registry):
                 "（公开页面请登记在 tests/scope_objects.py 的 PUBLIC_URLS）"
             )
     assert not problems, "\n".join(problems)
+
+
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8-sig", errors="replace")
+
+
+def test_every_export_shows_nothing_outside_scope(client, registry):
+    """Every list page's CSV export, plain and with hostile filters, as 镜湖区: no outside row. Control:
+    the same exports as 芜湖市 hold 鸠江区's rows (members, workplaces, unions at least), so exports that
+    were always empty would not pass."""
+    forbidden = outside_strings(registry)
+    hostile = HOSTILE_QUERY.format(u=registry.unions["jiujiang"].pk, w=registry.workplaces["jiujiang_b"].pk)
+    jinghu, wuhu = client.__class__(), client.__class__()
+    _login(jinghu, registry, "jinghu")
+    _login(wuhu, registry, "wuhu")
+    problems: list[str] = []
+    exports = controls = 0
+    for route in _private_routes():
+        if route.params or route.is_api:
+            continue
+        control = wuhu.get(f"{route.url()}?export=csv")
+        if control.get("Content-Type", "").split(";")[0] != "text/csv":
+            continue  # not a list page with an export
+        exports += 1
+        control_body = _body(control)
+        if [s for s in forbidden if s in control_body]:
+            controls += 1
+        for query in ("export=csv", f"export=csv&{hostile}"):
+            response = jinghu.get(f"{route.url()}?{query}")
+            if response.status_code >= 500:
+                problems.append(f"{route.name} ?{query}：{response.status_code}")
+                continue
+            body = _body(response)
+            leaked = [s for s in forbidden if s in body]
+            if leaked:
+                problems.append(f"{route.name} ?{query}：导出了管辖范围外的内容 {leaked}")
+    assert not problems, "\n".join(problems)
+    assert exports >= 3 and controls >= 3  # members, workplaces, unions at least
