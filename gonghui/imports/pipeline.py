@@ -46,6 +46,7 @@ from gonghui.members.models import (
     MemberStatus,
     NewFormGroup,
 )
+from gonghui.members.services import held_elsewhere_message
 from gonghui.orgs.models import Industry, Ownership, UnionKind, UnionOrg, Workplace
 from gonghui.regions.models import Region
 
@@ -444,19 +445,16 @@ class MemberImporter(Importer):
                 held[existing["id_hash"]] = existing
         creates: list[MemberRow] = []
         updates: list[tuple[MemberRow, dict, dict]] = []
+        contacts: dict[int, str] = {}
         for row in valid:
             existing = held.get(row.id_hash)
             if existing is None:
                 creates.append(row)
                 continue
             if not self.in_scope(existing["union__path"]):
-                self.error(
-                    result,
-                    row.index,
-                    "id_number",
-                    f"该人员已是「{existing['union__name']}」的会员，该工会不在您的管辖范围内；"
-                    "会籍转接须单独办理，本行未导入",
-                )
+                # Outside the importer's subtree: never that union's name or the join date.
+                message = held_elsewhere_message(self.scope.path, existing["union__path"], contacts)
+                self.error(result, row.index, "id_number", f"{message}；本行未导入")
                 continue
             if existing["union_id"] != row.union.pk:
                 self.error(
