@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,7 +53,14 @@ class PrivateStorage(FileSystemStorage):
         full_path = self.path(name)
         directory = os.path.dirname(full_path)
         os.makedirs(directory, mode=DIRECTORY_MODE, exist_ok=True)
-        os.chmod(directory, DIRECTORY_MODE)
+        # makedirs gives intermediate folders the default mode: close every level up to the root.
+        root, level = Path(self.location), Path(directory)
+        while True:
+            if stat.S_IMODE(level.stat().st_mode) != DIRECTORY_MODE:
+                os.chmod(level, DIRECTORY_MODE)
+            if level == root or root not in level.parents:
+                break
+            level = level.parent
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         while True:
             try:

@@ -201,9 +201,9 @@ def run_export_job(job_id: int) -> int:
 
 
 def purge_expired_files(now=None) -> dict[str, int]:
-    """Delete uploads, error reports and exports older than FILE_RETENTION_DAYS. The rows stay with
-    their counts and SHA-256; pages then say 文件已按保留期限删除. Jobs still queued or running keep
-    their file until they finish."""
+    """Delete uploads, error reports and exports older than FILE_RETENTION_DAYS, and the sealed full text
+    of their row reasons. The rows stay with their counts, masked reasons and SHA-256; pages then say
+    文件已按保留期限删除. Jobs still queued or running keep their file until they finish."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.FILE_RETENTION_DAYS)
     counts = {"imports": 0, "exports": 0, "files": 0}
@@ -214,6 +214,8 @@ def purge_expired_files(now=None) -> dict[str, int]:
     for job in jobs.iterator():
         counts["files"] += _delete_files(job, ("file", "report", "report_masked"))
         ImportJob.objects.filter(pk=job.pk).update(file="", report="", report_masked="", files_purged_at=now)
+        # The row reasons as produced (full IDs, sealed) go with the files; the masked ones stay.
+        ImportRowError.objects.filter(job=job).exclude(message_enc="").update(message_enc="")
         counts["imports"] += 1
     exports = (
         ExportJob.objects.filter(created_at__lt=cutoff)
