@@ -88,7 +88,7 @@ def _downloads():
 
 # ------------------------------------------------------------------------------------------ at rest
 def test_upload_report_and_export_are_sealed_0600_without_a_plain_id(registry, job, tmp_path):
-    original = _ledger(tmp_path).read_bytes()
+    original = (tmp_path / "台账.xlsx").read_bytes()  # the file the job was made from
     assert job.sha256 == hashlib.sha256(original).hexdigest()
     for field in (job.file, job.report, job.report_masked):
         path = Path(field.storage.path(field.name))
@@ -200,7 +200,7 @@ def test_original_ledger_only_for_importer_and_sensitive_in_scope(registry, clie
     assert client.get(url).status_code == 404
     assert not _downloads().exists()
     response = _login(client, importer).get(url)
-    assert _body(response) == _ledger(tmp_path).read_bytes()
+    assert _body(response) == (tmp_path / "台账.xlsx").read_bytes()  # the file the job was made from
     assert _downloads().get().user == importer
     assert _login(client, registry.users["wuhu"]).get(url).status_code == 200
     assert _downloads().count() == 2
