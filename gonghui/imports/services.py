@@ -140,7 +140,7 @@ def _store_result(job: ImportJob, table, result: Result, dry_run: bool, hmap=Non
                     field.save(f"{stem}-错误报告{suffix}.xlsx", File(handle), save=False)
     for key in ("rows", "created", "updated", "skipped", "errors", "committed"):
         setattr(job, key, getattr(result, key))
-    job.extra_columns = result.extra_columns
+    job.extra_columns = [mask_text(str(name)) for name in result.extra_columns]
     job.notes = mask_text("\n".join(result.notes))
     if dry_run:
         job.status = ImportJob.Status.PREVIEWED

@@ -349,3 +349,24 @@ def test_legacy_plain_files_are_sealed_in_place_by_the_command(registry, importe
 def test_a_file_missing_on_disk_is_a_404_not_a_500(registry, client, job, importer):
     Path(job.report.storage.path(job.report.name)).unlink()
     assert _login(client, importer).get(reverse("imports:job-report", args=[job.pk])).status_code == 404
+
+
+def test_workplace_and_union_imports_do_not_name_another_countys_union(registry, tmp_path, do_import):
+    """Same rule for organisations found by their USCC in another county: whom to ask, not where."""
+    from gonghui.orgs.models import UnionOrg
+    from tests.factories import make_uscc
+
+    jiujiang = registry.users["jiujiang"]
+    workplace = registry.workplaces["jinghu_a"]  # governed by 镜湖区方村街道总工会
+    header = ["单位名称", "统一社会信用代码", "单位性质", "职工人数", "所在地区", "属地工会"]
+    rows = [["借用代码厂", workplace.uscc, "", 10, "340207", "鸠江区总工会"]]
+    job, result = do_import(jiujiang, write_xlsx(tmp_path / "w.xlsx", header, rows), kind="workplaces")
+    (error,) = ImportRowError.objects.filter(job=job)
+    assert result.errors == 1 and "镜湖" not in error.message and "「芜湖市总工会」" in error.message
+    code = make_uscc(777, "340202")
+    UnionOrg.objects.filter(pk=registry.unions["jinghu_a"].pk).update(uscc=code)
+    uheader = ["工会名称", "组织类型", "上级工会", "所在地区", "统一社会信用代码"]
+    urows = [["鸠江某工会委员会", "基层工会委员会", "鸠江区总工会", "340207", code]]
+    job, result = do_import(jiujiang, write_xlsx(tmp_path / "u.xlsx", uheader, urows), kind="unions")
+    (error,) = ImportRowError.objects.filter(job=job)
+    assert result.errors == 1 and "镜湖" not in error.message and "「芜湖市总工会」" in error.message
