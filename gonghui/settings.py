@@ -141,6 +141,13 @@ STATICFILES_DIRS = [
     ("vendor/tom-select", _NODE / "tom-select" / "dist"),
 ]
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded ledgers, error reports and exports hold personal data: sealed with the field keys, 0600,
+# outside any served folder (gonghui.core.files), handed out only by scoped, audited views and deleted
+# FILE_RETENTION_DAYS after they were made (the job rows keep their counts and SHA-256).
+PRIVATE_FILES_ROOT = Path(os.environ.get("GONGHUI_PRIVATE_ROOT", VAR_DIR / "private"))
+FILE_RETENTION_DAYS = int(os.environ.get("GONGHUI_FILE_RETENTION_DAYS", 30))
+# How often the worker looks for files past their retention period.
+FILE_PURGE_INTERVAL_HOURS = int(os.environ.get("GONGHUI_FILE_PURGE_INTERVAL_HOURS", 6))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {

@@ -40,6 +40,13 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_files_in_a_temporary_folder(tmp_path_factory):
+    """Sealed uploads, reports and exports made by any test go to a temporary folder, not var/private."""
+    with override_settings(PRIVATE_FILES_ROOT=tmp_path_factory.mktemp("private")):
+        yield
+
+
 @pytest.fixture
 def registry(db):
     return build_registry()

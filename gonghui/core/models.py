@@ -162,6 +162,7 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         REVEAL = "reveal", "查看敏感信息"
         EXPORT_SENSITIVE = "export_sensitive", "导出敏感信息"
+        DOWNLOAD = "download", "下载含个人信息的文件"
         CREATE = "create", "新增"
         UPDATE = "update", "修改"
         DELETE = "delete", "删除"

@@ -6,7 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from gonghui.core.files import get_private_storage
 from gonghui.core.models import ScopedQuerySet
+
+FILES_PURGED = "文件已按保留期限删除"
 
 
 class ImportKind(models.TextChoices):
@@ -50,7 +53,9 @@ class ImportJob(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    # Sealed at rest (gonghui.core.files), deleted after settings.FILE_RETENTION_DAYS; sha256 and size
+    # describe the plain upload and stay.
+    file = models.FileField("文件", upload_to="imports/%Y/%m/", storage=get_private_storage, blank=True)
     file_name = models.CharField("文件名", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     size = models.BigIntegerField("文件大小", default=0)
@@ -68,7 +73,16 @@ class ImportJob(models.Model):
     message = models.TextField("说明", blank=True)
     notes = models.TextField("提示", blank=True)
     extra_columns = models.JSONField("未识别的列", default=list, blank=True)
-    report = models.FileField("错误报告", upload_to="imports/reports/%Y/%m/", blank=True)
+    # The report with the user's rows as typed (shown to the importer and to 查看敏感信息 in scope) and
+    # the same report with IDs and phones masked (for everyone else who may see the job).
+    report = models.FileField(
+        "错误报告", upload_to="imports/reports/%Y/%m/", storage=get_private_storage, blank=True
+    )
+    report_masked = models.FileField(
+        "错误报告（脱敏）", upload_to="imports/reports/%Y/%m/", storage=get_private_storage, blank=True
+    )
+    report_sha256 = models.CharField("错误报告 SHA-256", max_length=64, blank=True)
+    files_purged_at = models.DateTimeField("文件删除时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "导入记录"
@@ -84,6 +98,11 @@ class ImportJob(models.Model):
     def is_running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
+    def may_see_full(self, user) -> bool:
+        """The rows as typed (full IDs and phones): the importer, and 查看敏感信息 holders who can see the
+        job at all (the caller has already narrowed to ``visible_to``)."""
+        return bool(user.is_authenticated and (user.pk == self.user_id or user.can_view_sensitive))
+
 
 class ImportRowError(models.Model):
     """One problem in one row (or a warning): row number as the user sees it in Excel."""
@@ -93,7 +112,9 @@ class ImportRowError(models.Model):
     )
     row = models.PositiveIntegerField("行号")
     column = models.CharField("列", max_length=50, blank=True)
+    # With IDs and phones masked (masking.mask_text); the text as produced, sealed, only where it differs.
     message = models.TextField("原因")
+    message_enc = models.TextField("原因（密文）", blank=True, editable=False)
     is_warning = models.BooleanField("仅提示", default=False)
 
     class Meta:
@@ -102,6 +123,14 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"第 {self.row} 行 {self.column}：{self.message}"
+
+    def text(self, full: bool) -> str:
+        """The reason as the viewer may read it: as produced for ``full``, else masked."""
+        if full and self.message_enc:
+            from gonghui.core import crypto
+
+            return crypto.decrypt(self.message_enc)
+        return self.message
 
 
 class ExportJob(models.Model):
@@ -133,10 +162,12 @@ class ExportJob(models.Model):
     full = models.BooleanField("含完整敏感信息", default=False)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
     rows = models.PositiveIntegerField("行数", default=0)
-    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", storage=get_private_storage, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     message = models.TextField("说明", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    files_purged_at = models.DateTimeField("文件删除时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "导出任务"

@@ -48,6 +48,7 @@ from gonghui.members.models import (
     MemberStatus,
     NewFormGroup,
 )
+from gonghui.members.services import common_ancestor_name, held_elsewhere_message
 from gonghui.orgs.models import Industry, Ownership, UnionKind, UnionOrg, Workplace
 from gonghui.regions.models import Region
 
@@ -110,6 +111,13 @@ class Importer:
     # ------------------------------------------------------------------ helpers
     def in_scope(self, path: str) -> bool:
         return self.scope is None or path.startswith(self.scope.path)
+
+    def contact(self, other_path: str) -> str:
+        """「the lowest union above both the importer's node and ``other_path``」, or 上级工会."""
+        if not hasattr(self, "_contacts"):
+            self._contacts: dict[int, str] = {}
+        name = common_ancestor_name(self.scope.path if self.scope else None, other_path, self._contacts)
+        return f"「{name}」" if name else "上级工会"
 
     def unions_qs(self):
         qs = UnionOrg.objects.all()
@@ -446,19 +454,16 @@ class MemberImporter(Importer):
                 held[existing["id_hash"]] = existing
         creates: list[MemberRow] = []
         updates: list[tuple[MemberRow, dict, dict]] = []
+        contacts: dict[int, str] = {}
         for row in valid:
             existing = held.get(row.id_hash)
             if existing is None:
                 creates.append(row)
                 continue
             if not self.in_scope(existing["union__path"]):
-                self.error(
-                    result,
-                    row.index,
-                    "id_number",
-                    f"该人员已是「{existing['union__name']}」的会员，该工会不在您的管辖范围内；"
-                    "会籍转接须单独办理，本行未导入",
-                )
+                # Outside the importer's subtree: never that union's name or the join date.
+                message = held_elsewhere_message(self.scope.path, existing["union__path"], contacts)
+                self.error(result, row.index, "id_number", f"{message}；本行未导入")
                 continue
             if existing["union_id"] != row.union.pk:
                 self.error(
@@ -720,9 +725,12 @@ class WorkplaceImporter(RowImporter):
                 plan.append(("create", None, record))
                 continue
             if not self.in_scope(current.governing_union.path):
+                # Another subtree's record: say whom to ask, not which union holds it.
+                contact = self.contact(current.governing_union.path)
                 self.error(
                     result, index, "uscc",
-                    f"该单位已登记在「{current.governing_union.name}」名下，不在您的管辖范围内，本行未导入",
+                    f"该统一社会信用代码的单位已登记在您管辖范围以外的工会名下，本行未导入；"
+                    f"如需变更属地工会，请联系{contact}",
                 )  # fmt: skip
                 continue
             changed = {k: v for k, v in record.items() if getattr(current, k) != v}
@@ -865,7 +873,8 @@ class UnionImporter(RowImporter):
                     result,
                     index,
                     "name",
-                    f"该工会已在系统中（{current.name}），不在您的管辖范围内，本行未导入",
+                    "该统一社会信用代码的工会已在您管辖范围以外登记，本行未导入；"
+                    f"如有疑问请联系{self.contact(current.path)}",
                 )
                 continue
             known[index] = current

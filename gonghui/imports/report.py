@@ -1,4 +1,8 @@
-"""The error report: the user's own rows, unchanged, plus 错误原因 — fix in Excel, upload again."""
+"""The error report: the user's own rows, unchanged, plus 错误原因 — fix in Excel, upload again.
+
+Written twice per job: as typed (for the importer and 查看敏感信息) and masked (for everyone else who
+may see the job): ID and phone columns masked cell by cell, every other text through ``mask_text``.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,18 @@ from pathlib import Path
 
 import xlsxwriter
 
+from gonghui.core.masking import mask_id_number, mask_phone, mask_text
+
 from .pipeline import Result, iter_issue_text
 from .reader import Table
 
 
-def write_report(table: Table, result: Result, out: Path | str) -> int:
+def write_report(table: Table, result: Result, out: Path | str, masked: dict[int, str] | None = None) -> int:
     """Write the rows that have errors or warnings; returns how many rows were written.
 
     Values are written with their own type (write_string for text, so a cell that starts with ``=``
-    stays text and is never turned into a formula)."""
+    stays text and is never turned into a formula). ``masked`` (column position → "id_number" or
+    "phone") writes the masked report instead."""
     texts = iter_issue_text(result.issues)
     errors = result.error_rows()
     workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_formulas": False})
@@ -39,8 +46,11 @@ def write_report(table: Table, result: Result, out: Path | str) -> int:
     for index in sorted(texts):
         out_row += 1
         for c, value in enumerate(table.rows[index]):
+            if masked is not None:
+                value = _masked(value, masked.get(c))
             _write(sheet, out_row, c, value, date_fmt)
-        sheet.write_string(out_row, width, texts[index], reason if index in errors else warn)
+        text = texts[index] if masked is None else mask_text(texts[index])
+        sheet.write_string(out_row, width, text, reason if index in errors else warn)
         sheet.write_number(out_row, width + 1, table.excel_row(index))
     sheet.freeze_panes(1, 0)
     workbook.close()
@@ -58,3 +68,18 @@ def _write(sheet, row: int, col: int, value: object, date_fmt) -> None:
         sheet.write_datetime(row, col, value, date_fmt)
     else:
         sheet.write_string(row, col, str(value))
+
+
+def _masked(value: object, kind: str | None) -> object:
+    if kind is None:
+        return mask_text(value) if isinstance(value, str) else value
+    if value is None or value == "" or isinstance(value, bool | dt.date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = "".join(str(value).split())
+    if kind == "phone":
+        return mask_phone(text)
+    if len(text) >= 15:
+        return mask_id_number(text)
+    return "*" * max(len(text) - 4, 0) + text[-4:]

@@ -29,3 +29,21 @@ def run_export(job_id: int) -> int:
     from .services import run_export_job
 
     return run_export_job(job_id)
+
+
+@task()
+def purge_expired_files_task() -> dict[str, int]:
+    """Delete uploads, reports and exports past FILE_RETENTION_DAYS, then wait for the next round
+    (every FILE_PURGE_INTERVAL_HOURS; see gonghui.core.periodic)."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from gonghui.core import periodic
+
+    from .services import purge_expired_files
+
+    try:
+        return purge_expired_files()
+    finally:
+        periodic.schedule(purge_expired_files_task, dt.timedelta(hours=settings.FILE_PURGE_INTERVAL_HOURS))

@@ -10,16 +10,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from gonghui.core import audit
+from gonghui.core.files import sealed_response
+from gonghui.core.models import AuditEvent
 from gonghui.core.views import ScopedMixin
 
 from . import tasks
 from .forms import UploadForm
-from .models import ExportJob, ImportJob, ImportKind
+from .models import FILES_PURGED, ExportJob, ImportJob, ImportKind
 from .services import create_job
 from .template import KIND_TITLES, build_template
 
@@ -112,7 +115,14 @@ class JobDetailView(JobMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         job = self.get_job(kwargs["pk"])
-        errors = job.row_errors.all()[:PREVIEW_ERRORS_SHOWN]
+        full = job.may_see_full(self.request.user)
+        errors = list(job.row_errors.all()[:PREVIEW_ERRORS_SHOWN])
+        for error in errors:
+            error.shown = error.text(full)
+        if full and self.request.user.pk != job.user_id and any(e.message_enc for e in errors):
+            audit.record(
+                self.request, AuditEvent.Action.REVEAL, job, detail="导入错误明细中的完整身份证号、手机号"
+            )
         return {
             **super().get_context_data(**kwargs),
             "job": job,
@@ -121,8 +131,13 @@ class JobDetailView(JobMixin, TemplateView):
             "errors_total": job.row_errors.count(),
             "errors_shown": PREVIEW_ERRORS_SHOWN,
             "list_url": LIST_URLS[job.kind],
+            "may_see_full": full,
+            "report_available": bool(job.report if full else job.report_masked),
+            "retention_days": settings.FILE_RETENTION_DAYS,
+            "files_purged": FILES_PURGED if job.files_purged_at else "",
             "can_confirm": job.status == ImportJob.Status.PREVIEWED
             and not job.committed
+            and bool(job.file)
             and self.request.user.can_edit
             and (job.created + job.updated) > 0,
         }
@@ -152,12 +167,34 @@ class JobConfirmView(JobMixin, EditorRequired, View):
         return redirect(job.get_absolute_url())
 
 
+def _download(request, obj, field_file, name: str, what: str):
+    """Every download of a file with personal data is audited; callers have checked scope and rights."""
+    audit.record(request, AuditEvent.Action.DOWNLOAD, obj, detail=what)
+    return sealed_response(field_file, name)
+
+
 class JobReportView(JobMixin, View):
+    """The error report: as typed for the importer and 查看敏感信息, masked for everyone else in scope."""
+
     def get(self, request, pk):
         job = self.get_job(pk)
-        if not job.report:
-            raise Http404("该导入没有错误报告")
-        return FileResponse(job.report.open("rb"), as_attachment=True, filename=Path(job.report.name).name)
+        full = job.may_see_full(request.user)
+        report = job.report if full else job.report_masked
+        if not report:
+            raise Http404(FILES_PURGED if job.files_purged_at else "该导入没有错误报告")
+        name = f"{Path(job.file_name).stem}-错误报告{'' if full else '（脱敏）'}.xlsx"
+        what = "错误报告（含完整身份证号、手机号）" if full else "错误报告（身份证号、手机号已脱敏）"
+        return _download(request, job, report, name, what)
+
+
+class JobFileView(JobMixin, View):
+    """The uploaded ledger itself: only the importer and 查看敏感信息 holders in scope."""
+
+    def get(self, request, pk):
+        job = self.get_job(pk)
+        if not job.may_see_full(request.user) or not job.file:
+            raise Http404(FILES_PURGED if job.files_purged_at else "没有可下载的原始文件")
+        return _download(request, job, job.file, job.file_name, "导入的原始台账（含完整身份证号、手机号）")
 
 
 class ExportDetailView(ScopedMixin, TemplateView):
@@ -167,6 +204,7 @@ class ExportDetailView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         job = get_object_or_404(self.get_queryset().filter(user=self.request.user), pk=kwargs["pk"])
         context = {**super().get_context_data(**kwargs), "job": job, "title": str(job)}
+        context["retention_days"] = settings.FILE_RETENTION_DAYS
         context["running"] = job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
         return context
 
@@ -183,6 +221,9 @@ class ExportDownloadView(ScopedMixin, View):
 
     def get(self, request, pk):
         job = get_object_or_404(self.get_queryset().filter(user=request.user), pk=pk)
+        if job.full and not request.user.can_view_sensitive:
+            raise Http404("您已没有「查看敏感信息」权限，不能下载完整导出")
         if job.status != ExportJob.Status.DONE or not job.file:
-            raise Http404("导出尚未完成")
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
+            raise Http404(FILES_PURGED if job.files_purged_at else "导出尚未完成")
+        what = "含完整身份证号、手机号" if job.full else "身份证号、手机号已脱敏"
+        return _download(request, job, job.file, Path(job.file.name).name, f"导出文件{job.title}（{what}）")

@@ -32,12 +32,50 @@ class MembershipError(Exception):
 
 
 class AlreadyMember(MembershipError):
-    def __init__(self, holder: Member):
+    """The person holds a membership. Only a viewer whose subtree holds it learns where and since when;
+    anyone else (and an unknown viewer) hears that it is elsewhere and whom to ask."""
+
+    def __init__(self, holder: Member, viewer=None):
         self.holder = holder
-        super().__init__(
-            f"该人员已是「{holder.union.name}」的{holder.get_status_display()}会员"
-            f"（入会日期 {holder.join_date:%Y-%m-%d}），一人只能有一个有效会籍；如需变更请办理会籍转接"
-        )
+        root = None if viewer is None else (viewer.scope_root if not viewer.is_superuser else True)
+        if root is True or (root is not None and holder.union.path.startswith(root.path)):
+            message = (
+                f"该人员已是「{holder.union.name}」的{holder.get_status_display()}会员"
+                f"（入会日期 {holder.join_date:%Y-%m-%d}），一人只能有一个有效会籍；如需变更请办理会籍转接"
+            )
+        else:
+            message = held_elsewhere_message(root.path if root is not None else None, holder.union.path)
+        super().__init__(message)
+
+
+def held_elsewhere_message(viewer_path: str | None, holder_path: str, names: dict | None = None) -> str:
+    """A membership outside the viewer's subtree: neither the union nor the date is named, only the
+    union both sides answer to (their lowest common ancestor), which can arrange a transfer."""
+    contact = common_ancestor_name(viewer_path, holder_path, names)
+    return (
+        "该人员已在您管辖范围以外的工会登记有效会籍，一人只能有一个有效会籍；"
+        f"如属本人更换单位，请联系{f'「{contact}」' if contact else '上级工会'}协调办理会籍转接"
+    )
+
+
+def common_ancestor_name(path_a: str | None, path_b: str, names: dict | None = None) -> str:
+    """Name of the lowest union above (or equal to) both materialised paths; "" when there is none.
+    ``names`` caches pk → name across many calls (an import asks once per distinct ancestor)."""
+    if not path_a:
+        return ""
+    common = []
+    for a, b in zip(path_a.strip("/").split("/"), path_b.strip("/").split("/"), strict=False):
+        if a != b:
+            break
+        common.append(a)
+    if not common:
+        return ""
+    pk = int(common[-1])
+    if names is None:
+        names = {}
+    if pk not in names:
+        names[pk] = UnionOrg.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
+    return names[pk]
 
 
 def held_membership(id_hash: str) -> Member | None:
@@ -91,7 +129,7 @@ def join(applicant: Applicant, union: UnionOrg, date: dt.date, actor=None, note:
         with transaction.atomic():
             holder = held_membership(member.id_hash)
             if holder is not None:
-                raise AlreadyMember(holder)
+                raise AlreadyMember(holder, actor)
             member.save()
             _event(member, EventKind.JOIN, date, union, actor, reason=ChangeReason.NEW, note=note)
     except IntegrityError:
@@ -99,7 +137,7 @@ def join(applicant: Applicant, union: UnionOrg, date: dt.date, actor=None, note:
         holder = held_membership(member.id_hash)
         if holder is None:
             raise
-        raise AlreadyMember(holder) from None
+        raise AlreadyMember(holder, actor) from None
     return member
 
 

@@ -6,6 +6,7 @@ from gonghui.imports.services import create_job, run_job
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
 
 

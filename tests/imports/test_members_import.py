@@ -1,6 +1,7 @@
 """Member imports: normalisation, rejection reasons, duplicates, scope, idempotence, all-or-nothing."""
 
 import datetime as dt
+import io
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -148,12 +149,13 @@ def test_member_inside_scope_is_updated_not_duplicated(registry, tmp_path, do_im
     )
 
 
-def test_member_held_outside_scope_is_refused_naming_the_union_and_not_moved(registry, tmp_path, do_import):
+def test_member_held_outside_scope_is_refused_naming_whom_to_ask_and_not_moved(registry, tmp_path, do_import):
     outsider = registry.members["jinghu_1"]  # 镜湖甲公司工会委员会, outside 鸠江区
     rows = [row("张镜一", outsider.id_number)]
     job, result = do_import(registry.users["jiujiang"], write_xlsx(tmp_path / "o.xlsx", MEMBER_HEADER, rows))
     assert result.errors == 1 and result.created == 0 and result.updated == 0
-    assert "镜湖甲公司工会委员会" in issues_of(job)[(2, "身份证号")]
+    message = issues_of(job)[(2, "身份证号")]
+    assert "镜湖甲公司工会委员会" not in message and "「芜湖市总工会」" in message  # the common ancestor
     outsider.refresh_from_db()
     assert outsider.union == registry.unions["jinghu_a"]
 
@@ -256,7 +258,8 @@ def test_error_report_holds_the_users_rows_unchanged_plus_the_reason(registry, t
     good, bad = ids(2)
     rows = [row("好", good), row("坏", bad[:-1] + ("0" if bad[-1] != "0" else "1"), phone="=HYPERLINK(1)")]
     job, _ = do_import(registry.users["jiujiang"], write_xlsx(tmp_path / "r.xlsx", MEMBER_HEADER, rows))
-    sheet = CalamineWorkbook.from_path(job.report.path).get_sheet_by_index(0).to_python()
+    with job.report.open("rb") as report:  # sealed at rest: read through the storage
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(report.read())).get_sheet_by_index(0).to_python()
     assert sheet[0][: len(MEMBER_HEADER)] == MEMBER_HEADER and sheet[0][len(MEMBER_HEADER)] == "错误原因"
     assert len(sheet) == 2
     assert sheet[1][:5] == rows[1][:5]

@@ -85,8 +85,11 @@ def test_member_id_with_other_name_or_phone_is_not_revealed_but_flagged(joinreg)
     app = services.submit(courier(joinreg, id_number=member.id_number, name="王鸠一", phone="13811112222"))
     assert app.held_elsewhere is True
     assert app.status == ApplicationStatus.SUBMITTED
-    with pytest.raises(services.JoiningError, match="鸠江乙公司工会委员会"):
-        services.approve(app, joinreg.users["reviewer"])  # the reviewer learns it, the public page does not
+    # The public page says nothing; the reviewer (鸠江区新就业形态…联合会) learns that the ID is held outside
+    # their subtree and whom to ask, not the union (鸠江乙公司, a sibling) nor the join date.
+    with pytest.raises(services.JoiningError, match=r"管辖范围以外.*「鸠江区总工会」") as caught:
+        services.approve(app, joinreg.users["reviewer"])
+    assert "鸠江乙公司" not in str(caught.value) and "入会日期" not in str(caught.value)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED
     assert Member.objects.filter(id_hash=member.id_hash).count() == 1
@@ -198,7 +201,7 @@ def test_person_who_became_member_meanwhile_gets_a_clear_error(joinreg):
         joinreg.unions["jiujiang_b"],
         dt.date.today(),
     )
-    with pytest.raises(services.JoiningError, match=r"不能批准.*鸠江乙公司工会委员会"):
+    with pytest.raises(services.JoiningError, match=r"不能批准.*已在您管辖范围以外的工会登记有效会籍"):
         services.approve(app, joinreg.users["reviewer"])
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED

@@ -54,6 +54,7 @@ def _assert_one_won(results, unions):
 
 def test_two_simultaneous_joins_exactly_one_succeeds(on_postgres, registry):
     unions = [registry.unions["jinghu_a"], registry.unions["jiujiang_b"]]
+    city = registry.users["wuhu"]
     barrier = threading.Barrier(2)
     results: dict = {}
 
@@ -61,7 +62,8 @@ def test_two_simultaneous_joins_exactly_one_succeeds(on_postgres, registry):
         def go():
             with transaction.atomic():
                 barrier.wait(timeout=10)
-                return services.join(_applicant(), union, dt.date(2024, 1, 2))
+                # Acting as 芜湖市, above both counties: the refusal may name the winner's union.
+                return services.join(_applicant(), union, dt.date(2024, 1, 2), actor=city)
 
         return go
 
@@ -95,14 +97,14 @@ def test_check_passes_in_both_then_the_unique_index_decides(on_postgres, registr
 
     def first():
         with transaction.atomic():
-            member = services.join(_applicant(), union_a, dt.date(2024, 1, 2))
+            member = services.join(_applicant(), union_a, dt.date(2024, 1, 2), actor=registry.users["wuhu"])
             a_inserted.set()
             assert b_blocked.wait(timeout=20)
         return member
 
     def second():
         assert a_inserted.wait(timeout=20)
-        return services.join(_applicant(), union_b, dt.date(2024, 1, 3))
+        return services.join(_applicant(), union_b, dt.date(2024, 1, 3), actor=registry.users["wuhu"])
 
     thread_a = _run_in_thread(first, results, "a")
     thread_b = _run_in_thread(second, results, "b")

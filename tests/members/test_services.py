@@ -24,8 +24,26 @@ def test_second_membership_refused_naming_the_holder(registry):
     number = registry.members["jinghu_1"].id_number
     applicant = services.Applicant(resident_id=normalize_resident_id(number), name="张镜一")
     with pytest.raises(services.AlreadyMember, match="镜湖甲公司工会委员会"):
-        services.join(applicant, registry.unions["jiujiang_b"], dt.date(2024, 1, 1))
+        services.join(
+            applicant, registry.unions["jiujiang_b"], dt.date(2024, 1, 1), actor=registry.users["wuhu"]
+        )
     assert Member.objects.filter(id_hash=registry.members["jinghu_1"].id_hash).count() == 1
+
+
+@pytest.mark.parametrize("actor", ["jiujiang", None])
+def test_second_membership_outside_the_actors_subtree_names_no_union_and_no_date(registry, actor):
+    """A 鸠江 admin (or an unknown actor) learns only that the person is a member elsewhere and whom to
+    ask, never 镜湖's union or the join date."""
+    holder = registry.members["jinghu_1"]
+    applicant = services.Applicant(resident_id=normalize_resident_id(holder.id_number), name="张镜一")
+    user = registry.users[actor] if actor else None
+    with pytest.raises(services.AlreadyMember) as caught:
+        services.join(applicant, registry.unions["jiujiang_b"], dt.date(2024, 1, 1), actor=user)
+    message = str(caught.value)
+    assert "镜湖" not in message and f"{holder.join_date:%Y-%m-%d}" not in message
+    assert str(holder.join_date.year) not in message
+    assert "管辖范围以外" in message and "会籍转接" in message
+    assert ("「芜湖市总工会」" if actor else "上级工会") in message
 
 
 def test_transfer_moves_member_and_writes_both_events(registry):

@@ -8,13 +8,13 @@ to its subtree). Exit status: 0 committed or a clean dry run, 1 row errors, 2 th
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from gonghui.accounts.models import User
+from gonghui.core.files import copy_out
 from gonghui.imports.services import create_job, run_job
 from gonghui.orgs.models import UnionOrg
 
@@ -60,7 +60,7 @@ class ImportCommand(BaseCommand):
         if job.extra_columns:
             self.stderr.write(f"未识别的列（已忽略）：{'、'.join(job.extra_columns)}")
         if options["report"] and job.report:
-            shutil.copyfile(job.report.path, options["report"])
+            copy_out(job.report, options["report"])  # plain, 0600: the operator asked for this file
             self.stderr.write(f"错误报告：{options['report']}")
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json()))
