@@ -47,6 +47,7 @@ from gonghui.members.models import (
     NewFormGroup,
 )
 from gonghui.orgs.models import Industry, Ownership, UnionKind, UnionOrg, Workplace
+from gonghui.orgs.services import record_workplace_states
 from gonghui.regions.models import Region
 
 from .columns import COLUMNS, Column, HeaderMap, match_header
@@ -729,14 +730,18 @@ class WorkplaceImporter(RowImporter):
         return plan
 
     def commit(self, plan) -> None:
-        Workplace.objects.bulk_create(
+        created = Workplace.objects.bulk_create(
             [Workplace(**record) for action, _, record in plan if action == "create"]
         )
+        updated = []
         for action, current, changed in plan:
             if action == "update":
                 for key, value in changed.items():
                     setattr(current, key, value)
                 current.save()
+                updated.append(current)
+        # The dated history the indicators read (as of a past date), in the import's transaction.
+        record_workplace_states([*created, *updated])
 
 
 class UnionImporter(RowImporter):
