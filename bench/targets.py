@@ -80,7 +80,7 @@ def _generate(members: int, unions: int) -> None:
     from gonghui.regions.models import Region
 
     # "dated": the workplaces carry 登记日期 and dated states (figures as of a past date).
-    marker = {"members": members, "unions": unions, "dated": 1}
+    marker = {"members": members, "unions": unions, "dated": 2}
     if Setting.get("bench_targets") == marker:
         print(f"沿用已生成的数据：{members:,} 会员，{unions:,} 基层工会", flush=True)
         return
@@ -195,8 +195,8 @@ def _generate(members: int, unions: int) -> None:
         _sql(
             c,
             """
-            INSERT INTO orgs_unionorg_workplaces (unionorg_id, workplace_id)
-            SELECT u.id, w.id
+            INSERT INTO orgs_unionorg_workplaces (unionorg_id, workplace_id, since)
+            SELECT u.id, w.id, current_date
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM orgs_unionorg WHERE depth = 4) u
             JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM orgs_workplace) w ON w.rn = u.rn
             """,

@@ -217,6 +217,7 @@ class UnionOrg(TreeModel):
         verbose_name="覆盖单位",
         blank=True,
         related_name="unions",
+        through="UnionCoverage",
         help_text="联合基层工会、工会联合会可覆盖多个单位；建会率按覆盖单位计算",
     )
     uscc = models.CharField("工会统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
@@ -261,6 +262,24 @@ class UnionOrg(TreeModel):
     def save(self, *args, **kwargs) -> None:
         self.election_due = compute_election_due(self.term_start, self.term_years)
         super().save(*args, **kwargs)
+
+
+class UnionCoverage(models.Model):
+    """A union covers a workplace (the ``UnionOrg.workplaces`` link); ``since`` is the day the link was
+    made. A link made the day the union was entered counts from the union's founding; one added later
+    counts from its own day (figures as of an earlier day do not see it)."""
+
+    unionorg = models.ForeignKey(UnionOrg, verbose_name="工会", on_delete=models.CASCADE)
+    workplace = models.ForeignKey(Workplace, verbose_name="单位", on_delete=models.CASCADE)
+    since = models.DateField("覆盖起始日期", default=timezone.localdate)
+
+    class Meta:
+        db_table = "orgs_unionorg_workplaces"  # the table of the former plain many-to-many link
+        verbose_name = verbose_name_plural = "工会覆盖单位"
+        unique_together = [("unionorg", "workplace")]  # as the plain link had it (same constraint)
+
+    def __str__(self) -> str:
+        return f"{self.unionorg_id} → {self.workplace_id}（{self.since}）"
 
 
 def compute_election_due(term_start: dt.date | None, term_years: int | None) -> dt.date | None:

@@ -8,7 +8,8 @@ registry knew on D:
   workplaces registered on or before D and not closed by D; a flag counts only if its 建立日期 (when
   given) is not after D;
 - coverage (已建会): a union covering the workplace that existed on D (founded — or, without a founding
-  date, entered — on or before D, and not revoked or merged by D);
+  date, entered — on or before D, and not revoked or merged by D), through a link made by D (a link
+  made with the union holds from its founding);
 - members: the membership events dated on or before D (the growth cube plus its live tail: exact, and
   no scan of the member table); 口径二 leaves out the members of unions that cover no workplace;
 - grassroots unions and terms: the unions that existed on D; a term counts when it began on or before
@@ -27,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from gonghui.members.models import MembershipEvent
@@ -62,6 +63,12 @@ def union_existed(day: dt.date, prefix: str = "") -> Q:
     )
     standing = Q(**{f"{p}status": UnionOrg.Status.ACTIVE}) | Q(**{f"{p}status_changed_on__gt": day})
     return founded & standing
+
+
+def link_made(day: dt.date) -> Q:
+    """A coverage link counts on ``day``: made on or before it, or made the day its union was entered
+    (then it holds from the union's founding, which ``union_existed`` checks)."""
+    return Q(since__lte=day) | Q(since__lte=TruncDate("unionorg__created_at"))
 
 
 def workplace_present(day: dt.date, prefix: str = "") -> Q:
@@ -102,7 +109,9 @@ def raw_counts_as_of(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
     length = len(node.path) + 9
     through = UnionOrg.workplaces.through
     covered = Exists(
-        through.objects.filter(workplace_id=OuterRef("workplace_id")).filter(union_existed(day, "unionorg__"))
+        through.objects.filter(workplace_id=OuterRef("workplace_id"))
+        .filter(union_existed(day, "unionorg__"))
+        .filter(link_made(day))
     )
     states = (
         WorkplaceState.objects.filter(state_valid(day), governing_union__path__startswith=node.path)

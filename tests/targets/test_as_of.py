@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from gonghui.members import services as members
 from gonghui.members.models import ChangeReason
-from gonghui.orgs.models import Ownership, UnionKind, UnionOrg, Workplace, WorkplaceState
+from gonghui.orgs.models import Ownership, UnionCoverage, UnionKind, UnionOrg, Workplace, WorkplaceState
 from gonghui.orgs.services import record_workplace_states
 from gonghui.targets import asof, indicators
 from gonghui.targets.services import seed_reference, snapshot
@@ -269,3 +269,22 @@ def test_bulletin_snapshot_of_a_day_holds_that_days_indicators(edited):
     snap = snapshot(plan, D)  # made after the edits
     assert snap.figures["indicators"] == before
     assert totals(snap.figures["indicators"]) != totals(indicators.compute(u["wuhu"]))
+
+
+def test_a_workplace_added_to_a_unions_coverage_later_is_covered_from_that_day(reg):
+    u, w = reg.unions, reg.workplaces
+    joint = u["jiujiang_joint"]  # entered (and its three shops linked) on its founding day
+    UnionOrg.objects.filter(pk=joint.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2023, 2, 1, 9)), founded_on=dt.date(2023, 2, 1)
+    )
+    UnionCoverage.objects.filter(unionorg=joint).update(since=dt.date(2023, 2, 1))
+    legal = lambda day: totals(indicators.figures_as_of(u["jiujiang"], day))["legal_entity_coverage"]  # noqa: E731
+    assert legal(dt.date(2023, 1, 31)) == (1, 5)  # 鸠江乙 only: the joint union not founded yet
+    assert legal(D) == (4, 5)
+    joint.workplaces.add(w["jiujiang_none"], through_defaults={"since": dt.date(2024, 6, 1)})
+    assert legal(D) == legal(dt.date(2024, 5, 31)) == (4, 5)
+    assert legal(dt.date(2024, 6, 1)) == (5, 5)
+    joint.workplaces.remove(w["jiujiang_none"])
+    joint.workplaces.add(w["jiujiang_none"])  # the default: the day the link is made, today
+    assert legal(dt.date(2024, 6, 1)) == (4, 5)
+    assert totals(indicators.compute(u["jiujiang"]))["legal_entity_coverage"] == (5, 5)
