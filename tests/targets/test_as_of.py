@@ -288,3 +288,23 @@ def test_a_workplace_added_to_a_unions_coverage_later_is_covered_from_that_day(r
     joint.workplaces.add(w["jiujiang_none"])  # the default: the day the link is made, today
     assert legal(dt.date(2024, 6, 1)) == (4, 5)
     assert totals(indicators.compute(u["jiujiang"]))["legal_entity_coverage"] == (5, 5)
+
+
+def test_bulletin_of_a_day_without_the_figures_says_so_in_the_spreadsheet(reg):
+    from python_calamine import CalamineWorkbook
+
+    u = reg.unions
+    plan = make_plan(reg)
+    u["jiujiang_b"].term_start, u["jiujiang_b"].term_years = dt.date(2024, 5, 1), 5  # re-elected after D
+    u["jiujiang_b"].save()
+    client = login("wuhu")
+    for day, expected in (
+        (dt.date(2014, 12, 31), "不提供该日期的数据：2014年12月31日早于本单位台账中最早的单位登记日期"),
+        (D, "不提供该日期的数据：有 1 个基层工会在2023年9月30日之后换届"),
+    ):
+        snap = snapshot(plan, day)
+        xlsx = client.get(f"/reports/bulletins/{snap.pk}/xlsx/")
+        assert xlsx.status_code == 200
+        book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+        text = "\n".join(str(c) for row in book.get_sheet_by_name("建制率指标").to_python() for c in row)
+        assert expected in text
