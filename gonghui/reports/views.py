@@ -123,7 +123,12 @@ class DashboardView(LoginRequiredMixin, View):
                 "monthly": data["monthly"],
             }
         chart["gauges"] = [
-            {"name": i["name"], "value": i["total"]["rate"], "threshold": i["threshold"]}
+            {
+                "name": i["name"],
+                "value": i["total"]["rate"],
+                "threshold": i["threshold"],
+                "unavailable": i.get("unavailable"),
+            }
             for i in data["indicators"]["indicators"]
         ]
         return render(

@@ -153,7 +153,9 @@ def test_page_says_which_days_figures_it_shows(reg, large, monkeypatch):
     assert f"合计 {legal['total']['rate']}%（{legal['total']['num']} / {legal['total']['den']}）" in page
     with override_settings(TASKS=DUMMY):
         page = client.get("/targets/indicators/?as_of=2023-10-08").content.decode()
-        assert "后台正在计算 2023年10月8日 的数字" in page and "合计" not in page
+        assert (
+            "尚无 2023年10月8日 的指标计算结果，后台正在按该日的登记信息计算" in page and "合计" not in page
+        )
         page = client.get(f"/targets/indicators/?node={u['jiujiang'].pk}").content.decode()
     assert "计算中" in page and 'http-equiv="refresh"' in page and "合计" not in page
 
