@@ -308,3 +308,29 @@ def test_bulletin_of_a_day_without_the_figures_says_so_in_the_spreadsheet(reg):
         book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
         text = "\n".join(str(c) for row in book.get_sheet_by_name("建制率指标").to_python() for c in row)
         assert expected in text
+
+
+def test_the_migration_backfill_dates_rows_honestly(reg):
+    """Rows from before the history was kept: 登记日期 = the day the row was created; its values are known
+    from its last change on — a day between the two is not available, a day after it is."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("gonghui.orgs.migrations.0003_workplace_dates_and_states")
+    u, w = reg.unions, reg.workplaces
+    WorkplaceState.objects.all().delete()
+    entered = timezone.make_aware(dt.datetime(2015, 1, 1, 10))
+    Workplace.objects.update(created_at=entered, updated_at=entered)
+    Workplace.objects.filter(pk=w["jiujiang_none"].pk).update(
+        updated_at=timezone.make_aware(dt.datetime(2022, 3, 1, 10))
+    )
+    migration.backfill(apps, None)
+    assert set(Workplace.objects.values_list("registered_on", flat=True)) == {dt.date(2015, 1, 1)}
+    assert WorkplaceState.objects.get(workplace=w["jiujiang_none"]).valid_from == dt.date(2022, 3, 1)
+    assert WorkplaceState.objects.get(workplace=w["jinghu_a"]).valid_from == dt.date(2015, 1, 1)
+    gap = indicators.figures_as_of(u["jiujiang"], dt.date(2021, 6, 30))
+    assert gap["unavailable"].startswith("不提供该日期的数据：有 1 个单位在2021年6月30日的职工人数")
+    assert "按日期的记录最早始于2022年3月1日" in gap["unavailable"]
+    assert not indicators.figures_as_of(u["jinghu"], dt.date(2021, 6, 30)).get("unavailable")
+    assert not indicators.figures_as_of(u["jiujiang"], dt.date(2022, 3, 1)).get("unavailable")
