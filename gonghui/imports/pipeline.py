@@ -690,11 +690,20 @@ class WorkplaceImporter(RowImporter):
         values["is_legal_entity"] = self.per_value(
             result, col("is_legal_entity"), "is_legal_entity", lambda v: normalize_bool(v) if v else True, bad
         )
+        values["registered_on"] = self.per_value(
+            result, col("registered_on"), "registered_on", _registration_date, bad
+        )
         _duplicates(self, table, result, values["uscc"], "uscc", bad)
-        return [
-            None if i in bad else {key: values[key][i] for key in self.FIELDS} | {"index": i}
-            for i in range(len(table.rows))
-        ]
+        records = []
+        for i in range(len(table.rows)):
+            if i in bad:
+                records.append(None)
+                continue
+            record = {key: values[key][i] for key in self.FIELDS} | {"index": i}
+            if values["registered_on"][i] is not None:  # left empty: the import day (a new row) or unchanged
+                record["registered_on"] = values["registered_on"][i]
+            records.append(record)
+        return records
 
     def plan(self, records, result):
         valid = [r for r in records if r is not None]
@@ -742,6 +751,13 @@ class WorkplaceImporter(RowImporter):
                 updated.append(current)
         # The dated history the indicators read (as of a past date), in the import's transaction.
         record_workplace_states([*created, *updated])
+
+
+def _registration_date(value) -> dt.date | None:
+    day = normalize_date(value)
+    if day is not None and day > timezone.localdate():
+        raise InvalidValue(f"登记日期 {day:%Y-%m-%d} 晚于今天")
+    return day
 
 
 class UnionImporter(RowImporter):

@@ -334,3 +334,23 @@ def test_the_migration_backfill_dates_rows_honestly(reg):
     assert "按日期的记录最早始于2022年3月1日" in gap["unavailable"]
     assert not indicators.figures_as_of(u["jinghu"], dt.date(2021, 6, 30)).get("unavailable")
     assert not indicators.figures_as_of(u["jiujiang"], dt.date(2022, 3, 1)).get("unavailable")
+
+
+def test_the_workplace_importer_takes_the_registration_date(reg, tmp_path):
+    from tests.imports.helpers import write_xlsx
+
+    u = reg.unions
+    path = write_xlsx(
+        tmp_path / "w.xlsx",
+        ["单位名称", "统一社会信用代码", "职工人数", "所在地区", "属地工会", "登记日期"],
+        [
+            ["鸠江老台账厂", make_uscc(911, "340207"), 80, "340207", "鸠江区总工会", "2018-03-01"],
+            ["鸠江今日登记厂", make_uscc(912, "340207"), 30, "340207", "鸠江区总工会", ""],
+        ],
+    )
+    call_command("import_workplaces", str(path), "--user", "t-jiujiang", stdout=io.StringIO())
+    old, new = Workplace.objects.get(name="鸠江老台账厂"), Workplace.objects.get(name="鸠江今日登记厂")
+    assert (old.registered_on, new.registered_on) == (dt.date(2018, 3, 1), timezone.localdate())
+    assert list(old.states.values_list("valid_from", "employee_count")) == [(dt.date(2018, 3, 1), 80)]
+    staff = totals(indicators.figures_as_of(u["jiujiang"], D))["membership_rate_all"][1]
+    assert staff == 60 + 24 + 40 + 80  # the ledger's factory counts from its registration, today's does not
