@@ -453,10 +453,6 @@ def enqueue(node: UnionOrg, day: dt.date | None = None) -> None:
         store_indicator_results.enqueue(node.pk, day.isoformat())
 
 
-def enqueue_today(node: UnionOrg) -> None:
-    enqueue(node)
-
-
 def shown(node: UnionOrg, as_of: dt.date | None = None) -> Shown:
     """The figures a page shows for the node, never an unbounded count on a request:
 
