@@ -242,7 +242,6 @@ class DemoBuilder:
                 )
             )
         Workplace.objects.bulk_create(workplaces, batch_size=500)
-        record_workplace_states(Workplace.objects.all())  # the dated history the indicators read
         workplaces = list(Workplace.objects.select_related("governing_union", "region").order_by("id"))
         by_holder: dict[int, list[Workplace]] = {}
         for w in workplaces:
@@ -443,6 +442,9 @@ def load_demo(size: DemoSize | None = None) -> dict[str, int]:
     members = builder.build_members(grassroots, built)
     users = builder.build_users(built)
     extra = load_app_demo_data(builder, built)
+    # The dated history the indicators read as of a past day: each demo workplace as finally built,
+    # valid from its 登记日期 (recorded last, after every step that may adjust a workplace).
+    record_workplace_states(Workplace.objects.all())
     Setting.put(DEMO_MARKER, {"loaded": True})
     return {
         "unions": UnionOrg.objects.count(),
