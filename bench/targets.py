@@ -23,7 +23,8 @@ import os
 import statistics
 import time
 
-DB_NAME = "gonghui_bench_targets"
+# GONGHUI_BENCH_TARGETS_DB: another database name (several checkouts on one server).
+DB_NAME = os.environ.get("GONGHUI_BENCH_TARGETS_DB", "gonghui_bench_targets")
 
 
 def _switch_database(name: str) -> None:
@@ -78,7 +79,8 @@ def _generate(members: int, unions: int) -> None:
     from gonghui.orgs.models import UnionKind, UnionOrg
     from gonghui.regions.models import Region
 
-    marker = {"members": members, "unions": unions}
+    # "dated": the workplaces carry 登记日期 and dated states (figures as of a past date).
+    marker = {"members": members, "unions": unions, "dated": 2}
     if Setting.get("bench_targets") == marker:
         print(f"沿用已生成的数据：{members:,} 会员，{unions:,} 基层工会", flush=True)
         return
@@ -162,22 +164,39 @@ def _generate(members: int, unions: int) -> None:
             INSERT INTO orgs_workplace (created_at, updated_at, name, uscc, ownership, industry, employee_count,
                 region_id, governing_union_id, address, is_legal_entity, is_above_scale, has_workers_congress,
                 workers_congress_since, has_open_affairs, open_affairs_since, has_employee_director,
-                employee_director_since, has_employee_supervisor, employee_supervisor_since)
+                employee_director_since, has_employee_supervisor, employee_supervisor_since, registered_on,
+                closed_on)
             SELECT now(), now(), '单位' || g, NULL,
                 (ARRAY['private','private','private','private','state','institution','foreign','social'])[1 + g %% 8],
                 'C', 3 + (g::bigint * 13 %% 400)::int, u.region_id, u.parent_id, '', true, g %% 9 = 0,
-                g %% 4 <> 0, NULL, g %% 5 <> 0, NULL, false, NULL, false, NULL
+                g %% 4 <> 0, NULL, g %% 5 <> 0, NULL, false, NULL, false, NULL,
+                date '2004-01-01' + (g::bigint * 31 %% 365)::int, NULL
             FROM generate_series(1, %s) g
             JOIN (SELECT id, region_id, parent_id, row_number() OVER (ORDER BY id) AS rn FROM orgs_unionorg WHERE depth = 4) u
               ON u.rn = 1 + (g - 1) %% %s
             """,
             [unions + unions // 5, unions],
         )
+        # Their dated states (what orgs.services.record_workplace_states writes): valid since registration.
         _sql(
             c,
             """
-            INSERT INTO orgs_unionorg_workplaces (unionorg_id, workplace_id)
-            SELECT u.id, w.id
+            INSERT INTO orgs_workplacestate (workplace_id, valid_from, valid_to, governing_union_id, ownership,
+                is_legal_entity, employee_count, has_workers_congress, workers_congress_since, has_open_affairs,
+                open_affairs_since, has_employee_director, employee_director_since, has_employee_supervisor,
+                employee_supervisor_since, recorded_at)
+            SELECT id, registered_on, NULL, governing_union_id, ownership, is_legal_entity, employee_count,
+                has_workers_congress, workers_congress_since, has_open_affairs, open_affairs_since,
+                has_employee_director, employee_director_since, has_employee_supervisor,
+                employee_supervisor_since, now()
+            FROM orgs_workplace
+            """,
+        )
+        _sql(
+            c,
+            """
+            INSERT INTO orgs_unionorg_workplaces (unionorg_id, workplace_id, since)
+            SELECT u.id, w.id, current_date
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM orgs_unionorg WHERE depth = 4) u
             JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM orgs_workplace) w ON w.rn = u.rn
             """,
@@ -325,14 +344,20 @@ def run(args) -> None:
         f"水位（已汇总的最大事件编号）{refreshed['watermark']:,}",
         flush=True,
     )
-    # One stored day for the province (today's): the "as of" request below then falls back to it.
-    IndicatorResult.objects.filter(node=province).exclude(day=timezone.localdate()).delete()
+    # Two stored days for the province: today's (the daily refresh) and the past day the "as of"
+    # requests below ask for, computed from the dated registry as the background task does.
+    as_of = dt.date(2025, 9, 30)
+    IndicatorResult.objects.filter(node=province).delete()
     t0 = time.perf_counter()
     indicators.refresh_results(nodes=[province])
     print(
         f"省级指标日结果计算（refresh_targets，存为 {timezone.localdate()} 的结果）：{time.perf_counter() - t0:.1f} s",
         flush=True,
     )
+    t0 = time.perf_counter()
+    indicators.store(province, as_of)
+    dated_ms = (time.perf_counter() - t0) * 1000
+    print(f"省级指标按日期计算（as_of={as_of}，后台任务）：{dated_ms / 1000:.1f} s", flush=True)
 
     plan = TargetPlan.objects.filter(issuer=province, year=2025).first()
     if plan is None:
@@ -365,7 +390,6 @@ def run(args) -> None:
 
     client = Client()
     client.force_login(user)
-    as_of = dt.date(2025, 9, 30)
     n = 5 if args.quick else 15
 
     def page(url):
@@ -377,8 +401,7 @@ def run(args) -> None:
         return fetch
 
     plan_url, dash_url = f"/targets/{plan.pk}/?as_of={as_of}", f"/reports/?plan={plan.pk}&as_of={as_of}"
-    # The indicator page by default (the latest stored day) and "as of" a day with no stored result
-    # (the province is too large to count on a request: the nearest stored day, labelled).
+    # The indicator page by default (the latest stored day) and "as of" a past day (its stored result).
     ind_url, ind_past_url = "/targets/indicators/", f"/targets/indicators/?as_of={as_of}"
     queries = {}
     for url in (plan_url, dash_url, ind_url, ind_past_url):
@@ -402,8 +425,11 @@ def run(args) -> None:
         held = Member.objects.filter(
             union__path__startswith=province.path, status__in=HELD_STATUSES
         ).aggregate(n=Count("id"))
-        grassroots = UnionOrg.objects.filter(
-            path__startswith=province.path, kind__in=GRASSROOTS_KINDS, status=UnionOrg.Status.ACTIVE
+        grassroots = UnionOrg.objects.filter(  # the unions of that day (the generator revokes none)
+            path__startswith=province.path,
+            kind__in=GRASSROOTS_KINDS,
+            status=UnionOrg.Status.ACTIVE,
+            founded_on__lte=as_of,
         ).count()
         return (
             held,
@@ -423,17 +449,30 @@ def run(args) -> None:
     naive_ind_ms, live_ind = _median_ms(lambda: indicators.compute(province, today), 1)
     shown = indicators.shown(province)
     shown_past = indicators.shown(province, as_of)
+    past_ind = indicators.figures_as_of(province, as_of)
+    # The dated count as of today counts what the live count counts (the two stay in step).
+    from gonghui.targets.asof import raw_counts_as_of
+
+    dated_today_ms, dated_today = _median_ms(lambda: raw_counts_as_of(province, today), 1)
+
+    def nonzero(counts):
+        return {p: {k: v for k, v in values.items() if v} for p, values in counts.items()}
+
+    dated_same = nonzero(dated_today) == nonzero(indicators.raw_counts(province, today))
     ind_same = (
         shown.source == "stored"
         and shown.day == today
         and shown.figures == live_ind
-        and shown_past.source == "nearest"
-        and shown_past.figures == live_ind
+        and shown_past.source == "stored"
+        and shown_past.day == as_of
+        and shown_past.figures == past_ind
+        and not past_ind.get("unavailable")
         and all(
-            f"合计 {i['total']['rate']}%（{i['total']['num']} / {i['total']['den']}）" in html
-            for i in live_ind["indicators"]
+            f"合计 {i['total']['rate']}%（{i['total']['num']} / {i['total']['den']}）"
+            in response.content.decode()
+            for figures, response in ((live_ind, ind_page), (past_ind, ind_past_page))
+            for i in figures["indicators"]
             if i["total"]["rate"] is not None
-            for html in (ind_page.content.decode(), ind_past_page.content.decode())
         )
     )
     with cube.pinned():
@@ -464,8 +503,9 @@ def run(args) -> None:
         flush=True,
     )
     print(
-        f"指标页数字（{today} 的日结果；as_of={as_of} 无该日结果时显示最近一日并注明）与直接计算一致："
-        f"{'是' if ind_same else '否（错误！）'}",
+        f"指标页数字（{today} 的日结果；as_of={as_of} 为该日按日期登记信息计算的结果）与直接计算一致："
+        f"{'是' if ind_same else '否（错误！）'}；按日期计算截至今天与现行计算一致："
+        f"{'是' if dated_same else '否（错误！）'}（按日期计算 {dated_today_ms / 1000:.1f} s，现行 {naive_ind_ms / 1000:.1f} s）",
         flush=True,
     )
     print(
@@ -487,7 +527,7 @@ def run(args) -> None:
         flush=True,
     )
     print(
-        f"省级指标页 as_of 中位 {ind_past_ms:8.1f} ms   （无该日结果：有界的规模判断 + 最近一日结果）",
+        f"省级指标页 as_of 中位 {ind_past_ms:8.1f} ms   （读该日的存储结果；该日结果由后台按日期计算 {dated_ms / 1000:.1f} s）",
         flush=True,
     )
     if not same:
@@ -496,3 +536,5 @@ def run(args) -> None:
         raise RuntimeError("看板数字与直接计数不一致")
     if not ind_same:
         raise RuntimeError("指标页数字与直接计算不一致")
+    if not dated_same:
+        raise RuntimeError("按日期计算截至今天与现行计算不一致")

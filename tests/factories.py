@@ -16,9 +16,13 @@ from gonghui.members import services
 from gonghui.members.models import Member, NewFormGroup
 from gonghui.members.reference import seed_new_form_groups
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
+from gonghui.orgs.services import record_workplace_states
 from gonghui.regions.models import Region
 
 PASSWORD = "test-pass-123"
+# The workplaces of the hand-built registry entered the registry on this day (figures as of a date
+# count the workplaces registered by then).
+REGISTERED = dt.date(2015, 1, 1)
 
 
 def make_id(address: str = "340202", birth: dt.date = dt.date(1990, 1, 1), seq: int = 123) -> str:
@@ -96,6 +100,7 @@ def build_registry() -> Registry:
         employee_count=120,
         region=region["340202"],
         governing_union=u["jinghu_street"],
+        registered_on=REGISTERED,
     )
     w["jiujiang_b"] = Workplace.objects.create(
         name="鸠江乙公司",
@@ -103,14 +108,24 @@ def build_registry() -> Registry:
         employee_count=60,
         region=region["340207"],
         governing_union=u["jiujiang"],
+        registered_on=REGISTERED,
     )
     for i in range(3):
         w[f"jiujiang_small{i}"] = Workplace.objects.create(
-            name=f"鸠江小微{i}号店", employee_count=8, region=region["340207"], governing_union=u["jiujiang"]
+            name=f"鸠江小微{i}号店",
+            employee_count=8,
+            region=region["340207"],
+            governing_union=u["jiujiang"],
+            registered_on=REGISTERED,
         )
     w["jiujiang_none"] = Workplace.objects.create(
-        name="鸠江未建会公司", employee_count=40, region=region["340207"], governing_union=u["jiujiang"]
+        name="鸠江未建会公司",
+        employee_count=40,
+        region=region["340207"],
+        governing_union=u["jiujiang"],
+        registered_on=REGISTERED,
     )
+    record_workplace_states(w.values())
 
     u["jinghu_a"] = UnionOrg.objects.create(
         name="镜湖甲公司工会委员会",

@@ -26,6 +26,7 @@ from gonghui.members.models import (
 )
 from gonghui.members.reference import seed_new_form_groups
 from gonghui.orgs.models import Ownership, UnionKind, UnionOrg, Workplace
+from gonghui.orgs.services import record_workplace_states
 from gonghui.regions.models import Region
 
 DEMO_MARKER = "demo_data"
@@ -235,6 +236,9 @@ class DemoBuilder:
                     open_affairs_since=since if congress else None,
                     has_employee_director=employees >= 300 and self.rnd.random() < 0.4,
                     has_employee_supervisor=employees >= 300 and self.rnd.random() < 0.4,
+                    # Registered before any union covering it was founded (2008 on); spread over
+                    # 2005–2007 without drawing from the seeded generator (the rest of the set stays).
+                    registered_on=dt.date(2005, 1, 1) + dt.timedelta(days=(len(workplaces) * 37) % 1095),
                 )
             )
         Workplace.objects.bulk_create(workplaces, batch_size=500)
@@ -438,6 +442,9 @@ def load_demo(size: DemoSize | None = None) -> dict[str, int]:
     members = builder.build_members(grassroots, built)
     users = builder.build_users(built)
     extra = load_app_demo_data(builder, built)
+    # The dated history the indicators read as of a past day: each demo workplace as finally built,
+    # valid from its 登记日期 (recorded last, after every step that may adjust a workplace).
+    record_workplace_states(Workplace.objects.all())
     Setting.put(DEMO_MARKER, {"loaded": True})
     return {
         "unions": UnionOrg.objects.count(),

@@ -156,6 +156,14 @@ WORKPLACE_COLUMNS = [
     Column("has_open_affairs", "已实行厂务公开", ("厂务公开",), False, "", "是", choices=YES_NO),
     Column("has_employee_director", "已设职工董事", ("职工董事",), False, "", "否", choices=YES_NO),
     Column("has_employee_supervisor", "已设职工监事", ("职工监事",), False, "", "否", choices=YES_NO),
+    Column(
+        "registered_on",
+        "登记日期",
+        ("列入台账日期", "登记时间"),
+        False,
+        "单位列入本系统台账的日期，按日期统计的指标从该日起计入；留空为导入当天",
+        "2018-03-01",
+    ),
 ]
 
 UNION_COLUMNS = [

@@ -50,6 +50,7 @@ from gonghui.members.models import (
 )
 from gonghui.members.services import common_ancestor_name, held_elsewhere_message
 from gonghui.orgs.models import Industry, Ownership, UnionKind, UnionOrg, Workplace
+from gonghui.orgs.services import record_workplace_states
 from gonghui.regions.models import Region
 
 from .columns import COLUMNS, Column, HeaderMap, match_header
@@ -696,11 +697,20 @@ class WorkplaceImporter(RowImporter):
         values["is_legal_entity"] = self.per_value(
             result, col("is_legal_entity"), "is_legal_entity", lambda v: normalize_bool(v) if v else True, bad
         )
+        values["registered_on"] = self.per_value(
+            result, col("registered_on"), "registered_on", _registration_date, bad
+        )
         _duplicates(self, table, result, values["uscc"], "uscc", bad)
-        return [
-            None if i in bad else {key: values[key][i] for key in self.FIELDS} | {"index": i}
-            for i in range(len(table.rows))
-        ]
+        records = []
+        for i in range(len(table.rows)):
+            if i in bad:
+                records.append(None)
+                continue
+            record = {key: values[key][i] for key in self.FIELDS} | {"index": i}
+            if values["registered_on"][i] is not None:  # left empty: the import day (a new row) or unchanged
+                record["registered_on"] = values["registered_on"][i]
+            records.append(record)
+        return records
 
     def plan(self, records, result):
         valid = [r for r in records if r is not None]
@@ -739,14 +749,25 @@ class WorkplaceImporter(RowImporter):
         return plan
 
     def commit(self, plan) -> None:
-        Workplace.objects.bulk_create(
+        created = Workplace.objects.bulk_create(
             [Workplace(**record) for action, _, record in plan if action == "create"]
         )
+        updated = []
         for action, current, changed in plan:
             if action == "update":
                 for key, value in changed.items():
                     setattr(current, key, value)
                 current.save()
+                updated.append(current)
+        # The dated history the indicators read (as of a past date), in the import's transaction.
+        record_workplace_states([*created, *updated])
+
+
+def _registration_date(value) -> dt.date | None:
+    day = normalize_date(value)
+    if day is not None and day > timezone.localdate():
+        raise InvalidValue(f"登记日期 {day:%Y-%m-%d} 晚于今天")
+    return day
 
 
 class UnionImporter(RowImporter):

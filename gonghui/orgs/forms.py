@@ -59,10 +59,14 @@ class WorkplaceForm(ScopedModelForm):
             "employee_director_since",
             "has_employee_supervisor",
             "employee_supervisor_since",
+            "registered_on",
+            "closed_on",
         ]
         widgets = {
             f: forms.DateInput()
             for f in (
+                "registered_on",
+                "closed_on",
                 "workers_congress_since",
                 "open_affairs_since",
                 "employee_director_since",
@@ -78,6 +82,9 @@ class WorkplaceForm(ScopedModelForm):
         for flag in ("workers_congress", "open_affairs", "employee_director", "employee_supervisor"):
             if data.get(f"{flag}_since") and not data.get(f"has_{flag}"):
                 self.add_error(f"has_{flag}", "填写了建立日期，请同时勾选此项")
+        registered, closed = data.get("registered_on"), data.get("closed_on")
+        if registered and closed and closed < registered:
+            self.add_error("closed_on", "注销日期不能早于登记日期")
         return data
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from gonghui.core.models import ScopedModel, TreeModel
 
@@ -83,6 +84,17 @@ class Workplace(ScopedModel):
     employee_director_since = models.DateField("职工董事设立日期", null=True, blank=True)
     has_employee_supervisor = models.BooleanField("已设职工监事", default=False)
     employee_supervisor_since = models.DateField("职工监事设立日期", null=True, blank=True)
+    # When the workplace came into the registry and left it: a figure as of a date counts the
+    # workplaces present on that date (registered on or before it, not closed by it).
+    registered_on = models.DateField(
+        "登记日期", default=timezone.localdate, help_text="单位列入本系统台账的日期"
+    )
+    closed_on = models.DateField(
+        "注销日期",
+        null=True,
+        blank=True,
+        help_text="单位注销、撤销或迁出本系统台账的日期；此后不再计入各项指标",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"
@@ -100,6 +112,67 @@ class Workplace(ScopedModel):
     @property
     def is_organised(self) -> bool:
         return self.unions.filter(status=UnionOrg.Status.ACTIVE).exists()
+
+
+# The attributes of a workplace the indicators read; ``WorkplaceState`` keeps their dated history.
+STATE_FIELDS = (
+    "governing_union_id",
+    "ownership",
+    "is_legal_entity",
+    "employee_count",
+    "has_workers_congress",
+    "workers_congress_since",
+    "has_open_affairs",
+    "open_affairs_since",
+    "has_employee_director",
+    "employee_director_since",
+    "has_employee_supervisor",
+    "employee_supervisor_since",
+)
+
+
+class WorkplaceState(models.Model):
+    """The indicator-relevant attributes of a workplace as recorded from ``valid_from`` up to (not
+    including) ``valid_to`` (null: still valid). Written by ``orgs.services.record_workplace_states``
+    whenever a workplace is created or one of these attributes changes, so an indicator as of a past
+    date reads the values valid on that date, not today's."""
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name="单位", on_delete=models.CASCADE, related_name="states", db_index=False
+    )
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("截止日期（不含）", null=True, blank=True)
+    governing_union = models.ForeignKey(
+        "UnionOrg", verbose_name="属地工会", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    ownership = models.CharField("单位性质", max_length=16, choices=Ownership.choices)
+    is_legal_entity = models.BooleanField("法人单位")
+    employee_count = models.PositiveIntegerField("职工人数")
+    has_workers_congress = models.BooleanField("已建立职代会制度")
+    workers_congress_since = models.DateField("职代会建立日期", null=True, blank=True)
+    has_open_affairs = models.BooleanField("已实行厂务公开")
+    open_affairs_since = models.DateField("厂务公开建立日期", null=True, blank=True)
+    has_employee_director = models.BooleanField("已设职工董事")
+    employee_director_since = models.DateField("职工董事设立日期", null=True, blank=True)
+    has_employee_supervisor = models.BooleanField("已设职工监事")
+    employee_supervisor_since = models.DateField("职工监事设立日期", null=True, blank=True)
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位登记信息变更记录"
+        ordering = ["workplace", "valid_from"]
+        indexes = [models.Index(fields=["governing_union", "valid_from"])]
+        constraints = [
+            models.UniqueConstraint(fields=["workplace", "valid_from"], name="workplace_state_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="workplace_state_valid_range",
+                violation_error_message="截止日期应晚于起始日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workplace_id} {self.valid_from}–{self.valid_to or ''}"
 
 
 class UnionKind(models.TextChoices):
@@ -144,6 +217,7 @@ class UnionOrg(TreeModel):
         verbose_name="覆盖单位",
         blank=True,
         related_name="unions",
+        through="UnionCoverage",
         help_text="联合基层工会、工会联合会可覆盖多个单位；建会率按覆盖单位计算",
     )
     uscc = models.CharField("工会统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
@@ -188,6 +262,24 @@ class UnionOrg(TreeModel):
     def save(self, *args, **kwargs) -> None:
         self.election_due = compute_election_due(self.term_start, self.term_years)
         super().save(*args, **kwargs)
+
+
+class UnionCoverage(models.Model):
+    """A union covers a workplace (the ``UnionOrg.workplaces`` link); ``since`` is the day the link was
+    made. A link made the day the union was entered counts from the union's founding; one added later
+    counts from its own day (figures as of an earlier day do not see it)."""
+
+    unionorg = models.ForeignKey(UnionOrg, verbose_name="工会", on_delete=models.CASCADE)
+    workplace = models.ForeignKey(Workplace, verbose_name="单位", on_delete=models.CASCADE)
+    since = models.DateField("覆盖起始日期", default=timezone.localdate)
+
+    class Meta:
+        db_table = "orgs_unionorg_workplaces"  # the table of the former plain many-to-many link
+        verbose_name = verbose_name_plural = "工会覆盖单位"
+        unique_together = [("unionorg", "workplace")]  # as the plain link had it (same constraint)
+
+    def __str__(self) -> str:
+        return f"{self.unionorg_id} → {self.workplace_id}（{self.since}）"
 
 
 def compute_election_due(term_start: dt.date | None, term_years: int | None) -> dt.date | None:

@@ -10,6 +10,7 @@ from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView,
 from .filters import UnionOrgFilterSet, WorkplaceFilterSet
 from .forms import UnionOrgForm, WorkplaceForm
 from .models import UnionOrg, Workplace
+from .services import record_workplace_states
 from .stats import subtree_counts
 from .tables import UnionOrgTable, WorkplaceTable
 
@@ -32,6 +33,11 @@ class WorkplaceDetailView(ObjectDetailView):
 class WorkplaceEditView(ObjectEditView):
     model = Workplace
     form_class = WorkplaceForm
+
+    def save_form(self, form):
+        workplace = form.save()
+        record_workplace_states([workplace])  # the dated history the indicators read, same transaction
+        return workplace
 
 
 class UnionListView(ObjectListView):

@@ -365,7 +365,16 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
     ):
         ind.write_string(0, c, h, bold)
     r_i = 1
-    for item in f.get("indicators", {}).get("indicators", []):
+    figures = f.get("indicators", {})
+    if figures.get("unavailable"):  # the registry cannot give the bulletin day's figures: say so
+        ind.write_string(r_i, 0, figures["unavailable"], cell)
+        r_i += 1
+    for item in figures.get("indicators", []):
+        if item.get("unavailable"):
+            ind.write_string(r_i, 0, item["name"], cell)
+            ind.write_string(r_i, 1, item["unavailable"], cell)
+            r_i += 1
+            continue
         for row in [*item["rows"], {"name": "合计", **item["total"]}]:
             ind.write_string(r_i, 0, item["name"], cell)
             ind.write_string(r_i, 1, _safe(row["name"]), cell)

@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
 
@@ -42,18 +43,20 @@ def dashboard_data(user, node: UnionOrg, plan: TargetPlan | None, as_of: dt.date
     """
     year_start = dt.date(as_of.year, 1, 1)
     summary = cube.node_summary(node.path, year_start, as_of)
-    shown = indicators.shown(node)
+    past = as_of < timezone.localdate()
+    # A past date: that day's figures (stored, counted, 计算中 or 不提供), never the latest day's.
+    shown = indicators.shown(node, as_of if past else None)
     cached = shown.stored
     ind = shown.as_json()
-    grassroots = ind.get("grassroots_unions") if cached else None
-    if grassroots is None:
+    grassroots = ind.get("grassroots_unions")
+    if grassroots is None and not past:
         grassroots = UnionOrg.objects.filter(
             path__startswith=node.path, status=UnionOrg.Status.ACTIVE, kind__in=GRASSROOTS_KINDS
         ).count()
     data = {
         "headline": {
             "members": summary["total_net"],
-            "grassroots": grassroots,
+            "grassroots": grassroots if grassroots is not None else "—",
             "grassroots_stored": cached and ind.get("grassroots_unions") is not None,
             "year_net": summary["year"]["net"],
             "year_joined": summary["year"]["joined"],
@@ -121,7 +124,12 @@ class DashboardView(LoginRequiredMixin, View):
                 "monthly": data["monthly"],
             }
         chart["gauges"] = [
-            {"name": i["name"], "value": i["total"]["rate"], "threshold": i["threshold"]}
+            {
+                "name": i["name"],
+                "value": i["total"]["rate"],
+                "threshold": i["threshold"],
+                "unavailable": i.get("unavailable"),
+            }
             for i in data["indicators"]["indicators"]
         ]
         return render(

@@ -95,8 +95,8 @@ class PlanDetailOut(PlanHead):
 
 
 class FigureOut(Schema):
-    num: int
-    den: int
+    num: int | None = Field(description="分子；该指标不提供该日期的数据时为空")
+    den: int | None = Field(description="分母；该指标不提供该日期的数据时为空")
     rate: float | None
     below: bool
 
@@ -116,6 +116,7 @@ class IndicatorOut(Schema):
     population: str
     threshold: float | None
     note: str
+    unavailable: str | None = Field(None, description="该指标不提供该日期的数据时的原因（此时不给数字）")
     total: FigureOut
     rows: list[SubUnitFigureOut]
 
@@ -126,12 +127,14 @@ class IndicatorsOut(Schema):
     as_of: dt.date = Field(description="数字所属的日期（每日计算结果的统计日期，或实时计算的截止日期）")
     requested_as_of: dt.date | None = Field(None, description="请求的日期（未给出则为空：取最近一日结果）")
     source: str = Field(
-        description="stored：该日（或最近一日）的每日计算结果；nearest：无该日结果，为距其最近一日的结果；"
-        "live：实时计算（小范围或无存储结果）；pending：后台计算中（HTTP 202，indicators 为空）"
+        description="stored：该日（未给出日期则为最近一日）的每日计算结果；live：按该日的登记信息实时计算（小范围）；"
+        "pending：后台正在计算该日的数字（HTTP 202，indicators 为空）；unavailable：不提供该日期的数据"
+        "（unavailable 给出原因，indicators 为空）。从不以其他日期的数字代替。"
     )
     stored: bool
     pending: bool
     computed_at: str | None = None
+    unavailable: str | None = Field(None, description="不提供该日期数据的原因（source=unavailable 时）")
     indicators: list[IndicatorOut]
 
 
@@ -176,8 +179,9 @@ def get_target_plan(request, pk: int, as_of: dt.date | None = None):
 
 
 def _indicators(node: UnionOrg, as_of: dt.date | None) -> Status:
-    """The stored result of the day (the latest without as_of); live only for a small subtree; for a
-    large node without it the nearest stored day, or 202 while the background task computes today's."""
+    """The stored result of the day (the latest without as_of); counted as of that day only for a small
+    subtree; for a large node without it 202 while the background task computes that day's figures;
+    a day the registry cannot answer for: source=unavailable with the reason."""
     shown = indicators.shown(node, as_of)
     body = shown.as_json()
     if shown.figures is None:
@@ -188,7 +192,7 @@ def _indicators(node: UnionOrg, as_of: dt.date | None) -> Status:
 @router.get(
     "/indicators",
     response={200: IndicatorsOut, 202: IndicatorsOut},
-    summary="本单位各项建制率指标（按直接下级单位；取每日计算结果：缺省为最近一日，给出 as_of 则为该日，小范围无结果时实时计算）",
+    summary="本单位各项建制率指标（按直接下级单位；取每日计算结果：缺省为最近一日，给出 as_of 则为该日的数字，小范围无结果时按该日实时计算）",
 )
 def get_own_indicators(request, as_of: dt.date | None = None):
     user = _user(request)
@@ -202,7 +206,7 @@ def get_own_indicators(request, as_of: dt.date | None = None):
     "/unions/{pk}/indicators",
     response={200: IndicatorsOut, 202: IndicatorsOut},
     summary="工会组织各项建制率指标（按直接下级单位；取每日计算结果：缺省为最近一日，给出 as_of 则为该日，"
-    "无该日结果时取最近一日并以 source=nearest 标明；小范围实时计算；大范围从未计算过时返回 202 并在后台计算）",
+    "小范围按该日实时计算；大范围无该日结果时返回 202 并在后台计算该日；无法按该日统计时 source=unavailable 并说明原因）",
 )
 def get_union_indicators(request, pk: int, as_of: dt.date | None = None):
     return _indicators(scoped_get(request, UnionOrg, pk), as_of)

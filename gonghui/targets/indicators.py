@@ -177,8 +177,10 @@ def raw_counts(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, dict[s
         UnionOrg.objects.filter(parent=node).order_by("kind", "name").values_list("path", flat=True)
     )
     length = len(node.path) + 9
-    wp = Workplace.objects.filter(governing_union__path__startswith=node.path).annotate(
-        covered=_covered_expr()
+    wp = (
+        Workplace.objects.filter(governing_union__path__startswith=node.path)
+        .exclude(closed_on__lte=as_of)  # a closed workplace left the registry
+        .annotate(covered=_covered_expr())
     )
     nonpublic100 = Q(ownership__in=NON_PUBLIC, employee_count__gte=100, covered=True)
     public = Q(ownership__in=PUBLIC_SECTOR)
@@ -255,8 +257,13 @@ def rate(num: int, den: int) -> float | None:
 
 
 def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Every active indicator for the node's sub-units: JSON, ready for a page, a gauge or a snapshot."""
-    counts = raw_counts(node, as_of)
+    """Every active indicator for the node's sub-units: JSON, ready for a page, a gauge or a snapshot.
+
+    Today (or no date): the current registry. A past date: the dated registry (``asof``); call
+    ``figures_as_of`` for a past date, which first checks that the registry can answer for it."""
+    counts = (
+        raw_counts(node, as_of) if as_of is None or as_of >= timezone.localdate() else _dated(node, as_of)
+    )
     names = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "name"))
     ids = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "id"))
     result = []
@@ -301,11 +308,41 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
     }
 
 
+def _dated(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
+    from .asof import raw_counts_as_of
+
+    return raw_counts_as_of(node, day)
+
+
+def figures_as_of(node: UnionOrg, day: dt.date | None = None) -> dict[str, Any]:
+    """The node's figures as of ``day`` (default today), every number that day's — or, when the
+    registry cannot give that day's numbers, no numbers and the reason (``"unavailable"``)."""
+    from . import asof
+
+    today = timezone.localdate()
+    day = day or today
+    if day == today:
+        return compute(node, day)
+    reason = asof.unavailable_reason(node, day)
+    if reason is not None:
+        return asof.unavailable_figures(node, day, reason)
+    figures = compute(node, day)
+    unknown = asof.unknown_terms(node, day)
+    if unknown:
+        asof.withhold(
+            figures,
+            "election_on_time",
+            f"不提供该日期的数据：有 {unknown} 个基层工会在{asof.cn_date(day)}之后换届，"
+            "系统只保存本届任期，该日所在任期无记录。",
+        )
+    return figures
+
+
 def store(node: UnionOrg, day: dt.date | None = None) -> IndicatorResult:
-    """Compute the node's figures for ``day`` (default today) and keep them as that day's result."""
+    """Compute the node's figures as of ``day`` (default today) and keep them as that day's result."""
     day = day or timezone.localdate()
     result, _ = IndicatorResult.objects.update_or_create(
-        node=node, day=day, defaults={"values": compute(node, day)}
+        node=node, day=day, defaults={"values": figures_as_of(node, day)}
     )
     return result
 
@@ -364,10 +401,11 @@ def small_subtree(node: UnionOrg) -> bool:
 class Shown:
     """What a page or the API shows for a node and a requested date, and where it comes from.
 
-    ``source``: ``stored`` (the stored result of the requested day, or of the latest day when no date was
-    asked for), ``nearest`` (no result of the requested day: the stored day nearest to it), ``live``
-    (counted on this request: small subtree, or nothing stored), ``pending`` (large subtree, nothing
-    stored: the background task is computing today's figures)."""
+    ``source``: ``stored`` (the stored result of exactly the requested day, or of the latest day when no
+    date was asked for), ``live`` (counted on this request for that day: small subtree), ``pending``
+    (large subtree, nothing stored for that day: the background task is computing that day's figures),
+    ``unavailable`` (the registry cannot give that day's figures: ``reason`` says why). Never the
+    figures of another day under the requested day's label."""
 
     source: str
     day: dt.date
@@ -377,7 +415,11 @@ class Shown:
 
     @property
     def stored(self) -> bool:
-        return self.source in ("stored", "nearest")
+        return self.source == "stored"
+
+    @property
+    def reason(self) -> str | None:
+        return (self.figures or {}).get("unavailable")
 
     def as_json(self) -> dict[str, Any]:
         """The figures with their provenance (the API's body)."""
@@ -389,59 +431,62 @@ class Shown:
             "source": self.source,
             "stored": self.stored,
             "pending": self.source == "pending",
+            "unavailable": self.reason,
             "computed_at": self.computed_at.isoformat() if self.computed_at else None,
         }
 
 
-def _from_row(row: IndicatorResult, source: str, requested: dt.date | None) -> Shown:
+def _from_row(row: IndicatorResult, requested: dt.date | None) -> Shown:
+    source = "unavailable" if row.values.get("unavailable") else "stored"
     return Shown(source, row.day, requested, row.values, row.computed_at)
 
 
-def enqueue_today(node: UnionOrg) -> None:
-    """Ask the background worker for today's figures of the node, once: page reloads while it runs do
-    not queue it again (the marker expires, so a failed run is retried later)."""
+def enqueue(node: UnionOrg, day: dt.date | None = None) -> None:
+    """Ask the background worker for the node's figures of ``day`` (default today), once: page reloads
+    while it runs do not queue it again (the marker expires, so a failed run is retried later)."""
     from django.core.cache import cache
 
     from .tasks import store_indicator_results
 
-    day = timezone.localdate()
+    day = day or timezone.localdate()
     if cache.add(f"gonghui:indicators-pending:{node.pk}:{day}", 1, timeout=15 * 60):
         store_indicator_results.enqueue(node.pk, day.isoformat())
 
 
 def shown(node: UnionOrg, as_of: dt.date | None = None) -> Shown:
-    """The figures a page shows for the node, never an unbounded count:
+    """The figures a page shows for the node, never an unbounded count on a request:
 
-    - a stored day equal to ``as_of`` (or, with no date, the latest stored day) is read — one row;
-    - else a small subtree is counted live for ``as_of`` (or today);
-    - else the stored day nearest to ``as_of`` is shown, labelled as such;
-    - else (a large node never computed) today's figures are computed by the background task and the
-      page says 计算中. The live count of a large node belongs to the daily refresh, not to a request."""
+    - no date: the latest stored day (labelled with its date);
+    - a date: the result stored for exactly that day;
+    - else a small subtree is counted on the request as of that day (or today);
+    - else (a large node) that day's figures are computed by the background task and the page says
+      计算中. A date the registry cannot answer for (after today, before its records) is ``unavailable``."""
     results = IndicatorResult.objects.filter(node=node)
+    today = timezone.localdate()
     if as_of is None:
         latest = results.order_by("-day").first()
         if latest is not None:
-            return _from_row(latest, "stored", None)
+            return _from_row(latest, None)
+    elif as_of > today:
+        from .asof import unavailable_figures, unavailable_reason
+
+        return Shown(
+            "unavailable", as_of, as_of, unavailable_figures(node, as_of, unavailable_reason(node, as_of))
+        )
     else:
         exact = results.filter(day=as_of).first()
         if exact is not None:
-            return _from_row(exact, "stored", as_of)
-    day = as_of or timezone.localdate()
+            return _from_row(exact, as_of)
+    day = as_of or today
     if small_subtree(node):
-        return Shown("live", day, as_of, compute(node, day))
-    if as_of is not None:
-        before = results.filter(day__lt=as_of).order_by("-day").first()
-        after = results.filter(day__gt=as_of).order_by("day").first()
-        candidates = [r for r in (before, after) if r is not None]
-        if candidates:
-            nearest = min(candidates, key=lambda r: (abs((r.day - as_of).days), r.day > as_of))
-            return _from_row(nearest, "nearest", as_of)
-    enqueue_today(node)
+        figures = figures_as_of(node, day)
+        return Shown("unavailable" if figures.get("unavailable") else "live", day, as_of, figures)
+    enqueue(node, day)
     return Shown("pending", day, as_of, None)
 
 
 def for_day(node: UnionOrg, day: dt.date) -> dict[str, Any]:
-    """The node's figures of ``day``: the stored result of that day if there is one (the same numbers
-    the indicator page showed), else counted now."""
+    """The node's figures as of ``day``: the stored result of that day if there is one (the same numbers
+    the indicator page showed), else counted now as of that day."""
     stored = IndicatorResult.objects.filter(node=node, day=day).first()
-    return stored.values if stored is not None else compute(node, day)
+    return stored.values if stored is not None else figures_as_of(node, day)

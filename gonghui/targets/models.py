@@ -229,9 +229,9 @@ class TreeVersion(models.Model):
 
 class IndicatorResult(models.Model):
     """Registry-based indicator values of one node for one day, computed by the daily refresh (or by the
-    background task when a page finds nothing stored for a large node). Kept per day: the indicator page
-    and the API read the stored day "as of" a past date, since the registry (flags, coverage, terms) is
-    edited in place and a later live count would not give that day's figures."""
+    background task when a page finds nothing stored for a large node and that day). Kept per day so a
+    page reads one row; a past day is computed from the dated registry (``targets.asof``) and may hold
+    ``"unavailable"`` (the reason) instead of figures."""
 
     node = models.ForeignKey("orgs.UnionOrg", on_delete=models.CASCADE, related_name="+")
     day = models.DateField("统计日期")

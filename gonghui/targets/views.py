@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
@@ -322,7 +322,11 @@ class IndicatorView(LoginRequiredMixin, View):
             if node is None:
                 raise Http404("没有组织")
         raw = request.GET.get("as_of")
-        shown = indicators.shown(node, date_param(raw) if raw else None)
+        try:
+            as_of = normalize_date(raw) if raw else None
+        except InvalidValue as exc:  # never today's figures for a date that could not be read
+            return HttpResponseBadRequest(f"统计日期有误：{exc}")
+        shown = indicators.shown(node, as_of)
         children = UnionOrg.objects.filter(parent=node).exists()
         return render(
             request,

@@ -1,7 +1,7 @@
 """The indicator page and API read stored daily results (one row per node and day) and count live only
 for small subtrees: the stored figures equal the live computation, a past day reads that day's stored
-figures after later edits, and a large node never gets a live count on a request (nearest stored day,
-clearly labelled, or 计算中 while the background task computes)."""
+figures after later edits, and a large node never gets a live count on a request (计算中 while the
+background task computes the figures of exactly the day asked for — never another day's figures)."""
 
 import datetime as dt
 
@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from gonghui.orgs.services import record_workplace_states
 from gonghui.targets import indicators
 from gonghui.targets.models import IndicatorResult
 from gonghui.targets.services import seed_reference
@@ -63,7 +64,9 @@ def test_a_past_day_reads_its_stored_figures_after_later_edits(reg, large, monke
     before = indicators.compute(u["wuhu"], DAY)
     w["jiujiang_none"].is_legal_entity = False  # an edit after the day
     w["jiujiang_none"].save()
-    assert indicators.compute(u["wuhu"], DAY) != before
+    record_workplace_states([w["jiujiang_none"]])
+    assert indicators.compute(u["wuhu"]) != before  # today's figures see the edit
+    assert indicators.figures_as_of(u["wuhu"], DAY) == before  # the day's do not
     monkeypatch.setattr(indicators, "compute", large)
     shown = indicators.shown(u["wuhu"], DAY)
     assert (shown.source, shown.day, shown.figures) == ("stored", DAY, before)
@@ -81,16 +84,19 @@ def test_latest_day_is_the_default(reg):
     assert indicators.shown(u["wuhu"]).day == DAY + dt.timedelta(days=1)
 
 
-def test_a_large_node_without_that_day_shows_the_nearest_stored_day(reg, large, monkeypatch):
+@override_settings(TASKS=DUMMY)
+def test_a_large_node_without_that_day_computes_that_day_never_shows_another(reg, large, monkeypatch):
+    from django_tasks import default_task_backend
+
     u = reg.unions
     monkeypatch.setattr(indicators, "compute", large)
+    default_task_backend.clear()
     for day in (dt.date(2023, 9, 1), dt.date(2023, 10, 9)):
         IndicatorResult.objects.create(node=u["wuhu"], day=day, values={"indicators": [], "day": str(day)})
     shown = indicators.shown(u["wuhu"], DAY)
-    assert (shown.source, shown.day, shown.requested) == ("nearest", dt.date(2023, 10, 9), DAY)
-    assert shown.stored and shown.as_json()["as_of"] == "2023-10-09"
-    # Equally far (19 days either way): the earlier day.
-    assert indicators.shown(u["wuhu"], dt.date(2023, 9, 20)).day == dt.date(2023, 9, 1)
+    assert (shown.source, shown.day, shown.requested, shown.figures) == ("pending", DAY, DAY, None)
+    assert not shown.stored and shown.as_json()["as_of"] == "2023-09-30"
+    assert [r.args for r in default_task_backend.results] == [[u["wuhu"].pk, "2023-09-30"]]
 
 
 def test_small_subtrees_are_counted_live(reg, monkeypatch):
@@ -113,10 +119,14 @@ def test_a_large_node_never_computed_is_queued_once_and_pending(reg, large, monk
     default_task_backend.clear()
     first = indicators.shown(u["wuhu"], DAY)
     assert (first.source, first.figures) == ("pending", None)
-    assert indicators.shown(u["wuhu"]).source == "pending"  # reloading does not queue it again
+    assert indicators.shown(u["wuhu"], DAY).source == "pending"  # reloading does not queue it again
+    assert indicators.shown(u["wuhu"]).source == "pending"  # no date: today's figures
+    assert indicators.shown(u["wuhu"]).source == "pending"
     queued = default_task_backend.results
-    assert len(queued) == 1
-    assert queued[0].args == [u["wuhu"].pk, timezone.localdate().isoformat()]
+    assert [r.args for r in queued] == [
+        [u["wuhu"].pk, DAY.isoformat()],
+        [u["wuhu"].pk, timezone.localdate().isoformat()],
+    ]
 
 
 @override_settings(TASKS=IMMEDIATE)
@@ -141,9 +151,11 @@ def test_page_says_which_days_figures_it_shows(reg, large, monkeypatch):
     assert "显示 <strong>2023年9月30日</strong> 的每日计算结果" in page
     legal = next(i for i in expected["indicators"] if i["code"] == "legal_entity_coverage")
     assert f"合计 {legal['total']['rate']}%（{legal['total']['num']} / {legal['total']['den']}）" in page
-    page = client.get("/targets/indicators/?as_of=2023-10-08").content.decode()
-    assert "没有 2023年10月8日 的计算结果，以下为最近一日 <strong>2023年9月30日</strong>" in page
     with override_settings(TASKS=DUMMY):
+        page = client.get("/targets/indicators/?as_of=2023-10-08").content.decode()
+        assert (
+            "尚无 2023年10月8日 的指标计算结果，后台正在按该日的登记信息计算" in page and "合计" not in page
+        )
         page = client.get(f"/targets/indicators/?node={u['jiujiang'].pk}").content.decode()
     assert "计算中" in page and 'http-equiv="refresh"' in page and "合计" not in page
 
@@ -163,9 +175,15 @@ def test_api_as_of_reads_the_stored_day_and_answers_202_while_pending(reg, large
     body = client.get(f"/api/v1/unions/{u['wuhu'].pk}/indicators?as_of=2023-09-30").json()
     assert (body["source"], body["as_of"], body["stored"]) == ("stored", "2023-09-30", True)
     assert [i["total"] for i in body["indicators"]] == [i["total"] for i in expected["indicators"]]
-    body = client.get(f"/api/v1/unions/{u['wuhu'].pk}/indicators?as_of=2023-12-31").json()
-    assert (body["source"], body["as_of"], body["requested_as_of"]) == ("nearest", "2023-09-30", "2023-12-31")
     with override_settings(TASKS=DUMMY):
+        other = client.get(f"/api/v1/unions/{u['wuhu'].pk}/indicators?as_of=2023-12-31")
+        assert other.status_code == 202
+        body = other.json()
+        assert (body["source"], body["as_of"], body["requested_as_of"]) == (
+            "pending",
+            "2023-12-31",
+            "2023-12-31",
+        )
         pending = client.get(f"/api/v1/unions/{u['jiujiang'].pk}/indicators")
     assert pending.status_code == 202
     assert pending.json()["pending"] is True and pending.json()["indicators"] == []

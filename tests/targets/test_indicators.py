@@ -10,8 +10,10 @@ import datetime as dt
 import pytest
 
 from gonghui.orgs.models import Ownership
+from gonghui.orgs.services import record_workplace_states
 from gonghui.targets import indicators
 from gonghui.targets.services import seed_reference
+from tests.factories import REGISTERED
 
 
 @pytest.fixture
@@ -28,6 +30,8 @@ def figures(registry):
     w["jiujiang_none"].employee_count = 150
     w["jiujiang_none"].has_workers_congress = True  # not organised: outside the 已建会 population
     w["jiujiang_none"].save()
+    # Recorded as the values since registration: the figures below are as of 2023-09-30.
+    record_workplace_states(w.values(), on=REGISTERED)
     u = registry.unions
     u["jiujiang_b"].term_start, u["jiujiang_b"].term_years = dt.date(2019, 1, 1), 3  # due 2022: overdue
     u["jiujiang_b"].save()
