@@ -18,6 +18,7 @@ class JoiningConfig(AppConfig):
 
         from gonghui.orgs.models import UnionOrg
 
+        from . import tasks  # noqa: F401  (registers the periodic auto-confirmation)
         from .models import RoutingRule
         from .routing import invalidate
 

@@ -3,7 +3,13 @@ from __future__ import annotations
 from django import forms
 
 from gonghui.core.forms import ScopedModelForm
-from gonghui.core.normalize import InvalidValue, normalize_name, normalize_phone, normalize_resident_id
+from gonghui.core.normalize import (
+    InvalidValue,
+    normalize_name,
+    normalize_phone,
+    normalize_resident_id,
+    normalize_uscc,
+)
 from gonghui.members.models import NewFormGroup
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
 from gonghui.regions.models import Region
@@ -198,11 +204,22 @@ class ForwardForm(forms.Form):
 
 
 class TransferRequestForm(forms.Form):
-    """The new union asks for a member: the person is identified by ID number and name."""
+    """A transfer started by a union: the person is identified by ID number and name. The receiving
+    union is one of the user's own (transfer in), or — when the member belongs to the user's union and
+    moves away (transfer out) — any active union, named by its full name or its USCC (no list of the
+    province's unions is shown)."""
 
     id_number = forms.CharField(label="身份证号", max_length=30)
     name = forms.CharField(label="姓名", max_length=50)
-    to_union = forms.ModelChoiceField(label="转入工会", queryset=UnionOrg.objects.none())
+    to_union = forms.ModelChoiceField(
+        label="转入工会（本工会及下级）", queryset=UnionOrg.objects.none(), required=False
+    )
+    to_union_other = forms.CharField(
+        label="或：转入其他工会（全称或统一社会信用代码）",
+        max_length=100,
+        required=False,
+        help_text="本工会会员调往外单位时填写，由转入工会确认",
+    )
     note = forms.CharField(label="说明", max_length=255, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -210,6 +227,7 @@ class TransferRequestForm(forms.Form):
         self.fields["to_union"].queryset = UnionOrg.objects.visible_to(user).filter(
             status=UnionOrg.Status.ACTIVE
         )
+        self.fields["to_union"].empty_label = "（请选择）"
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name == "to_union" else "form-control"
 
@@ -218,6 +236,33 @@ class TransferRequestForm(forms.Form):
 
     def clean_name(self):
         return _clean(normalize_name, self.cleaned_data["name"])
+
+    def clean_to_union_other(self):
+        text = (self.cleaned_data.get("to_union_other") or "").strip()
+        if not text:
+            return None
+        active = UnionOrg.objects.filter(status=UnionOrg.Status.ACTIVE)
+        found = active.filter(name=normalize_name(text)).first()
+        if found is None:
+            try:
+                found = active.filter(uscc=normalize_uscc(text)).first()
+            except InvalidValue:
+                found = None
+        if found is None:
+            raise forms.ValidationError(f"未找到全称或统一社会信用代码为「{text}」的在用工会，请核对")
+        return found
+
+    def clean(self):
+        data = super().clean()
+        chosen, other = data.get("to_union"), data.get("to_union_other")
+        if "to_union_other" in self.errors:
+            return data
+        if chosen and other:
+            raise forms.ValidationError("转入工会只能选择一个：从列表选择，或填写其他工会的全称")
+        if not (chosen or other):
+            self.add_error("to_union", "请选择转入工会，或填写其他工会的全称或统一社会信用代码")
+        data["to_union"] = chosen or other
+        return data
 
 
 class RefuseForm(forms.Form):

@@ -237,8 +237,9 @@ class TransferStatus(models.TextChoices):
 
 
 class TransferRequest(ScopedModel):
-    """会籍转接: the new union (or the member) asks, the holding union confirms or refuses; without an
-    answer by the deadline it is confirmed automatically."""
+    """会籍转接: the new union (or the member) asks and the holding union answers; or the holding union
+    starts a transfer out and the new union answers. Without an answer by the deadline it is confirmed
+    automatically (the scheduled task ``auto_confirm_transfers_task``)."""
 
     objects = TransferQuerySet.as_manager()
     scope_path = "from_union__path"
@@ -246,6 +247,7 @@ class TransferRequest(ScopedModel):
     class Channel(models.TextChoices):
         UNION = "union", "转入工会申请"
         PUBLIC = "public", "会员本人申请"
+        OUTGOING = "outgoing", "转出工会发起"
 
     member = models.ForeignKey(
         "members.Member", verbose_name="会员", on_delete=models.PROTECT, related_name="transfer_requests"
@@ -302,6 +304,11 @@ class TransferRequest(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("joining:transfer-detail", args=[self.pk])
+
+    @property
+    def answering_union(self):
+        """The side that confirms or refuses: the receiving union when the holding union started it."""
+        return self.to_union if self.channel == self.Channel.OUTGOING else self.from_union
 
 
 class TransferEvent(models.Model):

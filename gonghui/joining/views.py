@@ -404,7 +404,9 @@ class TransferCreateView(ReviewerMixin, View):
         except services.JoiningError as exc:
             form.add_error(None, str(exc))
             return render(request, self.template_name, {"form": form})
-        messages.success(request, f"已向「{tr.from_union}」发出转接申请，答复期限 {tr.deadline:%Y-%m-%d}")
+        messages.success(
+            request, f"已向「{tr.answering_union}」发出转接申请，答复期限 {tr.deadline:%Y-%m-%d}"
+        )
         return redirect("joining:transfer-detail", pk=tr.pk)
 
 
@@ -423,17 +425,13 @@ class TransferDetailView(ReviewerMixin, View):
     def get(self, request, pk, refuse_form=None, error=None):
         tr = self.get_object(request, pk)
         tr.urgency = workdays.urgency(tr.deadline) if tr.status == TransferStatus.REQUESTED else ""
-        root = request.user.scope_root
-        holding_side = request.user.is_superuser or (
-            root is not None and tr.from_union.path.startswith(root.path)
-        )
         return render(
             request,
             self.template_name,
             {
                 "tr": tr,
                 "events": tr.events.select_related("actor"),
-                "holding_side": holding_side,
+                "answering_side": services.may_answer(request.user, tr),
                 "member_visible": Member.objects.visible_to(request.user).filter(pk=tr.member_id).exists(),
                 "refuse_form": refuse_form or RefuseForm(),
                 "error": error,

@@ -80,9 +80,14 @@ def _configured_days(union, key: str, default: int) -> int:
     for candidate in [*keys, key]:
         if candidate in found:
             try:
-                return int(found[candidate])
+                days = int(found[candidate])
             except (TypeError, ValueError):
                 log.warning("设置 %s 的值 %r 不是整数，已忽略", candidate, found[candidate])
+                continue
+            if days < 1:  # a deadline on or before the day of the request would be overdue at once
+                log.warning("设置 %s 的值 %r 小于 1 个工作日，已忽略", candidate, days)
+                continue
+            return days
     return default
 
 
