@@ -78,6 +78,10 @@ def load(builder, built) -> dict[str, int]:
             district=None if employer else built.unions[f"{county}新业态"].region,
             consent_constitution=True,
             consent_personal_data=True,
+            is_migrant_worker=rnd.random() < 0.4,
+            employer_name=""
+            if employer
+            else rnd.choice(["无固定单位", f"{county}某快递服务站", f"{county}某餐饮店"]),
         )
         try:
             app = services.submit(data)

@@ -5,6 +5,7 @@ from django import forms
 from gonghui.core.forms import ScopedModelForm
 from gonghui.core.normalize import (
     InvalidValue,
+    clean_text,
     normalize_name,
     normalize_phone,
     normalize_resident_id,
@@ -88,6 +89,13 @@ def cached_choices(name: str, field: forms.ModelChoiceField) -> list[tuple[str, 
     return choices
 
 
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
 class ApplyForm(forms.Form):
     MODE_EMPLOYER = "employer"
     MODE_NONE = "none"
@@ -104,9 +112,19 @@ class ApplyForm(forms.Form):
         widget=forms.RadioSelect,
         initial=MODE_EMPLOYER,
     )
+    is_migrant_worker = forms.TypedChoiceField(
+        label="是否农民工",
+        choices=YES_NO,
+        coerce=_yes,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择是否农民工"},
+        help_text="农村户籍、在城镇从事非农业工作的职工选「是」",
+    )
     workplace = SharedQuerysetChoiceField(
         label="工作单位", queryset=Workplace.objects.all(), required=False, widget=forms.HiddenInput
     )
+    employer_name = forms.CharField(label="工作单位名称", max_length=100, required=False)
+    employer_uscc = forms.CharField(label="单位统一社会信用代码（选填）", max_length=30, required=False)
     new_form_group = ReferenceChoiceField(
         label="从业群体",
         queryset=NewFormGroup.objects.filter(is_active=True),
@@ -153,6 +171,13 @@ class ApplyForm(forms.Form):
             raise forms.ValidationError("请填写手机号（用于接收审核结果短信）")
         return phone
 
+    def clean_employer_name(self):
+        return clean_text(self.cleaned_data.get("employer_name") or "")
+
+    def clean_employer_uscc(self):
+        text = (self.cleaned_data.get("employer_uscc") or "").strip()
+        return _clean(normalize_uscc, text) if text else ""
+
     def clean(self):
         data = super().clean()
         if data.get("mode") == self.MODE_EMPLOYER:
@@ -162,11 +187,35 @@ class ApplyForm(forms.Form):
                 )
             data["new_form_group"] = None
             data["district"] = None
+            data["employer_name"] = data["employer_uscc"] = ""
         elif data.get("mode") == self.MODE_NONE:
             data["workplace"] = None
             if not data.get("district"):
                 self.add_error("district", "请选择您工作或居住的区县")
+            if not data.get("employer_name") and "employer_name" not in self.errors:
+                self.add_error(
+                    "employer_name", "请填写工作单位名称；灵活就业、没有固定单位的请填写「无固定单位」"
+                )
         return data
+
+
+class ApproveForm(forms.Form):
+    """What the reviewer may correct when approving: the categories the applicant reported."""
+
+    is_migrant_worker = forms.TypedChoiceField(
+        label="农民工",
+        choices=YES_NO,
+        coerce=_yes,
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
+    new_form_group = forms.ModelChoiceField(
+        label="新就业形态群体",
+        queryset=NewFormGroup.objects.filter(is_active=True),
+        required=False,
+        empty_label="（不属于新就业形态群体）",
+    )
 
 
 class StatusForm(forms.Form):
@@ -242,7 +291,7 @@ class TransferRequestForm(forms.Form):
         if not text:
             return None
         active = UnionOrg.objects.filter(status=UnionOrg.Status.ACTIVE)
-        found = active.filter(name=normalize_name(text)).first()
+        found = active.filter(name=clean_text(text)).first()
         if found is None:
             try:
                 found = active.filter(uscc=normalize_uscc(text)).first()

@@ -85,6 +85,14 @@ class JoinApplication(PersonalData, ScopedModel):
         "orgs.Workplace", verbose_name="工作单位", null=True, blank=True, on_delete=models.SET_NULL
     )
     no_union_at_work = models.BooleanField("单位未建会或新就业形态", default=False)
+    employer_name = models.CharField(
+        "工作单位名称",
+        max_length=100,
+        blank=True,
+        help_text="单位未建会时申请人填写（灵活就业者可填「无固定单位」）",
+    )
+    employer_uscc = models.CharField("工作单位统一社会信用代码", max_length=18, blank=True)
+    is_migrant_worker = models.BooleanField("农民工", default=False, help_text="申请人自报，审核时可更正")
     new_form_group = models.ForeignKey(
         "members.NewFormGroup", verbose_name="新就业形态群体", null=True, blank=True, on_delete=models.PROTECT
     )

@@ -38,7 +38,7 @@ from .routing import NoRoute, route
 
 log = logging.getLogger("gonghui.joining")
 
-CONSENT_VERSION = "2026-1"
+CONSENT_VERSION = "2026-2"  # 2026-2: adds 是否农民工 and the employer's name
 APPLICANT = "申请人"
 SYSTEM = "系统"
 
@@ -73,6 +73,9 @@ class ApplicationInput:
     district: Region | None = None
     consent_constitution: bool = False
     consent_personal_data: bool = False
+    is_migrant_worker: bool = False
+    employer_name: str = ""  # the employer, when it has no union (or is not in the registry)
+    employer_uscc: str = ""
 
 
 def today() -> dt.date:
@@ -187,6 +190,9 @@ def _new_application(
         name=data.name,
         workplace=data.workplace,
         no_union_at_work=data.workplace is None,
+        employer_name="" if data.workplace else data.employer_name,
+        employer_uscc="" if data.workplace else data.employer_uscc,
+        is_migrant_worker=data.is_migrant_worker,
         new_form_group=data.new_form_group,
         district=data.district or (data.workplace.region if data.workplace else None),
         consent_constitution=True,
@@ -321,15 +327,42 @@ def _decision_text(app: JoinApplication, verdict: str) -> str:
     return f"【工会入会】{app.name}您好，您的入会申请（编号 {app.number}）{verdict}"
 
 
+UNCHANGED = object()
+
+
+def _correct_categories(app: JoinApplication, is_migrant_worker, new_form_group) -> list[str]:
+    """Apply the reviewer's corrections of the reported categories; returns what changed, in words."""
+    changes = []
+    if is_migrant_worker is not None and is_migrant_worker != app.is_migrant_worker:
+        changes.append(
+            f"农民工 {'是' if app.is_migrant_worker else '否'}→{'是' if is_migrant_worker else '否'}"
+        )
+        app.is_migrant_worker = is_migrant_worker
+    if new_form_group is not UNCHANGED and new_form_group != app.new_form_group:
+        changes.append(f"新就业形态群体 {app.new_form_group or '无'}→{new_form_group or '无'}")
+        app.new_form_group = new_form_group
+    return changes
+
+
 @transaction.atomic
-def approve(app: JoinApplication, actor, note: str = "") -> JoinApplication:
+def approve(
+    app: JoinApplication,
+    actor,
+    note: str = "",
+    is_migrant_worker: bool | None = None,
+    new_form_group=UNCHANGED,
+) -> JoinApplication:
     """Approve: the member record, its 入会 event, the application's event and, for new-form
-    workers, the insurance-plan offer, all in this one transaction."""
+    workers, the insurance-plan offer, all in this one transaction. The reviewer may correct the
+    categories the applicant reported (农民工, the new-form group); the approval event says what
+    was corrected, from what to what."""
     locked = _lock_open(app, actor)
+    corrections = _correct_categories(locked, is_migrant_worker, new_form_group)
     applicant = membership.Applicant(
         resident_id=normalize_resident_id(locked.id_number),
         name=locked.name,
         phone=locked.phone,
+        is_migrant_worker=locked.is_migrant_worker,
         new_form_group=locked.new_form_group,
         workplace=locked.workplace,
     )
@@ -347,8 +380,21 @@ def approve(app: JoinApplication, actor, note: str = "") -> JoinApplication:
     locked.reviewer = actor
     locked.decided_at = timezone.now()
     locked.member = member
-    locked.save(update_fields=["status", "reviewer", "decided_at", "member", "updated_at"])
-    _app_event(locked, previous, actor, note or "批准入会")
+    locked.save(
+        update_fields=[
+            "status",
+            "reviewer",
+            "decided_at",
+            "member",
+            "is_migrant_worker",
+            "new_form_group",
+            "updated_at",
+        ]
+    )
+    text = note or "批准入会"
+    if corrections:
+        text += "；审核更正：" + "，".join(corrections)
+    _app_event(locked, previous, actor, text)
     if locked.new_form_group_id:
         InsurancePlanOffer.objects.create(member=member, application=locked, offered_on=on)
     if locked.phone_enc:

@@ -25,6 +25,7 @@ from . import ratelimit, services, workdays
 from .filters import RoutingRuleFilterSet
 from .forms import (
     ApplyForm,
+    ApproveForm,
     ForwardForm,
     RefuseForm,
     RejectForm,
@@ -92,6 +93,9 @@ class ApplyView(View):
                     district=data["district"],
                     consent_constitution=data["consent_constitution"],
                     consent_personal_data=data["consent_personal_data"],
+                    is_migrant_worker=data["is_migrant_worker"],
+                    employer_name=data["employer_name"],
+                    employer_uscc=data["employer_uscc"],
                 )
             )
         except services.AlreadyMemberRefused as exc:
@@ -311,7 +315,7 @@ class ApplicationDetailView(ReviewerMixin, View):
             pk=pk,
         )
 
-    def get(self, request, pk, reject_form=None, forward_form=None, error=None):
+    def get(self, request, pk, reject_form=None, forward_form=None, error=None, approve_form=None):
         app = self.get_object(request, pk)
         app.urgency = workdays.urgency(app.deadline) if app.is_open else ""
         holder = held_membership(app.id_hash) if app.is_open else None
@@ -324,6 +328,13 @@ class ApplicationDetailView(ReviewerMixin, View):
                 "notifications": app.notifications.all(),
                 "reject_form": reject_form or RejectForm(),
                 "forward_form": forward_form or ForwardForm(),
+                "approve_form": approve_form
+                or ApproveForm(
+                    initial={
+                        "is_migrant_worker": "yes" if app.is_migrant_worker else "no",
+                        "new_form_group": app.new_form_group_id,
+                    }
+                ),
                 "may_review": services.may_review(request.user, app),
                 "holder": holder,
                 "holder_visible": holder is not None
@@ -337,7 +348,15 @@ class ApplicationDetailView(ReviewerMixin, View):
         action = request.POST.get("action")
         try:
             if action == "approve":
-                services.approve(app, request.user)
+                form = ApproveForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, approve_form=form)
+                corrections = {}
+                if "is_migrant_worker" in request.POST:
+                    corrections["is_migrant_worker"] = form.cleaned_data["is_migrant_worker"]
+                if "new_form_group" in request.POST:
+                    corrections["new_form_group"] = form.cleaned_data["new_form_group"]
+                services.approve(app, request.user, **corrections)
                 messages.success(request, f"已批准 {app.name} 入会")
             elif action == "reject":
                 form = RejectForm(request.POST)
