@@ -114,10 +114,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Django's rules with Chinese messages (its zh-hans catalogue lacks the length rule's plural forms).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "gonghui.accounts.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "gonghui.accounts.password_validation.MinimumLengthValidator"},
+    {"NAME": "gonghui.accounts.password_validation.CommonPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"

@@ -79,7 +79,9 @@ OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
 class JoinApplication(PersonalData, ScopedModel):
     scope_path = "routed_union__path"
 
-    number = models.CharField("申请编号", max_length=20, unique=True)
+    number = models.CharField(
+        "申请编号", max_length=20, unique=True, error_messages={"unique": "申请编号重复，请重新提交"}
+    )
     name = models.CharField("姓名", max_length=50)
     workplace = models.ForeignKey(
         "orgs.Workplace", verbose_name="工作单位", null=True, blank=True, on_delete=models.SET_NULL
@@ -204,7 +206,11 @@ class InsurancePlanOffer(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     member = models.OneToOneField(
-        "members.Member", verbose_name="会员", on_delete=models.PROTECT, related_name="insurance_offer"
+        "members.Member",
+        verbose_name="会员",
+        on_delete=models.PROTECT,
+        related_name="insurance_offer",
+        error_messages={"unique": "该会员已有保障计划赠送记录"},
     )
     application = models.ForeignKey(
         JoinApplication, verbose_name="入会申请", null=True, blank=True, on_delete=models.SET_NULL
