@@ -224,3 +224,31 @@ def test_api_error_bodies_speak_chinese(client, registry):
     assert too_many.json()["detail"][0]["msg"] == "查询参数「limit」：不能大于 500"
     for response in (missing, invalid, too_many):
         assert not english_words(" ".join(_json_messages(response.json())))
+
+
+def test_every_unique_field_and_constraint_has_its_own_chinese_message():
+    """Django's defaults read 「具有 统一社会信用代码 的 单位 已存在。」 or 「约束 “…” 是无效的」: a new model
+    must say in its own words what is duplicated."""
+    from django.apps import apps
+    from django.db.models import Field, UniqueConstraint
+    from django.db.models.constraints import BaseConstraint
+
+    default_unique = str(Field.default_error_messages["unique"])
+    default_constraint = str(BaseConstraint.default_violation_error_message)
+    problems = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("gonghui."):
+            continue
+        for field in model._meta.fields:
+            if field.unique and not field.primary_key and model._meta.label != "accounts.User":
+                message = str(field.error_messages["unique"])
+                if message == default_unique or english_words(message):
+                    problems.append(f"{model._meta.label}.{field.name}")
+        for constraint in model._meta.constraints:
+            message = str(constraint.violation_error_message)
+            if isinstance(constraint, UniqueConstraint | BaseConstraint) and message == default_constraint:
+                problems.append(f"{model._meta.label} {constraint.name}")
+    assert not problems, (
+        "请在字段的 error_messages['unique'] 或约束的 violation_error_message 中写明中文说明："
+        + "、".join(problems)
+    )
