@@ -129,11 +129,11 @@ def _check(response, where: str, problems: list[str]) -> _Visible | None:
     return page
 
 
-def _walk(client, reg: Registry, post_forms: bool) -> tuple[list[str], int]:
+def _walk(client, reg: Registry, post_forms: bool, only=None) -> tuple[list[str], int]:
     problems: list[str] = []
     forms_posted = 0
     for route in all_routes():
-        if route.name in SKIPPED:
+        if route.name in SKIPPED or (only is not None and route.name not in only):
             continue
         url = outside_url(route, reg)
         response = client.get(url)
@@ -164,6 +164,18 @@ def test_pages_and_forms_with_bad_input_speak_chinese(client, registry):
     problems, posted = _walk(client, registry, post_forms=True)
     assert not problems, "\n".join(problems)
     assert posted >= 10
+
+
+def test_public_pages_and_their_forms_speak_chinese(client, registry):
+    """Not logged in: the login page, the joining pages, with bad input."""
+    from tests.scope_objects import PUBLIC_URLS
+
+    problems, posted = _walk(client, registry, post_forms=True, only=PUBLIC_URLS)
+    assert not problems, "\n".join(problems)
+    assert posted >= 3
+    login = client.post("/accounts/login/", {"username": "nobody", "password": "wrong-password"})
+    assert login.status_code == 200
+    assert not english_words(" ".join(_parse(login.content.decode()).parts), _data_values())
 
 
 def test_read_only_users_forbidden_pages_speak_chinese(client, registry):
