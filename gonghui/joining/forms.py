@@ -271,8 +271,10 @@ class TransferRequestForm(forms.Form):
     )
     note = forms.CharField(label="说明", max_length=255, required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if member is not None:  # the member is known (the link on the member's page)
+            del self.fields["id_number"], self.fields["name"]
         self.fields["to_union"].queryset = UnionOrg.objects.visible_to(user).filter(
             status=UnionOrg.Status.ACTIVE
         )

@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.core.normalize import compact
 from gonghui.core.views import ObjectEditView, ObjectListView
-from gonghui.members.models import Member
+from gonghui.members.models import HELD_STATUSES, Member
 from gonghui.members.services import held_membership
 from gonghui.orgs.models import Workplace
 
@@ -401,28 +401,47 @@ class TransferListView(ReviewerMixin, View):
 
 
 class TransferCreateView(ReviewerMixin, View):
+    """Start a transfer. ``?member=<pk>`` (the 转出 link on a member's page): that member, found in the
+    user's scope; otherwise the person is named by ID number and name."""
+
     template_name = "joining/transfer_new.html"
 
+    def known_member(self, request) -> Member | None:
+        pk = request.GET.get("member") or request.POST.get("member")
+        if not pk:
+            return None
+        if not str(pk).isdigit():
+            raise Http404("会员不存在")
+        held = Member.objects.visible_to(request.user).filter(status__in=HELD_STATUSES)
+        return get_object_or_404(held.select_related("union"), pk=pk)
+
+    def render_form(self, request, form, member):
+        return render(request, self.template_name, {"form": form, "member": member})
+
     def get(self, request):
-        return render(request, self.template_name, {"form": TransferRequestForm(user=request.user)})
+        member = self.known_member(request)
+        return self.render_form(request, TransferRequestForm(user=request.user, member=member), member)
 
     def post(self, request):
-        form = TransferRequestForm(request.POST, user=request.user)
+        member = self.known_member(request)
+        form = TransferRequestForm(request.POST, user=request.user, member=member)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
-        from gonghui.core import crypto
+            return self.render_form(request, form, member)
+        holder = member
+        if holder is None:
+            from gonghui.core import crypto
 
-        holder = held_membership(crypto.lookup_hash("ric", form.cleaned_data["id_number"].number))
-        if holder is None or holder.name != form.cleaned_data["name"]:
-            form.add_error(None, "未找到姓名与身份证号相符的在会会员；非会员请通过网上入会办理")
-            return render(request, self.template_name, {"form": form})
+            holder = held_membership(crypto.lookup_hash("ric", form.cleaned_data["id_number"].number))
+            if holder is None or holder.name != form.cleaned_data["name"]:
+                form.add_error(None, "未找到姓名与身份证号相符的在会会员；非会员请通过网上入会办理")
+                return self.render_form(request, form, member)
         try:
             tr = services.request_transfer(
                 holder, form.cleaned_data["to_union"], actor=request.user, note=form.cleaned_data["note"]
             )
         except services.JoiningError as exc:
             form.add_error(None, str(exc))
-            return render(request, self.template_name, {"form": form})
+            return self.render_form(request, form, member)
         messages.success(
             request, f"已向「{tr.answering_union}」发出转接申请，答复期限 {tr.deadline:%Y-%m-%d}"
         )

@@ -140,3 +140,29 @@ def test_next_run_is_the_next_local_time():
     after = dt.datetime(2026, 12, 31, 1, 0, tzinfo=tz)
     assert schedule.next_run(dt.time(1, 0), before) == dt.datetime(2026, 12, 31, 1, 0, tzinfo=tz)
     assert schedule.next_run(dt.time(1, 0), after) == dt.datetime(2027, 1, 1, 1, 0, tzinfo=tz)
+
+
+def test_transfer_out_from_the_member_page(client, joinreg):
+    member = joinreg.members["jinghu_1"]
+    client.force_login(joinreg.users["jinghu"])
+    detail = client.get(f"/members/{member.pk}/").content.decode()
+    link = f"/join/transfers/new/?member={member.pk}"
+    assert link in detail
+    page = client.get(link).content.decode()
+    assert member.name in page and member.id_masked in page and 'name="id_number"' not in page
+    done = client.post(link, {"member": member.pk, "to_union_other": "鸠江乙公司工会委员会", "note": ""})
+    tr = TransferRequest.objects.get()
+    assert done.status_code == 302 and tr.member == member
+    assert tr.channel == TransferRequest.Channel.OUTGOING
+
+
+def test_transfer_out_of_a_member_outside_scope_is_404(client, joinreg):
+    outside = joinreg.members["jiujiang_1"]
+    client.force_login(joinreg.users["jinghu"])
+    assert client.get(f"/join/transfers/new/?member={outside.pk}").status_code == 404
+    response = client.post(
+        "/join/transfers/new/", {"member": outside.pk, "to_union_other": "镜湖甲公司工会委员会"}
+    )
+    assert response.status_code == 404
+    assert client.get("/join/transfers/new/?member=abc").status_code == 404
+    assert not TransferRequest.objects.exists()
