@@ -166,3 +166,13 @@ def test_transfer_out_of_a_member_outside_scope_is_404(client, joinreg):
     assert response.status_code == 404
     assert client.get("/join/transfers/new/?member=abc").status_code == 404
     assert not TransferRequest.objects.exists()
+
+
+def test_a_year_chinese_calendar_does_not_know_still_skips_the_fixed_holidays():
+    # chinese_calendar 1.11 ends with 2026; 2027-01-01 (元旦) and 2027-10-01 (国庆) are Fridays.
+    workdays.is_workday.cache_clear()
+    assert not workdays.is_workday(dt.date(2027, 1, 1))
+    assert not workdays.is_workday(dt.date(2027, 10, 1))
+    assert workdays.is_workday(dt.date(2027, 1, 4))
+    # A request on Thursday 2026-12-31: 元旦 and the weekend are not counted.
+    assert workdays.add_working_days(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 4)
