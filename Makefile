@@ -42,7 +42,9 @@ demo: install system-deps
 	$(MANAGE) load_regions --province 34
 	$(MANAGE) load_demo --if-missing
 	@echo "演示系统: http://127.0.0.1:8000  (账号见 README，密码 gonghui-demo)"
-	@# The background worker (imports, exports) runs beside the web server and stops with it.
+	@# The background worker (imports, exports, the daily scheduled tasks) runs beside the web server and
+	@# stops with it; schedule_tasks queues the first run of each daily task (idempotent).
+	$(MANAGE) schedule_tasks
 	$(MANAGE) db_worker --interval 0.5 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -96,7 +96,7 @@ function request()
   counter = counter + 1
   local id = make_id((tid or 0) * 2000000 + counter)
   local body = "csrfmiddlewaretoken=" .. TOKEN .. "&name=%E5%91%A8%E5%BF%AB%E9%80%92&id_number=" .. id
-    .. "&phone=13966667777&mode=none&new_form_group=" .. GROUP .. "&district=" .. DISTRICT
+    .. "&phone=13966667777&is_migrant_worker=no&mode=none&employer_name=%E6%97%A0%E5%9B%BA%E5%AE%9A%E5%8D%95%E4%BD%8D&new_form_group=" .. GROUP .. "&district=" .. DISTRICT
     .. "&consent_constitution=on&consent_personal_data=on&website="
   return wrk.format("POST", "/join/", {
     ["Content-Type"] = "application/x-www-form-urlencoded",

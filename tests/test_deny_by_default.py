@@ -81,12 +81,19 @@ def test_every_page_and_api_route_shows_nothing(nounion, registry):
 
 
 def test_dashboard_indicators_and_tree_do_not_fall_back_to_the_province(nounion, registry):
-    assert nounion.get(reverse("reports:dashboard")).status_code == 404
-    assert nounion.get(reverse("targets:indicators")).status_code == 404
+    province = registry.unions["province"].name
+    for url in (reverse("reports:dashboard"), reverse("targets:indicators"), "/orgs/unions/tree/"):
+        response = nounion.get(url)
+        assert response.status_code == 403, url
+        assert "尚未分配所属工会" in response.content.decode() and province not in response.content.decode()
     assert nounion.get("/api/v1/indicators").status_code == 404
-    tree = nounion.get("/orgs/unions/tree/")
-    assert tree.status_code == 200
-    assert registry.unions["province"].name not in tree.content.decode()
+
+
+def test_home_page_says_why_and_the_menu_offers_nothing_else(nounion, registry):
+    page = nounion.get("/").content.decode()
+    assert "尚未分配所属工会" in page and "全部组织" not in page
+    assert registry.unions["province"].name not in page
+    assert "/members/" not in page and "/orgs/" not in page
 
 
 def test_no_import_or_export_job_is_opened(nounion, registry, tmp_path):

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from gonghui.core.api import AUTH
+from gonghui.core.api import AUTH, install_error_handlers
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.regions.api import router as regions_router
@@ -15,6 +15,7 @@ api = NinjaAPI(
     auth=AUTH,
     description="所有数据按令牌所属用户的管辖范围过滤；身份证号、手机号默认脱敏。",
 )
+install_error_handlers(api)
 api.add_router("/regions", regions_router)
 api.add_router("/", orgs_router)
 api.add_router("/", members_router)

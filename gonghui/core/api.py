@@ -68,4 +68,101 @@ def filtered(request: HttpRequest, filterset_class, queryset):
     return filterset.qs
 
 
-__all__ = ["AUTH", "Http404", "SeekPagination", "TokenAuth", "filtered", "scoped", "scoped_get"]
+# -- error bodies in Chinese ------------------------------------------------------------------------
+# django-ninja answers 401 "Unauthorized", 404 "Not Found" and 422 with pydantic's English messages.
+# These handlers give every 4xx body a Chinese ``detail`` (422: a Chinese ``msg`` per error; ``loc``
+# and ``type`` stay machine-readable).
+
+_LOCATIONS = {
+    "query": "查询参数",
+    "path": "路径参数",
+    "body": "请求体",
+    "header": "请求头",
+    "form": "表单字段",
+}
+
+
+def _pydantic_message(error: dict) -> str:
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    messages = {
+        "missing": "必须填写",
+        "int_parsing": "应为整数",
+        "int_type": "应为整数",
+        "int_from_float": "应为整数",
+        "float_parsing": "应为数字",
+        "float_type": "应为数字",
+        "bool_parsing": "应为 true 或 false",
+        "bool_type": "应为 true 或 false",
+        "string_type": "应为文本",
+        "date_parsing": "应为日期（年-月-日，如 2026-06-30）",
+        "date_from_datetime_parsing": "应为日期（年-月-日，如 2026-06-30）",
+        "date_type": "应为日期（年-月-日，如 2026-06-30）",
+        "datetime_parsing": "应为日期时间",
+        "datetime_from_date_parsing": "应为日期时间",
+        "json_invalid": "不是有效的 JSON",
+        "model_attributes_type": "格式不正确",
+        "dict_type": "格式不正确",
+        "list_type": "应为列表",
+        "greater_than": f"应大于 {ctx.get('gt')}",
+        "greater_than_equal": f"不能小于 {ctx.get('ge')}",
+        "less_than": f"应小于 {ctx.get('lt')}",
+        "less_than_equal": f"不能大于 {ctx.get('le')}",
+        "string_too_short": f"至少 {ctx.get('min_length')} 个字符",
+        "string_too_long": f"最多 {ctx.get('max_length')} 个字符",
+        "literal_error": f"只能是 {ctx.get('expected')}",
+        "enum": f"只能是 {ctx.get('expected')}",
+    }
+    return messages.get(kind, "取值无效")
+
+
+def _validation_body(errors: list[dict]) -> list[dict]:
+    out = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        where = _LOCATIONS.get(loc[0], loc[0]) if loc else ""
+        field = ".".join(loc[1:])
+        msg = error.get("msg", "")
+        # Our own validation (filtersets) already speaks Chinese; pydantic's messages do not.
+        if "type" in error or not msg:
+            msg = _pydantic_message(error)
+        label = f"{where}「{field}」" if field else where
+        out.append(
+            {"loc": loc, "type": error.get("type", "invalid"), "msg": f"{label}：{msg}" if label else msg}
+        )
+    return out
+
+
+def install_error_handlers(api) -> None:
+    from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": "未找到该对象，或它不在您的管辖范围内"}, status=404)
+
+    def unauthenticated(request, exc):
+        return api.create_response(
+            request, {"detail": "未登录或 API 令牌无效：请先登录，或在请求头中提供有效的令牌"}, status=401
+        )
+
+    def http_error(request, exc):
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    def invalid(request, exc):
+        return api.create_response(request, {"detail": _validation_body(exc.errors)}, status=422)
+
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(ValidationError, invalid)
+
+
+__all__ = [
+    "AUTH",
+    "Http404",
+    "SeekPagination",
+    "TokenAuth",
+    "filtered",
+    "install_error_handlers",
+    "scoped",
+    "scoped_get",
+]

@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
 
         lookups.register()
 
-        navigation.register("首页", "core:home", "bi-house", 0)
+        navigation.register("首页", "core:home", "bi-house", 0, navigation.anyone)

@@ -9,7 +9,7 @@ def navigation_items(request):
     path = request.path
     entries = [
         {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
-        for item in navigation.items()
+        for item in navigation.items(request.user)
     ]
     # The entry with the longest URL that prefixes the current path is the active one.
     matches = [e for e in entries if (path == e["url"] if e["url"] == "/" else path.startswith(e["url"]))]

@@ -194,7 +194,7 @@ class AuditEvent(models.Model):
 class Setting(models.Model):
     """Small key/value settings a federation can change at run time (deadlines, markers)."""
 
-    key = models.CharField("键", max_length=100, unique=True)
+    key = models.CharField("键", max_length=100, unique=True, error_messages={"unique": "该设置项已存在"})
     value = models.JSONField("值", default=dict)
 
     class Meta:

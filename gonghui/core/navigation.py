@@ -1,6 +1,22 @@
-"""The left-hand navigation. Each app registers its entries in its AppConfig.ready()."""
+"""The left-hand navigation. Each app registers its entries in its AppConfig.ready().
 
+An entry declares who may open it (``requires``: a predicate on the user, the same rule the view
+enforces); the menu shows a user only the entries they pass, so no link answers 403.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from .scope import home_node
+
+
+def anyone(user) -> bool:
+    return True
+
+
+def governs_a_node(user) -> bool:
+    """The default: every page but the home page shows a subtree, and a user with no node has none."""
+    return home_node(user) is not None
 
 
 @dataclass(frozen=True)
@@ -9,14 +25,24 @@ class NavItem:
     url_name: str
     icon: str
     order: int
+    requires: Callable[[object], bool] = governs_a_node
+
+    def allows(self, user) -> bool:
+        return bool(self.requires(user))
 
 
 _ITEMS: dict[str, NavItem] = {}
 
 
-def register(label: str, url_name: str, icon: str, order: int) -> None:
-    _ITEMS[url_name] = NavItem(label, url_name, icon, order)
+def register(
+    label: str, url_name: str, icon: str, order: int, requires: Callable[[object], bool] = governs_a_node
+) -> None:
+    _ITEMS[url_name] = NavItem(label, url_name, icon, order, requires)
 
 
-def items() -> list[NavItem]:
-    return sorted(_ITEMS.values(), key=lambda item: item.order)
+def items(user=None) -> list[NavItem]:
+    """Every entry, or with ``user`` only those the user may open."""
+    entries = sorted(_ITEMS.values(), key=lambda item: item.order)
+    if user is None:
+        return entries
+    return [item for item in entries if item.allows(user)]

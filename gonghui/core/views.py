@@ -20,6 +20,7 @@ from django_tables2.paginators import LazyPaginator
 
 from . import audit
 from .models import AuditEvent
+from .scope import home_node
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -161,3 +162,7 @@ class ObjectEditView(ScopedMixin, SingleObjectTemplateResponseMixin, ModelFormMi
 
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "core/home.html"
+    open_without_node = True  # it tells a user with no node why they see nothing
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "node": home_node(self.request.user)}

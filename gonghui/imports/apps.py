@@ -9,3 +9,5 @@ class ImportsConfig(AppConfig):
         from gonghui.core import navigation
 
         navigation.register("导入记录", "imports:job-list", "bi-upload", 70)
+
+        from . import tasks  # noqa: F401  (registers the periodic purge of expired files)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gonghui.core import crypto, periodic
+from gonghui.core import crypto, schedule
 from gonghui.core.files import plain_copy
 from gonghui.core.masking import mask_text
 from gonghui.core.scope import home_node
@@ -70,7 +70,7 @@ def schedule_purge() -> None:
     """Files now exist that must go after the retention period: make sure the worker will look."""
     from . import tasks
 
-    transaction.on_commit(lambda: periodic.schedule(tasks.purge_expired_files_task))
+    transaction.on_commit(lambda: schedule.ensure_scheduled(only=tasks.purge_expired_files_task))
 
 
 def _progress_writer(job: ImportJob, echo: Callable[[int, str], None] | None):

@@ -1,6 +1,11 @@
 """Background tasks (django-tasks; the worker is ``manage.py db_worker``)."""
 
+import datetime as dt
+
+from django.conf import settings
 from django_tasks import task
+
+from gonghui.core import schedule
 
 from .models import ImportJob
 
@@ -31,19 +36,14 @@ def run_export(job_id: int) -> int:
     return run_export_job(job_id)
 
 
+@schedule.periodic(every=dt.timedelta(hours=settings.FILE_PURGE_INTERVAL_HOURS))
 @task()
 def purge_expired_files_task() -> dict[str, int]:
     """Delete uploads, reports and exports past FILE_RETENTION_DAYS, then wait for the next round
-    (every FILE_PURGE_INTERVAL_HOURS; see gonghui.core.periodic)."""
-    import datetime as dt
-
-    from django.conf import settings
-
-    from gonghui.core import periodic
-
+    (every FILE_PURGE_INTERVAL_HOURS; see gonghui.core.schedule)."""
     from .services import purge_expired_files
 
     try:
         return purge_expired_files()
     finally:
-        periodic.schedule(purge_expired_files_task, dt.timedelta(hours=settings.FILE_PURGE_INTERVAL_HOURS))
+        schedule.ensure_scheduled(only=purge_expired_files_task)

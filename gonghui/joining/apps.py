@@ -8,13 +8,17 @@ class JoiningConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import navigation
 
-        navigation.register("入会审核", "joining:queue", "bi-person-plus", 45)
-        navigation.register("会籍转接", "joining:transfer-list", "bi-arrow-left-right", 46)
+        # The predicate ReviewerMixin enforces.
+        navigation.register("入会审核", "joining:queue", "bi-person-plus", 45, lambda u: u.can_review)
+        navigation.register(
+            "会籍转接", "joining:transfer-list", "bi-arrow-left-right", 46, lambda u: u.can_review
+        )
 
         from django.db.models.signals import post_delete, post_save
 
         from gonghui.orgs.models import UnionOrg
 
+        from . import tasks  # noqa: F401  (registers the periodic auto-confirmation)
         from .models import RoutingRule
         from .routing import invalidate
 

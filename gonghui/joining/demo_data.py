@@ -78,6 +78,10 @@ def load(builder, built) -> dict[str, int]:
             district=None if employer else built.unions[f"{county}新业态"].region,
             consent_constitution=True,
             consent_personal_data=True,
+            is_migrant_worker=rnd.random() < 0.4,
+            employer_name=""
+            if employer
+            else rnd.choice(["无固定单位", f"{county}某快递服务站", f"{county}某餐饮店"]),
         )
         try:
             app = services.submit(data)
@@ -111,8 +115,9 @@ def load(builder, built) -> dict[str, int]:
         .order_by("pk")[:3]
     )
     for n, member in enumerate(movers):
-        tr = services.request_transfer(member, built.unions["鸠江区新业态"], note="已到鸠江区从事快递工作")
+        # The first one was asked for a month ago and left unanswered past its deadline (the overdue
+        # highlight): backdated through the service, so that its deadline follows its request date.
+        at = timezone.now() - dt.timedelta(days=30) if n == 0 else None
+        services.request_transfer(member, built.unions["鸠江区新业态"], note="已到鸠江区从事快递工作", at=at)
         transfers += 1
-        if n == 0:  # one left unanswered past its deadline, for the overdue highlight
-            type(tr).objects.filter(pk=tr.pk).update(deadline=timezone.localdate() - dt.timedelta(days=2))
     return {"routing_rules": rules, "join_applications": apps, "transfer_requests": transfers}

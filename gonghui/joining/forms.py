@@ -3,7 +3,14 @@ from __future__ import annotations
 from django import forms
 
 from gonghui.core.forms import ScopedModelForm
-from gonghui.core.normalize import InvalidValue, normalize_name, normalize_phone, normalize_resident_id
+from gonghui.core.normalize import (
+    InvalidValue,
+    clean_text,
+    normalize_name,
+    normalize_phone,
+    normalize_resident_id,
+    normalize_uscc,
+)
 from gonghui.members.models import NewFormGroup
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
 from gonghui.regions.models import Region
@@ -82,6 +89,13 @@ def cached_choices(name: str, field: forms.ModelChoiceField) -> list[tuple[str, 
     return choices
 
 
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
 class ApplyForm(forms.Form):
     MODE_EMPLOYER = "employer"
     MODE_NONE = "none"
@@ -98,9 +112,19 @@ class ApplyForm(forms.Form):
         widget=forms.RadioSelect,
         initial=MODE_EMPLOYER,
     )
+    is_migrant_worker = forms.TypedChoiceField(
+        label="是否农民工",
+        choices=YES_NO,
+        coerce=_yes,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择是否农民工"},
+        help_text="农村户籍、在城镇从事非农业工作的职工选「是」",
+    )
     workplace = SharedQuerysetChoiceField(
         label="工作单位", queryset=Workplace.objects.all(), required=False, widget=forms.HiddenInput
     )
+    employer_name = forms.CharField(label="工作单位名称", max_length=100, required=False)
+    employer_uscc = forms.CharField(label="单位统一社会信用代码（选填）", max_length=30, required=False)
     new_form_group = ReferenceChoiceField(
         label="从业群体",
         queryset=NewFormGroup.objects.filter(is_active=True),
@@ -147,6 +171,13 @@ class ApplyForm(forms.Form):
             raise forms.ValidationError("请填写手机号（用于接收审核结果短信）")
         return phone
 
+    def clean_employer_name(self):
+        return clean_text(self.cleaned_data.get("employer_name") or "")
+
+    def clean_employer_uscc(self):
+        text = (self.cleaned_data.get("employer_uscc") or "").strip()
+        return _clean(normalize_uscc, text) if text else ""
+
     def clean(self):
         data = super().clean()
         if data.get("mode") == self.MODE_EMPLOYER:
@@ -156,11 +187,35 @@ class ApplyForm(forms.Form):
                 )
             data["new_form_group"] = None
             data["district"] = None
+            data["employer_name"] = data["employer_uscc"] = ""
         elif data.get("mode") == self.MODE_NONE:
             data["workplace"] = None
             if not data.get("district"):
                 self.add_error("district", "请选择您工作或居住的区县")
+            if not data.get("employer_name") and "employer_name" not in self.errors:
+                self.add_error(
+                    "employer_name", "请填写工作单位名称；灵活就业、没有固定单位的请填写「无固定单位」"
+                )
         return data
+
+
+class ApproveForm(forms.Form):
+    """What the reviewer may correct when approving: the categories the applicant reported."""
+
+    is_migrant_worker = forms.TypedChoiceField(
+        label="农民工",
+        choices=YES_NO,
+        coerce=_yes,
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
+    new_form_group = forms.ModelChoiceField(
+        label="新就业形态群体",
+        queryset=NewFormGroup.objects.filter(is_active=True),
+        required=False,
+        empty_label="（不属于新就业形态群体）",
+    )
 
 
 class StatusForm(forms.Form):
@@ -198,18 +253,32 @@ class ForwardForm(forms.Form):
 
 
 class TransferRequestForm(forms.Form):
-    """The new union asks for a member: the person is identified by ID number and name."""
+    """A transfer started by a union: the person is identified by ID number and name. The receiving
+    union is one of the user's own (transfer in), or — when the member belongs to the user's union and
+    moves away (transfer out) — any active union, named by its full name or its USCC (no list of the
+    province's unions is shown)."""
 
     id_number = forms.CharField(label="身份证号", max_length=30)
     name = forms.CharField(label="姓名", max_length=50)
-    to_union = forms.ModelChoiceField(label="转入工会", queryset=UnionOrg.objects.none())
+    to_union = forms.ModelChoiceField(
+        label="转入工会（本工会及下级）", queryset=UnionOrg.objects.none(), required=False
+    )
+    to_union_other = forms.CharField(
+        label="或：转入其他工会（全称或统一社会信用代码）",
+        max_length=100,
+        required=False,
+        help_text="本工会会员调往外单位时填写，由转入工会确认",
+    )
     note = forms.CharField(label="说明", max_length=255, required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if member is not None:  # the member is known (the link on the member's page)
+            del self.fields["id_number"], self.fields["name"]
         self.fields["to_union"].queryset = UnionOrg.objects.visible_to(user).filter(
             status=UnionOrg.Status.ACTIVE
         )
+        self.fields["to_union"].empty_label = "（请选择）"
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name == "to_union" else "form-control"
 
@@ -218,6 +287,33 @@ class TransferRequestForm(forms.Form):
 
     def clean_name(self):
         return _clean(normalize_name, self.cleaned_data["name"])
+
+    def clean_to_union_other(self):
+        text = (self.cleaned_data.get("to_union_other") or "").strip()
+        if not text:
+            return None
+        active = UnionOrg.objects.filter(status=UnionOrg.Status.ACTIVE)
+        found = active.filter(name=clean_text(text)).first()
+        if found is None:
+            try:
+                found = active.filter(uscc=normalize_uscc(text)).first()
+            except InvalidValue:
+                found = None
+        if found is None:
+            raise forms.ValidationError(f"未找到全称或统一社会信用代码为「{text}」的在用工会，请核对")
+        return found
+
+    def clean(self):
+        data = super().clean()
+        chosen, other = data.get("to_union"), data.get("to_union_other")
+        if "to_union_other" in self.errors:
+            return data
+        if chosen and other:
+            raise forms.ValidationError("转入工会只能选择一个：从列表选择，或填写其他工会的全称")
+        if not (chosen or other):
+            self.add_error("to_union", "请选择转入工会，或填写其他工会的全称或统一社会信用代码")
+        data["to_union"] = chosen or other
+        return data
 
 
 class RefuseForm(forms.Form):

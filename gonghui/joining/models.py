@@ -80,12 +80,22 @@ OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
 class JoinApplication(PersonalData, ScopedModel):
     scope_path = "routed_union__path"
 
-    number = models.CharField("申请编号", max_length=20, unique=True)
+    number = models.CharField(
+        "申请编号", max_length=20, unique=True, error_messages={"unique": "申请编号重复，请重新提交"}
+    )
     name = models.CharField("姓名", max_length=50)
     workplace = models.ForeignKey(
         "orgs.Workplace", verbose_name="工作单位", null=True, blank=True, on_delete=models.SET_NULL
     )
     no_union_at_work = models.BooleanField("单位未建会或新就业形态", default=False)
+    employer_name = models.CharField(
+        "工作单位名称",
+        max_length=100,
+        blank=True,
+        help_text="单位未建会时申请人填写（灵活就业者可填「无固定单位」）",
+    )
+    employer_uscc = models.CharField("工作单位统一社会信用代码", max_length=18, blank=True)
+    is_migrant_worker = models.BooleanField("农民工", default=False, help_text="申请人自报，审核时可更正")
     new_form_group = models.ForeignKey(
         "members.NewFormGroup", verbose_name="新就业形态群体", null=True, blank=True, on_delete=models.PROTECT
     )
@@ -197,7 +207,11 @@ class InsurancePlanOffer(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     member = models.OneToOneField(
-        "members.Member", verbose_name="会员", on_delete=models.PROTECT, related_name="insurance_offer"
+        "members.Member",
+        verbose_name="会员",
+        on_delete=models.PROTECT,
+        related_name="insurance_offer",
+        error_messages={"unique": "该会员已有保障计划赠送记录"},
     )
     application = models.ForeignKey(
         JoinApplication, verbose_name="入会申请", null=True, blank=True, on_delete=models.SET_NULL
@@ -229,8 +243,9 @@ class TransferStatus(models.TextChoices):
 
 
 class TransferRequest(ScopedModel):
-    """会籍转接: the new union (or the member) asks, the holding union confirms or refuses; without an
-    answer by the deadline it is confirmed automatically."""
+    """会籍转接: the new union (or the member) asks and the holding union answers; or the holding union
+    starts a transfer out and the new union answers. Without an answer by the deadline it is confirmed
+    automatically (the scheduled task ``auto_confirm_transfers_task``)."""
 
     objects = TransferQuerySet.as_manager()
     scope_path = "from_union__path"
@@ -238,6 +253,7 @@ class TransferRequest(ScopedModel):
     class Channel(models.TextChoices):
         UNION = "union", "转入工会申请"
         PUBLIC = "public", "会员本人申请"
+        OUTGOING = "outgoing", "转出工会发起"
 
     member = models.ForeignKey(
         "members.Member", verbose_name="会员", on_delete=models.PROTECT, related_name="transfer_requests"
@@ -294,6 +310,11 @@ class TransferRequest(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("joining:transfer-detail", args=[self.pk])
+
+    @property
+    def answering_union(self):
+        """The side that confirms or refuses: the receiving union when the holding union started it."""
+        return self.to_union if self.channel == self.Channel.OUTGOING else self.from_union
 
 
 class TransferEvent(models.Model):

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from gonghui.core import crypto
+from gonghui.core import audit, crypto
+from gonghui.core.models import AuditEvent
 from gonghui.core.normalize import ResidentId, normalize_resident_id
 from gonghui.core.scope import covers
 from gonghui.members import services as membership
@@ -38,7 +39,7 @@ from .routing import NoRoute, route
 
 log = logging.getLogger("gonghui.joining")
 
-CONSENT_VERSION = "2026-1"
+CONSENT_VERSION = "2026-2"  # 2026-2: adds 是否农民工 and the employer's name
 APPLICANT = "申请人"
 SYSTEM = "系统"
 
@@ -73,6 +74,9 @@ class ApplicationInput:
     district: Region | None = None
     consent_constitution: bool = False
     consent_personal_data: bool = False
+    is_migrant_worker: bool = False
+    employer_name: str = ""  # the employer, when it has no union (or is not in the registry)
+    employer_uscc: str = ""
 
 
 def today() -> dt.date:
@@ -187,6 +191,9 @@ def _new_application(
         name=data.name,
         workplace=data.workplace,
         no_union_at_work=data.workplace is None,
+        employer_name="" if data.workplace else data.employer_name,
+        employer_uscc="" if data.workplace else data.employer_uscc,
+        is_migrant_worker=data.is_migrant_worker,
         new_form_group=data.new_form_group,
         district=data.district or (data.workplace.region if data.workplace else None),
         consent_constitution=True,
@@ -318,15 +325,42 @@ def _decision_text(app: JoinApplication, verdict: str) -> str:
     return f"【工会入会】{app.name}您好，您的入会申请（编号 {app.number}）{verdict}"
 
 
+UNCHANGED = object()
+
+
+def _correct_categories(app: JoinApplication, is_migrant_worker, new_form_group) -> list[str]:
+    """Apply the reviewer's corrections of the reported categories; returns what changed, in words."""
+    changes = []
+    if is_migrant_worker is not None and is_migrant_worker != app.is_migrant_worker:
+        changes.append(
+            f"农民工 {'是' if app.is_migrant_worker else '否'}→{'是' if is_migrant_worker else '否'}"
+        )
+        app.is_migrant_worker = is_migrant_worker
+    if new_form_group is not UNCHANGED and new_form_group != app.new_form_group:
+        changes.append(f"新就业形态群体 {app.new_form_group or '无'}→{new_form_group or '无'}")
+        app.new_form_group = new_form_group
+    return changes
+
+
 @transaction.atomic
-def approve(app: JoinApplication, actor, note: str = "") -> JoinApplication:
+def approve(
+    app: JoinApplication,
+    actor,
+    note: str = "",
+    is_migrant_worker: bool | None = None,
+    new_form_group=UNCHANGED,
+) -> JoinApplication:
     """Approve: the member record, its 入会 event, the application's event and, for new-form
-    workers, the insurance-plan offer, all in this one transaction."""
+    workers, the insurance-plan offer, all in this one transaction. The reviewer may correct the
+    categories the applicant reported (农民工, the new-form group); the approval event says what
+    was corrected, from what to what."""
     locked = _lock_open(app, actor)
+    corrections = _correct_categories(locked, is_migrant_worker, new_form_group)
     applicant = membership.Applicant(
         resident_id=normalize_resident_id(locked.id_number),
         name=locked.name,
         phone=locked.phone,
+        is_migrant_worker=locked.is_migrant_worker,
         new_form_group=locked.new_form_group,
         workplace=locked.workplace,
     )
@@ -344,8 +378,21 @@ def approve(app: JoinApplication, actor, note: str = "") -> JoinApplication:
     locked.reviewer = actor
     locked.decided_at = timezone.now()
     locked.member = member
-    locked.save(update_fields=["status", "reviewer", "decided_at", "member", "updated_at"])
-    _app_event(locked, previous, actor, note or "批准入会")
+    locked.save(
+        update_fields=[
+            "status",
+            "reviewer",
+            "decided_at",
+            "member",
+            "is_migrant_worker",
+            "new_form_group",
+            "updated_at",
+        ]
+    )
+    text = note or "批准入会"
+    if corrections:
+        text += "；审核更正：" + "，".join(corrections)
+    _app_event(locked, previous, actor, text)
     if locked.new_form_group_id:
         InsurancePlanOffer.objects.create(member=member, application=locked, offered_on=on)
     if locked.phone_enc:
@@ -451,9 +498,17 @@ def request_transfer(
     actor=None,
     workplace: Workplace | None = None,
     note: str = "",
+    at: dt.datetime | None = None,
 ) -> TransferRequest:
-    """The new union (``actor`` set, ``to_union`` in their subtree) or the member through the public
-    page (``actor`` None) asks the holding union to release the membership."""
+    """Start a transfer. Three ways in:
+
+    - the new union asks for the member (``actor`` governs ``to_union``): the holding union answers;
+    - the member's own union starts a transfer out (``actor`` governs the member's union only): the
+      receiving union answers;
+    - the member through the public page (``actor`` None): the holding union answers.
+
+    The answer is due ``transfer_working_days`` working days after the request (``at``, default now),
+    counted for the answering union: never before the request."""
     locked = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
     if not locked.is_held:
         raise JoiningError(f"会员当前状态为「{locked.get_status_display()}」，不能申请转接")
@@ -461,24 +516,40 @@ def request_transfer(
         raise JoiningError("转入工会与当前所在工会相同")
     if to_union.status != UnionOrg.Status.ACTIVE:
         raise JoiningError(f"「{to_union.name}」已{to_union.get_status_display()}，不能接收会员")
-    if actor is not None and not (actor.can_review and _in_scope(actor, to_union)):
-        raise JoiningError("只能为本工会及下级工会申请转入")
+    if actor is None:
+        channel = TransferRequest.Channel.PUBLIC
+    elif actor.can_review and _in_scope(actor, to_union):
+        channel = TransferRequest.Channel.UNION
+    elif actor.can_review and _in_scope(actor, locked.union):
+        channel = TransferRequest.Channel.OUTGOING
+    else:
+        raise JoiningError("只能为本工会及下级工会申请转入，或将本工会及下级工会的会员转出")
     if TransferRequest.objects.filter(member=locked, status=TransferStatus.REQUESTED).exists():
         raise JoiningError("该会员已有一份待确认的转接申请")
-    now = timezone.now()
+    now = at or timezone.now()
+    answering = to_union if channel == TransferRequest.Channel.OUTGOING else locked.union
+    deadline = workdays.transfer_deadline(answering, timezone.localdate(now))
+    if deadline < timezone.localdate(now):
+        raise JoiningError("答复期限不能早于申请日期，请检查转接办理时限设置")
     tr = TransferRequest.objects.create(
         member=locked,
         from_union=locked.union,
         to_union=to_union,
         workplace=workplace,
-        channel=TransferRequest.Channel.UNION if actor else TransferRequest.Channel.PUBLIC,
+        channel=channel,
         requested_by=actor,
         requested_at=now,
-        deadline=workdays.transfer_deadline(locked.union, timezone.localdate(now)),
+        deadline=deadline,
         note=note[:255],
     )
-    _transfer_event(tr, "", actor, note or "申请转接", label="" if actor else APPLICANT)
+    default_note = "转出工会发起转出" if channel == TransferRequest.Channel.OUTGOING else "申请转接"
+    _transfer_event(tr, "", actor, note or default_note, label="" if actor else APPLICANT)
     return tr
+
+
+def may_answer(user, tr: TransferRequest) -> bool:
+    """Confirm or refuse: a reviewer or administrator governing the answering union."""
+    return user is not None and user.can_review and _in_scope(user, tr.answering_union)
 
 
 def _lock_transfer(tr: TransferRequest) -> TransferRequest:
@@ -501,8 +572,9 @@ def confirm_transfer(tr: TransferRequest, actor=None, auto: bool = False, note: 
     """The holding union confirms (or the deadline passed: ``auto``): 转出 and 转入 are written by
     ``members.services.transfer`` in this same transaction."""
     locked = _lock_transfer(tr)
-    if not auto and not (actor is not None and actor.can_review and _in_scope(actor, locked.from_union)):
-        raise JoiningError("只有会员所在（转出）工会可以确认转接")
+    answering = locked.answering_union
+    if not auto and not may_answer(actor, locked):
+        raise JoiningError(f"只有「{answering.name}」（或其上级工会）可以确认该转接")
     try:
         membership.transfer(
             locked.member,
@@ -520,7 +592,14 @@ def confirm_transfer(tr: TransferRequest, actor=None, auto: bool = False, note: 
     locked.decided_at = timezone.now()
     locked.decided_by = actor
     locked.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
-    _transfer_event(locked, previous, actor, note or ("逾期未答复，系统自动确认" if auto else "确认转出"))
+    _transfer_event(locked, previous, actor, note or ("逾期未答复，系统自动确认" if auto else "确认转接"))
+    if auto:
+        audit.record(
+            None,
+            AuditEvent.Action.UPDATE,
+            locked,
+            detail=f"会籍转接答复期限 {locked.deadline:%Y-%m-%d} 已过，系统自动确认",
+        )
     if locked.member.phone_enc:
         notify.queue(locked.member.phone, _member_text(locked, "已办理完成"), transfer=locked)
     return locked
@@ -532,8 +611,8 @@ def refuse_transfer(tr: TransferRequest, actor, reason: str) -> TransferRequest:
     if not reason:
         raise JoiningError("请填写拒绝的原因")
     locked = _lock_transfer(tr)
-    if not (actor is not None and actor.can_review and _in_scope(actor, locked.from_union)):
-        raise JoiningError("只有会员所在（转出）工会可以拒绝转接")
+    if not may_answer(actor, locked):
+        raise JoiningError(f"只有「{locked.answering_union.name}」（或其上级工会）可以拒绝该转接")
     previous = locked.status
     locked.status = TransferStatus.REFUSED
     locked.decided_at = timezone.now()

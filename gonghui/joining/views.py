@@ -9,16 +9,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_GET
 
 from gonghui.core.normalize import compact
-from gonghui.core.scope import covers
 from gonghui.core.views import ObjectEditView, ObjectListView
-from gonghui.members.models import Member
+from gonghui.members.models import HELD_STATUSES, Member
 from gonghui.members.services import held_membership
 from gonghui.orgs.models import Workplace
 
@@ -26,6 +25,7 @@ from . import ratelimit, services, workdays
 from .filters import RoutingRuleFilterSet
 from .forms import (
     ApplyForm,
+    ApproveForm,
     ForwardForm,
     RefuseForm,
     RejectForm,
@@ -93,6 +93,9 @@ class ApplyView(View):
                     district=data["district"],
                     consent_constitution=data["consent_constitution"],
                     consent_personal_data=data["consent_personal_data"],
+                    is_migrant_worker=data["is_migrant_worker"],
+                    employer_name=data["employer_name"],
+                    employer_uscc=data["employer_uscc"],
                 )
             )
         except services.AlreadyMemberRefused as exc:
@@ -312,7 +315,7 @@ class ApplicationDetailView(ReviewerMixin, View):
             pk=pk,
         )
 
-    def get(self, request, pk, reject_form=None, forward_form=None, error=None):
+    def get(self, request, pk, reject_form=None, forward_form=None, error=None, approve_form=None):
         app = self.get_object(request, pk)
         app.urgency = workdays.urgency(app.deadline) if app.is_open else ""
         holder = held_membership(app.id_hash) if app.is_open else None
@@ -325,6 +328,13 @@ class ApplicationDetailView(ReviewerMixin, View):
                 "notifications": app.notifications.all(),
                 "reject_form": reject_form or RejectForm(),
                 "forward_form": forward_form or ForwardForm(),
+                "approve_form": approve_form
+                or ApproveForm(
+                    initial={
+                        "is_migrant_worker": "yes" if app.is_migrant_worker else "no",
+                        "new_form_group": app.new_form_group_id,
+                    }
+                ),
                 "may_review": services.may_review(request.user, app),
                 "holder": holder,
                 "holder_visible": holder is not None
@@ -338,7 +348,15 @@ class ApplicationDetailView(ReviewerMixin, View):
         action = request.POST.get("action")
         try:
             if action == "approve":
-                services.approve(app, request.user)
+                form = ApproveForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, approve_form=form)
+                corrections = {}
+                if "is_migrant_worker" in request.POST:
+                    corrections["is_migrant_worker"] = form.cleaned_data["is_migrant_worker"]
+                if "new_form_group" in request.POST:
+                    corrections["new_form_group"] = form.cleaned_data["new_form_group"]
+                services.approve(app, request.user, **corrections)
                 messages.success(request, f"已批准 {app.name} 入会")
             elif action == "reject":
                 form = RejectForm(request.POST)
@@ -383,29 +401,50 @@ class TransferListView(ReviewerMixin, View):
 
 
 class TransferCreateView(ReviewerMixin, View):
+    """Start a transfer. ``?member=<pk>`` (the 转出 link on a member's page): that member, found in the
+    user's scope; otherwise the person is named by ID number and name."""
+
     template_name = "joining/transfer_new.html"
 
+    def known_member(self, request) -> Member | None:
+        pk = request.GET.get("member") or request.POST.get("member")
+        if not pk:
+            return None
+        if not str(pk).isdigit():
+            raise Http404("会员不存在")
+        held = Member.objects.visible_to(request.user).filter(status__in=HELD_STATUSES)
+        return get_object_or_404(held.select_related("union"), pk=pk)
+
+    def render_form(self, request, form, member):
+        return render(request, self.template_name, {"form": form, "member": member})
+
     def get(self, request):
-        return render(request, self.template_name, {"form": TransferRequestForm(user=request.user)})
+        member = self.known_member(request)
+        return self.render_form(request, TransferRequestForm(user=request.user, member=member), member)
 
     def post(self, request):
-        form = TransferRequestForm(request.POST, user=request.user)
+        member = self.known_member(request)
+        form = TransferRequestForm(request.POST, user=request.user, member=member)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
-        from gonghui.core import crypto
+            return self.render_form(request, form, member)
+        holder = member
+        if holder is None:
+            from gonghui.core import crypto
 
-        holder = held_membership(crypto.lookup_hash("ric", form.cleaned_data["id_number"].number))
-        if holder is None or holder.name != form.cleaned_data["name"]:
-            form.add_error(None, "未找到姓名与身份证号相符的在会会员；非会员请通过网上入会办理")
-            return render(request, self.template_name, {"form": form})
+            holder = held_membership(crypto.lookup_hash("ric", form.cleaned_data["id_number"].number))
+            if holder is None or holder.name != form.cleaned_data["name"]:
+                form.add_error(None, "未找到姓名与身份证号相符的在会会员；非会员请通过网上入会办理")
+                return self.render_form(request, form, member)
         try:
             tr = services.request_transfer(
                 holder, form.cleaned_data["to_union"], actor=request.user, note=form.cleaned_data["note"]
             )
         except services.JoiningError as exc:
             form.add_error(None, str(exc))
-            return render(request, self.template_name, {"form": form})
-        messages.success(request, f"已向「{tr.from_union}」发出转接申请，答复期限 {tr.deadline:%Y-%m-%d}")
+            return self.render_form(request, form, member)
+        messages.success(
+            request, f"已向「{tr.answering_union}」发出转接申请，答复期限 {tr.deadline:%Y-%m-%d}"
+        )
         return redirect("joining:transfer-detail", pk=tr.pk)
 
 
@@ -424,14 +463,13 @@ class TransferDetailView(ReviewerMixin, View):
     def get(self, request, pk, refuse_form=None, error=None):
         tr = self.get_object(request, pk)
         tr.urgency = workdays.urgency(tr.deadline) if tr.status == TransferStatus.REQUESTED else ""
-        holding_side = covers(request.user, tr.from_union)
         return render(
             request,
             self.template_name,
             {
                 "tr": tr,
                 "events": tr.events.select_related("actor"),
-                "holding_side": holding_side,
+                "answering_side": services.may_answer(request.user, tr),
                 "member_visible": Member.objects.visible_to(request.user).filter(pk=tr.member_id).exists(),
                 "refuse_form": refuse_form or RefuseForm(),
                 "error": error,

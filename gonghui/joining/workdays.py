@@ -26,13 +26,20 @@ TRANSFER_KEY = "joining.transfer_working_days"
 
 # Memoised: chinese_calendar scans its whole holiday table on every call (≈ 50 µs), and a 15-working-day
 # deadline asks about twenty days on every public submission. The table only changes with a package upgrade.
+# The statutory holidays on fixed solar dates (全国年节及纪念日放假办法, as revised in 2024): 元旦, 劳动节,
+# 国庆节. For a year chinese_calendar does not know yet (its table ends with the State Council's latest
+# published arrangement), these and the weekends are skipped; the lunar holidays and make-up working
+# days are not known until the arrangement is published and the package updated.
+FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
+
+
 @functools.lru_cache(maxsize=8192)
 def is_workday(day: dt.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        log.warning("chinese_calendar 不含 %s 年的节假日安排，仅按周末计算", day.year)
-        return day.weekday() < 5
+        log.warning("chinese_calendar 不含 %s 年的节假日安排，按周末和固定日期的法定节日计算", day.year)
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
@@ -80,9 +87,14 @@ def _configured_days(union, key: str, default: int) -> int:
     for candidate in [*keys, key]:
         if candidate in found:
             try:
-                return int(found[candidate])
+                days = int(found[candidate])
             except (TypeError, ValueError):
                 log.warning("设置 %s 的值 %r 不是整数，已忽略", candidate, found[candidate])
+                continue
+            if days < 1:  # a deadline on or before the day of the request would be overdue at once
+                log.warning("设置 %s 的值 %r 小于 1 个工作日，已忽略", candidate, days)
+                continue
+            return days
     return default
 
 

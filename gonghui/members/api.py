@@ -20,7 +20,7 @@ class MemberOut(Schema):
     id_number: str
     phone: str
     sex: str
-    birth_date: dt.date
+    birth_year: int
     union_id: int
     workplace_id: int | None
     join_date: dt.date
@@ -33,11 +33,18 @@ class MemberOut(Schema):
         return obj.id_masked
 
     @staticmethod
+    def resolve_birth_year(obj) -> int:
+        # Only the year: the masked ID hides the birth date, which would rebuild it.
+        return obj.birth_date.year
+
+    @staticmethod
     def resolve_phone(obj) -> str:
         return obj.phone_masked
 
 
 class MemberRevealedOut(MemberOut):
+    birth_date: dt.date
+
     @staticmethod
     def resolve_id_number(obj) -> str:
         return obj.id_number
@@ -47,7 +54,7 @@ class MemberRevealedOut(MemberOut):
         return obj.phone
 
 
-@router.get("/members", response=list[MemberOut], summary="会员列表（身份证号、手机号脱敏）")
+@router.get("/members", response=list[MemberOut], summary="会员列表（身份证号、手机号脱敏，只给出生年份）")
 @paginate(SeekPagination)
 def list_members(request):
     return filtered(request, MemberFilterSet, scoped(request, Member).order_by("-id"))
@@ -61,11 +68,11 @@ def get_member(request, pk: int):
 @router.post(
     "/members/{pk}/reveal",
     response=MemberRevealedOut,
-    summary="会员详情（完整身份证号、手机号；需「查看敏感信息」权限，记录审计日志）",
+    summary="会员详情（完整身份证号、手机号、出生日期；需「查看敏感信息」权限，记录审计日志）",
 )
 def reveal_member(request, pk: int):
     member = scoped_get(request, Member, pk)
     if not request.user.can_view_sensitive:
         raise HttpError(403, "您没有「查看敏感信息」权限")
-    audit.record(request, AuditEvent.Action.REVEAL, member, detail="API：身份证号、手机号")
+    audit.record(request, AuditEvent.Action.REVEAL, member, detail="API：身份证号、手机号、出生日期")
     return member

@@ -13,8 +13,10 @@ from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet
 class NewFormGroup(models.Model):
     """新就业形态劳动者群体: reference data an administrator can edit (八大群体, 网约车司机 …)."""
 
-    code = models.CharField("代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=50, unique=True)
+    code = models.CharField(
+        "代码", max_length=32, unique=True, error_messages={"unique": "该群体代码已被使用"}
+    )
+    name = models.CharField("名称", max_length=50, unique=True, error_messages={"unique": "已有同名的群体"})
     order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
 

@@ -61,7 +61,7 @@ class MemberRevealView(ScopedMixin, View):
         member = get_object_or_404(self.get_queryset(), pk=pk)
         if not request.user.can_view_sensitive:
             raise PermissionDenied("您没有「查看敏感信息」权限")
-        audit.record(request, AuditEvent.Action.REVEAL, member, detail="身份证号、手机号")
+        audit.record(request, AuditEvent.Action.REVEAL, member, detail="身份证号、手机号、出生日期")
         return render(request, "members/_revealed.html", {"member": member})
 
 

@@ -59,7 +59,16 @@ class Workplace(ScopedModel):
     scope_path = "governing_union__path"
 
     name = models.CharField("单位名称", max_length=200, db_index=True)
-    uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
+    uscc = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={
+            "unique": "该统一社会信用代码已登记为另一家单位，请核对，或在单位列表中找到并编辑该单位"
+        },
+    )
     ownership = models.CharField(
         "单位性质", max_length=16, choices=Ownership.choices, default=Ownership.PRIVATE
     )
@@ -220,7 +229,14 @@ class UnionOrg(TreeModel):
         through="UnionCoverage",
         help_text="联合基层工会、工会联合会可覆盖多个单位；建会率按覆盖单位计算",
     )
-    uscc = models.CharField("工会统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
+    uscc = models.CharField(
+        "工会统一社会信用代码",
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": "该工会统一社会信用代码已登记为另一个工会，请核对"},
+    )
     founded_on = models.DateField("成立日期", null=True, blank=True)
     chair_name = models.CharField("工会主席", max_length=50, blank=True)
     term_start = models.DateField("本届任期开始", null=True, blank=True)

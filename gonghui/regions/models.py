@@ -25,7 +25,9 @@ class Region(models.Model):
         COUNTY = 3, "县级"
         TOWN = 4, "乡级"
 
-    code = models.CharField("区划代码", max_length=12, unique=True)
+    code = models.CharField(
+        "区划代码", max_length=12, unique=True, error_messages={"unique": "该区划代码已存在"}
+    )
     name = models.CharField("名称", max_length=100)
     level = models.PositiveSmallIntegerField("级别", choices=Level.choices)
     parent = models.ForeignKey(

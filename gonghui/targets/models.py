@@ -25,8 +25,10 @@ class Metric(models.Model):
         NEW_FORM_NET = "new_form_net", "新就业形态会员净增数"
         MANUAL = "manual", "不自动统计"
 
-    code = models.SlugField("代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=50, unique=True)
+    code = models.SlugField(
+        "代码", max_length=32, unique=True, error_messages={"unique": "该指标项代码已被使用"}
+    )
+    name = models.CharField("名称", max_length=50, unique=True, error_messages={"unique": "已有同名的指标项"})
     aliases = models.JSONField("表头别名", default=list, blank=True, help_text="导入时也认这些表头")
     unit = models.CharField("单位", max_length=8, default="人")
     source = models.CharField("统计口径", max_length=32, choices=Source.choices)
@@ -127,7 +129,9 @@ class Indicator(models.Model):
     """A coverage rate defined once (numerator, denominator, threshold, population); every page and
     bulletin computes it through ``gonghui.targets.indicators`` under this definition key."""
 
-    code = models.SlugField("代码", max_length=48, unique=True)
+    code = models.SlugField(
+        "代码", max_length=48, unique=True, error_messages={"unique": "该指标代码已被使用"}
+    )
     name = models.CharField("名称", max_length=80)
     definition = models.CharField("计算口径键", max_length=48, help_text="indicators.DEFINITIONS 中的键")
     numerator_label = models.CharField("分子", max_length=120)
@@ -164,7 +168,13 @@ class Snapshot(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "数据快照"
         ordering = ["-as_of"]
-        constraints = [models.UniqueConstraint(fields=["plan", "as_of"], name="snapshot_one_per_plan_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "as_of"],
+                name="snapshot_one_per_plan_date",
+                violation_error_message="该目标任务在这一日期已有通报快照",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} 截至 {self.as_of}"
@@ -189,7 +199,13 @@ class GrowthCube(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "会员增减汇总"
-        constraints = [models.UniqueConstraint(fields=["node_path", "day"], name="growth_cube_node_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node_path", "day"],
+                name="growth_cube_node_day",
+                violation_error_message="该组织这一天的增长汇总已存在",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.node_path} {self.day} {self.net:+d}"
@@ -240,7 +256,13 @@ class IndicatorResult(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "指标计算结果"
-        constraints = [models.UniqueConstraint(fields=["node", "day"], name="indicator_result_node_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node", "day"],
+                name="indicator_result_node_day",
+                violation_error_message="该组织这一天的指标结果已存在",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.node_id} {self.day}"

@@ -6,7 +6,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from gonghui.core import periodic
+from gonghui.core import schedule
 from gonghui.imports import tasks
 from gonghui.imports.services import purge_expired_files, seal_legacy_files
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             f"{counts['exports']} 个导出的 {counts['files']} 个文件"
         )
         if options["schedule"]:
-            scheduled = periodic.schedule(tasks.purge_expired_files_task)
+            scheduled = schedule.ensure_scheduled(only=tasks.purge_expired_files_task)
             self.stderr.write(
                 "已安排后台定期清理" if scheduled else "后台定期清理已在队列中（或任务后端不支持定时）"
             )

@@ -1,0 +1,31 @@
+"""Deny by default, at the door: a signed-in user who governs no node gets 403 on every page that
+needs a login, except those that say ``open_without_node`` (the home page, which tells them why)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+
+from .scope import home_node
+
+NO_NODE = "您的账号尚未分配所属工会，不能查看或办理业务。请联系安全管理员分配所属工会。"
+
+
+class NodeRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view_class = getattr(view_func, "view_class", None)
+        login_page = view_class is not None and issubclass(view_class, AccessMixin)
+        if (
+            login_page
+            and not getattr(view_class, "open_without_node", False)
+            and request.user.is_authenticated
+            and home_node(request.user) is None
+        ):
+            raise PermissionDenied(NO_NODE)
+        return None
