@@ -332,6 +332,8 @@ class DemoBuilder:
                 name=self.fake.name(),
                 birth_date=ric.get_birth_date(number),
                 sex="M" if int(number[16]) % 2 else "F",
+                # A few older members were registered with their first-generation 15-digit ID.
+                id_upgraded=number[6:8] == "19" and number[8:10] < "80" and self.rnd.random() < 0.01,
                 union=union,
                 workplace=workplace,
                 join_date=joined,

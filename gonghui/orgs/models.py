@@ -89,6 +89,10 @@ class Workplace(ScopedModel):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["ownership", "employee_count"]),
+            # 数据质量: workplaces registered with no employees (few): a small partial index.
+            models.Index(
+                fields=["governing_union"], name="workplace_no_employees", condition=Q(employee_count=0)
+            ),
         ]
 
     def __str__(self) -> str:
