@@ -17,11 +17,13 @@ from typing import Any
 from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from gonghui.members.models import HELD_STATUSES, Member, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg, Workplace
 
 from . import indicators
+from .models import QualityResult
 
 STALE_YEARS = 3
 MEMBER_RATES = ("membership_rate_all", "membership_rate_unionised")
@@ -51,10 +53,22 @@ def _grassroots(node: UnionOrg) -> QuerySet:
 
 
 def members_over_employees(node: UnionOrg, today: dt.date) -> QuerySet:
+    # One grouped pass over the subtree's held members (the (workplace, status) index), not a count per
+    # workplace: a filter on a per-workplace subquery runs before the path join, for every workplace.
+    over = (
+        Member.objects.filter(
+            workplace__governing_union__path__startswith=node.path, status__in=HELD_STATUSES
+        )
+        .order_by()
+        .values("workplace")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=F("workplace__employee_count"))
+        .values("workplace")
+    )
     return (
         _workplaces(node)
+        .filter(pk__in=over)
         .annotate(held=_held_at_workplace())
-        .filter(held__gt=F("employee_count"))
         .select_related("governing_union")
         .order_by("governing_union__path", "name", "pk")
     )
@@ -211,19 +225,84 @@ def rows(check: Check, node: UnionOrg, today: dt.date | None = None, figures=Non
     """The drill-down rows of a check (a queryset, or a list for the rate check)."""
     if check.rows is None:
         return out_of_range(figures if figures is not None else indicators.shown(node).figures)
-    return check.rows(node, today or dt.date.today())
+    return check.rows(node, today or timezone.localdate())
 
 
-def board(node: UnionOrg, today: dt.date | None = None, figures=None) -> list[dict[str, Any]]:
-    """Every check with its count for the node: one query per check (the rate check reads the figures
-    the indicator page shows)."""
-    today = today or dt.date.today()
+DB_CHECKS = tuple(c for c in CHECKS if c.rows is not None)
+
+
+def live_counts(node: UnionOrg, today: dt.date | None = None) -> dict[str, int]:
+    """The count of every registry check for the node, now: one query each."""
+    today = today or timezone.localdate()
+    return {check.code: check.rows(node, today).count() for check in DB_CHECKS}
+
+
+def store(node: UnionOrg, day: dt.date | None = None) -> QualityResult:
+    day = day or timezone.localdate()
+    result, _ = QualityResult.objects.update_or_create(
+        node=node, day=day, defaults={"counts": live_counts(node, day)}
+    )
+    return result
+
+
+def refresh_results(nodes=None, day: dt.date | None = None) -> int:
+    """Store today's counts of the federation nodes (province, cities, counties), with the indicators'
+    daily refresh (``refresh_targets``)."""
+    from gonghui.orgs.models import FEDERATION_KINDS
+
+    if nodes is None:
+        nodes = UnionOrg.objects.filter(
+            kind__in=FEDERATION_KINDS, status=UnionOrg.Status.ACTIVE, depth__lte=2
+        )
+    n = 0
+    for node in nodes:
+        store(node, day)
+        n += 1
+    return n
+
+
+@dataclass
+class Counts:
+    """The board's counts and where they come from: ``live`` (small subtree, counted on this request),
+    ``stored`` (a large node's latest daily result) or ``pending`` (a large node never computed: the
+    background task is counting)."""
+
+    source: str
+    day: dt.date
+    counts: dict[str, int] | None
+    computed_at: dt.datetime | None = None
+
+
+def counts_for(node: UnionOrg) -> Counts:
+    """Never an unbounded count on a request: live for a small subtree (as the indicators), else the
+    latest stored day, else 计算中 while the background task counts."""
+    today = timezone.localdate()
+    if indicators.small_subtree(node):
+        return Counts("live", today, live_counts(node, today))
+    latest = QualityResult.objects.filter(node=node).order_by("-day").first()
+    if latest is not None:
+        return Counts("stored", latest.day, latest.counts, latest.computed_at)
+    from django.core.cache import cache
+
+    from .tasks import store_quality_results
+
+    if cache.add(f"gonghui:quality-pending:{node.pk}:{today}", 1, timeout=15 * 60):
+        store_quality_results.enqueue(node.pk, today.isoformat())
+    return Counts("pending", today, None)
+
+
+def board(node: UnionOrg, figures=None, counts: Counts | None = None) -> list[dict[str, Any]]:
+    """Every check with its count for the node (None while pending); the rate check reads the figures the
+    indicator page shows."""
     if figures is None:
         figures = indicators.shown(node).figures
+    counts = counts or counts_for(node)
     out = []
     for check in CHECKS:
-        found = rows(check, node, today, figures)
-        count = len(found) if isinstance(found, list) else found.count()
+        if check.rows is None:
+            count = len(out_of_range(figures))
+        else:
+            count = counts.counts.get(check.code) if counts.counts is not None else None
         out.append({"check": check, "count": count, "url": drill_url(check, node)})
     return out
 
@@ -245,7 +324,7 @@ def flags_for_indicators(node: UnionOrg, figures: dict[str, Any] | None) -> dict
                 n = sum(1 for r in rates if r["code"] == code)
                 flags.setdefault(code, []).append({**item, "count": n})
             continue
-        if item["count"]:
+        if item["count"]:  # None while a large node's counts are being computed
             for code in check.distorts:
                 flags.setdefault(code, []).append(item)
     return flags

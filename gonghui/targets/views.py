@@ -361,11 +361,12 @@ class QualityBoardView(LoginRequiredMixin, View):
     def get(self, request):
         node = quality_node(request)
         shown = indicators.shown(node)
-        items = quality.board(node, figures=shown.figures)
+        counts = quality.counts_for(node)
         context = {
             "node": node,
             "shown": shown,
-            "items": items,
+            "counts": counts,
+            "items": quality.board(node, figures=shown.figures, counts=counts),
             "names": {d: name for d, (name, _) in indicators.DEFINITIONS.items()},
             "up": node.parent_id
             if node.parent_id and UnionOrg.objects.visible_to(request.user).filter(pk=node.parent_id).exists()

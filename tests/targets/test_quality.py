@@ -138,8 +138,48 @@ def test_board_is_in_the_navigation(client, flawed):
 
 
 def test_each_count_is_one_query(flawed, django_assert_max_num_queries):
-    from gonghui.targets import indicators
+    with django_assert_max_num_queries(len(quality.DB_CHECKS)):
+        counts = quality.live_counts(flawed.unions["wuhu"])
+    assert counts["overdue_elections"] == 2
 
-    figures = indicators.compute(flawed.unions["wuhu"])
-    with django_assert_max_num_queries(len(DB_CHECKS)):
-        quality.board(flawed.unions["wuhu"], figures=figures)
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_a_large_node_reads_stored_counts_never_counting_on_the_request(client, flawed, monkeypatch):
+    """As the indicators: above LIVE_LIMIT members the board reads the daily counts (refresh_targets), or
+    says 计算中 while the background task counts; the drill-down still lists live."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from gonghui.targets import indicators
+    from gonghui.targets.models import QualityResult
+
+    cache.clear()
+    wuhu = flawed.unions["wuhu"]
+    monkeypatch.setattr(indicators, "LIVE_LIMIT", 0)
+    live = quality.live_counts(wuhu)
+    real = quality.live_counts
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a request counted a large subtree live")
+
+    monkeypatch.setattr(quality, "live_counts", refuse)
+    assert client.login(username="t-wuhu", password=PASSWORD)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        body = client.get(f"/targets/quality/?node={wuhu.pk}").content.decode()
+    assert "计算中" in body and not QualityResult.objects.exists()
+    monkeypatch.setattr(quality, "live_counts", real)
+    cache.clear()
+    with override_settings(TASKS=IMMEDIATE):
+        client.get(f"/targets/quality/?node={wuhu.pk}")  # the task stores today's counts
+    assert QualityResult.objects.get(node=wuhu).counts == live
+    monkeypatch.setattr(quality, "live_counts", refuse)
+    counts = board_counts(client, wuhu)
+    assert (
+        all(counts[code] == live[code] for code in live)
+        and "每日计算结果" in client.get(f"/targets/quality/?node={wuhu.pk}").content.decode()
+    )
+    # The indicator page's badges read the same stored counts.
+    page = client.get(f"/targets/indicators/?node={wuhu.pk}").content.decode()
+    assert f"/targets/quality/{wuhu.pk}/overdue_elections/" in page
