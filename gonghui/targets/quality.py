@@ -35,7 +35,7 @@ def _held_at_workplace():
             Member.objects.filter(workplace=OuterRef("pk"), status__in=HELD_STATUSES)
             .order_by()
             .values("workplace")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values("n")
         ),
         0,
@@ -61,7 +61,7 @@ def members_over_employees(node: UnionOrg, today: dt.date) -> QuerySet:
         )
         .order_by()
         .values("workplace")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # count(*), not count(id): answered from the index alone
         .filter(n__gt=F("workplace__employee_count"))
         .values("workplace")
     )
