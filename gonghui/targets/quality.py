@@ -192,7 +192,8 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "rates_out_of_range",
         "超出 0–100% 的指标比率",
-        "本级各指标的合计及各下级单位的比率中，小于 0 或大于 100% 的：分子与分母登记的不是同一批单位或人员。",
+        "本级各指标的合计及各下级单位的比率中，小于 0、大于 100% 或分母为 0 而分子不为 0 的：分子与分母"
+        "登记的不是同一批单位或人员（如会员挂在行业工会联合会下，而单位归属地工会）。",
         (),  # beside every indicator that has such a rate
         "rate",
     ),
@@ -201,12 +202,13 @@ BY_CODE = {c.code: c for c in CHECKS}
 
 
 def out_of_range(figures: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The indicator rates of the node's figures (the total and each sub-unit) outside 0–100 %."""
+    """The indicator rates of the node's figures (the total and each sub-unit) outside 0–100 %, including
+    a numerator counted over a denominator of 0 (an unbounded rate, shown as —)."""
     found = []
     for ind in (figures or {}).get("indicators", []):
         for label, row in [("合计", ind["total"]), *((r["name"], r) for r in ind["rows"])]:
             r = row.get("rate")
-            if r is not None and not 0 <= r <= 100:
+            if (r is not None and not 0 <= r <= 100) or (r is None and row["num"] > 0):
                 found.append(
                     {
                         "code": ind["code"],

@@ -73,6 +73,7 @@ def test_a_rate_above_100_is_on_the_board_and_beside_its_indicator(client, flawe
     body = client.get(f"/targets/quality/{wuhu.pk}/rates_out_of_range/").content.decode()
     assert "职工入会率（口径二" in body and "镜湖区总工会" in body and "400.0%" in body
     assert drill_rows(body) == counts["rates_out_of_range"]
+
     # The indicator page: a warning badge with the count, linking to the drill-down, beside 口径二.
     page = client.get(f"/targets/indicators/?node={wuhu.pk}").content.decode()
     section = page[page.index('id="membership_rate_unionised"') :]
@@ -183,3 +184,21 @@ def test_a_large_node_reads_stored_counts_never_counting_on_the_request(client, 
     # The indicator page's badges read the same stored counts.
     page = client.get(f"/targets/indicators/?node={wuhu.pk}").content.decode()
     assert f"/targets/quality/{wuhu.pk}/overdue_elections/" in page
+
+
+def test_a_numerator_over_a_denominator_of_0_is_out_of_range():
+    figures = {
+        "indicators": [
+            {
+                "code": "membership_rate_all",
+                "name": "职工入会率（口径一：占全部职工）",
+                "total": {"num": 5, "den": 10, "rate": 50.0},
+                "rows": [
+                    {"union_id": 1, "name": "行业工会联合会", "num": 5, "den": 0, "rate": None},
+                    {"union_id": 2, "name": "空的县", "num": 0, "den": 0, "rate": None},
+                    {"union_id": 3, "name": "多的县", "num": 3, "den": 2, "rate": 150.0},
+                ],
+            }
+        ]
+    }
+    assert [r["unit"] for r in quality.out_of_range(figures)] == ["行业工会联合会", "多的县"]
