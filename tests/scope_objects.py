@@ -167,6 +167,8 @@ URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {
         "union_pk": reg.unions["jiujiang_b"].pk,
         "metric": "members",
     },
+    # 数据质量 drill-down (issue 9): a 鸠江区 node's list.
+    "targets:quality-drill": lambda reg: {"pk": reg.unions["jiujiang"].pk, "check": "zero_employees"},
     "reports:bulletin-download": lambda reg: {"pk": _snapshot_jiujiang(reg).pk, "fmt": "docx"},
 }
 

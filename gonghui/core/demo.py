@@ -212,7 +212,7 @@ class DemoBuilder:
             if holder.kind == UnionKind.INDUSTRY_FEDERATION:
                 holder = holder.parent.parent.children.filter(kind=UnionKind.ZONE).first() or holder
             ownership = self.rnd.choices(ownerships, weights)[0]
-            employees = max(3, int(self.rnd.lognormvariate(3.3, 1.1)))
+            employees = max(3, int(self.rnd.lognormvariate(3.6, 1.1)))
             name = self.unique_company_name(names, holder.region.name)
             since = self.founded(2008)
             congress = ownership in (Ownership.STATE, Ownership.INSTITUTION) or (
@@ -247,7 +247,8 @@ class DemoBuilder:
         for w in workplaces:
             by_holder.setdefault(w.governing_union_id, []).append(w)
         for pool in by_holder.values():
-            self.rnd.shuffle(pool)
+            # Largest first (pop() takes the last): the bigger a workplace, the likelier it is organised.
+            pool.sort(key=lambda w: (w.employee_count, w.pk))
 
         grassroots: list[tuple[UnionOrg, list[Workplace]]] = []
         industry_holders = [h for h in holders if h.kind == UnionKind.INDUSTRY_FEDERATION]
@@ -299,15 +300,32 @@ class DemoBuilder:
         return grassroots
 
     # -- members and their events -----------------------------------------------------------------
+    def seats(self, grassroots) -> list[tuple[UnionOrg, Workplace]]:
+        """One (union, workplace) entry per member to create: each covered workplace gets at most
+        55–98 % of its employees as members, so that no workplace ever has more members than employees
+        and 职工入会率 stays a rate. Fewer members than asked for when the workplaces are too small."""
+        slots = []
+        for union, covered in grassroots:
+            for w in covered:
+                slots.append((union, w, int(w.employee_count * self.rnd.uniform(0.55, 0.98))))
+        capacity = sum(cap for _, _, cap in slots)
+        wanted = min(self.size.members, capacity)
+        seats: list[tuple[UnionOrg, Workplace]] = []
+        for union, w, cap in slots:
+            seats += [(union, w)] * (cap * wanted // capacity if capacity else 0)
+        spare = [(union, w) for union, w, cap in slots if cap * wanted // capacity < cap]
+        while len(seats) < wanted and spare:  # the rounding remainder, one more at workplaces with room
+            seats.append(spare.pop())
+        self.rnd.shuffle(seats)
+        return seats
+
     def build_members(self, grassroots, built: Built) -> int:
         groups = list(NewFormGroup.objects.all())
         new_form_unions = {u.pk for u, _ in grassroots if u.parent.kind == UnionKind.INDUSTRY_FEDERATION}
-        weights = [max(1, sum(min(w.employee_count, 400) for w in ws)) for _, ws in grassroots]
         seen_ids: set[str] = set()
         members: list[Member] = []
         start, end = dt.date(2021, 1, 1), dt.date(2025, 12, 31)
-        for _ in range(self.size.members):
-            union, covered = self.rnd.choices(grassroots, weights)[0]
+        for union, workplace in self.seats(grassroots):
             number = self.make_id()
             while number in seen_ids:
                 number = self.make_id()
@@ -318,8 +336,10 @@ class DemoBuilder:
                 name=self.fake.name(),
                 birth_date=ric.get_birth_date(number),
                 sex="M" if int(number[16]) % 2 else "F",
+                # A few older members were registered with their first-generation 15-digit ID.
+                id_upgraded=number[6:8] == "19" and number[8:10] < "80" and self.rnd.random() < 0.01,
                 union=union,
-                workplace=self.rnd.choice(covered),
+                workplace=workplace,
                 join_date=joined,
                 status=MemberStatus.ACTIVE,
                 is_migrant_worker=self.rnd.random() < (0.55 if new_form else 0.3),
@@ -390,7 +410,8 @@ class DemoBuilder:
                         reason=ChangeReason.JOB_CHANGE,
                     )
                 )
-                m.union, m.workplace = target, self.rnd.choice(target.workplaces.all()) if False else None
+                # The new employer is not recorded: the member counts at the union, at no workplace.
+                m.union, m.workplace = target, None
             else:
                 m.status = MemberStatus.RETAINED
                 events.append(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gonghui.accounts.models import Role, User
@@ -60,8 +62,21 @@ def load(builder, built) -> dict[str, int]:
     rnd = builder.rnd
     groups = list(NewFormGroup.objects.filter(is_active=True))
     counties = [c for c in WUHU_TOWNS if f"{c}新业态" in built.unions]
+    # Employers with room: an approved application adds a member there, and a workplace never has more
+    # members than employees.
+    held = (
+        Member.objects.filter(workplace=OuterRef("pk"), status__in=HELD_STATUSES)
+        .order_by()
+        .values("workplace")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     workplaces = list(
-        Workplace.objects.filter(region__code__startswith="3402", unions__isnull=False).distinct()[:200]
+        Workplace.objects.filter(region__code__startswith="3402", unions__isnull=False)
+        .annotate(held=Coalesce(Subquery(held), 0))
+        .filter(employee_count__gte=F("held") + 10)
+        .distinct()
+        .order_by("pk")[:200]
     )
     plan = ["approved"] * 8 + ["rejected"] * 4 + ["forwarded"] * 3 + ["withdrawn"] * 2 + ["open"] * 15
     apps = 0

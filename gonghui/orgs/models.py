@@ -110,6 +110,10 @@ class Workplace(ScopedModel):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["ownership", "employee_count"]),
+            # 数据质量: workplaces registered with no employees (few): a small partial index.
+            models.Index(
+                fields=["governing_union"], name="workplace_no_employees", condition=Q(employee_count=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,7 +176,11 @@ class WorkplaceState(models.Model):
         ordering = ["workplace", "valid_from"]
         indexes = [models.Index(fields=["governing_union", "valid_from"])]
         constraints = [
-            models.UniqueConstraint(fields=["workplace", "valid_from"], name="workplace_state_one_per_day"),
+            models.UniqueConstraint(
+                fields=["workplace", "valid_from"],
+                name="workplace_state_one_per_day",
+                violation_error_message="同一单位同一天只能有一条状态记录",
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
                 name="workplace_state_valid_range",
@@ -191,25 +199,30 @@ class UnionKind(models.TextChoices):
     TOWNSHIP = "township", "乡镇（街道）总工会"
     ZONE = "zone", "开发区（工业园区）总工会"
     INDUSTRY_UNION = "industry_union", "产业工会"
-    INDUSTRY_FEDERATION = "industry_federation", "行业工会联合会"
-    REGIONAL_FEDERATION = "regional_federation", "区域工会联合会"
-    NEW_FORM_FEDERATION = "new_form_federation", "新就业形态工会联合会"
-    GRASSROOTS_FEDERATION = "grassroots_federation", "基层工会联合会"
+    INDUSTRY_FEDERATION = "industry_federation", "行业工会联合会（县级以上）"
+    REGIONAL_FEDERATION = "regional_federation", "区域工会联合会（基层）"
+    NEW_FORM_FEDERATION = "new_form_federation", "新就业形态劳动者工会联合会（县级以上）"
+    GRASSROOTS_FEDERATION = "grassroots_federation", "基层工会联合会（区域性、行业性）"
     COMMUNITY = "community", "社区（村）工会"
     JOINT = "joint", "联合基层工会"
     COMMITTEE = "committee", "基层工会委员会"
 
 
-# Leadership bodies above the grassroots; the rest are grassroots organisations (基层组织).
-FEDERATION_KINDS = (
-    UnionKind.PROVINCE,
-    UnionKind.CITY,
-    UnionKind.COUNTY,
-    UnionKind.TOWNSHIP,
-    UnionKind.ZONE,
-    UnionKind.INDUSTRY_UNION,
+# What the ACFTU statistics count as 基层工会 (grassroots organisations): a workplace's own committee, a
+# joint union of several workplaces, a community (village) union and the grassroots-level regional or
+# industry federations (乡镇街道、园区、村社区 level). The one definition every count uses — home page,
+# indicators, targets, dashboards, bulletins. The county-level and higher 行业工会联合会 and 新就业形态劳动者
+# 工会联合会 are leadership bodies like 产业工会: they hold members (holding pools, 兜底建) and have
+# grassroots unions under them, but are not themselves counted as grassroots unions.
+GRASSROOTS_KINDS = (
+    UnionKind.COMMITTEE,
+    UnionKind.JOINT,
+    UnionKind.COMMUNITY,
+    UnionKind.GRASSROOTS_FEDERATION,
+    UnionKind.REGIONAL_FEDERATION,
 )
-GRASSROOTS_KINDS = tuple(k for k in UnionKind if k not in FEDERATION_KINDS)
+# Leadership bodies above the grassroots (the nodes targets are issued to and indicators stored for).
+FEDERATION_KINDS = tuple(k for k in UnionKind if k not in GRASSROOTS_KINDS)
 
 
 class UnionOrg(TreeModel):

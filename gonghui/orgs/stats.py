@@ -13,7 +13,8 @@ from .models import GRASSROOTS_KINDS, UnionOrg, Workplace
 
 @dataclass
 class SubtreeCounts:
-    unions: int
+    unions: int  # the union itself and every active union under it
+    subordinate_unions: int  # the active unions under it (下属工会): never the union itself
     grassroots_unions: int
     workplaces: int
     covered_workplaces: int
@@ -24,7 +25,9 @@ class SubtreeCounts:
 
 def subtree_counts(union: UnionOrg) -> SubtreeCounts:
     unions = UnionOrg.objects.filter(path__startswith=union.path, status=UnionOrg.Status.ACTIVE).aggregate(
-        total=Count("id"), grassroots=Count("id", filter=Q(kind__in=GRASSROOTS_KINDS))
+        total=Count("id"),
+        below=Count("id", filter=~Q(pk=union.pk)),
+        grassroots=Count("id", filter=Q(kind__in=GRASSROOTS_KINDS)),
     )
     workplaces = Workplace.objects.filter(governing_union__path__startswith=union.path)
     covered = (
@@ -40,6 +43,7 @@ def subtree_counts(union: UnionOrg) -> SubtreeCounts:
     )
     return SubtreeCounts(
         unions=unions["total"],
+        subordinate_unions=unions["below"],
         grassroots_unions=unions["grassroots"],
         workplaces=workplaces.count(),
         covered_workplaces=covered,

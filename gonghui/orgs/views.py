@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
@@ -76,6 +77,12 @@ class UnionEditView(ObjectEditView):
         return initial
 
 
+def with_has_children(queryset):
+    """Mark the nodes that have sub-unions: those expand in the tree, whatever their kind (a 行业工会联合会
+    holding sub-federations, a 基层工会联合会 with its member unions)."""
+    return queryset.annotate(has_children=Exists(UnionOrg.objects.filter(parent=OuterRef("pk"))))
+
+
 class UnionTreeView(ScopedMixin, TemplateView):
     """省总 → 市总 → 县级 → 乡镇/开发区 → 基层: the user's node, its children expand on demand (htmx)."""
 
@@ -86,10 +93,11 @@ class UnionTreeView(ScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         # A superuser sees every root; anyone else their own node, or nothing.
-        roots = (
-            list(self.get_queryset().filter(parent=None))
+        home = home_node(user)
+        roots = with_has_children(
+            self.get_queryset().filter(parent=None)
             if scope_prefix(user) == EVERYTHING
-            else [node for node in [home_node(user)] if node is not None]
+            else self.get_queryset().filter(pk=home.pk if home else None)
         )
         context["rows"] = [(node, subtree_counts(node)) for node in roots]
         context["title"] = "组织树"
@@ -105,7 +113,9 @@ class UnionChildrenView(ScopedMixin, TemplateView):
 
     def get(self, request, pk):
         union = _scoped_union(request, pk)
-        children = self.get_queryset().filter(parent=union).select_related("region").order_by("kind", "name")
+        children = with_has_children(
+            self.get_queryset().filter(parent=union).select_related("region").order_by("kind", "name")
+        )
         rows = [(child, subtree_counts(child)) for child in children]
         return render(request, "orgs/_tree_rows.html", {"rows": rows, "level": union.depth + 1})
 

@@ -10,3 +10,4 @@ class TargetsConfig(AppConfig):
 
         navigation.register("目标任务", "targets:plan-list", "bi-bullseye", 60)
         navigation.register("指标", "targets:indicators", "bi-speedometer2", 61)
+        navigation.register("数据质量", "targets:quality", "bi-clipboard-check", 64)

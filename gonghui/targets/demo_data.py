@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import cube, indicators
+from . import cube, indicators, quality
 from .services import save_plan, seed_reference
 
 WUHU_2023 = [
@@ -55,4 +55,5 @@ def load(builder, built) -> dict[str, int]:
     )
     refreshed = cube.refresh(full=True)
     n = indicators.refresh_results()
+    quality.refresh_results()
     return {"target_plans": 2, "cube_events": refreshed["events_added"], "indicator_nodes": n}

@@ -266,3 +266,27 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_id} {self.day}"
+
+
+class QualityResult(models.Model):
+    """The data-quality board's counts of one node for one day: computed by the daily refresh (or by the
+    background task when the board finds nothing stored for a large node), read by the board and the
+    indicator page's badges — counting a province's members per workplace on a request takes seconds."""
+
+    node = models.ForeignKey("orgs.UnionOrg", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("统计日期")
+    computed_at = models.DateTimeField(auto_now=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据质量计算结果"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node", "day"],
+                name="quality_result_node_day",
+                violation_error_message="同一组织同一天只能有一条数据质量计算结果",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.day}"

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
     path("<int:pk>/drill/<int:union_pk>/<slug:metric>/", views.DrillView.as_view(), name="plan-drill"),
     path("indicators/", views.IndicatorView.as_view(), name="indicators"),
+    path("quality/", views.QualityBoardView.as_view(), name="quality"),
+    path("quality/<int:pk>/<slug:check>/", views.QualityDrillView.as_view(), name="quality-drill"),
 ]

@@ -22,7 +22,7 @@ from gonghui.core.scope import home_node
 from gonghui.members.models import EventKind, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 
-from . import cube, indicators, progress, services
+from . import cube, indicators, progress, quality, services
 from .forms import PlanHeadForm, PlanUploadForm
 from .importer import ImportRefused, import_plan
 from .models import Metric, TargetPlan
@@ -327,6 +327,7 @@ class IndicatorView(LoginRequiredMixin, View):
         except InvalidValue as exc:  # never today's figures for a date that could not be read
             return HttpResponseBadRequest(f"统计日期有误：{exc}")
         shown = indicators.shown(node, as_of)
+        quality.attach_flags(shown.figures, node)
         children = UnionOrg.objects.filter(parent=node).exists()
         return render(
             request,
@@ -339,3 +340,63 @@ class IndicatorView(LoginRequiredMixin, View):
                 "has_children": children,
             },
         )
+
+
+def quality_node(request) -> UnionOrg:
+    """The board's node: ``?node=`` inside the user's scope, else the user's own union (a superuser
+    without one: the root). A user with no union sees nothing (404), never the province."""
+    user = request.user
+    node_id = request.GET.get("node")
+    visible = UnionOrg.objects.visible_to(user)
+    if node_id:
+        if not str(node_id).isdigit():
+            raise Http404("参数 node 应为工会编号")
+        return get_object_or_404(visible, pk=node_id)
+    node = user.scope_root or (
+        visible.filter(parent=None).order_by("pk").first() if user.is_superuser else None
+    )
+    if node is None:
+        raise Http404("您的账号未关联工会组织，无可查看的数据")
+    return get_object_or_404(visible, pk=node.pk)
+
+
+class QualityBoardView(LoginRequiredMixin, View):
+    """数据质量: the registry entries that distort the node's indicators, each count with its list."""
+
+    def get(self, request):
+        node = quality_node(request)
+        shown = indicators.shown(node)
+        counts = quality.counts_for(node)
+        context = {
+            "node": node,
+            "shown": shown,
+            "counts": counts,
+            "items": quality.board(node, figures=shown.figures, counts=counts),
+            "names": {d: name for d, (name, _) in indicators.DEFINITIONS.items()},
+            "up": node.parent_id
+            if node.parent_id and UnionOrg.objects.visible_to(request.user).filter(pk=node.parent_id).exists()
+            else None,
+            "title": f"{node.name} · 数据质量",
+        }
+        return render(request, "targets/quality_board.html", context)
+
+
+class QualityDrillView(LoginRequiredMixin, View):
+    """The rows behind one count of the data-quality board: the same query, paged."""
+
+    def get(self, request, pk, check):
+        node = get_object_or_404(UnionOrg.objects.visible_to(request.user), pk=pk)
+        item = quality.BY_CODE.get(check)
+        if item is None:
+            raise Http404("没有这一项数据质量检查")
+        shown = indicators.shown(node) if item.rows is None else None
+        found = quality.rows(item, node, figures=shown.figures if shown else None)
+        page = Paginator(found, 100).get_page(request.GET.get("page"))
+        context = {
+            "node": node,
+            "check": item,
+            "page": page,
+            "shown": shown,
+            "title": f"{node.name} · {item.title}",
+        }
+        return render(request, "targets/quality_drill.html", context)

@@ -81,3 +81,64 @@ def test_election_due_filter(client, registry):
     detail = client.get(f"/orgs/unions/{overdue.pk}/").content.decode()
     assert "换届逾期" in detail
     assert "换届逾期" not in client.get(f"/orgs/unions/{later.pk}/").content.decode()
+
+
+def _industry_federation(registry):
+    """芜湖市行业工会联合会 with three sub-federations, each holding unions (as in the demo)."""
+    from gonghui.orgs.models import UnionKind, UnionOrg
+
+    wuhu = registry.unions["wuhu"]
+    top = UnionOrg.objects.create(
+        name="芜湖市行业工会联合会", kind=UnionKind.INDUSTRY_FEDERATION, parent=wuhu, region=wuhu.region
+    )
+    subs = []
+    for i, name in enumerate(
+        ("芜湖市快递行业工会联合会", "芜湖市网约车行业工会联合会", "芜湖市律师行业联合工会")
+    ):
+        sub = UnionOrg.objects.create(
+            name=name, kind=UnionKind.INDUSTRY_FEDERATION, parent=top, region=wuhu.region
+        )
+        subs.append(sub)
+        for j in range(2 + i):
+            UnionOrg.objects.create(
+                name=f"{name}第{j}分会", kind=UnionKind.COMMITTEE, parent=sub, region=wuhu.region
+            )
+    return top, subs
+
+
+def test_tree_expands_every_node_with_children(client, registry):
+    """A federation with sub-federations is not a leaf; its children load on demand and expand in turn."""
+    top, subs = _industry_federation(registry)
+    assert client.login(username="t-wuhu", password=PASSWORD)
+    wuhu_children = client.get(f"/orgs/unions/{registry.unions['wuhu'].pk}/children/").content.decode()
+    assert f'hx-get="/orgs/unions/{top.pk}/children/"' in wuhu_children
+    body = client.get(f"/orgs/unions/{top.pk}/children/").content.decode()
+    for sub in subs:
+        assert sub.name in body and f'hx-get="/orgs/unions/{sub.pk}/children/"' in body
+    leaves = client.get(f"/orgs/unions/{subs[0].pk}/children/").content.decode()
+    assert "第0分会" in leaves and "第1分会" in leaves and "/children/" not in leaves
+    # A grassroots union with a union under it expands too: having children decides, not the kind.
+    from gonghui.orgs.models import UnionKind, UnionOrg
+
+    joint = registry.unions["jiujiang_joint"]
+    UnionOrg.objects.create(
+        name="小微一号店分会", kind=UnionKind.COMMITTEE, parent=joint, region=joint.region
+    )
+    body = client.get(f"/orgs/unions/{registry.unions['jiujiang'].pk}/children/").content.decode()
+    assert f'hx-get="/orgs/unions/{joint.pk}/children/"' in body
+    assert f'hx-get="/orgs/unions/{registry.unions["jiujiang_b"].pk}/children/"' not in body
+
+
+def test_tree_child_count_excludes_the_node_itself(client, registry):
+    top, _subs = _industry_federation(registry)
+    assert subtree_counts(top).subordinate_unions == 3 + 2 + 3 + 4
+    assert subtree_counts(registry.unions["jinghu_a"]).subordinate_unions == 0
+    assert client.login(username="t-wuhu", password=PASSWORD)
+    body = client.get(f"/orgs/unions/{registry.unions['jinghu_street'].pk}/children/").content.decode()
+    # The committee's row: 下属工会 0 (it used to count itself as 1).
+    row = body[body.index(registry.unions["jinghu_a"].name) :]
+    cells = row.split('<td class="text-end">')
+    assert cells[1].startswith("0</td>")
+    body = client.get(f"/orgs/unions/{registry.unions['wuhu'].pk}/children/").content.decode()
+    row = body[body.index(top.name) :]
+    assert row.split('<td class="text-end">')[1].startswith("12</td>")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from gonghui.targets import quality
 from gonghui.targets.cube import refresh
 from gonghui.targets.indicators import refresh_results as refresh_indicator_results
 
@@ -20,3 +21,5 @@ class Command(BaseCommand):
         if not options["skip_indicators"]:
             n = refresh_indicator_results()
             self.stdout.write(f"指标结果：{n} 个节点")
+            n = quality.refresh_results()
+            self.stdout.write(f"数据质量计数：{n} 个节点")

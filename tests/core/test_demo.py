@@ -1,0 +1,51 @@
+"""The demo data set counts like the ACFTU statistics and never makes a rate above 100 %."""
+
+import pytest
+
+from gonghui.core.demo import DemoSize, load_demo
+from gonghui.orgs.models import GRASSROOTS_KINDS, UnionKind, UnionOrg
+from gonghui.orgs.stats import subtree_counts
+from gonghui.targets import indicators, quality
+from tests.factories import load_regions
+
+
+@pytest.fixture
+def demo(db):
+    load_regions()
+    return load_demo(DemoSize(grassroots=40, workplaces=300, members=2500))
+
+
+def test_demo_grassroots_count_and_members_within_employees(demo):
+    province = UnionOrg.objects.get(parent=None)
+    wuhu = UnionOrg.objects.get(name="芜湖市总工会")
+    # The demo made `grassroots` committees and joint unions; the county-level 行业 / 新就业形态
+    # federations above some of them are not grassroots unions.
+    federations = UnionOrg.objects.filter(
+        kind__in=[UnionKind.INDUSTRY_FEDERATION, UnionKind.NEW_FORM_FEDERATION]
+    ).count()
+    assert federations == 4 + 7
+    made = UnionOrg.objects.filter(kind__in=[UnionKind.COMMITTEE, UnionKind.JOINT]).count()
+    assert made == demo["grassroots"] > 0
+    assert UnionOrg.objects.filter(kind__in=GRASSROOTS_KINDS).count() == made
+    assert subtree_counts(province).grassroots_unions == made  # the home page
+    assert subtree_counts(wuhu).grassroots_unions == made
+    assert indicators.compute(wuhu)["grassroots_unions"] == made  # indicators, dashboard, bulletins
+    industry = UnionOrg.objects.get(name="芜湖市行业工会联合会")
+    assert not industry.is_grassroots and subtree_counts(industry).grassroots_unions == sum(
+        subtree_counts(sub).grassroots_unions for sub in industry.children.all()
+    )
+
+    # One demo load (≈ 6 s) for both halves: members never exceed a workplace's employees either.
+    _members_never_exceed_employees(province, wuhu)
+
+
+def _members_never_exceed_employees(province, wuhu):
+    assert quality.members_over_employees(province, None).count() == 0
+    figures = indicators.compute(wuhu)
+    unionised = next(i for i in figures["indicators"] if i["code"] == "membership_rate_unionised")
+    assert 0 < unionised["total"]["rate"] <= 100
+    # No rate above 100 %. (The 行业工会联合会 row has members but no workplaces of its own — they belong to
+    # their territorial unions — and is on the board as a numerator over a denominator of 0.)
+    flagged = quality.out_of_range(figures)
+    assert all(r["rate"] is None and r["den"] == 0 for r in flagged)
+    assert {r["unit"] for r in flagged} <= {"芜湖市行业工会联合会"}
