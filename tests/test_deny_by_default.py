@@ -127,3 +127,19 @@ def test_edit_pages_refuse_and_write_nothing(nounion, registry):
     response = nounion.post(reverse("orgs:workplace-add"), {"name": "新单位"})
     assert response.status_code == 403
     assert not Workplace.objects.filter(name="新单位").exists()
+
+
+def test_users_and_audit_events_are_scoped_by_the_same_mechanism(registry):
+    from gonghui.accounts.models import User
+    from gonghui.core.models import AuditEvent
+
+    users = registry.users
+    for user in users.values():
+        AuditEvent.objects.create(user=user, username=user.username, action=AuditEvent.Action.LOGIN)
+    AuditEvent.objects.create(username="unknown", action=AuditEvent.Action.LOGIN_FAILED)
+    assert not User.objects.visible_to(users["nounion"]).exists()
+    assert not AuditEvent.objects.visible_to(users["nounion"]).exists()
+    jinghu_users = set(User.objects.visible_to(users["jinghu"]).values_list("username", flat=True))
+    assert jinghu_users == {"t-jinghu"}
+    seen = set(AuditEvent.objects.visible_to(users["wuhu"]).values_list("username", flat=True))
+    assert seen == {"t-wuhu", "t-jinghu", "t-jiujiang", "t-viewer"}  # not the province, nor unknown

@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from gonghui.core.forms import ScopedModelForm
 
 from .models import Role, User
-from .scope import grantable_roles
+from .roles import grantable_roles
 
 
 def sensitive_permission() -> Permission:

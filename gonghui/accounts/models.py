@@ -6,10 +6,11 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 
-from gonghui.core.scope import home_node
+from gonghui.core.scope import home_node, narrow
 
 
 class Role(models.TextChoices):
@@ -35,6 +36,16 @@ ROLE_RANK = {
 }
 
 
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> UserQuerySet:
+        """Users whose union lies in the actor's subtree (the actor's own node included)."""
+        return narrow(self, actor, f"{User.SCOPE_FIELD}__path")
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     union = models.ForeignKey(
         "orgs.UnionOrg",
@@ -47,6 +58,8 @@ class User(AbstractUser):
     )
     role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.READONLY)
     full_name = models.CharField("姓名", max_length=50, blank=True)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

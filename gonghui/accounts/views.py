@@ -14,7 +14,7 @@ from gonghui.core.models import AuditEvent
 
 from .forms import AuditFilterForm, UserForm
 from .models import Role, User
-from .scope import audit_events_visible_to, may_manage, users_visible_to
+from .roles import may_manage
 
 
 class LoginView(auth_views.LoginView):
@@ -37,7 +37,9 @@ class UserListView(AdminRequiredMixin, ListView):
 
     def get_queryset(self):
         users = (
-            users_visible_to(self.request.user).select_related("union").order_by("union__path", "username")
+            User.objects.visible_to(self.request.user)
+            .select_related("union")
+            .order_by("union__path", "username")
         )
         q = self.request.GET.get("q", "").strip()
         if q:
@@ -67,7 +69,7 @@ class UserEditView(AdminRequiredMixin, SingleObjectTemplateResponseMixin, ModelF
     context_object_name = "target_user"
 
     def get_queryset(self):
-        return users_visible_to(self.request.user)
+        return User.objects.visible_to(self.request.user)
 
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:
@@ -95,7 +97,7 @@ class UserEditView(AdminRequiredMixin, SingleObjectTemplateResponseMixin, ModelF
         )
         with transaction.atomic():
             self.object = form.save()
-            if not users_visible_to(self.request.user).filter(pk=self.object.pk).exists():
+            if not User.objects.visible_to(self.request.user).filter(pk=self.object.pk).exists():
                 transaction.set_rollback(True)
                 raise PermissionDenied("保存后的用户不在您的管辖范围内")
             labels = {name: str(form.fields[name].label) for name in form.changed_data}
@@ -137,7 +139,7 @@ class AuditLogView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = AuditFilterForm(self.request.GET or None)
-        events = audit_events_visible_to(self.request.user).order_by("-at", "-id")
+        events = AuditEvent.objects.visible_to(self.request.user).order_by("-at", "-id")
         if self.filter_form.is_bound:
             events = self.filter_form.filter(events)
         return events

@@ -156,6 +156,15 @@ class PersonalData(models.Model):
         self.phone_masked = mask_phone(phone)
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> AuditEventQuerySet:
+        """Events of users in the actor's subtree. Failed logins of unknown usernames have no user and
+        are shown only to superusers (they cannot be placed in any subtree)."""
+        from django.contrib.auth import get_user_model
+
+        return narrow(self, actor, f"user__{get_user_model().SCOPE_FIELD}__path")
+
+
 class AuditEvent(models.Model):
     """Who saw or changed what, when and from where. Written for every unmasked view and every edit."""
 
@@ -181,6 +190,8 @@ class AuditEvent(models.Model):
     object_repr = models.CharField("对象", max_length=255, blank=True)
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     detail = models.TextField("说明", blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
