@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 
 from gonghui.core.normalize import ResidentId, normalize_phone
+from gonghui.core.scope import covers, scope_prefix
 from gonghui.orgs.models import UnionOrg, Workplace
 
 from .models import (
@@ -37,14 +38,13 @@ class AlreadyMember(MembershipError):
 
     def __init__(self, holder: Member, viewer=None):
         self.holder = holder
-        root = None if viewer is None else (viewer.scope_root if not viewer.is_superuser else True)
-        if root is True or (root is not None and holder.union.path.startswith(root.path)):
+        if viewer is not None and covers(viewer, holder.union):
             message = (
                 f"该人员已是「{holder.union.name}」的{holder.get_status_display()}会员"
                 f"（入会日期 {holder.join_date:%Y-%m-%d}），一人只能有一个有效会籍；如需变更请办理会籍转接"
             )
         else:
-            message = held_elsewhere_message(root.path if root is not None else None, holder.union.path)
+            message = held_elsewhere_message(scope_prefix(viewer) or None, holder.union.path)
         super().__init__(message)
 
 
