@@ -69,6 +69,17 @@ class ImportJob(models.Model):
     notes = models.TextField("提示", blank=True)
     extra_columns = models.JSONField("未识别的列", default=list, blank=True)
     report = models.FileField("错误报告", upload_to="imports/reports/%Y/%m/", blank=True)
+    skip_invalid = models.BooleanField(
+        "跳过错误行",
+        default=False,
+        help_text="有错误的行不导入、其余行照常写入；不选时只要有一行错误就整个文件不写入",
+    )
+    confirmed_at = models.DateTimeField("确认导入时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        "心跳时间", null=True, blank=True, help_text="运行中的导入定时更新；长时间没有更新说明导入进程已终止"
+    )
+    retries = models.PositiveSmallIntegerField("重试次数", default=0)
+    task_id = models.CharField("后台任务编号", max_length=64, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "导入记录"
@@ -83,6 +94,11 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def valid_rows(self) -> int:
+        """Rows without an error: what 「跳过错误行」 would import (new, updated or unchanged)."""
+        return max(self.rows - self.errors, 0)
 
 
 class ImportRowError(models.Model):

@@ -12,15 +12,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from gonghui.core.views import ScopedMixin
 
-from . import tasks
 from .forms import UploadForm
 from .models import ExportJob, ImportJob, ImportKind
-from .services import create_job
+from .services import create_job, enqueue_job, reap_stale_jobs, retry_job
 from .template import KIND_TITLES, build_template
 
 PREVIEW_ERRORS_SHOWN = 500
@@ -87,7 +87,7 @@ class UploadView(LoginRequiredMixin, EditorRequired, FormView):
                 self.request.user, self.kind, tmp.name, upload.name, form.cleaned_data["default_union"]
             )
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, stage="等待预检")
-        tasks.run_preview.enqueue(job.pk)
+        enqueue_job(job)
         return redirect(job.get_absolute_url())
 
 
@@ -96,6 +96,7 @@ class JobListView(ScopedMixin, TemplateView):
     template_name = "imports/job_list.html"
 
     def get_context_data(self, **kwargs):
+        reap_stale_jobs()  # nobody is shown 导入中 for a job whose process died
         jobs = self.get_queryset().select_related("user", "scope")[:200]
         return {**super().get_context_data(**kwargs), "jobs": jobs, "title": "导入记录", "kinds": ImportKind}
 
@@ -104,6 +105,7 @@ class JobMixin(ScopedMixin):
     model = ImportJob
 
     def get_job(self, pk) -> ImportJob:
+        reap_stale_jobs()
         return get_object_or_404(self.get_queryset().select_related("user", "scope", "default_union"), pk=pk)
 
 
@@ -125,6 +127,7 @@ class JobDetailView(JobMixin, TemplateView):
             and not job.committed
             and self.request.user.can_edit
             and (job.created + job.updated) > 0,
+            "can_retry": job.status == ImportJob.Status.FAILED and self.request.user.can_edit,
         }
 
 
@@ -145,10 +148,37 @@ class JobConfirmView(JobMixin, EditorRequired, View):
         if job.status != ImportJob.Status.PREVIEWED or job.committed:
             messages.error(request, "该导入不处于可确认状态")
             return redirect(job.get_absolute_url())
+        skip_invalid = request.POST.get("skip_invalid") == "1"
+        if job.errors and not skip_invalid:
+            messages.error(
+                request,
+                f"该文件有 {job.errors} 行错误，默认整个文件不导入：请修改后重新上传，"
+                f"或勾选「跳过 {job.errors} 行错误，仅导入 {job.valid_rows} 行」再确认",
+            )
+            return redirect(job.get_absolute_url())
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.QUEUED, progress=0, stage="等待导入"
+            status=ImportJob.Status.QUEUED,
+            progress=0,
+            stage="等待导入",
+            skip_invalid=bool(job.errors) and skip_invalid,
+            confirmed_at=timezone.now(),
         )
-        tasks.run_import.enqueue(job.pk)
+        job.confirmed_at = timezone.now()
+        enqueue_job(job)
+        return redirect(job.get_absolute_url())
+
+
+class JobRetryView(JobMixin, EditorRequired, View):
+    """重试: run a failed job again from its stored upload (the preview, or the confirmed import)."""
+
+    def post(self, request, pk):
+        job = self.get_job(pk)
+        if job.status != ImportJob.Status.FAILED:
+            messages.error(request, "只有失败的导入可以重试")
+            return redirect(job.get_absolute_url())
+        retry_job(job, user=request.user, request=request)
+        enqueue_job(job)
+        messages.success(request, "已重新排队导入")
         return redirect(job.get_absolute_url())
 
 
