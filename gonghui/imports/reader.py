@@ -24,6 +24,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An honest xlsx compresses about 5–10×; text-heavy sheets up to ≈ 30×. Far beyond that is a bomb.
 MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_FROM = 16 * 1024 * 1024  # a small file inflating 300× is harmless (and still within the budget)
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 # What the streaming scan of the decompressed XML looks for (see _SheetScan).
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
@@ -106,7 +107,8 @@ def check_zip(path: Path, name: str) -> None:
                 raise UnreadableFile(f"文件「{name}」是压缩包，但不是 Excel 工作簿（.xlsx）")
             total = sum(info.file_size for info in infos)
             packed = sum(info.compress_size for info in infos) or 1
-            if total > max_uncompressed_bytes() or total / packed > MAX_COMPRESSION_RATIO:
+            ratio_suspect = total > RATIO_CHECK_FROM and total / packed > MAX_COMPRESSION_RATIO
+            if total > max_uncompressed_bytes() or ratio_suspect:
                 raise UnreadableFile(
                     f"文件「{name}」解压后达 {total / 1024 / 1024:.0f} MB（压缩比 {total / packed:.0f} 倍），"
                     "超出允许范围，疑为恶意文件，已拒绝"
@@ -132,25 +134,74 @@ def _inflate_within_budget(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo
             _SheetScan(name, info.filename) if info.filename.startswith("xl/worksheets/") and is_xml else None
         )
         tail = b"<"  # the start of a member counts as a tag boundary
-        with archive.open(info) as member:  # zipfile checks the CRC when the member ends
-            while block := member.read(1 << 20):
-                used += len(block)
-                if used > budget:
+        for block in _inflate(archive, info, name):
+            used += len(block)
+            if used > budget:
+                raise UnreadableFile(
+                    f"文件「{name}」解压后超过 {budget / 1024 / 1024:.0f} MB，超出允许范围，疑为恶意文件，已拒绝"
+                )
+            if is_xml:
+                if _LONG_RUN.search(tail + block):
                     raise UnreadableFile(
-                        f"文件「{name}」解压后超过 {budget / 1024 / 1024:.0f} MB，超出允许范围，疑为恶意文件，已拒绝"
+                        f"文件「{name}」含有超长的单元格内容（超过 Excel 单元格上限 32,767 个字符），"
+                        "疑为恶意文件，已拒绝"
                     )
-                if is_xml:
-                    if _LONG_RUN.search(tail + block):
-                        raise UnreadableFile(
-                            f"文件「{name}」含有超长的单元格内容（超过 Excel 单元格上限 32,767 个字符），"
-                            "疑为恶意文件，已拒绝"
-                        )
-                    cut = block.rfind(b"<")
-                    tail = block[cut:] if cut >= 0 else tail + block
-                if scan is not None:
-                    scan.feed(block)
+                cut = block.rfind(b"<")
+                tail = block[cut:] if cut >= 0 else tail + block
+            if scan is not None:
+                scan.feed(block)
         if scan is not None:
             scan.finish()
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str):
+    """The member's bytes as the whole compressed stream gives them, block by block — not as zipfile
+    gives them, which stops at the declared size: a stream that goes on past it (what calamine's
+    reader would decompress) is refused as soon as it does, and the CRC must match."""
+    damaged = UnreadableFile(
+        f"文件「{name}」已损坏（「{info.filename}」的内容与压缩目录不符），无法作为 Excel 文件打开"
+    )
+    if info.flag_bits & 0x1:
+        raise RuntimeError("encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise NotImplementedError(info.compress_type)
+    handle = archive.fp
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise damaged
+    name_length, extra_length = (
+        int.from_bytes(header[26:28], "little"),
+        int.from_bytes(header[28:30], "little"),
+    )
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    left = info.compress_size
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    produced = crc = 0
+    pending = b""
+    while left > 0 or pending:
+        if not pending:
+            pending = handle.read(min(left, 1 << 16))
+            if not pending:
+                raise damaged  # the file ends inside the member
+            left -= len(pending)
+        if inflater is None:
+            block, pending = pending, b""
+        else:
+            block = inflater.decompress(pending, 1 << 20)
+            pending = inflater.unconsumed_tail
+            if inflater.eof and (pending or left):
+                raise damaged  # bytes after the end of the stream
+        produced += len(block)
+        if produced > info.file_size:
+            raise damaged  # more than the directory declares: what a lying bomb does
+        crc = zlib.crc32(block, crc)
+        if block:
+            yield block
+    if inflater is not None and not inflater.eof:
+        raise damaged
+    if produced != info.file_size or crc != info.CRC:
+        raise damaged
 
 
 class _SheetScan:
@@ -181,19 +232,26 @@ class _SheetScan:
         rows = self.max_row + self.implicit_rows
         width = self.max_col + (self.widest if self.implicit else 0)
         area = rows * width
-        if rows - 1 > settings.IMPORT_MAX_ROWS:
-            raise UnreadableFile(
-                f"文件「{self.name}」有 {rows - 1:,} 行，超过单次导入上限 {settings.IMPORT_MAX_ROWS:,} 行，请拆分后导入"
-            )
+        self.check_rows(rows)
         if width > max_columns():
             raise UnreadableFile(
                 f"文件「{self.name}」的表格宽达 {width:,} 列，超过上限 {max_columns():,} 列，"
                 "请删除多余的列后导入"
             )
-        if area > max_cells() or self.cells > max_cells():
+        if area > max_cells():
             raise UnreadableFile(
                 f"文件「{self.name}」的表格区域达 {rows:,} 行 × {width:,} 列，"
                 f"超过单次导入上限 {max_cells():,} 个单元格，请删除空白区域或拆分后导入"
+            )
+
+    def check_rows(self, rows: int) -> None:
+        if rows - 1 > settings.IMPORT_MAX_ROWS:
+            raise UnreadableFile(
+                f"文件「{self.name}」有 {rows - 1:,} 行，超过单次导入上限 {settings.IMPORT_MAX_ROWS:,} 行，请拆分后导入"
+            )
+        if self.cells > max_cells():
+            raise UnreadableFile(
+                f"文件「{self.name}」有 {self.cells:,} 个以上单元格，超过单次导入上限 {max_cells():,} 个，请拆分后导入"
             )
 
     def count(self, data: bytes) -> None:
@@ -214,6 +272,9 @@ class _SheetScan:
                     seg.count(b"<c ") + seg.count(b"<c>") + seg.count(b"<c/>") for seg in data.split(b"<row")
                 ),
             )
+        self.check_rows(
+            self.max_row + self.implicit_rows
+        )  # as soon as it is over: a bomb is not read to its end
 
 
 def _check_declared_rows(archive: zipfile.ZipFile, name: str) -> None:
@@ -377,7 +438,8 @@ def _read_csv(path: Path, name: str) -> Table:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:  # a UTF-8 BOM in front of a body in another encoding
-        line = raw.count(b"\n", 0, exc.start) + 1
+        start = exc.start + (len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0)
+        line = raw.count(b"\n", 0, start) + 1
         raise UnreadableFile(
             f"文件「{name}」开头标明是 UTF-8 编码，但第 {line} 行不是 UTF-8 文字（可能混有 GBK 编码），"
             "请整个文件另存为 UTF-8 或 GBK 编码的 CSV"
@@ -402,7 +464,7 @@ def _read_csv(path: Path, name: str) -> Table:
             rows.append(row)
             start = reader.line_num + 1
     except csv.Error as exc:
-        reason = next((text for key, text in _CSV_ERRORS.items() if str(exc).startswith(key)), None)
+        reason = next((reason for key, reason in _CSV_ERRORS.items() if str(exc).startswith(key)), None)
         reason = (reason or "第 {line} 行格式有误").format(start=start, line=reader.line_num)
         raise UnreadableFile(
             f"文件「{name}」无法按 CSV 读取：{reason}，请在 Excel 中打开检查后另存"
