@@ -289,6 +289,34 @@ def enqueue_job(job: ImportJob) -> None:
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     result = task.enqueue(job.pk)
     ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(task_id=str(result.id))
+    schedule_reaper()
+
+
+def schedule_reaper() -> None:
+    """Keep one 「reap dead imports」 task waiting in the worker's queue, due in IMPORT_REAP_SECONDS, as
+    long as an import is queued or running: with the stale threshold that marks a dead job failed within
+    a minute even when nobody looks at it. Backends that cannot defer a task (the immediate one of the
+    tests and the demo) have no worker to die."""
+    from django_tasks import default_task_backend
+
+    from . import tasks
+
+    if not default_task_backend.supports_defer:
+        return
+    active = ImportJob.objects.filter(status__in=(ImportJob.Status.QUEUED, ImportJob.Status.RUNNING))
+    if not active.exists():
+        return
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.filter(
+            task_path=tasks.reap_dead_imports.module_path, status="READY"
+        ).exists()
+    except ImportError:
+        waiting = False
+    if not waiting:
+        due = timezone.now() + dt.timedelta(seconds=settings.IMPORT_REAP_SECONDS)
+        tasks.reap_dead_imports.using(run_after=due).enqueue()
 
 
 def run_export_job(job_id: int) -> int:

@@ -30,6 +30,17 @@ def run_import(job_id: int) -> dict:
 
 
 @task()
+def reap_dead_imports() -> list[int]:
+    """In the worker, every IMPORT_REAP_SECONDS while imports are queued or running: jobs whose process
+    died are marked failed, then the next check is scheduled (see services.schedule_reaper)."""
+    from .services import reap_stale_jobs, schedule_reaper
+
+    marked = reap_stale_jobs()
+    schedule_reaper()
+    return marked
+
+
+@task()
 def run_export(job_id: int) -> int:
     from .services import run_export_job
 

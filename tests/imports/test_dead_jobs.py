@@ -235,3 +235,33 @@ def test_reap_command_prints_json(registry, tmp_path, capsys, settings):
     call_command("reap_import_jobs", "--json")
     out, err = capsys.readouterr()
     assert json.loads(out.splitlines()[-1]) == {"failed": [job.pk]} and "标记为失败" in err
+
+
+def test_the_worker_checks_for_dead_jobs_on_a_schedule_while_imports_run(registry, tmp_path, settings):
+    """Queuing a job leaves one 「reap dead imports」 task waiting, due in IMPORT_REAP_SECONDS; when it runs
+    it fails the dead jobs and schedules the next check, until no import is active."""
+    from django_tasks_db.models import DBTaskResult
+
+    from gonghui.imports import tasks
+
+    settings.IMPORT_STALE_SECONDS = 30
+    path = tasks.reap_dead_imports.module_path
+    waiting = DBTaskResult.objects.filter(task_path=path, status="READY")
+    job = _job(registry, tmp_path, status=ImportJob.Status.QUEUED)
+    enqueue_job(job)
+    enqueue_job(_job(registry, tmp_path, status=ImportJob.Status.QUEUED))
+    assert waiting.count() == 1  # one check waiting, not one per job
+    due = waiting.get().run_after
+    assert 0 < (due - timezone.now()).total_seconds() <= settings.IMPORT_REAP_SECONDS
+    # The worker took the job and died.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    waiting.update(status="SUCCESSFUL")  # as if the worker had run the check just now
+    assert tasks.reap_dead_imports.call() == [job.pk]
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.FAILED
+    assert waiting.count() == 1  # the other job is still queued: the next check is scheduled
+    ImportJob.objects.update(status=ImportJob.Status.FAILED)
+    waiting.update(status="SUCCESSFUL")
+    tasks.reap_dead_imports.call()
+    assert waiting.count() == 0  # nothing active: the checks stop
