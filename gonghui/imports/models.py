@@ -15,6 +15,9 @@ class ImportKind(models.TextChoices):
     UNIONS = "unions", "工会组织"
 
 
+FILE_REFUSED_STAGE = "文件无法导入"  # the stage of a job failed because of its file, not its process
+
+
 class ImportJob(models.Model):
     """An upload and what became of it. Scoped by the union the import was made for (the importer's
     scope root), so a county sees the imports made inside its subtree."""
@@ -94,6 +97,15 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def retry_refusal(self) -> str:
+        """Why this job cannot be retried ("" if it can): only a job that failed for a reason other than
+        its file (its process died, an internal error) would end differently a second time."""
+        if self.status != self.Status.FAILED:
+            return f"导入记录 #{self.pk} 的状态是「{self.get_status_display()}」，只有失败的导入可以重试"
+        if self.stage == FILE_REFUSED_STAGE:
+            return "该文件本身无法导入，重试不会有不同结果：请按失败原因修改后重新上传"
+        return ""
 
     @property
     def valid_rows(self) -> int:

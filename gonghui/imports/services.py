@@ -25,7 +25,7 @@ from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 
 from .columns import HeaderError
-from .models import ImportJob, ImportRowError
+from .models import FILE_REFUSED_STAGE, ImportJob, ImportRowError
 from .pipeline import Result, importer_for
 from .reader import UnreadableFile, read_table
 from .report import write_report
@@ -147,7 +147,7 @@ def _run(job: ImportJob, dry_run: bool, progress) -> Result | None:
         table = read_table(job.file.path, job.file_name)
         hmap = importer.match(table, job.file_name)
     except (UnreadableFile, HeaderError) as exc:
-        _finish(job, ImportJob.Status.FAILED, message=str(exc))
+        _finish(job, ImportJob.Status.FAILED, message=str(exc), stage=FILE_REFUSED_STAGE)
         return None
     result = importer.run(table, hmap, dry_run=dry_run, progress=progress)
     progress(92, "生成报告")
@@ -199,10 +199,10 @@ def refused_message(job: ImportJob) -> str:
     )
 
 
-def _finish(job: ImportJob, status: str, message: str = "", save_all: bool = False) -> None:
+def _finish(job: ImportJob, status: str, message: str = "", save_all: bool = False, stage: str = "") -> None:
     job.status = status
     job.progress = 100
-    job.stage = dict(ImportJob.Status.choices)[status]
+    job.stage = stage or dict(ImportJob.Status.choices)[status]
     job.finished_at = timezone.now()
     if message:
         job.message = message
@@ -260,8 +260,8 @@ def _task_gone(task_id: str) -> bool:
 def retry_job(job: ImportJob, user=None, request=None) -> ImportJob:
     """Put a failed job back to run again from its stored upload, in the mode it failed in: a preview
     again, or the confirmed import (with the same 跳过错误行 choice). The caller runs or enqueues it."""
-    if job.status != ImportJob.Status.FAILED:
-        raise ValueError("只有失败的导入可以重试")
+    if refusal := job.retry_refusal():
+        raise ValueError(refusal)
     with transaction.atomic():
         ImportRowError.objects.filter(job=job).delete()
         job.status = ImportJob.Status.QUEUED

@@ -127,7 +127,7 @@ class JobDetailView(JobMixin, TemplateView):
             and not job.committed
             and self.request.user.can_edit
             and (job.created + job.updated) > 0,
-            "can_retry": job.status == ImportJob.Status.FAILED and self.request.user.can_edit,
+            "can_retry": not job.retry_refusal() and self.request.user.can_edit,
         }
 
 
@@ -173,8 +173,8 @@ class JobRetryView(JobMixin, EditorRequired, View):
 
     def post(self, request, pk):
         job = self.get_job(pk)
-        if job.status != ImportJob.Status.FAILED:
-            messages.error(request, "只有失败的导入可以重试")
+        if refusal := job.retry_refusal():
+            messages.error(request, refusal)
             return redirect(job.get_absolute_url())
         retry_job(job, user=request.user, request=request)
         enqueue_job(job)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from gonghui.core.models import AuditEvent
 from gonghui.imports.models import ImportJob
-from gonghui.imports.services import DIED_MESSAGE, create_job, enqueue_job, reap_stale_jobs
+from gonghui.imports.services import DIED_MESSAGE, create_job, enqueue_job, reap_stale_jobs, run_job
 from gonghui.members.models import Member
 from tests.factories import PASSWORD, make_id
 from tests.imports.helpers import MEMBER_HEADER, write_csv, write_xlsx
@@ -195,6 +196,22 @@ def test_the_job_page_fails_a_dead_job_and_its_retry_button_runs_it_again(
     # Only a failed job can be retried.
     client.post(reverse("imports:job-retry", args=[confirmed.pk]))
     assert ImportJob.objects.get(pk=confirmed.pk).retries == 1
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_a_file_refused_as_a_whole_offers_no_retry(registry, client, tmp_path, capsys):
+    path = tmp_path / "坏.csv"
+    path.write_bytes(b'\xe5\xa7\x93\xe5\x90\x8d,x\n"unterminated\n')
+    job = create_job(registry.users["jiujiang"], "members", path, path.name)
+    run_job(job, dry_run=True)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and "引号没有配对" in job.message
+    assert client.login(username=registry.users["jiujiang"].username, password=PASSWORD)
+    assert 'id="retry-button"' not in client.get(job.get_absolute_url()).content.decode()
+    client.post(reverse("imports:job-retry", args=[job.pk]))
+    with pytest.raises(CommandError, match="重试不会有不同结果"):
+        call_command("retry_import", str(job.pk), "--user", "t-jiujiang")
+    assert ImportJob.objects.get(pk=job.pk).retries == 0
 
 
 def test_a_readonly_user_or_another_county_cannot_retry(registry, client, tmp_path):

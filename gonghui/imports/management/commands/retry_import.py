@@ -31,10 +31,7 @@ class Command(ImportCommand):
             raise CommandError(
                 f"找不到编号为 {options['job']} 的导入记录（或不在您的管辖范围内）", returncode=2
             )
-        if job.status != ImportJob.Status.FAILED:
-            raise CommandError(
-                f"导入记录 #{job.pk} 的状态是「{job.get_status_display()}」，只有失败的导入可以重试",
-                returncode=2,
-            )
+        if refusal := job.retry_refusal():
+            raise CommandError(refusal, returncode=2)
         retry_job(job, user=user)
         self.run_and_report(job, dry_run=job.confirmed_at is None, options=options)
