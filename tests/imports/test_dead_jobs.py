@@ -153,6 +153,16 @@ def test_usage_errors_print_a_json_last_line_from_the_real_command_line(tmp_path
         payload = json.loads(done.stdout.strip().splitlines()[-1])
         assert payload == {"error": f"命令参数有误：{reason}", "committed": False}
         assert "Traceback" not in done.stderr and reason in done.stderr
+    done = subprocess.run(
+        [sys.executable, "manage.py", "import_members", "--help", "--json"],
+        cwd=BASE,
+        env={**os.environ, "GONGHUI_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and "--skip-invalid" in done.stdout
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"help": True, "committed": False}
 
 
 # ---------------------------------------------------------------- the pages

@@ -64,7 +64,15 @@ class JsonExitCommand(BaseCommand):
             parser.print_usage(sys.stderr)
             self.fail(usage_message(message))
 
+        def exit(status=0, message=None):  # --help and --version end here
+            if message:
+                parser._print_message(message, sys.stderr)
+            if command_line and not status:
+                self.emit({"help": True, "committed": False})
+            sys.exit(status)
+
         parser.error = error
+        parser.exit = exit
         return parser
 
     def execute(self, *args, **options):
