@@ -342,11 +342,18 @@ def _read_excel(path: Path, name: str, kind: str) -> Table:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
+        # An .xls is not scanned beforehand (its cells are not compressed: the file size bounds them);
+        # the grid's size is known before any of it becomes Python objects, the larger part by far.
+        if sheet.height * sheet.width > max_cells():
+            raise UnreadableFile(
+                f"文件「{name}」的表格区域达 {sheet.height:,} 行 × {sheet.width:,} 列，"
+                f"超过单次导入上限 {max_cells():,} 个单元格，请删除空白区域或拆分后导入"
+            )
         merged = sheet.merged_cell_ranges or []
         data = sheet.to_python(skip_empty_area=True)
     except python_calamine.PasswordError:
         raise UnreadableFile(f"文件「{name}」设置了打开密码，请去掉密码后导入") from None
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, UnreadableFile):
         raise
     except BaseException as exc:  # calamine raises several error types, a Rust panic among them
         raise UnreadableFile(

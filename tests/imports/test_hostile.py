@@ -227,3 +227,14 @@ def test_utf8_bom_then_gbk_names_the_line(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + "姓名,身份证号\n张三,1\n".encode() + "李四,2\n".encode("gbk"))
     with pytest.raises(UnreadableFile, match="第 3 行不是 UTF-8 文字"):
         read_table(path)
+
+
+def test_an_xls_grid_over_the_cell_budget_is_refused_before_it_becomes_python_objects(tmp_path, settings):
+    from tests.imports.helpers import write_xls
+
+    settings.IMPORT_MAX_CELLS = 500
+    path = write_xls(
+        tmp_path / "old.xls", ["姓名", "身份证号"] + [f"列{i}" for i in range(8)], [["某"] * 10] * 60
+    )
+    with pytest.raises(UnreadableFile, match="表格区域达 61 行 × 10 列"):
+        read_table(path)
