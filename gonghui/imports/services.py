@@ -123,20 +123,23 @@ def run_job(job: ImportJob, dry_run: bool, echo: Callable[[int, str], None] | No
     if echo:
         echo(1, stage)
     progress = _progress_writer(job, echo)
+    outcome: dict[str, Result] = {}
     with Heartbeat(job.pk):
         try:
-            return _run(job, dry_run, progress)
+            return _run(job, dry_run, progress, outcome)
         except BaseException as exc:
+            done = "result" in outcome and outcome["result"].committed
+            effect = "数据已写入，但导入记录未能完成（错误报告可能缺失）" if done else "数据库未做任何改动"
             if isinstance(exc, KeyboardInterrupt | SystemExit):
-                message = "导入被中断，数据库未做任何改动，可重试"
+                message = f"导入被中断，{effect}，可重试"
             else:
                 log.exception("import job %s failed", job.pk)
-                message = "导入失败（系统内部错误），数据库未做任何改动，可重试；如反复失败请联系系统管理员"
+                message = f"导入失败（系统内部错误），{effect}，可重试；如反复失败请联系系统管理员"
             _finish(job, ImportJob.Status.FAILED, message=message)
             raise
 
 
-def _run(job: ImportJob, dry_run: bool, progress) -> Result | None:
+def _run(job: ImportJob, dry_run: bool, progress, outcome: dict) -> Result | None:
     user = job.user
     if user is None:
         _finish(job, ImportJob.Status.FAILED, message="导入人的账号已不存在，无法导入")
@@ -149,7 +152,7 @@ def _run(job: ImportJob, dry_run: bool, progress) -> Result | None:
     except (UnreadableFile, HeaderError) as exc:
         _finish(job, ImportJob.Status.FAILED, message=str(exc), stage=FILE_REFUSED_STAGE)
         return None
-    result = importer.run(table, hmap, dry_run=dry_run, progress=progress)
+    result = outcome["result"] = importer.run(table, hmap, dry_run=dry_run, progress=progress)
     progress(92, "生成报告")
     _store_result(job, table, result, dry_run)
     return result
@@ -210,7 +213,10 @@ def _finish(job: ImportJob, status: str, message: str = "", save_all: bool = Fal
 
 
 # ---------------------------------------------------------------- dead jobs and retries
-DIED_MESSAGE = "导入进程意外终止（超过 {seconds:.0f} 秒没有心跳），数据库未做任何改动，可点「重试」重新导入"
+DIED_MESSAGE = (
+    "导入进程意外终止（超过 {seconds:.0f} 秒没有心跳），未完成的写入已全部撤销；"
+    "可点「重试」重新导入（重复导入不会产生重复数据）"
+)
 
 
 def reap_stale_jobs(now=None) -> list[int]:

@@ -292,3 +292,26 @@ def test_the_worker_checks_for_dead_jobs_on_a_schedule_while_imports_run(registr
     waiting.update(status="SUCCESSFUL")
     tasks.reap_dead_imports.call()
     assert waiting.count() == 0  # nothing active: the checks stop
+
+
+def test_a_failure_after_the_commit_does_not_claim_nothing_was_written(registry, tmp_path, monkeypatch):
+    from gonghui.imports import services
+
+    def broken_report(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(services, "write_report", broken_report)
+    path = write_xlsx(
+        tmp_path / "报告失败.xlsx",
+        MEMBER_HEADER,
+        [["写入后失败", make_id("340207", dt.date(1993, 3, 3), 5), "", UNION, "2023-05-01", "否", ""],
+         ["坏号", "340207199303030000", "", UNION, "2023-05-01", "否", ""]],
+    )  # fmt: skip
+    job = create_job(registry.users["jiujiang"], "members", path, path.name)
+    ImportJob.objects.filter(pk=job.pk).update(skip_invalid=True)
+    job.refresh_from_db()
+    with pytest.raises(OSError):
+        run_job(job, dry_run=False)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and "数据已写入" in job.message
+    assert "未做任何改动" not in job.message and Member.objects.filter(name="写入后失败").exists()
