@@ -212,6 +212,25 @@ def _finish(job: ImportJob, status: str, message: str = "", save_all: bool = Fal
     job.save()
 
 
+def confirm_job(job: ImportJob, skip_invalid: bool) -> None:
+    """The user confirms a previewed import: it is queued to run for real. A file with row errors is only
+    imported with ``skip_invalid`` (「跳过 N 行错误，仅导入 M 行」), and that choice is recorded on the job."""
+    if job.status != ImportJob.Status.PREVIEWED or job.committed:
+        raise ValueError("该导入不处于可确认状态")
+    if job.errors and not skip_invalid:
+        raise ValueError(
+            f"该文件有 {job.errors} 行错误，默认整个文件不导入：请修改后重新上传，"
+            f"或勾选「跳过 {job.errors} 行错误，仅导入 {job.valid_rows} 行」再确认"
+        )
+    job.status = ImportJob.Status.QUEUED
+    job.progress = 0
+    job.stage = "等待导入"
+    job.skip_invalid = bool(job.errors) and skip_invalid
+    job.confirmed_at = timezone.now()
+    job.save(update_fields=["status", "progress", "stage", "skip_invalid", "confirmed_at"])
+    enqueue_job(job)
+
+
 # ---------------------------------------------------------------- dead jobs and retries
 DIED_MESSAGE = (
     "导入进程意外终止（超过 {seconds:.0f} 秒没有心跳），未完成的写入已全部撤销；"

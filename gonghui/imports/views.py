@@ -12,7 +12,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -20,7 +19,7 @@ from gonghui.core.views import ScopedMixin
 
 from .forms import UploadForm
 from .models import ExportJob, ImportJob, ImportKind
-from .services import create_job, enqueue_job, reap_stale_jobs, retry_job
+from .services import confirm_job, create_job, enqueue_job, reap_stale_jobs, retry_job
 from .template import KIND_TITLES, build_template
 
 PREVIEW_ERRORS_SHOWN = 500
@@ -145,26 +144,10 @@ class JobProgressView(JobMixin, View):
 class JobConfirmView(JobMixin, EditorRequired, View):
     def post(self, request, pk):
         job = self.get_job(pk)
-        if job.status != ImportJob.Status.PREVIEWED or job.committed:
-            messages.error(request, "该导入不处于可确认状态")
-            return redirect(job.get_absolute_url())
-        skip_invalid = request.POST.get("skip_invalid") == "1"
-        if job.errors and not skip_invalid:
-            messages.error(
-                request,
-                f"该文件有 {job.errors} 行错误，默认整个文件不导入：请修改后重新上传，"
-                f"或勾选「跳过 {job.errors} 行错误，仅导入 {job.valid_rows} 行」再确认",
-            )
-            return redirect(job.get_absolute_url())
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.QUEUED,
-            progress=0,
-            stage="等待导入",
-            skip_invalid=bool(job.errors) and skip_invalid,
-            confirmed_at=timezone.now(),
-        )
-        job.confirmed_at = timezone.now()
-        enqueue_job(job)
+        try:
+            confirm_job(job, skip_invalid=request.POST.get("skip_invalid") == "1")
+        except ValueError as exc:
+            messages.error(request, str(exc))
         return redirect(job.get_absolute_url())
 
 
