@@ -172,6 +172,21 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"
 # Upload limits (imports refuse larger files before parsing).
 IMPORT_MAX_BYTES = int(os.environ.get("GONGHUI_IMPORT_MAX_BYTES", 100 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("GONGHUI_IMPORT_MAX_ROWS", 2_000_000))
+# What an xlsx may hold once decompressed, counted while streaming through it before calamine reads it
+# (the declared sizes in the zip directory can lie): bytes of all parts, and the cells of the area calamine
+# allocates as a dense grid (≈ 130 bytes a cell read into Python: 30 M cells ≈ 4 GB at the very most).
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("GONGHUI_IMPORT_MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024 * 1024)
+)
+IMPORT_MAX_CELLS = int(os.environ.get("GONGHUI_IMPORT_MAX_CELLS", 30_000_000))
+IMPORT_MAX_COLUMNS = int(os.environ.get("GONGHUI_IMPORT_MAX_COLUMNS", 500))
+# A running import (web task or command) writes a heartbeat this often; one silent for IMPORT_STALE_SECONDS
+# is marked failed (its process died: kill -9, out of memory, a restarted worker) by a check the worker
+# runs every IMPORT_REAP_SECONDS while imports are active, by the job pages and by reap_import_jobs:
+# 40 + 15 s, within a minute.
+IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("GONGHUI_IMPORT_HEARTBEAT_SECONDS", 10))
+IMPORT_STALE_SECONDS = float(os.environ.get("GONGHUI_IMPORT_STALE_SECONDS", 40))
+IMPORT_REAP_SECONDS = float(os.environ.get("GONGHUI_IMPORT_REAP_SECONDS", 15))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True

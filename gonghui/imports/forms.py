@@ -4,7 +4,11 @@ from gonghui.orgs.models import UnionOrg
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="台账文件", help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）")
+    file = forms.FileField(
+        label="台账文件",
+        help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）",
+        error_messages={"empty": "上传的文件是空文件（0 字节），请选择填好数据的台账文件"},
+    )
     default_union = forms.ModelChoiceField(
         label="默认工会",
         queryset=UnionOrg.objects.none(),

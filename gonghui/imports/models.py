@@ -18,6 +18,9 @@ class ImportKind(models.TextChoices):
     UNIONS = "unions", "工会组织"
 
 
+FILE_REFUSED_STAGE = "文件无法导入"  # the stage of a job failed because of its file, not its process
+
+
 class ImportJob(models.Model):
     """An upload and what became of it. Scoped by the union the import was made for (the importer's
     scope root), so a county sees the imports made inside its subtree."""
@@ -83,6 +86,17 @@ class ImportJob(models.Model):
     )
     report_sha256 = models.CharField("错误报告 SHA-256", max_length=64, blank=True)
     files_purged_at = models.DateTimeField("文件删除时间", null=True, blank=True)
+    skip_invalid = models.BooleanField(
+        "跳过错误行",
+        default=False,
+        help_text="有错误的行不导入、其余行照常写入；不选时只要有一行错误就整个文件不写入",
+    )
+    confirmed_at = models.DateTimeField("确认导入时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        "心跳时间", null=True, blank=True, help_text="运行中的导入定时更新；长时间没有更新说明导入进程已终止"
+    )
+    retries = models.PositiveSmallIntegerField("重试次数", default=0)
+    task_id = models.CharField("后台任务编号", max_length=64, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "导入记录"
@@ -102,6 +116,20 @@ class ImportJob(models.Model):
         """The rows as typed (full IDs and phones): the importer, and 查看敏感信息 holders who can see the
         job at all (the caller has already narrowed to ``visible_to``)."""
         return bool(user.is_authenticated and (user.pk == self.user_id or user.can_view_sensitive))
+
+    def retry_refusal(self) -> str:
+        """Why this job cannot be retried ("" if it can): only a job that failed for a reason other than
+        its file (its process died, an internal error) would end differently a second time."""
+        if self.status != self.Status.FAILED:
+            return f"导入记录 #{self.pk} 的状态是「{self.get_status_display()}」，只有失败的导入可以重试"
+        if self.stage == FILE_REFUSED_STAGE:
+            return "该文件本身无法导入，重试不会有不同结果：请按失败原因修改后重新上传"
+        return ""
+
+    @property
+    def valid_rows(self) -> int:
+        """Rows without an error: what 「跳过错误行」 would import (new, updated or unchanged)."""
+        return max(self.rows - self.errors, 0)
 
 
 class ImportRowError(models.Model):

@@ -5,9 +5,10 @@ workplaces, regions, existing members) are resolved with one query per chunk, ne
 The commit is one transaction: on PostgreSQL rows go through COPY into an unindexed temporary
 staging table and then ``INSERT … SELECT`` into the real tables; elsewhere ``bulk_create``.
 
-Rows with errors are left out and reported; the valid rows are imported (the user fixes the error
-rows in the report and uploads it again — importing a row twice changes nothing). A dry run does
-everything except the commit.
+A file with any row error commits nothing: the user fixes the rows in the report and uploads it again
+(importing a row twice changes nothing). Writing only the valid rows is an explicit choice
+(``skip_invalid``: the preview's checkbox, ``--skip-invalid``). A dry run does everything except the
+commit.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ class Importer:
 
     kind = ""
     default_column = ""  # the column a default union fills in when empty or absent
+    skip_invalid = False  # True: commit the valid rows of a file that has row errors
 
     def __init__(self, user, scope: UnionOrg | None, default_union: UnionOrg | None = None):
         self.user = user
@@ -243,6 +245,9 @@ class Importer:
     def run(self, table: Table, hmap: HeaderMap, dry_run: bool, progress: Progress | None = None) -> Result:
         raise NotImplementedError
 
+    def may_commit(self, result: Result) -> bool:
+        return not result.errors or self.skip_invalid
+
 
 # ====================================================================== members
 @dataclass(slots=True)  # a million of these: no per-instance __dict__
@@ -286,7 +291,7 @@ class MemberImporter(Importer):
         result.created = len(creates)
         result.updated = len(updates)
         result.skipped = result.rows - result.errors - result.created - result.updated
-        if dry_run:
+        if dry_run or not self.may_commit(result):
             return result
         progress(60, "写入数据库")
         started = time.perf_counter()
@@ -639,7 +644,7 @@ class RowImporter(Importer):
         result.created = sum(1 for step in plan if step[0] == "create")
         result.updated = sum(1 for step in plan if step[0] == "update")
         result.skipped = result.rows - result.errors - result.created - result.updated
-        if dry_run:
+        if dry_run or not self.may_commit(result):
             return result
         progress(60, "写入数据库")
         with transaction.atomic():

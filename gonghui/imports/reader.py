@@ -10,18 +10,32 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 
+log = logging.getLogger("gonghui.imports")
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An honest xlsx compresses about 5–10×; text-heavy sheets up to ≈ 30×. Far beyond that is a bomb.
 MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_FROM = 16 * 1024 * 1024  # a small file inflating 300× is harmless (and still within the budget)
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+# What the streaming scan of the decompressed XML looks for (see _SheetScan).
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d')
+_LONG_TEXT = 200_000  # bytes between two tags: no Excel cell (32,767 characters) needs more
+_LONG_RUN = re.compile(rb"<[^<]{%d}" % _LONG_TEXT)
+_MAX_ROW_BYTES = 16 * 1024 * 1024  # one <row> of a worksheet, decompressed
+_MAX_LINE_BYTES = 1024 * 1024  # one physical line of a CSV file
+_CSV_LONG_LINE = re.compile(rb"[\r\n][^\r\n]{%d}" % _MAX_LINE_BYTES)
+_CSV_LONG_FIRST_LINE = re.compile(rb"[^\r\n]{%d}" % _MAX_LINE_BYTES)
+MAX_ZIP_MEMBERS = 5000
 
 
 class UnreadableFile(Exception):
@@ -46,6 +60,21 @@ def max_uncompressed_bytes() -> int:
     return getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", settings.IMPORT_MAX_BYTES * 20)
 
 
+def max_cells() -> int:
+    return getattr(settings, "IMPORT_MAX_CELLS", 30_000_000)
+
+
+def max_columns() -> int:
+    return getattr(settings, "IMPORT_MAX_COLUMNS", 500)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
 def sniff(path: Path, name: str) -> str:
     with open(path, "rb") as handle:
         head = handle.read(8)
@@ -62,23 +91,190 @@ def sniff(path: Path, name: str) -> str:
 
 
 def check_zip(path: Path, name: str) -> None:
-    """Look at the declared sizes in the zip directory before anything is decompressed."""
+    """Look at the declared sizes in the zip directory, then decompress every member as a stream with a
+    byte budget (the declared sizes can lie and a padded bomb keeps its overall ratio low), checking each
+    member's CRC and scanning the worksheets for the area calamine would allocate. Memory stays at about
+    one block whatever the file holds; calamine only sees a file that passed."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise UnreadableFile(
+                    f"文件「{name}」包含 {len(infos):,} 个部件，不是正常的 Excel 文件，已拒绝"
+                )
             names = {info.filename for info in infos}
             if "xl/workbook.xml" not in names:
                 raise UnreadableFile(f"文件「{name}」是压缩包，但不是 Excel 工作簿（.xlsx）")
             total = sum(info.file_size for info in infos)
             packed = sum(info.compress_size for info in infos) or 1
-            if total > max_uncompressed_bytes() or total / packed > MAX_COMPRESSION_RATIO:
+            ratio_suspect = total > RATIO_CHECK_FROM and total / packed > MAX_COMPRESSION_RATIO
+            if total > max_uncompressed_bytes() or ratio_suspect:
                 raise UnreadableFile(
                     f"文件「{name}」解压后达 {total / 1024 / 1024:.0f} MB（压缩比 {total / packed:.0f} 倍），"
                     "超出允许范围，疑为恶意文件，已拒绝"
                 )
             _check_declared_rows(archive, name)
-    except zipfile.BadZipFile:
+            _inflate_within_budget(archive, infos, name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
         raise UnreadableFile(f"文件「{name}」已损坏，无法作为 Excel 文件打开") from None
+    except (NotImplementedError, RuntimeError):  # an unknown compression method, an encrypted member
+        raise UnreadableFile(
+            f"文件「{name}」使用了不支持的压缩或加密方式，请用 Excel 另存为 .xlsx 后导入"
+        ) from None
+
+
+def _inflate_within_budget(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
+    budget = max_uncompressed_bytes()
+    used = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        is_xml = info.filename.endswith((".xml", ".rels"))
+        scan = (
+            _SheetScan(name, info.filename) if info.filename.startswith("xl/worksheets/") and is_xml else None
+        )
+        tail = b"<"  # the start of a member counts as a tag boundary
+        for block in _inflate(archive, info, name):
+            used += len(block)
+            if used > budget:
+                raise UnreadableFile(
+                    f"文件「{name}」解压后超过 {budget / 1024 / 1024:.0f} MB，超出允许范围，疑为恶意文件，已拒绝"
+                )
+            if is_xml:
+                if _LONG_RUN.search(tail + block):
+                    raise UnreadableFile(
+                        f"文件「{name}」含有超长的单元格内容（超过 Excel 单元格上限 32,767 个字符），"
+                        "疑为恶意文件，已拒绝"
+                    )
+                cut = block.rfind(b"<")
+                tail = block[cut:] if cut >= 0 else tail + block
+            if scan is not None:
+                scan.feed(block)
+        if scan is not None:
+            scan.finish()
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str):
+    """The member's bytes as the whole compressed stream gives them, block by block — not as zipfile
+    gives them, which stops at the declared size: a stream that goes on past it (what calamine's
+    reader would decompress) is refused as soon as it does, and the CRC must match."""
+    damaged = UnreadableFile(
+        f"文件「{name}」已损坏（「{info.filename}」的内容与压缩目录不符），无法作为 Excel 文件打开"
+    )
+    if info.flag_bits & 0x1:
+        raise RuntimeError("encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise NotImplementedError(info.compress_type)
+    handle = archive.fp
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise damaged
+    name_length, extra_length = (
+        int.from_bytes(header[26:28], "little"),
+        int.from_bytes(header[28:30], "little"),
+    )
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    left = info.compress_size
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    produced = crc = 0
+    pending = b""
+    while left > 0 or pending:
+        if not pending:
+            pending = handle.read(min(left, 1 << 16))
+            if not pending:
+                raise damaged  # the file ends inside the member
+            left -= len(pending)
+        if inflater is None:
+            block, pending = pending, b""
+        else:
+            block = inflater.decompress(pending, 1 << 20)
+            pending = inflater.unconsumed_tail
+            if inflater.eof and (pending or left):
+                raise damaged  # bytes after the end of the stream
+        produced += len(block)
+        if produced > info.file_size:
+            raise damaged  # more than the directory declares: what a lying bomb does
+        crc = zlib.crc32(block, crc)
+        if block:
+            yield block
+    if inflater is not None and not inflater.eof:
+        raise damaged
+    if produced != info.file_size or crc != info.CRC:
+        raise damaged
+
+
+class _SheetScan:
+    """Counts rows and cells of a worksheet's XML as it streams past and works out the area calamine
+    would allocate (it stores a sheet as a dense grid from its first to its last cell: one cell at
+    A1 and one at ZZ1000000 make 700 million), refusing before calamine sees the file."""
+
+    def __init__(self, name: str, member: str):
+        self.name, self.member = name, member
+        self.tail = b""
+        self.max_row = self.implicit_rows = self.max_col = self.widest = self.cells = 0
+        self.implicit = False  # cells without an r="A1" reference
+
+    def feed(self, block: bytes) -> None:
+        data = self.tail + block
+        cut = data.rfind(b"<row")
+        if cut <= 0:
+            if len(data) > _MAX_ROW_BYTES:
+                raise UnreadableFile(f"文件「{self.name}」中有一行内容异常庞大，疑为恶意文件，已拒绝")
+            self.tail = data
+            return
+        self.count(data[:cut])
+        self.tail = data[cut:]
+
+    def finish(self) -> None:
+        self.count(self.tail)
+        self.tail = b""
+        rows = self.max_row + self.implicit_rows
+        width = self.max_col + (self.widest if self.implicit else 0)
+        area = rows * width
+        self.check_rows(rows)
+        if width > max_columns():
+            raise UnreadableFile(
+                f"文件「{self.name}」的表格宽达 {width:,} 列，超过上限 {max_columns():,} 列，"
+                "请删除多余的列后导入"
+            )
+        if area > max_cells():
+            raise UnreadableFile(
+                f"文件「{self.name}」的表格区域达 {rows:,} 行 × {width:,} 列，"
+                f"超过单次导入上限 {max_cells():,} 个单元格，请删除空白区域或拆分后导入"
+            )
+
+    def check_rows(self, rows: int) -> None:
+        if rows - 1 > settings.IMPORT_MAX_ROWS:
+            raise UnreadableFile(
+                f"文件「{self.name}」有 {rows - 1:,} 行，超过单次导入上限 {settings.IMPORT_MAX_ROWS:,} 行，请拆分后导入"
+            )
+        if self.cells > max_cells():
+            raise UnreadableFile(
+                f"文件「{self.name}」有 {self.cells:,} 个以上单元格，超过单次导入上限 {max_cells():,} 个，请拆分后导入"
+            )
+
+    def count(self, data: bytes) -> None:
+        numbers = _ROW_NUMBER.findall(data)
+        if numbers:
+            self.max_row = max(self.max_row, max(map(int, numbers)))
+        self.implicit_rows += data.count(b"<row ") + data.count(b"<row>") - len(numbers)
+        cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+        self.cells += cells
+        refs = _CELL_REF.findall(data)
+        if refs:
+            self.max_col = max(self.max_col, max(_column_number(r) for r in set(refs)))
+        if len(refs) < cells:  # a cell without a reference takes the next column: count the widest row
+            self.implicit = True
+            self.widest = max(
+                self.widest,
+                max(
+                    seg.count(b"<c ") + seg.count(b"<c>") + seg.count(b"<c/>") for seg in data.split(b"<row")
+                ),
+            )
+        self.check_rows(
+            self.max_row + self.implicit_rows
+        )  # as soon as it is over: a bomb is not read to its end
 
 
 def _check_declared_rows(archive: zipfile.ZipFile, name: str) -> None:
@@ -99,6 +295,20 @@ def _check_declared_rows(archive: zipfile.ZipFile, name: str) -> None:
 def read_table(path: Path | str, name: str | None = None) -> Table:
     path = Path(path)
     name = name or path.name
+    try:
+        return _read_table(path, name)
+    except UnreadableFile:
+        raise
+    except MemoryError:
+        raise UnreadableFile(f"文件「{name}」读取时超出内存上限，请拆分后导入") from None
+    except Exception as exc:  # a reader's own error on a file it could not make sense of
+        log.warning("reading %s failed: %r", name, exc)
+        raise UnreadableFile(
+            f"文件「{name}」无法读取，请确认文件完好，或用 Excel 另存为 .xlsx 后导入"
+        ) from None
+
+
+def _read_table(path: Path, name: str) -> Table:
     if not path.exists():
         raise UnreadableFile(f"找不到文件「{name}」")
     size = path.stat().st_size
@@ -119,6 +329,10 @@ def read_table(path: Path | str, name: str | None = None) -> Table:
         )
     if not table.rows:
         raise UnreadableFile(f"文件「{name}」只有表头，没有数据行")
+    if len(table.header) > max_columns():
+        raise UnreadableFile(
+            f"文件「{name}」有 {len(table.header):,} 列，超过上限 {max_columns():,} 列，请删除多余的列后导入"
+        )
     return table
 
 
@@ -128,13 +342,22 @@ def _read_excel(path: Path, name: str, kind: str) -> Table:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
+        # An .xls is not scanned beforehand (its cells are not compressed: the file size bounds them);
+        # the grid's size is known before any of it becomes Python objects, the larger part by far.
+        if sheet.height * sheet.width > max_cells():
+            raise UnreadableFile(
+                f"文件「{name}」的表格区域达 {sheet.height:,} 行 × {sheet.width:,} 列，"
+                f"超过单次导入上限 {max_cells():,} 个单元格，请删除空白区域或拆分后导入"
+            )
         merged = sheet.merged_cell_ranges or []
         data = sheet.to_python(skip_empty_area=True)
     except python_calamine.PasswordError:
         raise UnreadableFile(f"文件「{name}」设置了打开密码，请去掉密码后导入") from None
-    except Exception as exc:  # calamine raises several error types for broken files
+    except (KeyboardInterrupt, SystemExit, UnreadableFile):
+        raise
+    except BaseException as exc:  # calamine raises several error types, a Rust panic among them
         raise UnreadableFile(
-            f"文件「{name}」无法读取（{type(exc).__name__}），请确认是有效的 Excel 文件"
+            f"文件「{name}」无法读取（{_calamine_reason(exc)}），请确认是有效的 Excel 文件"
         ) from None
     start_row = sheet.start[0] if sheet.start else 0
     header_index = next((i for i, row in enumerate(data) if any(_present(c) for c in row)), None)
@@ -155,6 +378,20 @@ def _read_excel(path: Path, name: str, kind: str) -> Table:
     while rows and not any(_present(c) for c in rows[-1]):
         rows.pop()
     return Table(header=header, rows=rows, header_row=header_row0 + 1, format=kind)
+
+
+def _calamine_reason(exc: BaseException) -> str:
+    import python_calamine
+
+    if isinstance(exc, python_calamine.XmlError):
+        return "工作表内容格式错误"
+    if isinstance(exc, python_calamine.ZipError):
+        return "压缩结构损坏"
+    if isinstance(exc, python_calamine.WorksheetNotFound):
+        return "找不到工作表"
+    if isinstance(exc, python_calamine.CalamineError):
+        return "文件结构损坏或格式无法识别"
+    return "解析程序无法处理该文件"
 
 
 def _present(value: object) -> bool:
@@ -180,25 +417,65 @@ def detect_encoding(raw: bytes) -> str:
         return ""
 
 
+_CSV_ERRORS = {
+    "unexpected end of data": "引号没有配对：从第 {start} 行起直到文件末尾都在一对引号里",
+    "field larger than field limit": "第 {start} 行起有单元格超过 131,072 个字符（常见原因：引号没有配对）",
+    "',' expected after '\"'": "第 {line} 行引号用法有误：引号括起的内容之后应紧跟分隔符",
+}
+
+
 def _read_csv(path: Path, name: str) -> Table:
     raw = path.read_bytes()
-    if b"\x00" in raw[:8192]:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFile(
+            f"文件「{name}」是 UTF-16 编码（Excel「Unicode 文本」），请另存为 UTF-8 或 GBK 编码的 CSV"
+        )
+    if b"\x00" in raw:
         raise UnreadableFile(f"文件「{name}」不是表格文件（支持 .xlsx、.xls、.csv）")
     encoding = detect_encoding(raw)
     if not encoding:
         raise UnreadableFile(f"文件「{name}」的文字编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
-    # Count lines on the bytes before building any row objects.
-    if raw.count(b"\n") - 1 > settings.IMPORT_MAX_ROWS:
+    # Count lines on the bytes before building any row objects (old Mac files end lines with CR alone).
+    if max(raw.count(b"\n"), raw.count(b"\r")) - 1 > settings.IMPORT_MAX_ROWS:
         raise UnreadableFile(f"文件「{name}」超过单次导入上限 {settings.IMPORT_MAX_ROWS:,} 行，请拆分后导入")
-    text = raw.decode(encoding)
+    if len(raw) > _MAX_LINE_BYTES and (_CSV_LONG_FIRST_LINE.match(raw) or _CSV_LONG_LINE.search(raw)):
+        raise UnreadableFile(
+            f"文件「{name}」有一行超过 {_MAX_LINE_BYTES // 1024 // 1024} MB，不是正常的台账，请检查分隔符和换行"
+        )
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:  # a UTF-8 BOM in front of a body in another encoding
+        start = exc.start + (len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0)
+        line = raw.count(b"\n", 0, start) + 1
+        raise UnreadableFile(
+            f"文件「{name}」开头标明是 UTF-8 编码，但第 {line} 行不是 UTF-8 文字（可能混有 GBK 编码），"
+            "请整个文件另存为 UTF-8 或 GBK 编码的 CSV"
+        ) from None
     del raw
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [row for row in reader]
+    # newline="": the csv module sees the line ends as written, CR LF, LF or CR alone.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = []
+    start = 1
+    try:
+        for row in reader:
+            if len(row) > max_columns():
+                raise UnreadableFile(
+                    f"文件「{name}」第 {reader.line_num} 行有 {len(row):,} 列，超过上限 {max_columns():,} 列，"
+                    "请检查分隔符"
+                )
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        reason = next((reason for key, reason in _CSV_ERRORS.items() if str(exc).startswith(key)), None)
+        reason = (reason or "第 {line} 行格式有误").format(start=start, line=reader.line_num)
+        raise UnreadableFile(
+            f"文件「{name}」无法按 CSV 读取：{reason}，请在 Excel 中打开检查后另存"
+        ) from None
     del text
     header_index = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), None)
     if header_index is None:

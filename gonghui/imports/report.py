@@ -7,6 +7,7 @@ may see the job): ID and phone columns masked cell by cell, every other text thr
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import xlsxwriter
@@ -58,15 +59,20 @@ def write_report(table: Table, result: Result, out: Path | str, masked: dict[int
 
 
 def _write(sheet, row: int, col: int, value: object, date_fmt) -> None:
+    """A value the workbook cannot hold as such (NaN, infinity, a date before 1900, a number beyond
+    Excel's range) is written as its text: the report must never fail on the user's own data."""
     if value is None or value == "":
         return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value)
-    elif isinstance(value, dt.datetime | dt.date):
-        sheet.write_datetime(row, col, value, date_fmt)
-    else:
+    try:
+        if isinstance(value, bool):
+            sheet.write_boolean(row, col, value)
+        elif isinstance(value, int | float) and math.isfinite(value) and abs(value) < 1e307:
+            sheet.write_number(row, col, value)
+        elif isinstance(value, dt.datetime | dt.date) and 1900 <= value.year <= 9999:
+            sheet.write_datetime(row, col, value, date_fmt)
+        else:
+            sheet.write_string(row, col, str(value))
+    except (TypeError, ValueError, OverflowError):
         sheet.write_string(row, col, str(value))
 
 

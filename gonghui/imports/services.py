@@ -10,23 +10,25 @@ import datetime as dt
 import hashlib
 import logging
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gonghui.core import crypto, schedule
+from gonghui.core import audit, crypto, schedule
 from gonghui.core.files import plain_copy
 from gonghui.core.masking import mask_text
+from gonghui.core.models import AuditEvent
 from gonghui.core.scope import home_node
 
 from .columns import HeaderError
-from .models import FILES_PURGED, ExportJob, ImportJob, ImportRowError
+from .models import FILE_REFUSED_STAGE, FILES_PURGED, ExportJob, ImportJob, ImportRowError
 from .pipeline import Result, importer_for
 from .reader import UnreadableFile, read_table
 from .report import write_report
@@ -75,39 +77,96 @@ def schedule_purge() -> None:
 
 def _progress_writer(job: ImportJob, echo: Callable[[int, str], None] | None):
     def progress(percent: int, stage: str) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(progress=percent, stage=stage)
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent, stage=stage, heartbeat_at=timezone.now())
         if echo:
             echo(percent, stage)
 
     return progress
 
 
+class Heartbeat:
+    """While a job runs, a thread writes ``heartbeat_at`` every IMPORT_HEARTBEAT_SECONDS, so a job whose
+    process died (kill -9, out of memory) can be told from one that is busy: calamine and the database
+    driver release the GIL, so the thread beats through long reads and commits too."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self):
+        interval = settings.IMPORT_HEARTBEAT_SECONDS
+        if interval > 0:
+            self.thread = threading.Thread(
+                target=self.beat, args=(interval,), name=f"import-heartbeat-{self.job_id}", daemon=True
+            )
+            self.thread.start()
+        return self
+
+    def beat(self, interval: float) -> None:
+        try:
+            while not self.stop.wait(interval):
+                try:
+                    ImportJob.objects.filter(pk=self.job_id, status=ImportJob.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a missed beat is harmless; the next one retries
+                    log.debug("heartbeat of import job %s failed", self.job_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join()
+
+
 def run_job(job: ImportJob, dry_run: bool, echo: Callable[[int, str], None] | None = None) -> Result | None:
-    """Read, validate and (unless dry_run) commit. Returns None when the file itself was refused."""
-    progress = _progress_writer(job, echo)
+    """Read, validate and (unless dry_run) commit. Returns None when the file itself was refused (the job
+    is then 失败 with the reason). However the run ends — an unreadable file, a database error, an
+    interrupt — the job is finished, never left 运行中; unexpected errors are re-raised after that."""
+    stage = "读取文件"
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.RUNNING if not dry_run else job.status, progress=1, stage="读取文件"
+        status=ImportJob.Status.RUNNING, progress=1, stage=stage, heartbeat_at=timezone.now(), message=""
     )
+    job.status = ImportJob.Status.RUNNING
     if echo:
-        echo(1, "读取文件")
+        echo(1, stage)
+    progress = _progress_writer(job, echo)
+    outcome: dict[str, Result] = {}
+    with Heartbeat(job.pk):
+        try:
+            return _run(job, dry_run, progress, outcome)
+        except BaseException as exc:
+            done = "result" in outcome and outcome["result"].committed
+            effect = "数据已写入，但导入记录未能完成（错误报告可能缺失）" if done else "数据库未做任何改动"
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                message = f"导入被中断，{effect}，可重试"
+            else:
+                log.exception("import job %s failed", job.pk)
+                message = f"导入失败（系统内部错误），{effect}，可重试；如反复失败请联系系统管理员"
+            _finish(job, ImportJob.Status.FAILED, message=message)
+            raise
+
+
+def _run(job: ImportJob, dry_run: bool, progress, outcome: dict) -> Result | None:
     user = job.user
-    importer = importer_for(job.kind, user, job.default_union) if user else None
+    if user is None:
+        _finish(job, ImportJob.Status.FAILED, message="导入人的账号已不存在，无法导入")
+        return None
     if not job.file:
         _finish(job, ImportJob.Status.FAILED, message=f"原始{FILES_PURGED}，请重新上传")
         return None
+    importer = importer_for(job.kind, user, job.default_union)
+    importer.skip_invalid = job.skip_invalid
     try:
         with plain_copy(job.file, Path(job.file_name).suffix) as plain:
             table = read_table(plain, job.file_name)
         hmap = importer.match(table, job.file_name)
     except (UnreadableFile, HeaderError) as exc:
-        _finish(job, ImportJob.Status.REFUSED, message=str(exc))
+        _finish(job, ImportJob.Status.FAILED, message=str(exc), stage=FILE_REFUSED_STAGE)
         return None
-    try:
-        result = importer.run(table, hmap, dry_run=dry_run, progress=progress)
-    except Exception as exc:  # the transaction rolled back: nothing was written
-        log.exception("import job %s failed", job.pk)
-        _finish(job, ImportJob.Status.FAILED, message=f"导入失败，数据库未做任何改动：{exc}")
-        raise
+    result = outcome["result"] = importer.run(table, hmap, dry_run=dry_run, progress=progress)
     progress(92, "生成报告")
     _store_result(job, table, result, dry_run, hmap)
     return result
@@ -147,14 +206,23 @@ def _store_result(job: ImportJob, table, result: Result, dry_run: bool, hmap=Non
         job.progress = 100
         job.stage = "预检完成"
         job.save()
+    elif not result.committed:
+        _finish(job, ImportJob.Status.REFUSED, message=refused_message(job))
     else:
         _finish(job, ImportJob.Status.DONE, save_all=True)
 
 
-def _finish(job: ImportJob, status: str, message: str = "", save_all: bool = False) -> None:
+def refused_message(job: ImportJob) -> str:
+    return (
+        f"有 {job.errors} 行错误，整个文件未写入任何数据。请按错误报告修改后重新上传；"
+        f"如确定只导入没有错误的 {job.valid_rows} 行，请选择「跳过 {job.errors} 行错误，仅导入 {job.valid_rows} 行」"
+    )
+
+
+def _finish(job: ImportJob, status: str, message: str = "", save_all: bool = False, stage: str = "") -> None:
     job.status = status
     job.progress = 100
-    job.stage = dict(ImportJob.Status.choices)[status]
+    job.stage = stage or dict(ImportJob.Status.choices)[status]
     job.finished_at = timezone.now()
     if message:
         job.message = mask_text(message)
@@ -173,6 +241,122 @@ def _row_error(job: ImportJob, row: int, issue) -> ImportRowError:
         message_enc=crypto.encrypt(issue.message) if masked != issue.message else "",
         is_warning=issue.warning,
     )
+
+
+def confirm_job(job: ImportJob, skip_invalid: bool) -> None:
+    """The user confirms a previewed import: it is queued to run for real. A file with row errors is only
+    imported with ``skip_invalid`` (「跳过 N 行错误，仅导入 M 行」), and that choice is recorded on the job."""
+    if job.status != ImportJob.Status.PREVIEWED or job.committed:
+        raise ValueError("该导入不处于可确认状态")
+    if job.errors and not skip_invalid:
+        raise ValueError(
+            f"该文件有 {job.errors} 行错误，默认整个文件不导入：请修改后重新上传，"
+            f"或勾选「跳过 {job.errors} 行错误，仅导入 {job.valid_rows} 行」再确认"
+        )
+    job.status = ImportJob.Status.QUEUED
+    job.progress = 0
+    job.stage = "等待导入"
+    job.skip_invalid = bool(job.errors) and skip_invalid
+    job.confirmed_at = timezone.now()
+    job.save(update_fields=["status", "progress", "stage", "skip_invalid", "confirmed_at"])
+    enqueue_job(job)
+
+
+# ---------------------------------------------------------------- dead jobs and retries
+DIED_MESSAGE = (
+    "导入进程意外终止（超过 {seconds:.0f} 秒没有心跳），未完成的写入已全部撤销；"
+    "可点「重试」重新导入（重复导入不会产生重复数据）"
+)
+
+
+def reap_stale_jobs(now=None) -> list[int]:
+    """Mark failed every job whose process died: 运行中 with no heartbeat for IMPORT_STALE_SECONDS, or
+    排队中 although its background task already ended or started and went silent. Run by the job
+    pages whenever they are read and by ``manage.py reap_import_jobs``; returns the ids marked."""
+    now = now or timezone.now()
+    seconds = settings.IMPORT_STALE_SECONDS
+    cutoff = now - dt.timedelta(seconds=seconds)
+    stale = Q(status=ImportJob.Status.RUNNING) & (Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at=None))
+    ids = list(ImportJob.objects.filter(stale).values_list("pk", flat=True))
+    for job in ImportJob.objects.filter(status=ImportJob.Status.QUEUED, heartbeat_at__lt=cutoff).exclude(
+        task_id=""
+    ):
+        if _task_gone(job.task_id):
+            ids.append(job.pk)
+    if not ids:
+        return []
+    message = DIED_MESSAGE.format(seconds=seconds)
+    marked = []
+    for pk in ids:
+        # Conditional on the state read above: a job that finished or beat meanwhile is left alone.
+        still = ImportJob.objects.filter(pk=pk).filter(
+            stale | Q(status=ImportJob.Status.QUEUED, heartbeat_at__lt=cutoff)
+        )
+        if still.update(
+            status=ImportJob.Status.FAILED, stage="失败", progress=100, finished_at=now, message=message
+        ):
+            marked.append(pk)
+    if marked:
+        log.warning("import jobs %s marked failed: no heartbeat for %s s", marked, seconds)
+    return marked
+
+
+def _task_gone(task_id: str) -> bool:
+    """The background task of a queued job has ended, or started and then went silent."""
+    from django_tasks import default_task_backend
+    from django_tasks.base import TaskResultStatus
+
+    try:
+        status = default_task_backend.get_result(task_id).status
+    except Exception:  # no such result (deleted, another backend): nothing will run the job
+        return True
+    return status != TaskResultStatus.READY
+
+
+def retry_job(job: ImportJob, user=None, request=None) -> ImportJob:
+    """Put a failed job back to run again from its stored upload, in the mode it failed in: a preview
+    again, or the confirmed import (with the same 跳过错误行 choice). The caller runs or enqueues it."""
+    if refusal := job.retry_refusal():
+        raise ValueError(refusal)
+    with transaction.atomic():
+        ImportRowError.objects.filter(job=job).delete()
+        job.status = ImportJob.Status.QUEUED
+        job.progress = 0
+        job.stage = "等待重试"
+        job.message = ""
+        job.finished_at = None
+        job.heartbeat_at = timezone.now()
+        job.retries += 1
+        for key in ("rows", "created", "updated", "skipped", "errors"):
+            setattr(job, key, 0)
+        job.committed = False
+        job.save()
+        audit.record(
+            request, AuditEvent.Action.OTHER, job, detail=f"重试导入（第 {job.retries} 次）", user=user
+        )
+    return job
+
+
+def enqueue_job(job: ImportJob) -> None:
+    """Queue the preview (or, once confirmed, the import) of a job in the background worker."""
+    from . import tasks
+
+    task = tasks.run_import if job.confirmed_at else tasks.run_preview
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+    result = task.enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(task_id=str(result.id))
+    schedule_reaper()
+
+
+def schedule_reaper() -> None:
+    """Keep one 「reap dead imports」 task waiting in the worker's queue, due in IMPORT_REAP_SECONDS, as
+    long as an import is queued or running: with the stale threshold that marks a dead job failed within
+    a minute even when nobody looks at it. Backends that cannot defer a task (the immediate one of the
+    tests and the demo) have no worker to die (``core.schedule`` schedules nothing there)."""
+    from . import tasks
+
+    if ImportJob.objects.filter(status__in=(ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)).exists():
+        schedule.ensure_scheduled(only=tasks.reap_dead_imports)
 
 
 def run_export_job(job_id: int) -> int:

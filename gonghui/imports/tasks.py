@@ -10,23 +10,40 @@ from gonghui.core import schedule
 from .models import ImportJob
 
 
-@task()
-def run_preview(job_id: int) -> dict:
-    """The dry run behind the preview page: read, validate, report — nothing is written."""
+def _run(job_id: int, dry_run: bool) -> dict:
     from .services import run_job
 
     job = ImportJob.objects.select_related("user", "default_union", "scope").get(pk=job_id)
-    result = run_job(job, dry_run=True)
-    return result.as_json() if result else {"refused": True}
+    # run_job finishes the job (失败 with a Chinese reason) whatever happens, then re-raises an
+    # unexpected error so that the task is recorded as failed too.
+    result = run_job(job, dry_run=dry_run)
+    if result is None:
+        job.refresh_from_db(fields=["message"])
+        return {"refused": True, "error": job.message}
+    return result.as_json()
+
+
+@task()
+def run_preview(job_id: int) -> dict:
+    """The dry run behind the preview page: read, validate, report — nothing is written."""
+    return _run(job_id, dry_run=True)
 
 
 @task()
 def run_import(job_id: int) -> dict:
-    from .services import run_job
+    return _run(job_id, dry_run=False)
 
-    job = ImportJob.objects.select_related("user", "default_union", "scope").get(pk=job_id)
-    result = run_job(job, dry_run=False)
-    return result.as_json() if result else {"refused": True}
+
+@schedule.periodic(every=dt.timedelta(seconds=settings.IMPORT_REAP_SECONDS))
+@task()
+def reap_dead_imports() -> list[int]:
+    """In the worker, every IMPORT_REAP_SECONDS while imports are queued or running: jobs whose process
+    died are marked failed, then the next check is scheduled (see services.schedule_reaper)."""
+    from .services import reap_stale_jobs, schedule_reaper
+
+    marked = reap_stale_jobs()
+    schedule_reaper()
+    return marked
 
 
 @task()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.JobDetailView.as_view(), name="job-detail"),
     path("<int:pk>/progress/", views.JobProgressView.as_view(), name="job-progress"),
     path("<int:pk>/confirm/", views.JobConfirmView.as_view(), name="job-confirm"),
+    path("<int:pk>/retry/", views.JobRetryView.as_view(), name="job-retry"),
     path("<int:pk>/report/", views.JobReportView.as_view(), name="job-report"),
     path("<int:pk>/file/", views.JobFileView.as_view(), name="job-file"),
     path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export-detail"),

@@ -20,10 +20,9 @@ from gonghui.core.files import sealed_response
 from gonghui.core.models import AuditEvent
 from gonghui.core.views import ScopedMixin
 
-from . import tasks
 from .forms import UploadForm
 from .models import FILES_PURGED, ExportJob, ImportJob, ImportKind
-from .services import create_job
+from .services import confirm_job, create_job, enqueue_job, reap_stale_jobs, retry_job
 from .template import KIND_TITLES, build_template
 
 PREVIEW_ERRORS_SHOWN = 500
@@ -90,7 +89,7 @@ class UploadView(LoginRequiredMixin, EditorRequired, FormView):
                 self.request.user, self.kind, tmp.name, upload.name, form.cleaned_data["default_union"]
             )
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, stage="等待预检")
-        tasks.run_preview.enqueue(job.pk)
+        enqueue_job(job)
         return redirect(job.get_absolute_url())
 
 
@@ -99,6 +98,7 @@ class JobListView(ScopedMixin, TemplateView):
     template_name = "imports/job_list.html"
 
     def get_context_data(self, **kwargs):
+        reap_stale_jobs()  # nobody is shown 导入中 for a job whose process died
         jobs = self.get_queryset().select_related("user", "scope")[:200]
         return {**super().get_context_data(**kwargs), "jobs": jobs, "title": "导入记录", "kinds": ImportKind}
 
@@ -107,6 +107,7 @@ class JobMixin(ScopedMixin):
     model = ImportJob
 
     def get_job(self, pk) -> ImportJob:
+        reap_stale_jobs()
         return get_object_or_404(self.get_queryset().select_related("user", "scope", "default_union"), pk=pk)
 
 
@@ -140,6 +141,7 @@ class JobDetailView(JobMixin, TemplateView):
             and bool(job.file)
             and self.request.user.can_edit
             and (job.created + job.updated) > 0,
+            "can_retry": not job.retry_refusal() and self.request.user.can_edit,
         }
 
 
@@ -157,13 +159,24 @@ class JobProgressView(JobMixin, View):
 class JobConfirmView(JobMixin, EditorRequired, View):
     def post(self, request, pk):
         job = self.get_job(pk)
-        if job.status != ImportJob.Status.PREVIEWED or job.committed:
-            messages.error(request, "该导入不处于可确认状态")
+        try:
+            confirm_job(job, skip_invalid=request.POST.get("skip_invalid") == "1")
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        return redirect(job.get_absolute_url())
+
+
+class JobRetryView(JobMixin, EditorRequired, View):
+    """重试: run a failed job again from its stored upload (the preview, or the confirmed import)."""
+
+    def post(self, request, pk):
+        job = self.get_job(pk)
+        if refusal := job.retry_refusal():
+            messages.error(request, refusal)
             return redirect(job.get_absolute_url())
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.QUEUED, progress=0, stage="等待导入"
-        )
-        tasks.run_import.enqueue(job.pk)
+        retry_job(job, user=request.user, request=request)
+        enqueue_job(job)
+        messages.success(request, "已重新排队导入")
         return redirect(job.get_absolute_url())
 
 

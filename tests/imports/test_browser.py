@@ -83,6 +83,9 @@ def test_upload_preview_confirm_progress(page, live_server, registry, tmp_path):
         page.click("#report-link")
     assert download.value.suggested_filename.endswith(".xlsx")
 
+    # One row has an error: writing the other one is an explicit choice (issue 9).
+    assert page.inner_text("label[for=skip-invalid]") == "跳过 1 行错误，仅导入 1 行"
+    page.check("#skip-invalid")
     page.click("#confirm-button")
     page.wait_for_selector("#job-progress")
     work_off(job, dry_run=False)  # the worker's import

@@ -107,7 +107,10 @@ def test_import_workplaces_and_unions(registry, tmp_path, capsys):
         ["错码厂", "91340207XXXXXXXXX1", "", "", "340207", "鸠江区总工会", ""],
     ]
     path = write_xlsx(tmp_path / "w.xlsx", header, rows)
-    code, out, _ = run(capsys, "import_workplaces", str(path), "--user", "t-jiujiang", "--json")
+    # Partial commits are explicit (issue 9): --skip-invalid writes the two good rows.
+    code, out, _ = run(
+        capsys, "import_workplaces", str(path), "--user", "t-jiujiang", "--json", "--skip-invalid"
+    )
     assert code == 1
     assert json.loads(out.splitlines()[-1]) == {
         "rows": 3, "created": 2, "updated": 0, "skipped": 0, "errors": 1, "committed": True,
@@ -115,7 +118,9 @@ def test_import_workplaces_and_unions(registry, tmp_path, capsys):
     first = Workplace.objects.get(name="鸠江导入一厂")
     assert first.ownership == "state" and first.employee_count == 300 and first.has_workers_congress
     # Twice: nothing new.
-    code, out, _ = run(capsys, "import_workplaces", str(path), "--user", "t-jiujiang", "--json")
+    code, out, _ = run(
+        capsys, "import_workplaces", str(path), "--user", "t-jiujiang", "--json", "--skip-invalid"
+    )
     assert json.loads(out.splitlines()[-1])["created"] == 0
 
     uheader = ["工会名称", "组织类型", "上级工会", "所在地区", "本届任期开始", "任期（年）", "覆盖单位"]
@@ -125,13 +130,13 @@ def test_import_workplaces_and_unions(registry, tmp_path, capsys):
         ["越界工会", "基层工会委员会", "镜湖区总工会", "340202", "", "", ""],
     ]
     path = write_xlsx(tmp_path / "u.xlsx", uheader, urows)
-    code, out, _ = run(capsys, "import_unions", str(path), "--user", "t-jiujiang", "--json")
+    code, out, _ = run(capsys, "import_unions", str(path), "--user", "t-jiujiang", "--json", "--skip-invalid")
     assert code == 1 and json.loads(out.splitlines()[-1])["created"] == 2
     child = UnionOrg.objects.get(name="鸠江导入一厂车间分会")
     assert child.parent.name == "鸠江导入一厂工会委员会" and child.is_within(registry.unions["jiujiang"])
     committee = UnionOrg.objects.get(name="鸠江导入一厂工会委员会")
     assert committee.election_due == dt.date(2028, 5, 1)
     assert list(committee.workplaces.values_list("name", flat=True)) == ["鸠江导入一厂"]
-    code, out, _ = run(capsys, "import_unions", str(path), "--user", "t-jiujiang", "--json")
+    code, out, _ = run(capsys, "import_unions", str(path), "--user", "t-jiujiang", "--json", "--skip-invalid")
     assert json.loads(out.splitlines()[-1])["created"] == 0
     assert not UnionOrg.objects.filter(name="越界工会").exists()

@@ -224,7 +224,8 @@ def test_missing_required_column_refuses_the_whole_file(registry, tmp_path, do_i
         tmp_path / "nocol.xlsx", ["姓名", "所在工会", "入会日期"], [["某人", UNION, "2023-01-01"]]
     )
     job, result = do_import(registry.users["jiujiang"], path)
-    assert result is None and job.status == ImportJob.Status.REFUSED
+    # A file refused as a whole ends 失败 (issue 9 point 8; 有错误未导入 now means row errors).
+    assert result is None and job.status == ImportJob.Status.FAILED
     assert "缺少必填列：身份证号" in job.message
 
 

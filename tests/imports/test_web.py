@@ -83,14 +83,20 @@ def test_upload_preview_confirm_result_and_history(registry, client, tmp_path):
     assert reverse("imports:job-report", args=[job.pk]) in page
     report = client.get(reverse("imports:job-report", args=[job.pk]))
     assert report.status_code == 200
-    response = client.post(reverse("imports:job-confirm", args=[job.pk]))
+    # One row has an error: confirming without the explicit choice writes nothing (issue 9).
+    assert "跳过 1 行错误，仅导入 1 行" in page
+    client.post(reverse("imports:job-confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEWED and not Member.objects.filter(name="网页一").exists()
+    response = client.post(reverse("imports:job-confirm", args=[job.pk]), {"skip_invalid": "1"})
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.committed and job.progress == 100
+    assert job.skip_invalid and "是（有错误的行不导入" in client.get(job.get_absolute_url()).content.decode()
     assert Member.objects.filter(name="网页一").exists()
     history = client.get(reverse("imports:job-list")).content.decode()
     assert "web.xlsx" in history and job.sha256[:12] in history
     # Confirming twice does nothing more.
-    client.post(reverse("imports:job-confirm", args=[job.pk]))
+    client.post(reverse("imports:job-confirm", args=[job.pk]), {"skip_invalid": "1"})
     assert Member.objects.filter(name="网页一").count() == 1
 
 
