@@ -12,6 +12,7 @@ inside a function, under ``TYPE_CHECKING``. The rules:
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -167,6 +168,19 @@ def test_no_two_modules_import_each_other_in_a_circle(checked):
 
 def test_nothing_imports_the_demo_app(checked):
     assert sorted((a, b) for a, b in checked if app_of(b) == "demo" and app_of(a) != "demo") == []
+
+
+_URL_NAMESPACE = re.compile(r"""(?:\{%\s*url\s+|reverse(?:_lazy)?\(\s*)["'](\w+):""")
+
+
+def test_core_names_no_page_of_a_domain_app():
+    """Nor through a URL name: core's code and templates reverse only ``core:`` URLs (an app's page on the
+    home page or in the menu is registered by that app)."""
+    named = set()
+    for path in (ROOT / "core").rglob("*"):
+        if path.suffix in {".py", ".html"}:
+            named |= {(path.name, ns) for ns in _URL_NAMESPACE.findall(path.read_text(encoding="utf-8"))}
+    assert sorted((name, ns) for name, ns in named if ns != "core") == []
 
 
 def test_every_known_exception_is_still_an_import(graph):

@@ -20,7 +20,7 @@ from django_filters.views import FilterMixin
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
-from . import audit
+from . import audit, home
 from .forms import autocomplete_json
 from .models import AuditEvent
 from .scope import home_node
@@ -168,7 +168,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
     open_without_node = True  # it tells a user with no node why they see nothing
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "node": home_node(self.request.user)}
+        node = home_node(self.request.user)
+        panels = home.panel_urls(node) if node is not None else []
+        return {**super().get_context_data(**kwargs), "node": node, "panels": panels}
 
 
 @login_required

@@ -8,7 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = "单位与工会组织"
 
     def ready(self) -> None:
-        from gonghui.core import navigation
+        from gonghui.core import home, navigation
         from gonghui.core.forms import AutocompleteSource, register_autocomplete
 
         from .models import UnionOrg, Workplace
@@ -36,6 +36,7 @@ class OrgsConfig(AppConfig):
             )
         )
 
+        home.register_panel("orgs:union-stats", 10)  # the subtree counts of the user's node
         navigation.register("单位", "orgs:workplace-list", "bi-building", 20)
         navigation.register("工会组织", "orgs:union-list", "bi-diagram-3", 30)
         navigation.register("组织树", "orgs:union-tree", "bi-list-nested", 31)
