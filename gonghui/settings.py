@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gonghui.targets",
     "gonghui.reports",
     "gonghui.joining",
+    "gonghui.demo",
 ]
 
 MIDDLEWARE = [

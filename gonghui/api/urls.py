@@ -2,7 +2,8 @@
 
 from ninja import NinjaAPI
 
-from gonghui.core.api import AUTH, install_error_handlers
+from gonghui.accounts.api_auth import AUTH
+from gonghui.core.api import install_error_handlers
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.regions.api import router as regions_router

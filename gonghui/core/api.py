@@ -1,4 +1,6 @@
-"""Shared API machinery: token authentication, scope, pagination without COUNT(*), filtersets as query."""
+"""Shared API machinery: scope, pagination without COUNT(*), filtersets as query, Chinese error bodies.
+
+Who is calling (API token or session) is decided by ``accounts.api_auth``, which owns the token model."""
 
 from __future__ import annotations
 
@@ -8,23 +10,6 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
-from ninja.security import HttpBearer, django_auth
-
-from gonghui.accounts.models import ApiToken
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer gh_…`` — tokens are issued with ``manage.py issue_token``."""
-
-    def authenticate(self, request: HttpRequest, token: str):
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-# Token for programs; the session cookie for the browser (the docs page, htmx widgets).
-AUTH = [TokenAuth(), django_auth]
 
 
 class SeekPagination(PaginationBase):
@@ -157,10 +142,8 @@ def install_error_handlers(api) -> None:
 
 
 __all__ = [
-    "AUTH",
     "Http404",
     "SeekPagination",
-    "TokenAuth",
     "filtered",
     "install_error_handlers",
     "scoped",

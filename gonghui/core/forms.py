@@ -42,6 +42,8 @@ class AutocompleteSource:
         return results, len(found) > limit
 
 
+# The sources by name. Each app registers its own in ``AppConfig.ready()`` (orgs: unions, workplaces;
+# regions: regions), so every source exists once the app registry is ready, whichever forms were imported.
 _SOURCES: dict[str, AutocompleteSource] = {}
 
 
@@ -127,7 +129,7 @@ class AutocompleteSelect(forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
-        widget_attrs["data-autocomplete-url"] = reverse("orgs:autocomplete") + "?source=" + self.source
+        widget_attrs["data-autocomplete-url"] = reverse("core:autocomplete") + "?source=" + self.source
         widget_attrs["data-placeholder"] = self.placeholder
         return context
 

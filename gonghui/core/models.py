@@ -12,7 +12,8 @@ from django.db.models.functions import Concat, Substr
 from .scope import narrow
 
 if TYPE_CHECKING:
-    from gonghui.accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -23,7 +24,7 @@ class ScopedQuerySet(models.QuerySet):
     starts from this queryset.
     """
 
-    def visible_to(self, user: User | None) -> ScopedQuerySet:
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> ScopedQuerySet:
         return narrow(self, user, self.model.scope_path)
 
 

@@ -7,9 +7,11 @@ the user's subtree is a 404, and a write that would land outside it is rolled ba
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectTemplateResponseMixin
@@ -18,7 +20,8 @@ from django_filters.views import FilterMixin
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
-from . import audit
+from . import audit, home
+from .forms import autocomplete_json
 from .models import AuditEvent
 from .scope import home_node
 
@@ -165,4 +168,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
     open_without_node = True  # it tells a user with no node why they see nothing
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "node": home_node(self.request.user)}
+        node = home_node(self.request.user)
+        panels = home.panel_urls(node) if node is not None else []
+        return {**super().get_context_data(**kwargs), "node": node, "panels": panels}
+
+
+@login_required
+def autocomplete(request: HttpRequest) -> JsonResponse:
+    """?source=<a registered source>&q=prefix → at most 20 scoped matches. The sources (unions,
+    workplaces, regions …) are registered by their apps in ``AppConfig.ready()``."""
+    try:
+        data = autocomplete_json(request.GET.get("source", ""), request.user, request.GET.get("q", ""))
+    except KeyError:
+        return JsonResponse({"error": "未知的查询来源"}, status=400)
+    return JsonResponse(data)

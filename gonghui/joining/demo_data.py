@@ -9,7 +9,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gonghui.accounts.models import Role, User
-from gonghui.core.demo import DEMO_PASSWORD, WUHU_TOWNS
 from gonghui.core.normalize import normalize_resident_id
 from gonghui.members.models import HELD_STATUSES, Member, NewFormGroup
 from gonghui.orgs.models import UnionOrg, Workplace
@@ -18,11 +17,11 @@ from . import services, workdays
 from .models import ApplicationEvent, JoinApplication, RoutingRule
 
 
-def _rules(built) -> int:
+def _rules(builder, built) -> int:
     groups = list(NewFormGroup.objects.filter(is_active=True))
     ride_hailing = UnionOrg.objects.filter(name="芜湖市网约车行业工会联合会").first()
     count = 0
-    for county in WUHU_TOWNS:
+    for county in builder.towns:
         holding = built.unions.get(f"{county}新业态")
         if holding is None:
             continue
@@ -49,10 +48,10 @@ def _backdate(app: JoinApplication, days_ago: int) -> None:
 
 
 def load(builder, built) -> dict[str, int]:
-    rules = _rules(built)
+    rules = _rules(builder, built)
     reviewer = User.objects.create_user(
         "demo-reviewer",
-        password=DEMO_PASSWORD,
+        password=builder.password,
         full_name="鸠江区新业态工会审核员",
         union=built.unions["鸠江区新业态"],
         role=Role.REVIEWER,
@@ -61,7 +60,7 @@ def load(builder, built) -> dict[str, int]:
     city_admin = User.objects.get(username="demo-wuhu")
     rnd = builder.rnd
     groups = list(NewFormGroup.objects.filter(is_active=True))
-    counties = [c for c in WUHU_TOWNS if f"{c}新业态" in built.unions]
+    counties = [c for c in builder.towns if f"{c}新业态" in built.unions]
     # Employers with room: an approved application adds a member there, and a workplace never has more
     # members than employees.
     held = (

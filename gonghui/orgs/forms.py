@@ -1,38 +1,9 @@
 from django import forms
 
-from gonghui.core.forms import AutocompleteSource, ScopedModelForm, register_autocomplete, run_normalizer
+from gonghui.core.forms import ScopedModelForm, run_normalizer
 from gonghui.core.normalize import normalize_uscc
-from gonghui.regions.models import Region
 
 from .models import UnionOrg, Workplace
-
-# Autocomplete sources: the same scoped queryset validates the field and answers the search endpoint.
-NON_FEDERATION_KINDS = ["committee", "joint"]
-register_autocomplete(AutocompleteSource("unions", lambda user: UnionOrg.objects.visible_to(user)))
-register_autocomplete(
-    AutocompleteSource(
-        "active-unions",
-        lambda user: UnionOrg.objects.visible_to(user).filter(status=UnionOrg.Status.ACTIVE),
-    )
-)
-register_autocomplete(
-    AutocompleteSource(
-        "federations",
-        lambda user: UnionOrg.objects.visible_to(user).exclude(kind__in=NON_FEDERATION_KINDS),
-    )
-)
-register_autocomplete(
-    AutocompleteSource(
-        "workplaces",
-        lambda user: Workplace.objects.visible_to(user),
-        label=lambda w: f"{w.name}（{w.uscc}）" if w.uscc else w.name,
-    )
-)
-register_autocomplete(
-    AutocompleteSource(
-        "regions", lambda user: Region.objects.visible_to(user), label=lambda r: f"{r.name}（{r.code}）"
-    )
-)
 
 
 class WorkplaceForm(ScopedModelForm):

@@ -1,14 +1,27 @@
-"""Counts for a union's whole subtree (the tree page, the home page, union detail)."""
+"""Counts for a union's whole subtree (the tree page, the home page, union detail).
+
+orgs counts its own rows (unions, workplaces); the apps that build on orgs add theirs through
+:func:`register_counter`, called from their ``AppConfig.ready()`` — the members app adds the member
+figures — so orgs never imports them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from gonghui.members.models import HELD_STATUSES, Member
-
 from .models import GRASSROOTS_KINDS, UnionOrg, Workplace
+
+# A counter takes the subtree's root and returns some of SubtreeCounts' fields.
+SubtreeCounter = Callable[[UnionOrg], dict[str, int]]
+_COUNTERS: list[SubtreeCounter] = []
+
+
+def register_counter(counter: SubtreeCounter) -> SubtreeCounter:
+    if counter not in _COUNTERS:
+        _COUNTERS.append(counter)
+    return counter
 
 
 @dataclass
@@ -18,9 +31,10 @@ class SubtreeCounts:
     grassroots_unions: int
     workplaces: int
     covered_workplaces: int
-    members: int
-    migrant_members: int
-    new_form_members: int
+    # Counted by the members app (members.stats.subtree_member_counts); 0 if it is not installed.
+    members: int = 0
+    migrant_members: int = 0
+    new_form_members: int = 0
 
 
 def subtree_counts(union: UnionOrg) -> SubtreeCounts:
@@ -36,18 +50,14 @@ def subtree_counts(union: UnionOrg) -> SubtreeCounts:
         .distinct()
         .count()
     )
-    members = Member.objects.filter(union__path__startswith=union.path, status__in=HELD_STATUSES).aggregate(
-        total=Count("id"),
-        migrant=Count("id", filter=Q(is_migrant_worker=True)),
-        new_form=Count("id", filter=Q(new_form_group__isnull=False)),
-    )
+    contributed: dict[str, int] = {}
+    for counter in _COUNTERS:
+        contributed.update(counter(union))
     return SubtreeCounts(
         unions=unions["total"],
         subordinate_unions=unions["below"],
         grassroots_unions=unions["grassroots"],
         workplaces=workplaces.count(),
         covered_workplaces=covered,
-        members=members["total"],
-        migrant_members=members["migrant"],
-        new_form_members=members["new_form"],
+        **contributed,
     )

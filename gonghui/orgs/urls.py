@@ -14,6 +14,5 @@ urlpatterns = [
     path("unions/<int:pk>/", views.UnionDetailView.as_view(), name="union-detail"),
     path("unions/<int:pk>/edit/", views.UnionEditView.as_view(), name="union-edit"),
     path("unions/<int:pk>/children/", views.UnionChildrenView.as_view(), name="union-children"),
-    path("autocomplete/", views.autocomplete, name="autocomplete"),
     path("unions/<int:pk>/stats/", views.UnionStatsView.as_view(), name="union-stats"),
 ]

@@ -1,10 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
-from gonghui.core.forms import autocomplete_json
 from gonghui.core.scope import EVERYTHING, covers, home_node, scope_prefix
 from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
@@ -126,13 +123,3 @@ class UnionStatsView(ScopedMixin, TemplateView):
     def get(self, request, pk):
         union = _scoped_union(request, pk)
         return render(request, "orgs/_union_stats.html", {"union": union, "counts": subtree_counts(union)})
-
-
-@login_required
-def autocomplete(request: HttpRequest) -> JsonResponse:
-    """?source=unions|active-unions|federations|workplaces|regions&q=prefix → at most 20 scoped matches."""
-    try:
-        data = autocomplete_json(request.GET.get("source", ""), request.user, request.GET.get("q", ""))
-    except KeyError:
-        return JsonResponse({"error": "未知的查询来源"}, status=400)
-    return JsonResponse(data)

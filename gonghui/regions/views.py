@@ -21,9 +21,9 @@ class RegionDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["children"] = self.get_queryset().filter(parent=self.object)
-        from gonghui.orgs.models import UnionOrg
-
-        context["unions"] = UnionOrg.objects.visible_to(self.request.user).filter(
-            region=self.object, kind__in=["province", "city", "county", "township", "zone"]
+        # The local federations of this region, through the reverse relation of UnionOrg.region: regions
+        # sits below orgs and never imports it.
+        context["unions"] = self.object.unionorg_set.visible_to(self.request.user).filter(
+            kind__in=["province", "city", "county", "township", "zone"]
         )
         return context

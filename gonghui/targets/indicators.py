@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django_tasks import task
 
 from gonghui.members.models import HELD_STATUSES, Member
 from gonghui.orgs.models import NON_PUBLIC, PUBLIC_SECTOR, UnionOrg, Workplace
@@ -441,12 +442,22 @@ def _from_row(row: IndicatorResult, requested: dt.date | None) -> Shown:
     return Shown(source, row.day, requested, row.values, row.computed_at)
 
 
+@task()
+def store_indicator_results(node_id: int, day: str) -> int:
+    """Background task: the indicator figures of a large node that has none stored yet (a page asked for
+    them): the same computation as the daily refresh, off the request."""
+    from django.core.cache import cache
+
+    node = UnionOrg.objects.get(pk=node_id)
+    result = store(node, dt.date.fromisoformat(day))
+    cache.delete(f"gonghui:indicators-pending:{node_id}:{day}")
+    return result.pk
+
+
 def enqueue(node: UnionOrg, day: dt.date | None = None) -> None:
     """Ask the background worker for the node's figures of ``day`` (default today), once: page reloads
     while it runs do not queue it again (the marker expires, so a failed run is retried later)."""
     from django.core.cache import cache
-
-    from .tasks import store_indicator_results
 
     day = day or timezone.localdate()
     if cache.add(f"gonghui:indicators-pending:{node.pk}:{day}", 1, timeout=15 * 60):

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from gonghui.members.models import HELD_STATUSES, Member, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg, Workplace
@@ -247,6 +248,18 @@ def store(node: UnionOrg, day: dt.date | None = None) -> QualityResult:
     return result
 
 
+@task()
+def store_quality_results(node_id: int, day: str) -> int:
+    """Background task: the data-quality counts of a large node that has none stored yet (the board asked
+    for them)."""
+    from django.core.cache import cache
+
+    node = UnionOrg.objects.get(pk=node_id)
+    result = store(node, dt.date.fromisoformat(day))
+    cache.delete(f"gonghui:quality-pending:{node_id}:{day}")
+    return result.pk
+
+
 def refresh_results(nodes=None, day: dt.date | None = None) -> int:
     """Store today's counts of the federation nodes (province, cities, counties), with the indicators'
     daily refresh (``refresh_targets``)."""
@@ -285,8 +298,6 @@ def counts_for(node: UnionOrg) -> Counts:
     if latest is not None:
         return Counts("stored", latest.day, latest.counts, latest.computed_at)
     from django.core.cache import cache
-
-    from .tasks import store_quality_results
 
     if cache.add(f"gonghui:quality-pending:{node.pk}:{today}", 1, timeout=15 * 60):
         store_quality_results.enqueue(node.pk, today.isoformat())

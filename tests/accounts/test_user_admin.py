@@ -163,7 +163,10 @@ def test_demo_data_adds_the_auditor(registry):
 
     from gonghui.accounts import demo_data
 
-    assert demo_data.load(None, SimpleNamespace(unions={"wuhu": registry.unions["wuhu"]})) == {"auditors": 1}
+    builder = SimpleNamespace(password="gonghui-demo")  # the demo app hands each app its password
+    assert demo_data.load(builder, SimpleNamespace(unions={"wuhu": registry.unions["wuhu"]})) == {
+        "auditors": 1
+    }
     auditor = User.objects.get(username="demo-auditor")
     assert auditor.role == Role.AUDITOR and auditor.union == registry.unions["wuhu"]
     assert auditor.can_audit and not auditor.can_edit and not auditor.can_view_sensitive

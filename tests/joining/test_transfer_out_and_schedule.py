@@ -94,7 +94,7 @@ def test_a_backdated_request_gets_the_deadline_of_its_own_date(joinreg):
 
 
 def test_the_demo_transfers_have_deadlines_after_their_requests(db):
-    from gonghui.core.demo import DemoSize, load_demo
+    from gonghui.demo.loader import DemoSize, load_demo
     from tests.factories import load_regions
 
     load_regions()

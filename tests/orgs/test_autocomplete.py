@@ -17,7 +17,7 @@ def _login(client, username):
 
 
 def _names(client, source, q=""):
-    response = client.get("/orgs/autocomplete/", {"source": source, "q": q})
+    response = client.get("/autocomplete/", {"source": source, "q": q})
     assert response.status_code == 200
     return [r["text"] for r in response.json()["results"]]
 
@@ -43,16 +43,16 @@ def test_endpoint_returns_at_most_20_and_says_there_are_more(client, registry):
             name=f"镜湖测试{i:02d}工会", kind=UnionKind.COMMITTEE, parent=street, region=street.region
         )
     _login(client, "t-jinghu")
-    data = client.get("/orgs/autocomplete/", {"source": "unions", "q": "镜湖测试"}).json()
+    data = client.get("/autocomplete/", {"source": "unions", "q": "镜湖测试"}).json()
     assert len(data["results"]) == 20 and data["more"] is True
     assert data["results"][0]["text"] == "镜湖测试00工会"
-    assert client.get("/orgs/autocomplete/", {"source": "unions", "q": "镜湖测试2"}).json()["more"] is False
+    assert client.get("/autocomplete/", {"source": "unions", "q": "镜湖测试2"}).json()["more"] is False
 
 
 def test_endpoint_refuses_unknown_source_and_anonymous(client, registry):
-    assert client.get("/orgs/autocomplete/?source=unions").status_code == 302
+    assert client.get("/autocomplete/?source=unions").status_code == 302
     _login(client, "t-jinghu")
-    assert client.get("/orgs/autocomplete/?source=users").status_code == 400
+    assert client.get("/autocomplete/?source=users").status_code == 400
 
 
 def test_forms_render_no_option_lists_only_the_chosen_value(client, registry):

@@ -6,7 +6,7 @@ import datetime as dt
 from django.db.models import F
 from django.utils import timezone
 
-from gonghui.core.demo import DemoSize, load_demo
+from gonghui.demo.loader import DemoSize, load_demo
 from gonghui.orgs.models import UnionOrg, Workplace, WorkplaceState
 from gonghui.targets import asof, indicators
 from gonghui.targets.services import seed_reference

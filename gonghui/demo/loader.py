@@ -1,5 +1,8 @@
 """The demo data set: the Anhui tree, Wuhu in detail, ~300 grassroots unions, ~2,000 workplaces and
-~50,000 members with valid IDs. Deterministic (seeded) so that screenshots and tests can rely on it."""
+~50,000 members with valid IDs. Deterministic (seeded) so that screenshots and tests can rely on it.
+
+This module builds the registry every app stands on (the tree, workplaces, members, the demo accounts);
+each app adds its own rows in ``<app>/demo_data.py`` (see ``load_app_demo_data``)."""
 
 from __future__ import annotations
 
@@ -91,6 +94,10 @@ def demo_loaded() -> bool:
 
 
 class DemoBuilder:
+    # What an app's demo_data.py reads from the builder it is handed (it never imports this module).
+    password = DEMO_PASSWORD
+    towns = WUHU_TOWNS
+
     def __init__(self, size: DemoSize, seed: int = 20231):
         self.size = size
         self.rnd = random.Random(seed)
@@ -479,7 +486,9 @@ def load_demo(size: DemoSize | None = None) -> dict[str, int]:
 
 def load_app_demo_data(builder: DemoBuilder, built: Built) -> dict[str, int]:
     """Each app may ship ``<app>/demo_data.py`` with ``load(builder, built) -> dict[str, int]``
-    (counts for the summary); it runs after the registry and the demo accounts exist."""
+    (counts for the summary); it runs after the registry and the demo accounts exist, in the order of
+    INSTALLED_APPS. It reads the demo password and Wuhu's towns from ``builder`` (``builder.password``,
+    ``builder.towns``), so no app imports the demo app."""
     from importlib import import_module
     from importlib.util import find_spec
 

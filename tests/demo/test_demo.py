@@ -1,8 +1,13 @@
 """The demo data set counts like the ACFTU statistics and never makes a rate above 100 %."""
 
-import pytest
+from io import StringIO
 
-from gonghui.core.demo import DemoSize, load_demo
+import pytest
+from django.core.management import call_command
+
+from gonghui.accounts.models import User
+from gonghui.demo.loader import DEMO_PASSWORD, DemoSize, load_demo
+from gonghui.joining.models import RoutingRule
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionKind, UnionOrg
 from gonghui.orgs.stats import subtree_counts
 from gonghui.targets import indicators, quality
@@ -35,8 +40,10 @@ def test_demo_grassroots_count_and_members_within_employees(demo):
         subtree_counts(sub).grassroots_unions for sub in industry.children.all()
     )
 
-    # One demo load (≈ 6 s) for both halves: members never exceed a workplace's employees either.
+    # One demo load (≈ 6 s) for every check: members never exceed a workplace's employees either, and
+    # each app's demo_data.py ran from the demo app.
     _members_never_exceed_employees(province, wuhu)
+    _every_app_added_its_demo_rows(demo)
 
 
 def _members_never_exceed_employees(province, wuhu):
@@ -49,3 +56,17 @@ def _members_never_exceed_employees(province, wuhu):
     flagged = quality.out_of_range(figures)
     assert all(r["rate"] is None and r["den"] == 0 for r in flagged)
     assert {r["unit"] for r in flagged} <= {"芜湖市行业工会联合会"}
+
+
+def _every_app_added_its_demo_rows(demo):
+    """The demo app walks the installed apps and runs each ``<app>/demo_data.py`` (accounts, joining,
+    targets), handing them the demo password and towns through the builder; ``load_demo`` is its command."""
+    assert demo["auditors"] == 1 and demo["target_plans"] == 2
+    assert demo["routing_rules"] > 0 and demo["join_applications"] > 0
+    auditor = User.objects.get(username="demo-auditor")
+    assert auditor.check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="demo-reviewer").check_password(DEMO_PASSWORD)
+    assert RoutingRule.objects.count() == demo["routing_rules"]
+    out = StringIO()
+    call_command("load_demo", "--if-missing", stdout=out)
+    assert out.getvalue().strip() == "演示数据已载入，跳过"

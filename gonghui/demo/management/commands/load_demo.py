@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from gonghui.core.demo import DEMO_PASSWORD, DemoRefused, DemoSize, demo_loaded, load_demo
+from gonghui.demo.loader import DEMO_PASSWORD, DemoRefused, DemoSize, demo_loaded, load_demo
 
 
 class Command(BaseCommand):

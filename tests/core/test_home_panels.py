@@ -1,0 +1,23 @@
+"""The home page loads the panels the apps registered (orgs: the subtree counts of the user's node);
+core's template names no app's page."""
+
+import pytest
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_loads_the_registered_panels_for_the_users_node(client, registry):
+    assert client.login(username="t-jinghu", password=PASSWORD)
+    page = client.get("/")
+    stats = f"/orgs/unions/{registry.unions['jinghu'].pk}/stats/"
+    assert page.context["panels"] == [stats]
+    assert f'hx-get="{stats}"' in page.content.decode()
+    assert client.get(stats).status_code == 200
+
+
+def test_a_user_with_no_node_gets_no_panel(client, registry):
+    assert client.login(username="t-nounion", password=PASSWORD)
+    page = client.get("/")
+    assert page.context["panels"] == [] and "hx-get" not in page.content.decode()
