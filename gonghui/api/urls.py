@@ -1,6 +1,7 @@
 """The API: /api/v1/, token authentication, schema at /api/v1/openapi.json, docs at /api/v1/docs."""
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from gonghui.core.api import AUTH
 from gonghui.members.api import router as members_router
@@ -15,6 +16,17 @@ api = NinjaAPI(
     auth=AUTH,
     description="所有数据按令牌所属用户的管辖范围过滤；身份证号、手机号默认脱敏。",
 )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    """422 as django-ninja gives it, plus a Chinese sentence naming the parameters that are wrong."""
+    names = "、".join(dict.fromkeys(str(e.get("loc", ["?"])[-1]) for e in exc.errors))
+    return api.create_response(
+        request, {"detail": exc.errors, "message": f"请求参数不合法：{names}"}, status=422
+    )
+
+
 api.add_router("/regions", regions_router)
 api.add_router("/", orgs_router)
 api.add_router("/", members_router)

@@ -27,12 +27,15 @@ class TokenAuth(HttpBearer):
 AUTH = [TokenAuth(), django_auth]
 
 
+MAX_OFFSET = 10**9  # past any table here; a larger offset would overflow the SQL OFFSET (a 500)
+
+
 class SeekPagination(PaginationBase):
     """limit/offset plus ``has_more``: no COUNT(*) over millions of rows."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     class Output(Schema):
         items: list[Any]

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectTemplateResponseMixin
 from django.views.generic.edit import ModelFormMixin, ProcessFormView
@@ -20,6 +21,7 @@ from django_tables2.paginators import LazyPaginator
 
 from . import audit
 from .models import AuditEvent
+from .params import ParamError, page_param, per_page_param
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -56,6 +58,9 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
         return self.filterset.qs
 
     def get(self, request, *args, **kwargs):
+        # Malformed page numbers are a 400 here, before the paginator turns them into an SQL offset.
+        page_param(request)
+        per_page_param(request, default=self.paginate_by)
         self.filterset = self.get_filterset(self.get_filterset_class())
         if not self.filterset.is_bound or self.filterset.is_valid():
             self.object_list = self.filterset.qs
@@ -161,3 +166,12 @@ class ObjectEditView(ScopedMixin, SingleObjectTemplateResponseMixin, ModelFormMi
 
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "core/home.html"
+
+
+def bad_request(request, exception):
+    """handler400: the Chinese reason of a malformed parameter (``ParamError``), as JSON under
+    /api/ and as a page elsewhere. Other 400s (Django's own) get a general sentence."""
+    message = str(exception) if isinstance(exception, ParamError) else ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or "请求参数有误"}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

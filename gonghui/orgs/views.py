@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
 from gonghui.core.forms import autocomplete_json
+from gonghui.core.params import id_param
 from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from .filters import UnionOrgFilterSet, WorkplaceFilterSet
@@ -64,7 +65,7 @@ class UnionEditView(ObjectEditView):
 
     def get_initial(self):
         initial = super().get_initial()
-        parent = self.request.GET.get("parent")
+        parent = id_param(self.request, "parent", "上级工会编号")
         if parent:
             initial["parent"] = parent
         return initial

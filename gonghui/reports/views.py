@@ -15,6 +15,7 @@ from django.views import View
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
+from gonghui.core.params import id_param
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 from gonghui.targets import cube, indicators, progress, services
 from gonghui.targets.growth import unions_founded
@@ -96,7 +97,7 @@ def dashboard_data(user, node: UnionOrg, plan: TargetPlan | None, as_of: dt.date
 class DashboardView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        node_id = request.GET.get("node")
+        node_id = id_param(request, "node", "组织编号")
         if node_id:
             node = get_object_or_404(UnionOrg.objects.visible_to(user), pk=node_id)
         else:
@@ -104,7 +105,7 @@ class DashboardView(LoginRequiredMixin, View):
             if node is None:
                 raise Http404("没有组织")
         plans = TargetPlan.objects.visible_to(user).select_related("issuer")
-        plan_id = request.GET.get("plan")
+        plan_id = id_param(request, "plan", "目标任务编号")
         if plan_id:
             plan = get_object_or_404(plans, pk=plan_id)
         else:
@@ -203,7 +204,7 @@ class BulletinDownloadView(LoginRequiredMixin, View):
             raise Http404("不支持的格式")
         snap = visible_snapshot(request, pk)
         number = request.GET.get("number") or bulletin.default_doc_number(snap.plan.doc_number, snap.as_of)
-        issued = date_param(request.GET.get("date"), dt.date.today())
+        issued = date_param(request.GET.get("date"), dt.date.today(), "date")
         text = bulletin.compose(snap, number, issued)
         content_type, render_fn = FORMATS[fmt]
         response = HttpResponse(render_fn(snap, text), content_type=content_type)

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
-from gonghui.core.normalize import InvalidValue, normalize_date
+from gonghui.core.params import id_param, parse_date
 from gonghui.members.models import EventKind, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 
@@ -31,15 +31,9 @@ def as_of_from(request, default: dt.date | None = None) -> dt.date:
     return date_param(request.GET.get("as_of"), default)
 
 
-def date_param(raw: str | None, default: dt.date | None = None) -> dt.date:
-    if raw:
-        try:
-            value = normalize_date(raw)
-        except InvalidValue:
-            value = None
-        if value:
-            return value
-    return default or dt.date.today()
+def date_param(raw: str | None, default: dt.date | None = None, name: str = "as_of") -> dt.date:
+    """A date typed in the address (?as_of=…): a malformed one is a 400 that says so, not today."""
+    return parse_date(raw, name) or default or dt.date.today()
 
 
 def default_as_of(plan: TargetPlan) -> dt.date:
@@ -313,7 +307,7 @@ class IndicatorView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        node_id = request.GET.get("node")
+        node_id = id_param(request, "node", "组织编号")
         if node_id:
             node = get_object_or_404(UnionOrg.objects.visible_to(user), pk=node_id)
         else:
