@@ -185,7 +185,9 @@ def compose(snapshot: Snapshot, doc_number: str = "", issued_on: dt.date | None 
     else:
         behind = "各单位总体完成率均不低于时间进度的九成，没有进度滞后的单位。"
     missing = [r for r in rows if r["will_miss"]]
-    if missing:
+    if (as_of.month, as_of.day) == (12, 31):
+        forecast = ""  # the year is over: its figures are final, there is nothing to forecast
+    elif missing:
         forecast = (
             "按当前进度推算到12月31日，"
             + "；".join(
@@ -415,7 +417,8 @@ def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
         doc.add_picture(io.BytesIO(charts.monthly_line(snapshot.figures["monthly"])), width=Mm(150))
     _para(doc, "三、进度滞后的单位", font=HEADING_FONT)
     _para(doc, text.behind)
-    _para(doc, text.forecast)
+    if text.forecast:
+        _para(doc, text.forecast)
     _para(doc, "四、工作要求", font=HEADING_FONT)
     for i, req in enumerate(text.requirements, start=1):
         _para(doc, f"{i}.{req}")

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
-from gonghui.core.params import id_param, parse_date
+from gonghui.core.params import id_param, int_param, parse_date
 from gonghui.members.models import EventKind, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 
@@ -52,7 +52,12 @@ def attach_cell_lists(figures: dict) -> dict:
     """Templates cannot index by a variable key: give each row (and the total) its cells in metric order."""
     for row in [*figures["rows"], figures["total"]]:
         row["cell_list"] = [
-            {"metric": m, **row["cells"][m["code"]], **light_badge(row["cells"][m["code"]]["light"])}
+            {
+                "metric": m,
+                **row["cells"][m["code"]],
+                **light_badge(row["cells"][m["code"]]["light"]),
+                "gap_label": gap_label(row["cells"][m["code"]].get("gap")),
+            }
             for m in figures["metrics"]
         ]
         row.update(light_badge(row.get("light", "none")))
@@ -70,6 +75,18 @@ def attach_drill_urls(figures: dict, plan: TargetPlan, linkable: set[int]) -> di
             url = pattern.replace("METRIC", c["metric"]["code"]).format(union=union_id) if open_ else None
             c["url"] = url + query if url else None
     return figures
+
+
+def gap_label(gap: int | None) -> str:
+    """目标 − 完成: what is still missing, or 「超额 N」 when the target is passed (never a negative gap)."""
+    if gap is None:
+        return "—"
+    return f"超额 {-gap}" if gap < 0 else str(gap)
+
+
+def year_finished(plan: TargetPlan, as_of: dt.date) -> bool:
+    """As of 31 December or later the year's figures are final: nothing left to forecast."""
+    return as_of >= dt.date(plan.year, 12, 31)
 
 
 LIGHT_CLASSES = {"ahead": "success", "on_pace": "primary", "behind": "danger", "none": "light"}
@@ -133,6 +150,36 @@ class PlanUploadView(EditorRequired, View):
         return render(
             request, self.template_name, {"form": form, "errors": errors, "title": "导入目标分解表"}
         )
+
+
+class PlanTemplateView(EditorRequired, View):
+    """The .xlsx to fill in: the chosen issuer's (default: the user's own union's) direct sub-units."""
+
+    def get(self, request):
+        from django.http import HttpResponse
+        from django.utils.http import content_disposition_header
+
+        from .forms import issuer_choices
+        from .template import build_template
+
+        choices = issuer_choices(request.user)
+        issuer_id = id_param(request, "issuer", "下达单位编号")
+        if issuer_id is None:
+            home = request.user.scope_root
+            issuer = choices.filter(pk=home.pk).first() if home else choices.first()
+            if issuer is None:
+                raise Http404("没有可下达目标的工会")
+        else:
+            issuer = get_object_or_404(choices, pk=issuer_id)
+        year = int_param(request, "year", dt.date.today().year, min_value=2000, max_value=2100, label="年度")
+        response = HttpResponse(
+            build_template(issuer, year),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{issuer.name}{year}年目标分解表模板.xlsx"
+        )
+        return response
 
 
 class PlanEntryView(EditorRequired, View):
@@ -227,6 +274,9 @@ class PlanDetailView(LoginRequiredMixin, View):
         )
         attach_cell_lists(figures)
         attach_drill_urls(figures, plan, linkable)
+        # Ranked first (ties share a rank, by name within), unranked rows last.
+        figures["rows"].sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
+        finished = year_finished(plan, as_of)
         context = {
             "plan": plan,
             "figures": figures,
@@ -234,7 +284,8 @@ class PlanDetailView(LoginRequiredMixin, View):
             "linkable": linkable,
             "lights": progress.LIGHTS,
             "title": plan.title,
-            "missing": [r for r in figures["rows"] if r["will_miss"]],
+            "finished": finished,
+            "missing": [] if finished else [r for r in figures["rows"] if r["will_miss"]],
         }
         return render(request, "targets/plan_detail.html", context)
 
@@ -326,5 +377,8 @@ class IndicatorView(LoginRequiredMixin, View):
                 "figures": shown.figures,
                 "title": f"{node.name} · 建制率指标",
                 "has_children": children,
+                # 「上一级」 only when the user may open it (never at the user's own top node: a 404).
+                "parent_visible": bool(node.parent_id)
+                and UnionOrg.objects.visible_to(user).filter(pk=node.parent_id).exists(),
             },
         )
