@@ -22,6 +22,7 @@ from django_tables2.paginators import LazyPaginator
 from . import audit
 from .models import AuditEvent
 from .params import ParamError, page_param, per_page_param
+from .search import count_capped
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -33,7 +34,7 @@ class ScopedMixin(LoginRequiredMixin):
 
 class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
     """List page: scoped queryset → filterset → sortable table, paginated without COUNT(*) so that it
-    stays fast on millions of rows."""
+    stays fast on millions of rows; the total is counted up to a cap (「共 N 条」, above it 「超过 N 条」)."""
 
     template_name = "core/object_list.html"
     filterset_class = None
@@ -88,8 +89,11 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        total, exact = count_capped(self.object_list)
         context.update(
             filter=self.filterset,
+            total=total,
+            total_exact=exact,
             title=self.title or self.model._meta.verbose_name_plural,
             add_url_name=self.add_url_name if self.request.user.can_edit else "",
             extra_actions_template=self.extra_actions_template,

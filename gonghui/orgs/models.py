@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gonghui.core.models import ScopedModel, TreeModel
+from gonghui.core.search import trigram_index
 
 
 class Ownership(models.TextChoices):
@@ -89,6 +90,7 @@ class Workplace(ScopedModel):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["ownership", "employee_count"]),
+            trigram_index("name", "workplace_name_trgm"),  # keyword search (PostgreSQL)
         ]
 
     def __str__(self) -> str:
@@ -166,6 +168,7 @@ class UnionOrg(TreeModel):
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["founded_on"]),
             models.Index(fields=["election_due"]),
+            trigram_index("name", "unionorg_name_trgm"),  # keyword search (PostgreSQL)
         ]
         constraints = [
             models.CheckConstraint(
