@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from gonghui.core import crypto
@@ -11,7 +12,16 @@ from .models import Member, MemberStatus, NewFormGroup, Sex
 
 
 class MemberFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label="姓名关键字 / 身份证号 / 手机号", method="search")
+    q = django_filters.CharFilter(
+        label="姓名 / 身份证号 / 手机号",
+        method="search",
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "姓名，或完整的证件号、手机号",
+                "title": "姓名 1–2 个字按开头查找，3 个字及以上按包含查找；身份证号、手机号须输入完整",
+            }
+        ),
+    )
     union = SubtreeFilter(label="所在工会", path_lookup="union__path")
     status = django_filters.ChoiceFilter(label="会籍状态", choices=MemberStatus.choices)
     is_migrant_worker = django_filters.BooleanFilter(label="农民工")
@@ -56,7 +66,9 @@ class MemberFilterSet(ScopedFilterSet):
         if text.isdigit():
             self.notice = "按号码查询须输入完整的 18 位身份证号（或 15 位旧号）或 11 位手机号；姓名请输入汉字"
             return qs.none()
-        return name_contains(qs, "name", value)
+        # Ten million names: 1–2 characters match the start of the name (张伟 → 张伟、张伟明), 3 or more
+        # anywhere in it (pg_trgm); see core.search.
+        return name_contains(qs, "name", value, short_by_prefix=True)
 
     def filter_new_form(self, qs, name, value):
         if value is None:

@@ -32,8 +32,8 @@ def test_keyword_inside_the_name_finds_it_in_list_pages(client, registry):
     assert {"鸠江小微0号店", "鸠江小微1号店", "鸠江小微2号店"} <= set(_names(workplaces))
     assert "共 3 条" in workplaces
     member = registry.members["jiujiang_1"]
-    members = client.get(f"/members/?q={member.name[1:]}").content.decode()  # the given name only
-    assert member.name in members
+    Member.objects.filter(pk=member.pk).update(name="王鸠一号")
+    assert "王鸠一号" in client.get("/members/?q=鸠一号").content.decode()  # 3 characters inside the name
     # Full-width and case are folded: ＡＢＣ finds abc.
     Workplace.objects.filter(pk=registry.workplaces["jiujiang_none"].pk).update(name="鸠江abc科技公司")
     assert "鸠江abc科技公司" in client.get("/orgs/workplaces/?q=ＡＢＣ").content.decode()
@@ -103,3 +103,12 @@ def test_trigram_indexes_serve_the_keyword_search(registry, on_postgres):
         ):
             plan = search.name_contains(model.objects.all(), "name", "方村街道").explain()
             assert index in plan, plan
+
+
+def test_short_member_names_match_the_start_longer_ones_anywhere(client, registry):
+    login(client, registry)
+    member = registry.members["jiujiang_1"]  # 王鸠一
+    assert member.name in client.get(f"/members/?q={member.name[:2]}").content.decode()  # 王鸠: the start
+    assert member.name not in client.get(f"/members/?q={member.name[1:]}").content.decode()  # 鸠一: not
+    Member.objects.filter(pk=member.pk).update(name="欧阳鸠一")
+    assert "欧阳鸠一" in client.get("/members/?q=阳鸠一").content.decode()  # 3 characters: anywhere
