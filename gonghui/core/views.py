@@ -92,7 +92,7 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
         total, exact = count_capped(self.object_list)
         context.update(
             filter=self.filterset,
-            total=total,
+            total_label=f"{total:,}",
             total_exact=exact,
             title=self.title or self.model._meta.verbose_name_plural,
             add_url_name=self.add_url_name if self.request.user.can_edit else "",

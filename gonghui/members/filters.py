@@ -17,7 +17,7 @@ class MemberFilterSet(ScopedFilterSet):
         method="search",
         widget=forms.TextInput(
             attrs={
-                "placeholder": "姓名，或完整的证件号、手机号",
+                "placeholder": "姓名或完整号码",
                 "title": "姓名 1–2 个字按开头查找，3 个字及以上按包含查找；身份证号、手机号须输入完整",
             }
         ),
