@@ -9,9 +9,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -22,9 +23,10 @@ from gonghui.members.models import EventKind, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 
 from . import cube, indicators, progress, services
-from .forms import PlanHeadForm, PlanUploadForm
+from .forms import PlanHeadForm, PlanUploadForm, issuer_choices
 from .importer import ImportRefused, import_plan
 from .models import Metric, TargetPlan
+from .template import build_template
 
 
 def as_of_from(request, default: dt.date | None = None) -> dt.date:
@@ -156,12 +158,6 @@ class PlanTemplateView(EditorRequired, View):
     """The .xlsx to fill in: the chosen issuer's (default: the user's own union's) direct sub-units."""
 
     def get(self, request):
-        from django.http import HttpResponse
-        from django.utils.http import content_disposition_header
-
-        from .forms import issuer_choices
-        from .template import build_template
-
         choices = issuer_choices(request.user)
         issuer_id = id_param(request, "issuer", "下达单位编号")
         if issuer_id is None:
