@@ -70,7 +70,7 @@ _INIT_JS = """
             .catch(function () { callback(); });
         },
         render: {
-          no_results: function () { return '<div class="no-results">没有以此开头的名称（最多显示 %(limit)d 条）</div>'; },
+          no_results: function () { return '<div class="no-results">没有包含此关键字的名称（最多显示 %(limit)d 条）</div>'; },
           loading: function () { return '<div class="spinner-border spinner-border-sm m-2"></div>'; }
         }
       });
@@ -95,11 +95,11 @@ _INIT_JS = """
 
 
 class AutocompleteSelect(forms.Select):
-    """A <select> that renders only the selected option(s); tom-select fetches the rest by prefix."""
+    """A <select> that renders only the selected option(s); tom-select fetches the rest by keyword (contains)."""
 
     allow_multiple_selected = False
 
-    def __init__(self, source: str, attrs=None, placeholder: str = "输入名称开头的字查找…"):
+    def __init__(self, source: str, attrs=None, placeholder: str = "输入名称中的关键字查找…"):
         super().__init__(attrs)
         self.source = source
         self.placeholder = placeholder

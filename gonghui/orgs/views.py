@@ -110,7 +110,7 @@ class UnionStatsView(ScopedMixin, TemplateView):
 
 @login_required
 def autocomplete(request: HttpRequest) -> JsonResponse:
-    """?source=unions|active-unions|federations|workplaces|regions&q=prefix → at most 20 scoped matches."""
+    """?source=unions|active-unions|federations|workplaces|regions&q=keyword → at most 20 scoped names containing it."""
     try:
         data = autocomplete_json(request.GET.get("source", ""), request.user, request.GET.get("q", ""))
     except KeyError:
