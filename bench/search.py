@@ -265,6 +265,7 @@ def run(args) -> None:
     cases = [
         ("会员", f"/members/?q={full_name}", "3 字姓名（库中有）"),
         ("会员", f"/members/?q={full_name[1:]}{full_name[0]}", "3 字（库中无）"),
+        ("会员", "/members/", "不带条件（总数封顶）"),
         ("会员", "/members/?q=张伟", "2 字姓名（常见）"),
         ("会员", "/members/?q=欣怡", "2 字（名）"),
         ("会员", "/members/?q=伟", "1 字"),
@@ -321,8 +322,10 @@ def run(args) -> None:
         f"计时期间负载 {load_before[0]:.2f} → {load_after[0]:.2f}（1 分钟平均，{os.cpu_count()} 核）",
         flush=True,
     )
-    long = [r for r in results if "2 字" not in r["label"] and "1 字" not in r["label"]]
-    short = [r for r in results if r not in long]
+    long = [
+        r for r in results if "字" in r["label"] and "2 字" not in r["label"] and "1 字" not in r["label"]
+    ]
+    short = [r for r in results if "2 字" in r["label"] or "1 字" in r["label"]]
     summary = {
         "bench": "search",
         "members": members,
