@@ -20,7 +20,14 @@ from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 from gonghui.targets import cube, indicators, progress, services
 from gonghui.targets.growth import unions_founded
 from gonghui.targets.models import Snapshot, TargetPlan
-from gonghui.targets.views import as_of_from, attach_cell_lists, date_param, default_as_of, visible_plan
+from gonghui.targets.views import (
+    as_of_from,
+    attach_cell_lists,
+    date_param,
+    default_as_of,
+    visible_plan,
+    year_finished,
+)
 
 from . import bulletin
 
@@ -127,7 +134,15 @@ class DashboardView(LoginRequiredMixin, View):
         return render(
             request,
             "reports/dashboard.html",
-            {"node": node, "plan": plan, "as_of": as_of, "data": data, "chart": chart, "title": "数据看板"},
+            {
+                "node": node,
+                "plan": plan,
+                "as_of": as_of,
+                "data": data,
+                "chart": chart,
+                "title": "数据看板",
+                "finished": bool(plan) and year_finished(plan, as_of),
+            },
         )
 
 

@@ -58,6 +58,11 @@ def test_no_forecast_once_the_year_is_over(client, plan, registry):
     over = client.get(f"/targets/{plan.pk}/?as_of=2023-12-31").content.decode()
     assert "按当前进度预测" not in over and "预计差" not in over
     assert "2023 年度已结束" in over
+    # The dashboard's table of the units furthest behind: no 年底预计 for a year that is over either.
+    board = client.get(f"/reports/?plan={plan.pk}&as_of=2023-06-30").content.decode()
+    assert "年底预计" in board
+    board = client.get(f"/reports/?plan={plan.pk}&as_of=2023-12-31").content.decode()
+    assert "年底预计" not in board and "全年未完成" in board
 
 
 def test_bulletin_of_a_finished_year_forecasts_nothing(plan, registry):
