@@ -454,6 +454,8 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
     red = book.add_format({"font_name": "宋体", "border": 1, "font_color": "#C00000"})
     title = book.add_format({"bold": True, "font_size": 14, "font_name": "宋体"})
 
+    as_of = dt.date.fromisoformat(f["as_of"])
+    year_over = (as_of.month, as_of.day) == (12, 31)  # the year's figures are final: no forecast
     sheet = book.add_worksheet("完成情况")
     sheet.write_string(0, 0, _safe(text.title), title)
     sheet.write_string(1, 0, f"统计截至 {f['as_of']}，时间进度 {f['elapsed_pct']}%")
@@ -483,7 +485,7 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
                 (c["pct"], pct),
                 (c["gap"], cell),
                 (LIGHTS.get(c["light"], ""), red if c["light"] == "behind" else cell),
-                (c.get("forecast"), cell),
+                (None if year_over else c.get("forecast"), cell),
             ):
                 if value is None:
                     sheet.write_blank(r_i, col, None, fmt)

@@ -71,8 +71,18 @@ def test_bulletin_of_a_finished_year_forecasts_nothing(plan, registry):
     from gonghui.reports import bulletin
     from gonghui.targets.services import snapshot
 
-    assert "按当前进度推算" in bulletin.compose(snapshot(plan, dt.date(2023, 6, 30))).forecast
-    assert bulletin.compose(snapshot(plan, dt.date(2023, 12, 31))).forecast == ""
+    def forecasts(snap):
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(bulletin.to_xlsx(snap, bulletin.compose(snap))))
+        rows = sheet.get_sheet_by_index(0).to_python()
+        col = rows[3].index("会员数年底预测")
+        return [r[col] for r in rows[4:]]
+
+    running = snapshot(plan, dt.date(2023, 6, 30))
+    assert "按当前进度推算" in bulletin.compose(running).forecast
+    assert any(v not in ("", None) for v in forecasts(running))
+    over = snapshot(plan, dt.date(2023, 12, 31))
+    assert bulletin.compose(over).forecast == ""
+    assert all(v in ("", None) for v in forecasts(over))
 
 
 def test_upload_page_offers_the_template_and_no_shell_command(client, registry):
