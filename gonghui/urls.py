@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from gonghui.api.urls import api
 
+handler400 = "gonghui.core.views.bad_request"
+
 urlpatterns = [
     path("", include("gonghui.core.urls")),
     path("accounts/", include("gonghui.accounts.urls")),

@@ -11,13 +11,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
+MAX_OFFSET = 10**9  # past any table here; a larger offset would overflow the SQL OFFSET (a 500)
+
 
 class SeekPagination(PaginationBase):
     """limit/offset plus ``has_more``: no COUNT(*) over millions of rows."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     class Output(Schema):
         items: list[Any]
@@ -133,7 +135,11 @@ def install_error_handlers(api) -> None:
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
     def invalid(request, exc):
-        return api.create_response(request, {"detail": _validation_body(exc.errors)}, status=422)
+        """422 as django-ninja gives it (``loc``, ``type`` for programs), each message in Chinese, plus
+        one sentence naming the parameters that are wrong."""
+        names = "、".join(dict.fromkeys(str(e.get("loc", ["?"])[-1]) for e in exc.errors))
+        body = {"detail": _validation_body(exc.errors), "message": f"请求参数不合法：{names}"}
+        return api.create_response(request, body, status=422)
 
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)

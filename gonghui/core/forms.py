@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from gonghui.core.normalize import InvalidValue, clean_text
+from gonghui.core.normalize import InvalidValue
+from gonghui.core.search import name_contains
 
 AUTOCOMPLETE_LIMIT = 20
 
@@ -31,12 +32,9 @@ class AutocompleteSource:
     label: Callable[[object], str] = str
 
     def search(self, user, text: str, limit: int = AUTOCOMPLETE_LIMIT) -> tuple[list[dict], bool]:
-        """At most ``limit`` rows whose name starts with ``text`` (an indexed prefix match, so it stays
-        fast on millions of rows); ``more`` says whether there were more."""
-        text = clean_text(text)
-        rows = self.queryset(user)
-        if text:
-            rows = rows.filter(**{f"{self.search_field}__startswith": text})
+        """At most ``limit`` rows whose name contains ``text`` (「方村」 finds 「镜湖区方村街道总工会」;
+        a trigram index on PostgreSQL, see core.search); ``more`` says whether there were more."""
+        rows = name_contains(self.queryset(user), self.search_field, text)
         found = list(rows.order_by(self.search_field, "pk")[: limit + 1])
         results = [{"value": row.pk, "text": self.label(row)} for row in found[:limit]]
         return results, len(found) > limit
@@ -74,7 +72,7 @@ _INIT_JS = """
             .catch(function () { callback(); });
         },
         render: {
-          no_results: function () { return '<div class="no-results">没有以此开头的名称（最多显示 %(limit)d 条）</div>'; },
+          no_results: function () { return '<div class="no-results">没有包含此关键字的名称（最多显示 %(limit)d 条）</div>'; },
           loading: function () { return '<div class="spinner-border spinner-border-sm m-2"></div>'; }
         }
       });
@@ -99,11 +97,11 @@ _INIT_JS = """
 
 
 class AutocompleteSelect(forms.Select):
-    """A <select> that renders only the selected option(s); tom-select fetches the rest by prefix."""
+    """A <select> that renders only the selected option(s); tom-select fetches the rest by keyword (contains)."""
 
     allow_multiple_selected = False
 
-    def __init__(self, source: str, attrs=None, placeholder: str = "输入名称开头的字查找…"):
+    def __init__(self, source: str, attrs=None, placeholder: str = "输入名称中的关键字查找…"):
         super().__init__(attrs)
         self.source = source
         self.placeholder = placeholder

@@ -12,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectTemplateResponseMixin
 from django.views.generic.edit import ModelFormMixin, ProcessFormView
@@ -23,7 +23,9 @@ from django_tables2.paginators import LazyPaginator
 from . import audit, home
 from .forms import autocomplete_json
 from .models import AuditEvent
+from .params import ParamError, page_param, per_page_param
 from .scope import home_node
+from .search import count_capped
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -35,7 +37,7 @@ class ScopedMixin(LoginRequiredMixin):
 
 class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
     """List page: scoped queryset → filterset → sortable table, paginated without COUNT(*) so that it
-    stays fast on millions of rows."""
+    stays fast on millions of rows; the total is counted up to a cap (「共 N 条」, above it 「超过 N 条」)."""
 
     template_name = "core/object_list.html"
     filterset_class = None
@@ -60,6 +62,9 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
         return self.filterset.qs
 
     def get(self, request, *args, **kwargs):
+        # Malformed page numbers are a 400 here, before the paginator turns them into an SQL offset.
+        page_param(request)
+        per_page_param(request, default=self.paginate_by)
         self.filterset = self.get_filterset(self.get_filterset_class())
         if not self.filterset.is_bound or self.filterset.is_valid():
             self.object_list = self.filterset.qs
@@ -87,8 +92,11 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        total, exact = count_capped(self.object_list)
         context.update(
             filter=self.filterset,
+            total_label=f"{total:,}",
+            total_exact=exact,
             title=self.title or self.model._meta.verbose_name_plural,
             add_url_name=self.add_url_name if self.request.user.can_edit else "",
             extra_actions_template=self.extra_actions_template,
@@ -182,3 +190,12 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
     except KeyError:
         return JsonResponse({"error": "未知的查询来源"}, status=400)
     return JsonResponse(data)
+
+
+def bad_request(request, exception):
+    """handler400: the Chinese reason of a malformed parameter (``ParamError``), as JSON under
+    /api/ and as a page elsewhere. Other 400s (Django's own) get a general sentence."""
+    message = str(exception) if isinstance(exception, ParamError) else ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or "请求参数有误"}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from gonghui.core.normalize import compact
+from gonghui.core.search import name_contains
 from gonghui.core.views import ObjectEditView, ObjectListView
 from gonghui.members.models import HELD_STATUSES, Member
 from gonghui.members.services import held_membership
@@ -126,7 +127,7 @@ def workplace_search(request):
     qs = (
         qs.filter(uscc__startswith=q.upper())
         if q[:2].isalnum() and q.isascii()
-        else qs.filter(name__contains=q)
+        else name_contains(qs, "name", q)  # the pg_trgm index on UPPER(name) (core.search)
     )
     results = [
         {"id": w.pk, "name": w.name, "region": w.region.name, "uscc": w.uscc or ""}

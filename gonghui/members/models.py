@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet
+from gonghui.core.search import trigram_index
 
 
 class NewFormGroup(models.Model):
@@ -120,6 +121,7 @@ class Member(PersonalData, ScopedModel):
             models.Index(fields=["union", "status"]),
             # Pattern ops: serves name__startswith whatever the database collation (and equality).
             models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
+            trigram_index("name", "member_name_trgm"),  # keyword search (PostgreSQL)
             models.Index(fields=["phone_hash"], name="member_phone_hash", condition=~Q(phone_hash="")),
             # With the status: members held at a workplace are counted from the index alone (数据质量).
             models.Index(

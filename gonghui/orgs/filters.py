@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from gonghui.core.filters import ScopedFilterSet
 from gonghui.core.normalize import clean_text
+from gonghui.core.search import name_contains
 
 from .models import Industry, Ownership, UnionKind, UnionOrg, Workplace
 
@@ -29,7 +30,7 @@ class SubtreeFilter(django_filters.NumberFilter):
 
 
 class WorkplaceFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label="名称或信用代码", method="search")
+    q = django_filters.CharFilter(label="名称关键字或信用代码", method="search")
     union = SubtreeFilter(label="属地工会", path_lookup="governing_union__path")
     ownership = django_filters.ChoiceFilter(label="单位性质", choices=Ownership.choices)
     industry = django_filters.ChoiceFilter(label="所属行业", choices=Industry.choices)
@@ -46,10 +47,11 @@ class WorkplaceFilterSet(ScopedFilterSet):
         fields = []
 
     def search(self, qs, name, value):
+        """An 18-character code is a USCC (exact); anything else is a keyword in the name (contains)."""
         text = clean_text(value).upper()
         if len(text) == 18 and text.isalnum():
             return qs.filter(uscc=text)
-        return qs.filter(name__startswith=clean_text(value))
+        return name_contains(qs, "name", value)
 
     def filter_organised(self, qs, name, value):
         if value is None:
@@ -60,7 +62,7 @@ class WorkplaceFilterSet(ScopedFilterSet):
 
 
 class UnionOrgFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label="工会名称", method="search")
+    q = django_filters.CharFilter(label="工会名称关键字", method="search")
     union = SubtreeFilter(label="上级工会", path_lookup="path")
     kind = django_filters.ChoiceFilter(label="组织类型", choices=UnionKind.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=UnionOrg.Status.choices)
@@ -79,7 +81,7 @@ class UnionOrgFilterSet(ScopedFilterSet):
         fields = []
 
     def search(self, qs, name, value):
-        return qs.filter(name__startswith=clean_text(value))
+        return name_contains(qs, "name", value)
 
     def filter_election(self, qs, name, value):
         today = dt.date.today()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.models import ScopedModel, TreeModel
+from gonghui.core.search import trigram_index
 
 
 class Ownership(models.TextChoices):
@@ -114,6 +115,7 @@ class Workplace(ScopedModel):
             models.Index(
                 fields=["governing_union"], name="workplace_no_employees", condition=Q(employee_count=0)
             ),
+            trigram_index("name", "workplace_name_trgm"),  # keyword search (PostgreSQL)
         ]
 
     def __str__(self) -> str:
@@ -269,6 +271,7 @@ class UnionOrg(TreeModel):
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["founded_on"]),
             models.Index(fields=["election_due"]),
+            trigram_index("name", "unionorg_name_trgm"),  # keyword search (PostgreSQL)
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,6 +2,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
+from gonghui.core.params import id_param
 from gonghui.core.scope import EVERYTHING, covers, home_node, scope_prefix
 from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
@@ -68,7 +69,7 @@ class UnionEditView(ObjectEditView):
 
     def get_initial(self):
         initial = super().get_initial()
-        parent = self.request.GET.get("parent")
+        parent = id_param(self.request, "parent", "上级工会编号")
         if parent:
             initial["parent"] = parent
         return initial

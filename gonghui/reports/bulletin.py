@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,69 @@ HEADING_FONT = "黑体"
 KAI_FONT = "楷体_GB2312"
 PAGE_NUMBER_FONT = "宋体"
 CN_NUMERALS = "一二三四五六七八九十"
+TEXT_WIDTH_MM = 156  # the GB/T 9704 text block the table must fit
+
+
+# -- table layout (shared by the PDF and the Word table) ------------------------------------------------
+PT_MM = 25.4 / 72
+CELL_PAD_MM = 1.0  # left and right padding of a cell, each
+# 五号 (10.5 pt) down to 8 pt with every cell on one line; failing that, figures may break after "/"
+# (9 pt down to 六号, 7.5 pt). Unit names never wrap.
+TABLE_FONT_SIZES = {False: (10.5, 10, 9.5, 9, 8.5, 8), True: (9, 8.5, 8, 7.5)}
+NAME_COLUMN = 1  # 单位: always on one line
+
+
+# Advance widths (em) of the narrow characters the table holds, from Noto Serif CJK (the PDF's fallback
+# font; Word's Times New Roman digits are narrower, so a width that fits here fits there too).
+_NARROW_EM = {**dict.fromkeys("0123456789", 0.56), "/": 0.36, ".": 0.34, "%": 0.93, "-": 0.36, " ": 0.23}
+
+
+def text_em(text: str) -> float:
+    """Width of ``text`` in ems: CJK (wide) characters one em, digits and signs their measured widths."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else _NARROW_EM.get(ch, 0.62) for ch in text)
+
+
+@dataclass
+class TableLayout:
+    font_pt: float
+    widths_mm: list[float]  # sums to TEXT_WIDTH_MM
+    wrap_figures: bool  # figures break at "/" only when even the smallest font cannot fit them whole
+
+
+def table_layout(head: list[str], rows: list[list[str]], width_mm: float = TEXT_WIDTH_MM) -> TableLayout:
+    """Column widths from the content: every body cell on one line (unit names always), headers wrap.
+
+    Tries 五号 first and shrinks the font until the natural widths fit the text block; the spare width
+    goes to the figure columns. If even the smallest size does not fit, figure cells may break at "/"
+    (unit names still never wrap)."""
+    columns = list(zip(head, *rows, strict=True))
+
+    def natural(font_pt: float, wrap: bool) -> list[float]:
+        em_mm = font_pt * PT_MM
+        widths = []
+        for i, (_header, *cells) in enumerate(columns):
+            parts = [p for c in cells for p in (c.split("/") if wrap and i != NAME_COLUMN else [c])]
+            ems = max([text_em(p) for p in parts] + [2.0])  # a header wraps, but at least 2 characters
+            widths.append(ems * em_mm + 2 * CELL_PAD_MM + 0.4)  # + border and rounding
+        return widths
+
+    for wrap in (False, True):
+        for font_pt in TABLE_FONT_SIZES[wrap]:
+            widths = natural(font_pt, wrap)
+            spare = width_mm - sum(widths)
+            if spare >= 0:
+                others = [i for i in range(len(widths)) if i != NAME_COLUMN] or [NAME_COLUMN]
+                for i in others:
+                    widths[i] += spare / len(others)
+                return TableLayout(font_pt, widths, wrap)
+    # Nothing fits (a name longer than the text block): the name keeps its width, the rest share what is left.
+    widths = natural(TABLE_FONT_SIZES[True][-1], True)
+    rest = max(width_mm - widths[NAME_COLUMN], 0)
+    others = [i for i in range(len(widths)) if i != NAME_COLUMN]
+    scale = rest / sum(widths[i] for i in others) if others else 0
+    for i in others:
+        widths[i] *= scale
+    return TableLayout(TABLE_FONT_SIZES[True][-1], widths, True)
 
 
 def cn_date(day: dt.date) -> str:
@@ -121,7 +185,9 @@ def compose(snapshot: Snapshot, doc_number: str = "", issued_on: dt.date | None 
     else:
         behind = "各单位总体完成率均不低于时间进度的九成，没有进度滞后的单位。"
     missing = [r for r in rows if r["will_miss"]]
-    if missing:
+    if (as_of.month, as_of.day) == (12, 31):
+        forecast = ""  # the year is over: its figures are final, there is nothing to forecast
+    elif missing:
         forecast = (
             "按当前进度推算到12月31日，"
             + "；".join(
@@ -232,6 +298,91 @@ def _page_number_footer(footer, align) -> None:
     _set_run_font(p.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
 
 
+def _twips(mm: float) -> int:
+    return round(mm * 1440 / 25.4)
+
+
+# Schema order of the property elements we set (Word rejects a file whose children are out of order).
+_ORDER = {
+    "w:tblPr": ["w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"],
+    "w:trPr": ["w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter",
+               "w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"],
+    "w:rPr": ["w:rStyle", "w:rFonts", "w:b", "w:i", "w:color", "w:sz", "w:szCs"],
+    "w:tblCellMar": ["w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end"],
+    "w:tcPr": ["w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+               "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"],
+}  # fmt: skip
+
+
+def _set_child(parent, tag: str, **attrs):
+    """The one ``tag`` child of ``parent`` (created in schema order if missing) with ``attrs`` set."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        order = next(tags for name, tags in _ORDER.items() if qn(name) == parent.tag)
+        later = {qn(t) for t in order[order.index(tag) + 1 :]}
+        successor = next((child for child in parent if child.tag in later), None)
+        if successor is None:
+            parent.append(el)
+        else:
+            successor.addprevious(el)
+    for key, value in attrs.items():
+        el.set(qn(f"w:{key}"), str(value))
+    return el
+
+
+def _docx_table(doc, text: BulletinText) -> None:
+    """The ranking table: fixed layout with widths from the content summing to the 156 mm text block,
+    the header row repeated on each page (tblHeader) and kept with the first row, no body row split
+    across pages (cantSplit), single line spacing inside cells. Unit names stay on one line because
+    their column is as wide as the longest name at the table's font size."""
+    layout = table_layout(text.table_head, text.table_rows)
+    twips = [_twips(w) for w in layout.widths_mm]
+    twips[-1] += _twips(TEXT_WIDTH_MM) - sum(twips)  # rounding: the widths add up to the text block
+    size = Pt(layout.font_pt)
+    table = doc.add_table(rows=0, cols=len(text.table_head))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    _set_child(tbl_pr, "w:tblW", w=sum(twips), type="dxa")
+    _set_child(tbl_pr, "w:tblLayout", type="fixed")
+    margins = _set_child(tbl_pr, "w:tblCellMar")
+    for side in ("left", "right"):
+        _set_child(margins, f"w:{side}", w=_twips(CELL_PAD_MM), type="dxa")
+    _set_child(tbl_pr, "w:tblInd", w=0, type="dxa")
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
+        grid_col.set(qn("w:w"), str(width))
+    for r_i, values in enumerate([text.table_head, *text.table_rows]):
+        row = table.add_row()
+        tr_pr = row._tr.get_or_add_trPr()
+        if r_i == 0:
+            # Repeated on each page and kept with the first data row. Not cantSplit: LibreOffice 7.4
+            # drops the body rows of a table whose header row carries it when it lands at a page foot.
+            _set_child(tr_pr, "w:tblHeader")
+        else:
+            _set_child(tr_pr, "w:cantSplit")
+        for c_i, (cell, value, width) in enumerate(zip(row.cells, values, twips, strict=True)):
+            tc_pr = cell._tc.get_or_add_tcPr()
+            _set_child(tc_pr, "w:tcW", w=width, type="dxa")
+            _set_child(tc_pr, "w:vAlign", val="center")
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            fmt = p.paragraph_format
+            fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            fmt.space_before = fmt.space_after = Pt(0)
+            fmt.first_line_indent = Pt(0)
+            fmt.keep_with_next = r_i == 0
+            if r_i > 0 and c_i != NAME_COLUMN and layout.wrap_figures:
+                value = value.replace("/", "/\u200b")  # a figure may break after "/" only
+            _set_run_font(p.add_run(value), HEADING_FONT if r_i == 0 else BODY_FONT, size)
+            mark = OxmlElement("w:rPr")  # the paragraph mark at the table size too: an empty cell
+            _set_child(mark, "w:sz", val=round(layout.font_pt * 2))  # must not make its row taller
+            p._p.get_or_add_pPr().append(mark)
+
+
 def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -258,17 +409,7 @@ def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
     _para(doc, text.summary)
     _para(doc, "二、各单位完成情况", font=HEADING_FONT)
     _para(doc, "各单位完成情况及排名见下表（按平均完成率排名）。")
-    table = doc.add_table(rows=1, cols=len(text.table_head))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, head in zip(table.rows[0].cells, text.table_head, strict=True):
-        cell.text = ""
-        _set_run_font(cell.paragraphs[0].add_run(head), HEADING_FONT, Pt(10.5))
-    for values in text.table_rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = ""
-            _set_run_font(cell.paragraphs[0].add_run(value), BODY_FONT, Pt(10.5))
+    _docx_table(doc, text)
     _para(doc, "（一）完成率对比", font=KAI_FONT)
     doc.add_picture(io.BytesIO(charts.completion_bar(snapshot.figures)), width=Mm(150))
     if snapshot.figures.get("monthly", {}).get("labels"):
@@ -276,7 +417,8 @@ def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
         doc.add_picture(io.BytesIO(charts.monthly_line(snapshot.figures["monthly"])), width=Mm(150))
     _para(doc, "三、进度滞后的单位", font=HEADING_FONT)
     _para(doc, text.behind)
-    _para(doc, text.forecast)
+    if text.forecast:
+        _para(doc, text.forecast)
     _para(doc, "四、工作要求", font=HEADING_FONT)
     for i, req in enumerate(text.requirements, start=1):
         _para(doc, f"{i}.{req}")
@@ -312,6 +454,8 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
     red = book.add_format({"font_name": "宋体", "border": 1, "font_color": "#C00000"})
     title = book.add_format({"bold": True, "font_size": 14, "font_name": "宋体"})
 
+    as_of = dt.date.fromisoformat(f["as_of"])
+    year_over = (as_of.month, as_of.day) == (12, 31)  # the year's figures are final: no forecast
     sheet = book.add_worksheet("完成情况")
     sheet.write_string(0, 0, _safe(text.title), title)
     sheet.write_string(1, 0, f"统计截至 {f['as_of']}，时间进度 {f['elapsed_pct']}%")
@@ -341,7 +485,7 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
                 (c["pct"], pct),
                 (c["gap"], cell),
                 (LIGHTS.get(c["light"], ""), red if c["light"] == "behind" else cell),
-                (c.get("forecast"), cell),
+                (None if year_over else c.get("forecast"), cell),
             ):
                 if value is None:
                     sheet.write_blank(r_i, col, None, fmt)
@@ -395,10 +539,38 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
 # -- PDF ----------------------------------------------------------------------------------------------
 def to_pdf(snapshot: Snapshot, text: BulletinText) -> bytes:
     from django.template.loader import render_to_string
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
     from weasyprint import HTML
 
     images = {"bar": base64.b64encode(charts.completion_bar(snapshot.figures)).decode()}
     if snapshot.figures.get("monthly", {}).get("labels"):
         images["line"] = base64.b64encode(charts.monthly_line(snapshot.figures["monthly"])).decode()
-    html = render_to_string("reports/bulletin_pdf.html", {"text": text, "images": images, "page": PAGE})
+    layout = table_layout(text.table_head, text.table_rows)
+    columns = [
+        {"width": f"{w:.2f}mm", "nowrap": i == NAME_COLUMN or not layout.wrap_figures}
+        for i, w in enumerate(layout.widths_mm)
+    ]
+    rows = [
+        [
+            (value if c["nowrap"] else mark_safe("/<wbr>".join(escape(p) for p in value.split("/"))), c)
+            for value, c in zip(row, columns, strict=True)
+        ]
+        for row in text.table_rows
+    ]
+    html = render_to_string(
+        "reports/bulletin_pdf.html",
+        {
+            "text": text,
+            "images": images,
+            "page": PAGE,
+            "table": {
+                "font": f"{layout.font_pt}pt",
+                "width": f"{TEXT_WIDTH_MM}mm",
+                "pad": f"{CELL_PAD_MM}mm",
+                "columns": columns,
+            },
+            "rows": rows,
+        },
+    )
     return HTML(string=html).write_pdf()

@@ -16,12 +16,20 @@ from django.views import View
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
+from gonghui.core.params import id_param
 from gonghui.core.scope import covers, home_node
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 from gonghui.targets import cube, indicators, progress, services
 from gonghui.targets.growth import unions_founded
 from gonghui.targets.models import Snapshot, TargetPlan
-from gonghui.targets.views import as_of_from, attach_cell_lists, date_param, default_as_of, visible_plan
+from gonghui.targets.views import (
+    as_of_from,
+    attach_cell_lists,
+    date_param,
+    default_as_of,
+    visible_plan,
+    year_finished,
+)
 
 from . import bulletin
 
@@ -100,7 +108,7 @@ def dashboard_data(user, node: UnionOrg, plan: TargetPlan | None, as_of: dt.date
 class DashboardView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        node_id = request.GET.get("node")
+        node_id = id_param(request, "node", "组织编号")
         if node_id:
             node = get_object_or_404(UnionOrg.objects.visible_to(user), pk=node_id)
         else:
@@ -108,7 +116,7 @@ class DashboardView(LoginRequiredMixin, View):
             if node is None:
                 raise Http404("没有组织")
         plans = TargetPlan.objects.visible_to(user).select_related("issuer")
-        plan_id = request.GET.get("plan")
+        plan_id = id_param(request, "plan", "目标任务编号")
         if plan_id:
             plan = get_object_or_404(plans, pk=plan_id)
         else:
@@ -135,7 +143,15 @@ class DashboardView(LoginRequiredMixin, View):
         return render(
             request,
             "reports/dashboard.html",
-            {"node": node, "plan": plan, "as_of": as_of, "data": data, "chart": chart, "title": "数据看板"},
+            {
+                "node": node,
+                "plan": plan,
+                "as_of": as_of,
+                "data": data,
+                "chart": chart,
+                "title": "数据看板",
+                "finished": bool(plan) and year_finished(plan, as_of),
+            },
         )
 
 
@@ -209,7 +225,7 @@ class BulletinDownloadView(LoginRequiredMixin, View):
             raise Http404("不支持的格式")
         snap = visible_snapshot(request, pk)
         number = request.GET.get("number") or bulletin.default_doc_number(snap.plan.doc_number, snap.as_of)
-        issued = date_param(request.GET.get("date"), dt.date.today())
+        issued = date_param(request.GET.get("date"), dt.date.today(), "通报日期")
         text = bulletin.compose(snap, number, issued)
         content_type, render_fn = FORMATS[fmt]
         response = HttpResponse(render_fn(snap, text), content_type=content_type)

@@ -9,38 +9,34 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
-from gonghui.core.normalize import InvalidValue, normalize_date
+from gonghui.core.params import id_param, int_param, parse_date
 from gonghui.core.scope import home_node
 from gonghui.members.models import EventKind, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 
 from . import cube, indicators, progress, quality, services
-from .forms import PlanHeadForm, PlanUploadForm
+from .forms import PlanHeadForm, PlanUploadForm, issuer_choices
 from .importer import ImportRefused, import_plan
 from .models import Metric, TargetPlan
+from .template import build_template
 
 
 def as_of_from(request, default: dt.date | None = None) -> dt.date:
     return date_param(request.GET.get("as_of"), default)
 
 
-def date_param(raw: str | None, default: dt.date | None = None) -> dt.date:
-    if raw:
-        try:
-            value = normalize_date(raw)
-        except InvalidValue:
-            value = None
-        if value:
-            return value
-    return default or dt.date.today()
+def date_param(raw: str | None, default: dt.date | None = None, label: str = "统计日期") -> dt.date:
+    """A date typed in the address (?as_of=…): a malformed one is a 400 that says so, not today."""
+    return parse_date(raw, label) or default or dt.date.today()
 
 
 def default_as_of(plan: TargetPlan) -> dt.date:
@@ -59,7 +55,12 @@ def attach_cell_lists(figures: dict) -> dict:
     """Templates cannot index by a variable key: give each row (and the total) its cells in metric order."""
     for row in [*figures["rows"], figures["total"]]:
         row["cell_list"] = [
-            {"metric": m, **row["cells"][m["code"]], **light_badge(row["cells"][m["code"]]["light"])}
+            {
+                "metric": m,
+                **row["cells"][m["code"]],
+                **light_badge(row["cells"][m["code"]]["light"]),
+                "gap_label": gap_label(row["cells"][m["code"]].get("gap")),
+            }
             for m in figures["metrics"]
         ]
         row.update(light_badge(row.get("light", "none")))
@@ -77,6 +78,18 @@ def attach_drill_urls(figures: dict, plan: TargetPlan, linkable: set[int]) -> di
             url = pattern.replace("METRIC", c["metric"]["code"]).format(union=union_id) if open_ else None
             c["url"] = url + query if url else None
     return figures
+
+
+def gap_label(gap: int | None) -> str:
+    """目标 − 完成: what is still missing, or 「超额 N」 when the target is passed (never a negative gap)."""
+    if gap is None:
+        return "—"
+    return f"超额 {-gap}" if gap < 0 else str(gap)
+
+
+def year_finished(plan: TargetPlan, as_of: dt.date) -> bool:
+    """As of 31 December or later the year's figures are final: nothing left to forecast."""
+    return as_of >= dt.date(plan.year, 12, 31)
 
 
 LIGHT_CLASSES = {"ahead": "success", "on_pace": "primary", "behind": "danger", "none": "light"}
@@ -140,6 +153,30 @@ class PlanUploadView(EditorRequired, View):
         return render(
             request, self.template_name, {"form": form, "errors": errors, "title": "导入目标分解表"}
         )
+
+
+class PlanTemplateView(EditorRequired, View):
+    """The .xlsx to fill in: the chosen issuer's (default: the user's own union's) direct sub-units."""
+
+    def get(self, request):
+        choices = issuer_choices(request.user)
+        issuer_id = id_param(request, "issuer", "下达单位编号")
+        if issuer_id is None:
+            home = request.user.scope_root
+            issuer = choices.filter(pk=home.pk).first() if home else choices.first()
+            if issuer is None:
+                raise Http404("没有可下达目标的工会")
+        else:
+            issuer = get_object_or_404(choices, pk=issuer_id)
+        year = int_param(request, "year", dt.date.today().year, min_value=2000, max_value=2100, label="年度")
+        response = HttpResponse(
+            build_template(issuer, year),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{issuer.name}{year}年目标分解表模板.xlsx"
+        )
+        return response
 
 
 class PlanEntryView(EditorRequired, View):
@@ -234,6 +271,9 @@ class PlanDetailView(LoginRequiredMixin, View):
         )
         attach_cell_lists(figures)
         attach_drill_urls(figures, plan, linkable)
+        # Ranked first (ties share a rank, by name within), unranked rows last.
+        figures["rows"].sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
+        finished = year_finished(plan, as_of)
         context = {
             "plan": plan,
             "figures": figures,
@@ -241,7 +281,8 @@ class PlanDetailView(LoginRequiredMixin, View):
             "linkable": linkable,
             "lights": progress.LIGHTS,
             "title": plan.title,
-            "missing": [r for r in figures["rows"] if r["will_miss"]],
+            "finished": finished,
+            "missing": [] if finished else [r for r in figures["rows"] if r["will_miss"]],
         }
         return render(request, "targets/plan_detail.html", context)
 
@@ -314,19 +355,15 @@ class IndicatorView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        node_id = request.GET.get("node")
+        node_id = id_param(request, "node", "组织编号")
         if node_id:
             node = get_object_or_404(UnionOrg.objects.visible_to(user), pk=node_id)
         else:
             node = home_node(user)
             if node is None:
                 raise Http404("没有组织")
-        raw = request.GET.get("as_of")
-        try:
-            as_of = normalize_date(raw) if raw else None
-        except InvalidValue as exc:  # never today's figures for a date that could not be read
-            return HttpResponseBadRequest(f"统计日期有误：{exc}")
-        shown = indicators.shown(node, as_of)
+        # An unreadable date is a 400, never today's figures under that label.
+        shown = indicators.shown(node, parse_date(request.GET.get("as_of"), "统计日期"))
         quality.attach_flags(shown.figures, node)
         children = UnionOrg.objects.filter(parent=node).exists()
         return render(
@@ -338,6 +375,9 @@ class IndicatorView(LoginRequiredMixin, View):
                 "figures": shown.figures,
                 "title": f"{node.name} · 建制率指标",
                 "has_children": children,
+                # 「上一级」 only when the user may open it (never at the user's own top node: a 404).
+                "parent_visible": bool(node.parent_id)
+                and UnionOrg.objects.visible_to(user).filter(pk=node.parent_id).exists(),
             },
         )
 
@@ -345,19 +385,13 @@ class IndicatorView(LoginRequiredMixin, View):
 def quality_node(request) -> UnionOrg:
     """The board's node: ``?node=`` inside the user's scope, else the user's own union (a superuser
     without one: the root). A user with no union sees nothing (404), never the province."""
-    user = request.user
-    node_id = request.GET.get("node")
-    visible = UnionOrg.objects.visible_to(user)
+    node_id = id_param(request, "node", "组织编号")
     if node_id:
-        if not str(node_id).isdigit():
-            raise Http404("参数 node 应为工会编号")
-        return get_object_or_404(visible, pk=node_id)
-    node = user.scope_root or (
-        visible.filter(parent=None).order_by("pk").first() if user.is_superuser else None
-    )
+        return get_object_or_404(UnionOrg.objects.visible_to(request.user), pk=node_id)
+    node = home_node(request.user)
     if node is None:
         raise Http404("您的账号未关联工会组织，无可查看的数据")
-    return get_object_or_404(visible, pk=node.pk)
+    return node
 
 
 class QualityBoardView(LoginRequiredMixin, View):

@@ -120,7 +120,7 @@ def test_each_count_equals_its_drill_down_and_is_scoped(client, flawed):
         body = client.get(f"/targets/quality/{u['jinghu'].pk}/{code}/").content.decode()
         assert "鸠江" not in body.split('id="quality-rows"')[1], code
     assert client.get(f"/targets/quality/?node={u['jiujiang'].pk}").status_code == 404
-    assert client.get("/targets/quality/?node=abc").status_code == 404
+    assert client.get("/targets/quality/?node=abc").status_code == 400  # malformed: core.params
     assert client.get(f"/targets/quality/{u['jinghu'].pk}/nonsense/").status_code == 404
 
 

@@ -1,0 +1,63 @@
+"""Keyword (contains) search on names, and list totals that stay cheap at millions of rows.
+
+``方村`` finds ``镜湖区方村街道总工会``: names are matched with ``icontains`` — on PostgreSQL served by a
+``pg_trgm`` GIN index on ``UPPER(name)`` (the expression ``icontains`` compiles to), on SQLite a plain
+``LIKE``. A trigram index can only narrow a pattern of three characters or more; shorter keywords fall
+back to the plain scan, whose cost ``bench/search.py`` measures (see README).
+
+Totals: ``count_capped`` counts at most ``TOTAL_CAP`` + 1 rows (``COUNT(*)`` over a ``LIMIT`` subquery),
+so a list page can say 「共 N 条」 exactly below the cap and 「超过 N 条」 above it without counting ten
+million rows on every page view.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db.models import QuerySet
+from django.db.models.functions import Upper
+
+from .normalize import clean_text
+
+TRIGRAM_MIN = 3  # pg_trgm needs three characters to use the index
+TOTAL_CAP = 10_000
+
+
+def trigram_index(field: str, name: str) -> GinIndex:
+    """For ``Meta.indexes``: a GIN trigram index on ``UPPER(field)``, created on PostgreSQL only (by
+    ``AddIndexOnPostgres`` in the migration)."""
+    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+
+
+class AddIndexOnPostgres(AddIndexConcurrently):
+    """``AddIndexConcurrently`` (no write lock on a table of millions of rows while it builds) that does
+    nothing on other databases; the index is in the model state everywhere, so ``makemigrations`` agrees."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def name_contains(qs: QuerySet, field: str, text: str, *, short_by_prefix: bool = False) -> QuerySet:
+    """Rows whose ``field`` contains the keyword (case-insensitive; full-width folded by clean_text).
+
+    ``short_by_prefix``: a keyword under ``TRIGRAM_MIN`` characters matches the start of the name instead
+    (the B-tree prefix index) — for tables of millions of rows where a 1–2 character contains-search
+    would read the whole table (people's names: 「张伟」 finds 张伟 and 张伟明; measured in bench/search.py)."""
+    text = clean_text(text)
+    if not text:
+        return qs
+    if short_by_prefix and len(text) < TRIGRAM_MIN:
+        return qs.filter(**{f"{field}__startswith": text})
+    return qs.filter(**{f"{field}__icontains": text})
+
+
+def count_capped(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """(count, exact): the exact count up to ``cap`` (default ``TOTAL_CAP``); (cap, False) when more."""
+    cap = cap or TOTAL_CAP
+    found = qs.order_by()[: cap + 1].count()
+    return (found, True) if found <= cap else (cap, False)
