@@ -141,6 +141,18 @@ def test_lock_refuses_outside_the_actors_scope_and_writes_nothing(
     assert not Notification.objects.exists() and not AuditEvent.objects.filter(object_id=str(app.pk)).exists()
 
 
+def test_lock_refuses_a_closed_row_naming_it_and_its_status(joinreg):
+    # The status labels already say 已 (已撤回, 已批准 …): the message said 「已已撤回」 before.
+    app = services.submit(courier(joinreg, 6))
+    services.withdraw(app)
+    with pytest.raises(services.JoiningError, match=f"^申请 {app.number} 已撤回，不能撤回$"):
+        review.APPLICATIONS.lock(app, verb="撤回")
+    tr = services.request_transfer(joinreg.members["jinghu_1"], joinreg.unions["jiujiang_b"])
+    services.cancel_transfer(tr)
+    with pytest.raises(services.JoiningError, match=r"^该转接申请已撤销，不能再办理$"):
+        transfers.TRANSFERS.lock(tr)
+
+
 def test_move_writes_status_event_audit_and_notice_after_commit(joinreg, django_capture_on_commit_callbacks):
     tr = services.request_transfer(joinreg.members["jinghu_1"], joinreg.unions["jiujiang_b"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -56,7 +56,7 @@ class Flow:
         refuses (``denied``: the reason, or a function of the locked row giving it)."""
         locked = self.model.objects.select_for_update().select_related(*self.related).get(pk=row.pk)
         if locked.status not in self.pending:
-            raise JoiningError(f"{self.called(locked)}已{locked.get_status_display()}，不能{verb}")
+            raise JoiningError(f"{self.called(locked)}{locked.get_status_display()}，不能{verb}")
         if may is not None and not may(actor, locked):
             raise JoiningError(denied(locked) if callable(denied) else denied)
         return locked
