@@ -147,15 +147,13 @@ class JoinApplication(PersonalData, ScopedModel):
         return self.status in OPEN_STATUSES
 
 
-class ApplicationEvent(models.Model):
-    """Every state change of an application: who, when, from → to, and a note."""
+class StatusEvent(models.Model):
+    """A status change of an application or a transfer: who (an account, or 申请人 / 系统), when,
+    from → to, and a note. A subclass adds the foreign key to its row and the two status fields with
+    that row's choices (``status_fields``); the services write it through ``services.flow.Flow``."""
 
-    scope_path = "application__routed_union__path"
     objects = ScopedQuerySet.as_manager()
 
-    application = models.ForeignKey(
-        JoinApplication, verbose_name="申请", on_delete=models.CASCADE, related_name="events"
-    )
     at = models.DateTimeField("时间", auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
@@ -163,8 +161,37 @@ class ApplicationEvent(models.Model):
     actor_label = models.CharField(
         "操作方", max_length=50, blank=True, help_text="无登录账号时：申请人、系统"
     )
-    from_status = models.CharField("原状态", max_length=16, choices=ApplicationStatus.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=16, choices=ApplicationStatus.choices)
+    note = models.CharField("说明", max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    @staticmethod
+    def status_fields(choices) -> tuple[models.CharField, models.CharField]:
+        """``from_status, to_status = StatusEvent.status_fields(XStatus.choices)``"""
+        return (
+            models.CharField("原状态", max_length=16, choices=choices, blank=True),
+            models.CharField("新状态", max_length=16, choices=choices),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def who(self) -> str:
+        return str(self.actor) if self.actor_id else self.actor_label
+
+
+class ApplicationEvent(StatusEvent):
+    """Every state change of an application, and the union it was with (and came from, when forwarded)."""
+
+    scope_path = "application__routed_union__path"
+
+    application = models.ForeignKey(
+        JoinApplication, verbose_name="申请", on_delete=models.CASCADE, related_name="events"
+    )
+    from_status, to_status = StatusEvent.status_fields(ApplicationStatus.choices)
     from_union = models.ForeignKey(
         "orgs.UnionOrg",
         verbose_name="原受理工会",
@@ -181,18 +208,12 @@ class ApplicationEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    note = models.CharField("说明", max_length=255, blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "入会申请记录"
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.application.number} {self.from_status or '—'} → {self.to_status}"
-
-    @property
-    def who(self) -> str:
-        return str(self.actor) if self.actor_id else self.actor_label
+        return f"{self.application.number} {super().__str__()}"
 
 
 class InsurancePlanOffer(models.Model):
@@ -317,32 +338,16 @@ class TransferRequest(ScopedModel):
         return self.to_union if self.channel == self.Channel.OUTGOING else self.from_union
 
 
-class TransferEvent(models.Model):
+class TransferEvent(StatusEvent):
     scope_path = "transfer__from_union__path"
-    objects = ScopedQuerySet.as_manager()
 
     transfer = models.ForeignKey(
         TransferRequest, verbose_name="转接申请", on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField("时间", auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
-    )
-    actor_label = models.CharField("操作方", max_length=50, blank=True)
-    from_status = models.CharField("原状态", max_length=16, choices=TransferStatus.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=16, choices=TransferStatus.choices)
-    note = models.CharField("说明", max_length=255, blank=True)
+    from_status, to_status = StatusEvent.status_fields(TransferStatus.choices)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "会籍转接记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
-
-    @property
-    def who(self) -> str:
-        return str(self.actor) if self.actor_id else self.actor_label
 
 
 class Notification(models.Model):

@@ -304,17 +304,48 @@ class OverdueView(QueueView):
     overdue_only = True
 
 
-class ApplicationDetailView(ReviewerMixin, View):
-    model = JoinApplication  # read by the scope sweep; the queryset below is what scopes
-    template_name = "joining/application_detail.html"
+class DecisionView(ReviewerMixin, View):
+    """A detail page whose POST names an ``action``. ``actions`` maps each action to its form (or
+    None); a form that does not validate re-renders the page with it (``get(…, <action>_form=form)``).
+    ``act_<action>(request, obj, data)`` calls the service and returns the success message; a refusal
+    (``JoiningError``) re-renders the page with its reason. Afterwards: back to the page, or to the
+    list when the row has left the user's scope (forwarded elsewhere)."""
+
+    actions: dict[str, type | None] = {}
+    list_url = ""
+    related: tuple[str, ...] = ()
 
     def get_object(self, request, pk):
         return get_object_or_404(
-            JoinApplication.objects.visible_to(request.user).select_related(
-                "routed_union", "workplace", "new_form_group", "district", "reviewer", "member"
-            ),
-            pk=pk,
+            self.model.objects.visible_to(request.user).select_related(*self.related), pk=pk
         )
+
+    def post(self, request, pk):
+        obj = self.get_object(request, pk)
+        action = request.POST.get("action")
+        if action not in self.actions:
+            return self.get(request, pk, error="未知操作")
+        form_class, data = self.actions[action], {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                return self.get(request, pk, **{f"{action}_form": form})
+            data = form.cleaned_data
+        try:
+            messages.success(request, getattr(self, f"act_{action}")(request, obj, data))
+        except services.JoiningError as exc:
+            return self.get(request, pk, error=str(exc))
+        if not self.model.objects.visible_to(request.user).filter(pk=pk).exists():
+            return redirect(self.list_url)
+        return redirect(obj.get_absolute_url())
+
+
+class ApplicationDetailView(DecisionView):
+    model = JoinApplication  # read by the scope sweep; DecisionView.get_object scopes by it
+    template_name = "joining/application_detail.html"
+    actions = {"approve": ApproveForm, "reject": RejectForm, "forward": ForwardForm}
+    list_url = "joining:queue"
+    related = ("routed_union", "workplace", "new_form_group", "district", "reviewer", "member")
 
     def get(self, request, pk, reject_form=None, forward_form=None, error=None, approve_form=None):
         app = self.get_object(request, pk)
@@ -344,40 +375,20 @@ class ApplicationDetailView(ReviewerMixin, View):
             },
         )
 
-    def post(self, request, pk):
-        app = self.get_object(request, pk)
-        action = request.POST.get("action")
-        try:
-            if action == "approve":
-                form = ApproveForm(request.POST)
-                if not form.is_valid():
-                    return self.get(request, pk, approve_form=form)
-                corrections = {}
-                if "is_migrant_worker" in request.POST:
-                    corrections["is_migrant_worker"] = form.cleaned_data["is_migrant_worker"]
-                if "new_form_group" in request.POST:
-                    corrections["new_form_group"] = form.cleaned_data["new_form_group"]
-                services.approve(app, request.user, **corrections)
-                messages.success(request, f"已批准 {app.name} 入会")
-            elif action == "reject":
-                form = RejectForm(request.POST)
-                if not form.is_valid():
-                    return self.get(request, pk, reject_form=form)
-                services.reject(app, request.user, form.cleaned_data["reason"])
-                messages.success(request, f"已退回 {app.name} 的申请")
-            elif action == "forward":
-                form = ForwardForm(request.POST)
-                if not form.is_valid():
-                    return self.get(request, pk, forward_form=form)
-                services.forward(app, request.user, form.cleaned_data["to_union"], form.cleaned_data["note"])
-                messages.success(request, f"已转交「{form.cleaned_data['to_union']}」")
-                if not JoinApplication.objects.visible_to(request.user).filter(pk=pk).exists():
-                    return redirect("joining:queue")
-            else:
-                return self.get(request, pk, error="未知操作")
-        except services.JoiningError as exc:
-            return self.get(request, pk, error=str(exc))
-        return redirect("joining:application-detail", pk=pk)
+    def act_approve(self, request, app, data):
+        corrections = {
+            key: data[key] for key in ("is_migrant_worker", "new_form_group") if key in request.POST
+        }
+        services.approve(app, request.user, **corrections)
+        return f"已批准 {app.name} 入会"
+
+    def act_reject(self, request, app, data):
+        services.reject(app, request.user, data["reason"])
+        return f"已退回 {app.name} 的申请"
+
+    def act_forward(self, request, app, data):
+        services.forward(app, request.user, data["to_union"], data["note"])
+        return f"已转交「{data['to_union']}」"
 
 
 class TransferListView(ReviewerMixin, View):
@@ -449,17 +460,12 @@ class TransferCreateView(ReviewerMixin, View):
         return redirect("joining:transfer-detail", pk=tr.pk)
 
 
-class TransferDetailView(ReviewerMixin, View):
+class TransferDetailView(DecisionView):
     model = TransferRequest
     template_name = "joining/transfer_detail.html"
-
-    def get_object(self, request, pk):
-        return get_object_or_404(
-            TransferRequest.objects.visible_to(request.user).select_related(
-                "member", "from_union", "to_union", "workplace", "requested_by", "decided_by"
-            ),
-            pk=pk,
-        )
+    actions = {"confirm": None, "refuse": RefuseForm, "cancel": None}
+    list_url = "joining:transfer-list"
+    related = ("member", "from_union", "to_union", "workplace", "requested_by", "decided_by")
 
     def get(self, request, pk, refuse_form=None, error=None):
         tr = self.get_object(request, pk)
@@ -477,31 +483,19 @@ class TransferDetailView(ReviewerMixin, View):
             },
         )
 
-    def post(self, request, pk):
-        tr = self.get_object(request, pk)
-        action = request.POST.get("action")
-        try:
-            if action == "confirm":
-                services.confirm_transfer(tr, request.user)
-                messages.success(request, "已确认转出，转出、转入记录已生成")
-            elif action == "refuse":
-                form = RefuseForm(request.POST)
-                if not form.is_valid():
-                    return self.get(request, pk, refuse_form=form)
-                services.refuse_transfer(tr, request.user, form.cleaned_data["reason"])
-                messages.success(request, "已拒绝转接")
-            elif action == "cancel":
-                if not (request.user.is_superuser or tr.requested_by_id == request.user.pk):
-                    raise services.JoiningError("只有申请人可以撤销")
-                services.cancel_transfer(tr, request.user, "申请方撤销")
-                messages.success(request, "已撤销")
-            else:
-                return self.get(request, pk, error="未知操作")
-        except services.JoiningError as exc:
-            return self.get(request, pk, error=str(exc))
-        if not TransferRequest.objects.visible_to(request.user).filter(pk=pk).exists():
-            return redirect("joining:transfer-list")
-        return redirect("joining:transfer-detail", pk=pk)
+    def act_confirm(self, request, tr, data):
+        services.confirm_transfer(tr, request.user)
+        return "已确认转出，转出、转入记录已生成"
+
+    def act_refuse(self, request, tr, data):
+        services.refuse_transfer(tr, request.user, data["reason"])
+        return "已拒绝转接"
+
+    def act_cancel(self, request, tr, data):
+        if not (request.user.is_superuser or tr.requested_by_id == request.user.pk):
+            raise services.JoiningError("只有申请人可以撤销")
+        services.cancel_transfer(tr, request.user, "申请方撤销")
+        return "已撤销"
 
 
 # -- routing rules (administrators) ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db import connections
 from gonghui.core.normalize import normalize_resident_id
 from gonghui.joining import services
 from gonghui.joining.models import ApplicationEvent, ApplicationStatus, InsurancePlanOffer, JoinApplication
+from gonghui.joining.services import submission
 from gonghui.members.models import EventKind, Member, MembershipEvent
 from tests.factories import make_id
 
@@ -74,7 +75,7 @@ def test_fifty_threads_approving_the_same_application(on_postgres, joinreg):
 def test_two_applications_for_one_person_approved_at_once_by_two_unions(on_postgres, joinreg, monkeypatch):
     first = services.submit(_input(joinreg))
     # Two submissions that slipped past the open-application check at the same instant.
-    monkeypatch.setattr(services, "find_open_application", lambda id_hash: None)
+    monkeypatch.setattr(submission, "find_open_application", lambda id_hash: None)
     second = services.submit(
         _input(joinreg, new_form_group=None, district=None, workplace=joinreg.workplaces["jiujiang_b"])
     )

@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from gonghui.core.normalize import normalize_resident_id
 from gonghui.joining import ratelimit, routing, services
 from gonghui.joining.models import JoinApplication, RoutingRule
 from gonghui.joining.routing import route
+from gonghui.joining.services import submission
 from gonghui.orgs.models import UnionKind, UnionOrg
 from tests.factories import make_id
 from tests.joining.test_views import form
@@ -106,21 +108,21 @@ def test_probe_sees_held_membership_and_open_application(joinreg, client):
     from gonghui.core import crypto
 
     member = joinreg.members["jinghu_1"]
-    assert services._probe(member.id_hash) == (True, False)
+    assert submission._probe(member.id_hash) == (True, False)
     client.post(reverse("joining:apply"), form(joinreg))
     app = JoinApplication.objects.get()
-    assert services._probe(app.id_hash) == (False, True)
+    assert submission._probe(app.id_hash) == (False, True)
     app.status = "rejected"
     app.save()
-    assert services._probe(app.id_hash) == (False, False)
-    assert services._probe(crypto.lookup_hash("ric", make_id(seq=999))) == (False, False)
+    assert submission._probe(app.id_hash) == (False, False)
+    assert submission._probe(crypto.lookup_hash("ric", make_id(seq=999))) == (False, False)
 
 
 def test_duplicate_application_number_is_retried_without_orphan_rows(client, joinreg, monkeypatch):
     client.post(reverse("joining:apply"), form(joinreg, id_number=make_id("340207", dt.date(1981, 3, 3), 21)))
     taken = JoinApplication.objects.get().number
     numbers = iter([taken, "RH20261123999999"])
-    monkeypatch.setattr(services, "_new_number", lambda on: next(numbers))
+    monkeypatch.setattr(submission, "_new_number", lambda on: next(numbers))
     resp = client.post(reverse("joining:apply"), form(joinreg))
     assert resp.status_code == 200 and "RH20261123999999" in resp.content.decode()
     assert JoinApplication.objects.count() == 2
@@ -148,16 +150,16 @@ def test_guarded_insert_writes_nothing_for_a_held_or_open_id(on_postgres, joinre
     member = joinreg.members["jinghu_1"]
     target = route(group=joinreg.groups["courier"], district=joinreg.unions["jiujiang"].region)
     data = services.ApplicationInput(
-        name="某人", resident_id=services.normalize_resident_id(make_id(seq=555)), phone="13900001111"
+        name="某人", resident_id=normalize_resident_id(make_id(seq=555)), phone="13900001111"
     )
-    app, event = services._new_application(data, target, held_elsewhere=False)
-    assert services._insert_new(app, event, unless_taken=member.id_hash) is False
+    app, event = submission._new_application(data, target, held_elsewhere=False)
+    assert submission._insert_new(app, event, unless_taken=member.id_hash) is False
     assert not JoinApplication.objects.exists()
     client.post(reverse("joining:apply"), form(joinreg))
     open_app = JoinApplication.objects.get()
-    app, event = services._new_application(data, target, held_elsewhere=False)
-    assert services._insert_new(app, event, unless_taken=open_app.id_hash) is False
-    assert services._insert_new(app, event, unless_taken=app.id_hash) is True
+    app, event = submission._new_application(data, target, held_elsewhere=False)
+    assert submission._insert_new(app, event, unless_taken=open_app.id_hash) is False
+    assert submission._insert_new(app, event, unless_taken=app.id_hash) is True
     assert JoinApplication.objects.count() == 2 and app.events.count() == 1
 
 

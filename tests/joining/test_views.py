@@ -305,3 +305,34 @@ def test_transfer_pages(client, joinreg):
     assert member.union == joinreg.unions["jiujiang_b"]
     outsider = login(Client(), "t-reviewer")  # 鸠江新业态: neither side
     assert outsider.get(reverse("joining:transfer-detail", args=[tr.pk])).status_code == 404
+
+
+def test_decision_pages_share_one_action_dispatch(client, joinreg):
+    """Both detail pages post through views.DecisionView: an unknown action, a form that does not
+    validate and a refused action each re-render the page and change nothing."""
+    from gonghui.joining.models import TransferStatus
+    from gonghui.joining.views import ApplicationDetailView, DecisionView, TransferDetailView
+
+    assert issubclass(ApplicationDetailView, DecisionView) and issubclass(TransferDetailView, DecisionView)
+    app = submit_courier(joinreg)
+    url = reverse("joining:application-detail", args=[app.pk])
+    resp = login(client, "t-reviewer").post(url, {"action": "delete"})
+    assert resp.status_code == 200 and "未知操作" in resp.content.decode()
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.SUBMITTED and app.events.count() == 1
+
+    tr = services.request_transfer(
+        joinreg.members["jinghu_1"], joinreg.unions["jiujiang_b"], actor=joinreg.users["jiujiang"]
+    )
+    url = reverse("joining:transfer-detail", args=[tr.pk])
+    holder = login(Client(), "t-jinghu")
+    resp = holder.post(url, {"action": "refuse", "reason": ""})
+    assert resp.status_code == 200 and "这个字段是必填项" in resp.content.decode()
+    resp = holder.post(url, {"action": "cancel"})  # 镜湖区 did not ask for it
+    assert resp.status_code == 200 and "只有申请人可以撤销" in resp.content.decode()
+    tr.refresh_from_db()
+    assert tr.status == TransferStatus.REQUESTED and tr.events.count() == 1
+    resp = holder.post(url, {"action": "refuse", "reason": "该职工仍在本单位工作"}, follow=True)
+    assert resp.redirect_chain == [(url, 302)] and "已拒绝转接" in resp.content.decode()
+    tr.refresh_from_db()
+    assert tr.status == TransferStatus.REFUSED and tr.events.count() == 2
