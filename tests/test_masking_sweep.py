@@ -131,3 +131,51 @@ def test_reveal_outside_scope_is_404_and_not_audited(client, registry):
     assert client.post(f"/members/{member.pk}/reveal/").status_code == 404
     assert client.post(f"/api/v1/members/{member.pk}/reveal").status_code == 404
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
+
+
+def _export_text(response) -> str:
+    """A CSV as text, an .xlsx as the text of every cell (IDs typed as text stay whole)."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("text/csv"):
+        return content.decode("utf-8-sig", errors="replace")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    return "\n".join(
+        ",".join(str(cell) for cell in row)
+        for name in book.sheet_names
+        for row in book.get_sheet_by_name(name).to_python()
+    )
+
+
+def test_every_export_is_masked_without_the_right(client, registry):
+    """Every list page's export, CSV and Excel, as the read-only viewer: no full ID or phone; asking for
+    the full export is refused and writes no audit row. Control: the same export with the right holds
+    the full numbers, so a sweep over empty exports would fail."""
+    secrets = _secrets(registry)
+    viewer, wuhu = client.__class__(), client.__class__()
+    assert viewer.login(username="t-viewer", password=PASSWORD)
+    assert wuhu.login(username="t-wuhu", password=PASSWORD)
+    problems: list[str] = []
+    exports = 0
+    for route in all_routes():
+        if route.params or route.is_api or route.name.startswith("imports:template-"):
+            continue  # the blank templates carry a made-up example row, not anyone's data
+        for fmt in ("csv", "xlsx"):
+            response = viewer.get(f"{route.url()}?export={fmt}")
+            if response.status_code != 200 or "attachment" not in response.get("Content-Disposition", ""):
+                continue
+            exports += 1
+            leaked = _leaks(_export_text(response), secrets)
+            if leaked:
+                problems.append(f"{route.name} ?export={fmt}：导出含完整证件号/手机号 {leaked}")
+            full = viewer.get(f"{route.url()}?export={fmt}&full=1")
+            if full.status_code == 200 and _leaks(_export_text(full), secrets):
+                problems.append(f"{route.name} ?export={fmt}&full=1：无权限却导出了完整号码")
+    assert not problems, "\n".join(problems)
+    assert exports >= 6  # members, workplaces, unions … in both formats
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_SENSITIVE).exists()
+    control = wuhu.get("/members/?export=csv&full=1")
+    assert _leaks(_export_text(control), secrets)
