@@ -112,3 +112,24 @@ def test_short_member_names_match_the_start_longer_ones_anywhere(client, registr
     assert member.name not in client.get(f"/members/?q={member.name[1:]}").content.decode()  # 鸠一: not
     Member.objects.filter(pk=member.pk).update(name="欧阳鸠一")
     assert "欧阳鸠一" in client.get("/members/?q=阳鸠一").content.decode()  # 3 characters: anywhere
+
+
+def test_number_search_needs_the_right_and_is_audited(client, registry):
+    """An exact-number search is an oracle for the digits behind a mask (the birth year stands beside
+    it): without 查看敏感信息 it finds nothing and says why; with it, each search is audited."""
+    from gonghui.core.models import AuditEvent
+
+    member = registry.members["jiujiang_1"]
+    login(client, registry, "viewer")
+    for query in (member.id_number, member.phone):
+        page = client.get(f"/members/?q={query}").content.decode()
+        assert "需要「查看敏感信息」权限" in page and member.name not in page.split("共 0 条")[1]
+    api = client.get(f"/api/v1/members?q={member.id_number}").json()
+    assert api["count"] == 0 if "count" in api else api["items"] == []
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
+    client.logout()
+    login(client, registry, "wuhu")
+    page = client.get(f"/members/?q={member.id_number}").content.decode()
+    assert member.name in page
+    event = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL)
+    assert event.username == "t-wuhu" and member.id_masked in event.detail and member.id_number not in event.detail
