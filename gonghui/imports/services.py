@@ -28,8 +28,8 @@ from gonghui.core.models import AuditEvent
 from gonghui.core.scope import home_node
 
 from .columns import HeaderError
+from .engine import Result, importer_for
 from .models import FILE_REFUSED_STAGE, FILES_PURGED, ExportJob, ImportJob, ImportRowError
-from .pipeline import Result, importer_for
 from .reader import UnreadableFile, read_table
 from .report import write_report
 

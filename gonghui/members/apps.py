@@ -13,3 +13,9 @@ class MembersConfig(AppConfig):
 
         navigation.register("会员", "members:member-list", "bi-people", 40)
         register_counter(subtree_member_counts)  # the member figures of the tree page and union stats
+
+        from gonghui.imports import engine
+
+        from .importer import MemberImporter
+
+        engine.register(MemberImporter)

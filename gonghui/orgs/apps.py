@@ -40,3 +40,10 @@ class OrgsConfig(AppConfig):
         navigation.register("单位", "orgs:workplace-list", "bi-building", 20)
         navigation.register("工会组织", "orgs:union-list", "bi-diagram-3", 30)
         navigation.register("组织树", "orgs:union-tree", "bi-list-nested", 31)
+
+        from gonghui.imports import engine
+
+        from .importer import UnionImporter, WorkplaceImporter
+
+        engine.register(WorkplaceImporter)
+        engine.register(UnionImporter)
