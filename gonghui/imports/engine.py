@@ -88,6 +88,7 @@ class Importer:
     model = ""  # "app_label.model" whose list page offers the template and the upload
     list_url = ""  # that list page's URL name (the job page links back to it)
     default_column = ""  # the column a default union fills in when empty or absent
+    sensitive_columns: tuple[str, ...] = ()  # column keys masked cell by cell in the masked error report
     skip_invalid = False  # True: commit the valid rows of a file that has row errors
 
     def __init__(self, user, scope=None, default_union=None):

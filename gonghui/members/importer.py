@@ -132,6 +132,7 @@ class MemberImporter(OrgReferences):
     model = "members.member"
     list_url = "members:member-list"
     default_column = "union"
+    sensitive_columns = ("id_number", "phone")
     # Fields an import may update on an existing membership inside the importer's scope.
     UPDATABLE = bulk.UPDATABLE
 

@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.core.files import copy_out
+from gonghui.imports.jobs import run_job
 from gonghui.imports.models import ImportJob, union_model
-from gonghui.imports.services import create_job, run_job
+from gonghui.imports.services import create_job
 
 # argparse's own messages, in Chinese: the patterns cover what a user of these commands can get wrong.
 _USAGE_MESSAGES = [
