@@ -13,7 +13,7 @@ class ImportsConfig(AppConfig):
         from gonghui.core import exports
 
         from . import tasks  # (also registers the periodic purge of expired files)
-        from .views import list_actions
+        from .engine import list_actions
 
         exports.register_background(tasks.start_export)  # exports above EXPORT_SYNC_MAX_ROWS
         exports.register_list_actions(list_actions)  # 下载导入模板 / 批量导入 on an importable list

@@ -313,6 +313,19 @@ def importer_for_model(label: str) -> type[Importer] | None:
     return next((i for i in _IMPORTERS.values() if i.model == label), None)
 
 
+def list_actions(view):
+    """The import buttons beside a list page's export menu, when its model has a registered importer
+    (registered with ``core.exports`` in ``ImportsConfig.ready()``)."""
+    importer = importer_for_model(view.model._meta.label_lower)
+    if importer is None:
+        return None
+    return "imports/_list_actions.html", {
+        "import_kind": importer.kind,
+        "import_template_url": f"imports:template-{importer.kind}",
+        "import_upload_url": f"imports:upload-{importer.kind}",
+    }
+
+
 def importer_for(kind: str, user, default_union=None) -> Importer:
     """The importer for a user: a superuser's is unbounded (scope None), anyone else's is held to their
     node, and a user who governs nothing gets none."""

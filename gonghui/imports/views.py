@@ -20,7 +20,7 @@ from gonghui.core.files import sealed_response
 from gonghui.core.models import AuditEvent
 from gonghui.core.views import ScopedMixin
 
-from .engine import importer_class, importer_for_model
+from .engine import importer_class
 from .forms import UploadForm
 from .jobs import reap_stale_jobs
 from .models import FILES_PURGED, ExportJob, ImportJob
@@ -28,19 +28,6 @@ from .services import confirm_job, create_job, enqueue_job, retry_job
 from .template import build_template
 
 PREVIEW_ERRORS_SHOWN = 500
-
-
-def list_actions(view):
-    """The import buttons beside a list page's export menu, when its model has a registered importer
-    (registered with ``core.exports`` in ``ImportsConfig.ready()``)."""
-    importer = importer_for_model(view.model._meta.label_lower)
-    if importer is None:
-        return None
-    return "imports/_list_actions.html", {
-        "import_kind": importer.kind,
-        "import_template_url": f"imports:template-{importer.kind}",
-        "import_upload_url": f"imports:upload-{importer.kind}",
-    }
 
 
 class EditorRequired:

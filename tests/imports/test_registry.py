@@ -14,7 +14,6 @@ from gonghui.imports import engine
 from gonghui.imports.columns import Column
 from gonghui.imports.models import ImportJob
 from gonghui.imports.template import build_template
-from gonghui.imports.views import list_actions
 from gonghui.regions.models import Region
 from tests.test_import_graph import app_of, import_edges
 
@@ -83,7 +82,7 @@ def test_a_registered_importer_gets_its_template_job_kind_buttons_and_runs(plugg
     class View:
         model = Region
 
-    assert list_actions(View()) == (
+    assert engine.list_actions(View()) == (
         "imports/_list_actions.html",
         {
             "import_kind": "region-notes",
