@@ -103,7 +103,8 @@ def _import_job_jiujiang(reg: Registry) -> Model:
     import tempfile
     from pathlib import Path
 
-    from gonghui.imports.services import create_job, run_job
+    from gonghui.imports.jobs import run_job
+    from gonghui.imports.services import create_job
     from tests.imports.helpers import MEMBER_HEADER, write_xlsx
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,8 +118,8 @@ def _import_job_jiujiang(reg: Registry) -> Model:
 
 def _export_job_jiujiang(reg: Registry) -> Model:
     """导出任务 (issue 3): a finished background export of 鸠江区 members."""
+    from gonghui.imports.jobs import run_export_job
     from gonghui.imports.models import ExportJob
-    from gonghui.imports.services import run_export_job
 
     job = ExportJob.objects.create(
         user=reg.users["jiujiang"],

@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from gonghui.core.scope import EVERYTHING, covers, home_node, scope_prefix
+from gonghui.imports.engine import importer_for
 from gonghui.imports.models import ExportJob, ImportJob
-from gonghui.imports.pipeline import importer_for
 from gonghui.imports.services import create_job
 from gonghui.members.models import Member
 from gonghui.orgs.models import UnionOrg, Workplace

@@ -25,8 +25,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 from stdnum.cn import ric
 
+from gonghui.core import exports
 from gonghui.core.models import AuditEvent
-from gonghui.imports import exports
 from gonghui.joining.models import JoinApplication
 from gonghui.members.models import Member
 from tests.factories import PASSWORD, Registry

@@ -77,7 +77,7 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
     # --- export (issue 3): the current filters and scope, to .xlsx / .csv ----------------------
     def export(self, request):
         """Small exports stream back at once; large ones become a background job (a page that polls)."""
-        from gonghui.imports import exports
+        from . import exports
 
         return exports.export_response(self, request, self.object_list)
 
@@ -106,7 +106,7 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
         return context
 
     def export_context(self) -> dict:
-        from gonghui.imports import exports
+        from . import exports
 
         return exports.list_page_context(self)
 

@@ -10,4 +10,10 @@ class ImportsConfig(AppConfig):
 
         navigation.register("导入记录", "imports:job-list", "bi-upload", 70)
 
-        from . import tasks  # noqa: F401  (registers the periodic purge of expired files)
+        from gonghui.core import exports
+
+        from . import tasks  # (also registers the periodic purge of expired files)
+        from .engine import list_actions
+
+        exports.register_background(tasks.start_export)  # exports above EXPORT_SYNC_MAX_ROWS
+        exports.register_list_actions(list_actions)  # 下载导入模板 / 批量导入 on an importable list

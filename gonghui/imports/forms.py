@@ -1,6 +1,6 @@
 from django import forms
 
-from gonghui.orgs.models import UnionOrg
+from .models import union_model
 
 
 class UploadForm(forms.Form):
@@ -11,7 +11,7 @@ class UploadForm(forms.Form):
     )
     default_union = forms.ModelChoiceField(
         label="默认工会",
-        queryset=UnionOrg.objects.none(),
+        queryset=None,  # set per user below
         required=False,
         empty_label="（不指定）",
         help_text="表中「所在工会 / 属地工会 / 上级工会」留空的行归入此工会",
@@ -19,8 +19,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_union"].queryset = UnionOrg.objects.visible_to(user).filter(
-            status=UnionOrg.Status.ACTIVE
+        unions = union_model()
+        self.fields["default_union"].queryset = unions.objects.visible_to(user).filter(
+            status=unions.Status.ACTIVE
         )
         self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx,.xls,.csv"})
         self.fields["default_union"].widget.attrs.update({"class": "form-select"})

@@ -9,13 +9,9 @@ from django.urls import reverse
 from gonghui.core.files import get_private_storage
 from gonghui.core.models import ScopedQuerySet
 
+from .engine import kind_choices
+
 FILES_PURGED = "文件已按保留期限删除"
-
-
-class ImportKind(models.TextChoices):
-    MEMBERS = "members", "会员"
-    WORKPLACES = "workplaces", "单位"
-    UNIONS = "unions", "工会组织"
 
 
 FILE_REFUSED_STAGE = "文件无法导入"  # the stage of a job failed because of its file, not its process
@@ -37,7 +33,8 @@ class ImportJob(models.Model):
     scope_path = "scope__path"
     objects = ScopedQuerySet.as_manager()
 
-    kind = models.CharField("导入类型", max_length=16, choices=ImportKind.choices)
+    # The kinds registered with the engine by their apps (members, workplaces, unions …).
+    kind = models.CharField("导入类型", max_length=16, choices=kind_choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="导入人",
@@ -130,6 +127,12 @@ class ImportJob(models.Model):
     def valid_rows(self) -> int:
         """Rows without an error: what 「跳过错误行」 would import (new, updated or unchanged)."""
         return max(self.rows - self.errors, 0)
+
+
+def union_model():
+    """The union tree's node model, which every job is scoped by (named by the foreign key, not imported:
+    the apps that own the rows import the engine, never the reverse)."""
+    return ImportJob._meta.get_field("scope").related_model
 
 
 class ImportRowError(models.Model):

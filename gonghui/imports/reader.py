@@ -293,10 +293,21 @@ def _check_declared_rows(archive: zipfile.ZipFile, name: str) -> None:
 
 
 def read_table(path: Path | str, name: str | None = None) -> Table:
-    path = Path(path)
+    """A ledger's header and data rows (.xlsx, .xls or .csv), or UnreadableFile with the reason."""
+    return _guarded(_read_table, Path(path), name)
+
+
+def read_sheet(path: Path | str, name: str | None = None) -> list[list[object]]:
+    """The first worksheet of an Excel file (.xlsx / .xls) as raw rows from cell A1, title lines and
+    blank rows included, for a reader that finds its own header (the target table): the same refusals
+    as :func:`read_table` (size, zip bomb, grid area, password, damage), the same Chinese reasons."""
+    return _guarded(_read_sheet, Path(path), name)
+
+
+def _guarded(read, path: Path, name: str | None):
     name = name or path.name
     try:
-        return _read_table(path, name)
+        return read(path, name)
     except UnreadableFile:
         raise
     except MemoryError:
@@ -308,7 +319,9 @@ def read_table(path: Path | str, name: str | None = None) -> Table:
         ) from None
 
 
-def _read_table(path: Path, name: str) -> Table:
+def _checked_kind(path: Path, name: str) -> str:
+    """The file's format (xlsx / xls / csv) once it passed the checks every reader relies on: it exists,
+    is not empty, is within IMPORT_MAX_BYTES and, for an xlsx, within the decompressed budget."""
     if not path.exists():
         raise UnreadableFile(f"找不到文件「{name}」")
     size = path.stat().st_size
@@ -322,6 +335,18 @@ def _read_table(path: Path, name: str) -> Table:
     kind = sniff(path, name)
     if kind == "xlsx":
         check_zip(path, name)
+    return kind
+
+
+def _read_sheet(path: Path, name: str) -> list[list[object]]:
+    if _checked_kind(path, name) == "csv":
+        raise UnreadableFile(f"文件「{name}」不是 Excel 文件，请上传 .xlsx 文件")
+    data, _start, _merged = _excel_grid(path, name, skip_empty_area=False)
+    return data
+
+
+def _read_table(path: Path, name: str) -> Table:
+    kind = _checked_kind(path, name)
     table = _read_csv(path, name) if kind == "csv" else _read_excel(path, name, kind)
     if len(table.rows) > settings.IMPORT_MAX_ROWS:
         raise UnreadableFile(
@@ -336,7 +361,9 @@ def _read_table(path: Path, name: str) -> Table:
     return table
 
 
-def _read_excel(path: Path, name: str, kind: str) -> Table:
+def _excel_grid(path: Path, name: str, skip_empty_area: bool = True):
+    """The first sheet's cells (from its first used cell, or from A1), its first used row, its merged
+    ranges; refused before calamine builds a grid larger than IMPORT_MAX_CELLS."""
     import python_calamine
 
     try:
@@ -344,13 +371,16 @@ def _read_excel(path: Path, name: str, kind: str) -> Table:
         sheet = workbook.get_sheet_by_index(0)
         # An .xls is not scanned beforehand (its cells are not compressed: the file size bounds them);
         # the grid's size is known before any of it becomes Python objects, the larger part by far.
-        if sheet.height * sheet.width > max_cells():
+        height, width = sheet.height, sheet.width
+        if not skip_empty_area and sheet.start:
+            height, width = height + sheet.start[0], width + sheet.start[1]
+        if height * width > max_cells():
             raise UnreadableFile(
-                f"文件「{name}」的表格区域达 {sheet.height:,} 行 × {sheet.width:,} 列，"
+                f"文件「{name}」的表格区域达 {height:,} 行 × {width:,} 列，"
                 f"超过单次导入上限 {max_cells():,} 个单元格，请删除空白区域或拆分后导入"
             )
         merged = sheet.merged_cell_ranges or []
-        data = sheet.to_python(skip_empty_area=True)
+        data = sheet.to_python(skip_empty_area=skip_empty_area)
     except python_calamine.PasswordError:
         raise UnreadableFile(f"文件「{name}」设置了打开密码，请去掉密码后导入") from None
     except (KeyboardInterrupt, SystemExit, UnreadableFile):
@@ -359,7 +389,11 @@ def _read_excel(path: Path, name: str, kind: str) -> Table:
         raise UnreadableFile(
             f"文件「{name}」无法读取（{_calamine_reason(exc)}），请确认是有效的 Excel 文件"
         ) from None
-    start_row = sheet.start[0] if sheet.start else 0
+    return data, (sheet.start[0] if sheet.start else 0), merged
+
+
+def _read_excel(path: Path, name: str, kind: str) -> Table:
+    data, start_row, merged = _excel_grid(path, name)
     header_index = next((i for i, row in enumerate(data) if any(_present(c) for c in row)), None)
     if header_index is None:
         raise UnreadableFile(f"文件「{name}」第一个工作表是空的")

@@ -14,7 +14,7 @@ import xlsxwriter
 
 from gonghui.core.masking import mask_id_number, mask_phone, mask_text
 
-from .pipeline import Result, iter_issue_text
+from .engine import Result, iter_issue_text
 from .reader import Table
 
 

@@ -9,24 +9,25 @@ import io
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from .columns import COLUMNS, Column, new_form_group_names
+from .columns import Column
+from .engine import importer_class
 
 EXAMPLE_MARK = "（示例）"  # the example row's first cell ends with this; imports skip that row
 TEMPLATE_ROWS = 5000  # rows that get the text format and the dropdowns
-KIND_TITLES = {"members": "会员", "workplaces": "单位", "unions": "工会组织"}
 
 
 def _choices(column: Column) -> list[str]:
-    if column.dynamic_choices == "new_form_groups":
-        return new_form_group_names()
+    if column.dynamic_choices is not None:
+        return column.dynamic_choices()
     return list(column.choices)
 
 
 def build_template(kind: str) -> bytes:
-    columns = COLUMNS[kind]
+    importer = importer_class(kind)
+    columns = importer.columns
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    title = KIND_TITLES[kind]
+    title = importer.title
     sheet = book.add_worksheet(f"{title}导入")
     notes = book.add_worksheet("填写说明")
     options = book.add_worksheet("选项")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .models import ImportKind
+from .engine import registered
 
 app_name = "imports"
 urlpatterns = [
@@ -15,7 +15,7 @@ urlpatterns = [
     path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),
 ]
-for kind in ImportKind.values:
+for kind in registered():  # each app's importer, registered in its AppConfig.ready()
     urlpatterns += [
         path(f"upload/{kind}/", views.UploadView.as_view(kind=kind), name=f"upload-{kind}"),
         path(f"template/{kind}.xlsx", views.TemplateDownloadView.as_view(kind=kind), name=f"template-{kind}"),

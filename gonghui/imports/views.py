@@ -20,17 +20,14 @@ from gonghui.core.files import sealed_response
 from gonghui.core.models import AuditEvent
 from gonghui.core.views import ScopedMixin
 
+from .engine import importer_class
 from .forms import UploadForm
-from .models import FILES_PURGED, ExportJob, ImportJob, ImportKind
-from .services import confirm_job, create_job, enqueue_job, reap_stale_jobs, retry_job
-from .template import KIND_TITLES, build_template
+from .jobs import reap_stale_jobs
+from .models import FILES_PURGED, ExportJob, ImportJob
+from .services import confirm_job, create_job, enqueue_job, retry_job
+from .template import build_template
 
 PREVIEW_ERRORS_SHOWN = 500
-LIST_URLS = {
-    "members": "members:member-list",
-    "workplaces": "orgs:workplace-list",
-    "unions": "orgs:union-list",
-}
 
 
 class EditorRequired:
@@ -48,7 +45,7 @@ class TemplateDownloadView(LoginRequiredMixin, View):
             build_template(self.kind),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        name = f"{KIND_TITLES[self.kind]}导入模板.xlsx"
+        name = f"{importer_class(self.kind).title}导入模板.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
         return response
 
@@ -70,7 +67,7 @@ class UploadView(LoginRequiredMixin, EditorRequired, FormView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "title": f"批量导入{KIND_TITLES[self.kind]}",
+            "title": f"批量导入{importer_class(self.kind).title}",
             "kind": self.kind,
             "template_url": f"imports:template-{self.kind}",
             "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024,
@@ -100,7 +97,7 @@ class JobListView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         reap_stale_jobs()  # nobody is shown 导入中 for a job whose process died
         jobs = self.get_queryset().select_related("user", "scope")[:200]
-        return {**super().get_context_data(**kwargs), "jobs": jobs, "title": "导入记录", "kinds": ImportKind}
+        return {**super().get_context_data(**kwargs), "jobs": jobs, "title": "导入记录"}
 
 
 class JobMixin(ScopedMixin):
@@ -131,7 +128,7 @@ class JobDetailView(JobMixin, TemplateView):
             "errors": errors,
             "errors_total": job.row_errors.count(),
             "errors_shown": PREVIEW_ERRORS_SHOWN,
-            "list_url": LIST_URLS[job.kind],
+            "list_url": importer_class(job.kind).list_url,
             "may_see_full": full,
             "report_available": bool(job.report if full else job.report_masked),
             "retention_days": settings.FILE_RETENTION_DAYS,

@@ -13,3 +13,19 @@ class MembersConfig(AppConfig):
 
         navigation.register("会员", "members:member-list", "bi-people", 40)
         register_counter(subtree_member_counts)  # the member figures of the tree page and union stats
+
+        from gonghui.core import exports
+        from gonghui.imports import engine
+
+        from . import exports as columns
+        from .importer import MemberImporter
+        from .models import Member
+
+        exports.register(
+            Member,
+            columns.MEMBER_EXPORT,
+            sensitive=True,
+            related=columns.RELATED,
+            masked_headers=columns.MASKED_HEADERS,
+        )
+        engine.register(MemberImporter)

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from gonghui.core.normalize import ResidentId, normalize_phone
 from gonghui.core.scope import covers, scope_prefix
 from gonghui.orgs.models import UnionOrg, Workplace
+from gonghui.orgs.services import common_ancestor_name
 
 from .models import (
     EVENT_DELTA,
@@ -56,26 +57,6 @@ def held_elsewhere_message(viewer_path: str | None, holder_path: str, names: dic
         "该人员已在您管辖范围以外的工会登记有效会籍，一人只能有一个有效会籍；"
         f"如属本人更换单位，请联系{f'「{contact}」' if contact else '上级工会'}协调办理会籍转接"
     )
-
-
-def common_ancestor_name(path_a: str | None, path_b: str, names: dict | None = None) -> str:
-    """Name of the lowest union above (or equal to) both materialised paths; "" when there is none.
-    ``names`` caches pk → name across many calls (an import asks once per distinct ancestor)."""
-    if not path_a:
-        return ""
-    common = []
-    for a, b in zip(path_a.strip("/").split("/"), path_b.strip("/").split("/"), strict=False):
-        if a != b:
-            break
-        common.append(a)
-    if not common:
-        return ""
-    pk = int(common[-1])
-    if names is None:
-        names = {}
-    if pk not in names:
-        names[pk] = UnionOrg.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
-    return names[pk]
 
 
 def held_membership(id_hash: str) -> Member | None:

@@ -40,3 +40,14 @@ class OrgsConfig(AppConfig):
         navigation.register("单位", "orgs:workplace-list", "bi-building", 20)
         navigation.register("工会组织", "orgs:union-list", "bi-diagram-3", 30)
         navigation.register("组织树", "orgs:union-tree", "bi-list-nested", 31)
+
+        from gonghui.core import exports
+        from gonghui.imports import engine
+
+        from . import exports as columns
+        from .importer import UnionImporter, WorkplaceImporter
+
+        exports.register(Workplace, columns.WORKPLACE_EXPORT, related=("region", "governing_union"))
+        exports.register(UnionOrg, columns.UNION_EXPORT, related=("region", "parent"))
+        engine.register(WorkplaceImporter)
+        engine.register(UnionImporter)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from .models import STATE_FIELDS, Workplace, WorkplaceState
+from .models import STATE_FIELDS, UnionOrg, Workplace, WorkplaceState
 
 
 def state_values(workplace: Workplace) -> dict:
@@ -57,3 +57,23 @@ def record_workplace_states(workplaces: Iterable[Workplace], on: dt.date | None 
         written += 1
     WorkplaceState.objects.bulk_create(new, batch_size=1000)
     return written + len(new)
+
+
+def common_ancestor_name(path_a: str | None, path_b: str, names: dict | None = None) -> str:
+    """Name of the lowest union above (or equal to) both materialised paths; "" when there is none.
+    ``names`` caches pk → name across many calls (an import asks once per distinct ancestor)."""
+    if not path_a:
+        return ""
+    common = []
+    for a, b in zip(path_a.strip("/").split("/"), path_b.strip("/").split("/"), strict=False):
+        if a != b:
+            break
+        common.append(a)
+    if not common:
+        return ""
+    pk = int(common[-1])
+    if names is None:
+        names = {}
+    if pk not in names:
+        names[pk] = UnionOrg.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
+    return names[pk]

@@ -1,20 +1,23 @@
 """Read a target table as the federation prints it (.xlsx): a title line or two, a header row with the
 metric names, one row per union organisation, optionally a 合计 row that must equal the column sums.
 
-Read with python-calamine (no formulas evaluated; cached values only), cleaned through
-``gonghui.core.normalize``. All problems are collected and reported together, in Chinese, naming the row
+Read by the import engine's reader (``gonghui.imports.reader.read_sheet``: calamine, no formulas
+evaluated, cached values only, with the engine's refusals of oversized files, zip bombs and huge grids),
+cleaned through ``gonghui.core.normalize``. All problems are collected and reported together, in Chinese, naming the row
 and the column; nothing is saved unless the whole sheet is right.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
-from python_calamine import CalamineWorkbook
-
 from gonghui.core.normalize import clean_text, compact
+from gonghui.imports.reader import UnreadableFile, read_sheet
 from gonghui.orgs.models import UnionOrg
 
 from . import services
@@ -126,18 +129,25 @@ def resolve_row(label: str, issuer: UnionOrg, candidates: list[UnionOrg]) -> Uni
     return f"在「{issuer.name}」的下级组织中找不到「{label}」"
 
 
+def _read(fileobj: IO[bytes] | str, file_label: str) -> list[list[object]]:
+    """The sheet's rows through the engine's reader, which wants a path: an upload is copied to a
+    temporary file first (a target table is a few hundred rows)."""
+    if isinstance(fileobj, str):
+        return read_sheet(fileobj, Path(fileobj).name)
+    name = Path(getattr(fileobj, "name", "") or "").name or file_label.strip("「」")
+    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix or ".xlsx") as tmp:
+        fileobj.seek(0)
+        shutil.copyfileobj(fileobj, tmp)
+        tmp.flush()
+        return read_sheet(tmp.name, name)
+
+
 def parse(fileobj: IO[bytes] | str, issuer: UnionOrg, file_label: str = "文件") -> ParsedTable:
     table = ParsedTable()
     try:
-        workbook = (
-            CalamineWorkbook.from_path(fileobj)
-            if isinstance(fileobj, str)
-            else CalamineWorkbook.from_filelike(fileobj)
-        )
-        sheet = workbook.get_sheet_by_index(0)
-        data = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types for damaged or non-xlsx files
-        table.errors.append(f"{file_label}无法读取（请上传 .xlsx 文件）：{exc}")
+        data = _read(fileobj, file_label)
+    except UnreadableFile as exc:  # the engine's Chinese reason, naming the file
+        table.errors.append(str(exc))
         return table
     services.ensure_metrics()
     metrics = _metric_lookup()

@@ -1,6 +1,7 @@
 import pytest
 
-from gonghui.imports.services import create_job, run_job
+from gonghui.imports.jobs import run_job
+from gonghui.imports.services import create_job
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
+from gonghui.imports.jobs import run_job
 from gonghui.imports.models import ImportJob
-from gonghui.imports.services import run_job
 from gonghui.members.models import Member
 from tests.factories import PASSWORD, make_id
 from tests.imports.helpers import MEMBER_HEADER, write_xlsx

@@ -26,8 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.models import AuditEvent
+from gonghui.imports.jobs import DIED_MESSAGE, reap_stale_jobs, run_job
 from gonghui.imports.models import ImportJob
-from gonghui.imports.services import DIED_MESSAGE, create_job, enqueue_job, reap_stale_jobs, run_job
+from gonghui.imports.services import create_job, enqueue_job
 from gonghui.members.models import Member
 from tests.factories import PASSWORD, make_id
 from tests.imports.helpers import MEMBER_HEADER, write_csv, write_xlsx
@@ -295,12 +296,12 @@ def test_the_worker_checks_for_dead_jobs_on_a_schedule_while_imports_run(registr
 
 
 def test_a_failure_after_the_commit_does_not_claim_nothing_was_written(registry, tmp_path, monkeypatch):
-    from gonghui.imports import services
+    from gonghui.imports import jobs
 
     def broken_report(*args, **kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(services, "write_report", broken_report)
+    monkeypatch.setattr(jobs, "write_report", broken_report)
     path = write_xlsx(
         tmp_path / "报告失败.xlsx",
         MEMBER_HEADER,

@@ -6,8 +6,8 @@ import io
 import pytest
 from python_calamine import CalamineWorkbook
 
-from gonghui.imports import pipeline
 from gonghui.imports.models import ImportJob, ImportRowError
+from gonghui.members import bulk
 from gonghui.members.models import EventKind, Member, MembershipEvent
 from tests.factories import make_id
 from tests.imports.helpers import MEMBER_HEADER, write_csv, write_xls, write_xlsx
@@ -201,8 +201,8 @@ def test_failure_mid_commit_leaves_the_database_unchanged(registry, tmp_path, do
         raise RuntimeError("模拟写入中途失败")
 
     # Members are written first; the failure comes when their events are written.
-    monkeypatch.setattr(pipeline.MemberImporter, "insert_events", explode)
-    monkeypatch.setattr(pipeline.MemberImporter, "copy_events", explode)
+    monkeypatch.setattr(bulk, "insert_events", explode)
+    monkeypatch.setattr(bulk, "copy_events", explode)
     with pytest.raises(RuntimeError):
         do_import(registry.users["jiujiang"], path)
     assert (Member.objects.count(), MembershipEvent.objects.count()) == before

@@ -24,8 +24,8 @@ from gonghui.accounts.models import Role, User
 from gonghui.core import crypto
 from gonghui.core.models import AuditEvent
 from gonghui.imports import tasks
+from gonghui.imports.jobs import purge_expired_files
 from gonghui.imports.models import ExportJob, ImportJob, ImportRowError
-from gonghui.imports.services import purge_expired_files
 from tests.factories import PASSWORD, make_id
 from tests.imports.helpers import MEMBER_HEADER, write_xlsx
 
@@ -119,7 +119,7 @@ def registry_private_root():
 
 @override_settings(TASKS=IMMEDIATE)
 def test_background_export_is_sealed_and_hashed(registry, client, monkeypatch):
-    from gonghui.imports import exports
+    from gonghui.core import exports
 
     monkeypatch.setattr(exports, "SYNC_MAX_ROWS", 1)
     _login(client, registry.users["jiujiang"])
@@ -208,7 +208,7 @@ def test_original_ledger_only_for_importer_and_sensitive_in_scope(registry, clie
 
 @override_settings(TASKS=IMMEDIATE)
 def test_export_download_only_for_its_maker_with_the_right_and_audited(registry, client, monkeypatch):
-    from gonghui.imports import exports
+    from gonghui.core import exports
 
     monkeypatch.setattr(exports, "SYNC_MAX_ROWS", 1)
     maker = registry.users["jiujiang"]
@@ -268,7 +268,7 @@ def test_retention_deletes_old_files_keeps_counts_and_hashes(
 
 @override_settings(TASKS=IMMEDIATE)
 def test_retention_command_deletes_old_exports(registry, client, monkeypatch, settings, capsys):
-    from gonghui.imports import exports
+    from gonghui.core import exports
 
     monkeypatch.setattr(exports, "SYNC_MAX_ROWS", 1)
     maker = registry.users["jiujiang"]
@@ -294,7 +294,7 @@ def test_retention_follows_the_setting(registry, importer, tmp_path, do_import, 
 
 
 def test_a_preview_whose_upload_was_deleted_cannot_be_confirmed(registry, importer, tmp_path, do_import):
-    from gonghui.imports.services import run_job
+    from gonghui.imports.jobs import run_job
 
     job, _ = do_import(importer, _ledger(tmp_path), dry_run=True)
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(days=31))

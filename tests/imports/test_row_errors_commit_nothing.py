@@ -126,7 +126,7 @@ def test_workplace_ledger_with_errors_commits_nothing_either(registry, client, t
 # ---------------------------------------------------------------- --json on every exit
 def test_every_exit_prints_a_json_last_line(registry, tmp_path, capsys):
     # A usage error, through the real argument parser.
-    command = load_command_class("gonghui.imports", "import_members")
+    command = load_command_class("gonghui.members", "import_members")
     with pytest.raises(SystemExit) as exited:
         command.run_from_argv(["manage.py", "import_members", "--json"])
     assert exited.value.code == 2

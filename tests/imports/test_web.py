@@ -165,7 +165,7 @@ def test_export_escapes_formula_cells(registry, client):
 
 @override_settings(TASKS=IMMEDIATE)
 def test_large_export_runs_in_the_background(registry, client, monkeypatch):
-    from gonghui.imports import exports
+    from gonghui.core import exports
 
     monkeypatch.setattr(exports, "SYNC_MAX_ROWS", 1)
     login(client, registry, "jiujiang")

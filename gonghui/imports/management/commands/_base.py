@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.core.files import copy_out
-from gonghui.imports.models import ImportJob
-from gonghui.imports.services import create_job, run_job
-from gonghui.orgs.models import UnionOrg
+from gonghui.imports.jobs import run_job
+from gonghui.imports.models import ImportJob, union_model
+from gonghui.imports.services import create_job
 
 # argparse's own messages, in Chinese: the patterns cover what a user of these commands can get wrong.
 _USAGE_MESSAGES = [
@@ -117,7 +117,8 @@ class ImportCommand(JsonExitCommand):
         path = Path(options["file"])
         default_union = None
         if options["union"]:
-            default_union = UnionOrg.objects.visible_to(user).filter(pk=options["union"]).first()
+            unions = union_model().objects.visible_to(user)
+            default_union = unions.filter(pk=options["union"]).first()
             if default_union is None:
                 raise CommandError(
                     f"编号为 {options['union']} 的工会不存在或不在用户「{user}」的管辖范围内", returncode=2

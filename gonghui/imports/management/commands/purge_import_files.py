@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from gonghui.core import schedule
 from gonghui.imports import tasks
-from gonghui.imports.services import purge_expired_files, seal_legacy_files
+from gonghui.imports.jobs import purge_expired_files, seal_legacy_files
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Mark failed the imports whose process died (no heartbeat for IMPORT_STALE_SECONDS). The job pages do
 this whenever they are read; run this from cron or a systemd timer so that it happens unattended too."""
 
-from gonghui.imports.services import reap_stale_jobs
+from gonghui.imports.jobs import reap_stale_jobs
 
 from ._base import JsonExitCommand
 

@@ -3,8 +3,9 @@ confirmed import with the same 跳过错误行 choice), in the foreground. Exit 
 
 from django.core.management.base import CommandError
 
+from gonghui.imports.jobs import reap_stale_jobs
 from gonghui.imports.models import ImportJob
-from gonghui.imports.services import reap_stale_jobs, retry_job
+from gonghui.imports.services import retry_job
 
 from ._base import ImportCommand, resolve_user
 

@@ -1,4 +1,4 @@
-from ._base import ImportCommand
+from gonghui.imports.management.commands._base import ImportCommand
 
 
 class Command(ImportCommand):
