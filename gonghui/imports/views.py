@@ -9,7 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -18,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 from gonghui.core import audit
 from gonghui.core.files import sealed_response
 from gonghui.core.models import AuditEvent
-from gonghui.core.views import ScopedMixin
+from gonghui.core.views import RoleRequiredMixin, ScopedMixin
 
 from .forms import UploadForm
 from .models import FILES_PURGED, ExportJob, ImportJob, ImportKind
@@ -33,11 +32,9 @@ LIST_URLS = {
 }
 
 
-class EditorRequired:
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit:
-            raise PermissionDenied("您的角色只能查看，不能导入")
-        return super().dispatch(request, *args, **kwargs)
+class EditorRequired(RoleRequiredMixin):
+    required_role = "can_edit"
+    permission_denied_message = "您的角色只能查看，不能导入"
 
 
 class TemplateDownloadView(LoginRequiredMixin, View):
@@ -59,7 +56,7 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
-class UploadView(LoginRequiredMixin, EditorRequired, FormView):
+class UploadView(EditorRequired, FormView):
     kind = ""
     form_class = UploadForm
     template_name = "imports/upload.html"

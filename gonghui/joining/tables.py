@@ -20,4 +20,8 @@ class RoutingRuleTable(tables.Table):
         order_by = ("region",)
 
     def render_edit(self, record):
-        return format_html('<a href="{}">编辑</a>', reverse("joining:rule-edit", args=[record.pk]))
+        return format_html(
+            '<a href="{}">编辑</a> <a class="text-danger ms-2" href="{}">删除</a>',
+            reverse("joining:rule-edit", args=[record.pk]),
+            reverse("joining:rule-delete", args=[record.pk]),
+        )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.core.normalize import compact
 from gonghui.core.search import name_contains
-from gonghui.core.views import ObjectEditView, ObjectListView
+from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
 from gonghui.members.models import HELD_STATUSES, Member
 from gonghui.members.services import held_membership
 from gonghui.orgs.models import Workplace
@@ -221,11 +219,9 @@ class PublicTransferView(View):
 # -- reviewer ----------------------------------------------------------------------------------
 
 
-class ReviewerMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_review:
-            raise PermissionDenied("您的角色不能审核入会申请")
-        return super().dispatch(request, *args, **kwargs)
+class ReviewerMixin(RoleRequiredMixin):
+    required_role = "can_review"
+    permission_denied_message = "您的角色不能审核入会申请"
 
 
 def _decorate(apps, today: dt.date):
@@ -504,10 +500,8 @@ class TransferDetailView(DecisionView):
 class AdminOnlyMixin:
     """Routing rules decide where every application goes: administrators only, not reviewers."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit:
-            raise PermissionDenied("只有管理员可以查看和修改入会分配规则")
-        return super().dispatch(request, *args, **kwargs)
+    required_role = "can_edit"
+    permission_denied_message = "只有管理员可以查看和修改入会分配规则"
 
 
 class RoutingRuleListView(AdminOnlyMixin, ObjectListView):
@@ -516,14 +510,20 @@ class RoutingRuleListView(AdminOnlyMixin, ObjectListView):
     table_class = RoutingRuleTable
     add_url_name = "joining:rule-add"
     title = "入会分配规则"
+    exportable = False  # a handful of rows per district: nothing to export
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("region", "new_form_group", "union")
-
-    def export_context(self) -> dict:
-        return {"export_enabled": False}  # a handful of rows per district: nothing to export
 
 
 class RoutingRuleEditView(AdminOnlyMixin, ObjectEditView):
     model = RoutingRule
     form_class = RoutingRuleForm
+
+
+class RoutingRuleDeleteView(AdminOnlyMixin, ObjectDeleteView):
+    """Deleted outright: a stopped rule would still hold its district's place (one rule per group and
+    district), so 停用 is the edit form's checkbox and 删除 makes room for a new rule."""
+
+    model = RoutingRule
+    success_url_name = "joining:rule-list"

@@ -20,16 +20,10 @@ from gonghui.core.params import id_param
 from gonghui.core.scope import covers, home_node
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 from gonghui.targets import cube, indicators, progress, services
+from gonghui.targets.display import attach_cell_lists
 from gonghui.targets.growth import unions_founded
 from gonghui.targets.models import Snapshot, TargetPlan
-from gonghui.targets.views import (
-    as_of_from,
-    attach_cell_lists,
-    date_param,
-    default_as_of,
-    visible_plan,
-    year_finished,
-)
+from gonghui.targets.params import as_of_from, date_param, default_as_of, visible_plan, year_finished
 
 from . import bulletin
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from python_calamine import CalamineWorkbook
 
+from gonghui.targets.display import gap_label
 from gonghui.targets.importer import parse
 from gonghui.targets.services import save_plan, seed_reference
-from gonghui.targets.views import gap_label
 from tests.factories import PASSWORD
 from tests.targets.conftest_helpers import make_plan
 
