@@ -214,6 +214,10 @@ class ObjectDeleteView(ScopedMixin, SingleObjectTemplateResponseMixin, SingleObj
     template_name = "core/object_delete.html"
     required_role = "can_edit"
     soft_label = ""  # e.g. 「撤销」: set for a soft delete, with soft_delete()
+    # None: only rows that PROTECT the object block its deletion. A tuple: every row of another model
+    # that refers to the object blocks it (whatever its on_delete), except the relations named here,
+    # which go with it (a workplace's dated states).
+    deletes_with: tuple[str, ...] | None = None
     success_url_name = ""  # the list page
 
     def soft_delete(self, obj) -> None:
@@ -233,16 +237,23 @@ class ObjectDeleteView(ScopedMixin, SingleObjectTemplateResponseMixin, SingleObj
             return self.already_deleted(obj)
         collector = NestedObjects(using=router.db_for_write(type(obj)))
         collector.collect([obj])
-        if not collector.protected:
+        blocking = list(collector.protected)
+        if self.deletes_with is not None:
+            for relation in type(obj)._meta.related_objects:
+                if relation.get_accessor_name() in self.deletes_with or relation.related_model is type(obj):
+                    continue
+                lookup = {relation.field.name: obj}
+                blocking.extend(relation.related_model._base_manager.filter(**lookup)[:4])
+        if not blocking:
             return ""
         by_model: dict = {}
-        for row in collector.protected:
+        for row in blocking:
             by_model.setdefault(row._meta.verbose_name, []).append(str(row))
         parts = []
         for name, rows in by_model.items():
             shown = "、".join(f"「{r}」" for r in rows[:3])
-            more = f"等 {len(rows)} 条" if len(rows) > 3 else ""
-            parts.append(f"{name} {shown}{more}")
+            more = "等多条" if len(rows) > 3 else ""
+            parts.append(f"{name}{shown}{more}")
         return f"不能删除「{obj}」：仍有{'；'.join(parts)}引用它。请先修改或删除这些记录。"
 
     def get(self, request, *args, **kwargs):

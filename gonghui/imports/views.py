@@ -17,11 +17,13 @@ from django.views.generic import FormView, TemplateView
 from gonghui.core import audit
 from gonghui.core.files import sealed_response
 from gonghui.core.models import AuditEvent
-from gonghui.core.views import RoleRequiredMixin, ScopedMixin
+from gonghui.core.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
+from .filters import ImportJobFilterSet
 from .forms import UploadForm
-from .models import FILES_PURGED, ExportJob, ImportJob, ImportKind
+from .models import FILES_PURGED, ExportJob, ImportJob
 from .services import confirm_job, create_job, enqueue_job, reap_stale_jobs, retry_job
+from .tables import ImportJobTable
 from .template import KIND_TITLES, build_template
 
 PREVIEW_ERRORS_SHOWN = 500
@@ -90,14 +92,20 @@ class UploadView(EditorRequired, FormView):
         return redirect(job.get_absolute_url())
 
 
-class JobListView(ScopedMixin, TemplateView):
+class JobListView(ObjectListView):
     model = ImportJob
-    template_name = "imports/job_list.html"
+    filterset_class = ImportJobFilterSet
+    table_class = ImportJobTable
+    title = "导入记录"
+    extra_actions_template = "imports/_upload_links.html"
+    exportable = False
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
         reap_stale_jobs()  # nobody is shown 导入中 for a job whose process died
-        jobs = self.get_queryset().select_related("user", "scope")[:200]
-        return {**super().get_context_data(**kwargs), "jobs": jobs, "title": "导入记录", "kinds": ImportKind}
+        return super().get(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "scope").order_by("-created_at", "-id")
 
 
 class JobMixin(ScopedMixin):

@@ -5,7 +5,7 @@ import django_filters
 from gonghui.core.filters import ScopedFilterSet
 from gonghui.members.models import NewFormGroup
 
-from .models import RoutingRule
+from .models import RoutingRule, TransferRequest, TransferStatus
 
 
 class RoutingRuleFilterSet(ScopedFilterSet):
@@ -23,3 +23,23 @@ class RoutingRuleFilterSet(ScopedFilterSet):
     class Meta:
         model = RoutingRule
         fields = []
+
+
+class TransferFilterSet(ScopedFilterSet):
+    """会籍转接: by status (待处理 unless another is chosen; 「全部」 shows every status)."""
+
+    status = django_filters.ChoiceFilter(
+        label="状态",
+        choices=[*TransferStatus.choices, ("all", "全部")],
+        empty_label=None,
+        method="filter_status",
+    )
+
+    scope_label = ""
+
+    class Meta:
+        model = TransferRequest
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(status=value)

@@ -2,9 +2,12 @@
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from .models import RoutingRule
+from . import workdays
+from .models import RoutingRule, TransferRequest, TransferStatus
 
 
 class RoutingRuleTable(tables.Table):
@@ -25,3 +28,52 @@ class RoutingRuleTable(tables.Table):
             reverse("joining:rule-edit", args=[record.pk]),
             reverse("joining:rule-delete", args=[record.pk]),
         )
+
+
+def _transfer_row_class(record) -> str:
+    return {"overdue": "table-danger", "due_soon": "table-warning"}.get(transfer_urgency(record), "")
+
+
+def transfer_urgency(record) -> str:
+    """'overdue' / 'due_soon' for a transfer still waiting for an answer, else ''."""
+    if record.status != TransferStatus.REQUESTED:
+        return ""
+    return workdays.urgency(record.deadline, timezone.localdate())
+
+
+class TransferTable(tables.Table):
+    member = tables.Column(verbose_name="会员", order_by=("member__name",))
+    from_union = tables.Column(verbose_name="转出工会", order_by=("from_union__name",))
+    to_union = tables.Column(verbose_name="转入工会", order_by=("to_union__name",))
+    channel = tables.Column(verbose_name="方式")
+    requested_at = tables.DateTimeColumn(verbose_name="申请时间", format="Y-m-d")
+    deadline = tables.Column(verbose_name="答复期限")
+    status = tables.Column(verbose_name="状态")
+
+    class Meta:
+        model = TransferRequest
+        fields = ("member", "from_union", "to_union", "channel", "requested_at", "deadline", "status")
+        attrs = {"id": "transfers", "class": "table table-sm table-hover align-middle"}
+        row_attrs = {"class": _transfer_row_class}
+        empty_text = "没有转接申请"
+
+    def render_member(self, record):
+        return format_html(
+            '<a href="{}">{}</a> <span class="masked small">{}</span>',
+            reverse("joining:transfer-detail", args=[record.pk]),
+            record.member.name,
+            record.member.id_masked,
+        )
+
+    def render_from_union(self, record):
+        return record.from_union.name
+
+    def render_to_union(self, record):
+        return record.to_union.name
+
+    def render_deadline(self, record):
+        badge = {
+            "overdue": '<span class="badge text-bg-danger">已逾期</span>',
+            "due_soon": '<span class="badge text-bg-warning">即将到期</span>',
+        }.get(transfer_urgency(record), "")
+        return format_html("{} {}", record.deadline.strftime("%Y-%m-%d"), mark_safe(badge))

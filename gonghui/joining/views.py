@@ -21,7 +21,7 @@ from gonghui.members.services import held_membership
 from gonghui.orgs.models import Workplace
 
 from . import ratelimit, services, workdays
-from .filters import RoutingRuleFilterSet
+from .filters import RoutingRuleFilterSet, TransferFilterSet
 from .forms import (
     ApplyForm,
     ApproveForm,
@@ -41,7 +41,7 @@ from .models import (
     TransferStatus,
 )
 from .routing import NoRoute, route
-from .tables import RoutingRuleTable
+from .tables import RoutingRuleTable, TransferTable
 
 TOO_MANY = "操作过于频繁，请稍后再试"
 SESSION_TRANSFER = "joining_transfer"
@@ -387,25 +387,33 @@ class ApplicationDetailView(DecisionView):
         return f"已转交「{data['to_union']}」"
 
 
-class TransferListView(ReviewerMixin, View):
+class TransferListView(ReviewerMixin, ObjectListView):
+    model = TransferRequest
+    filterset_class = TransferFilterSet
+    table_class = TransferTable
     template_name = "joining/transfer_list.html"
+    title = "会籍转接"
+    exportable = False
 
-    def get(self, request):
-        qs = TransferRequest.objects.visible_to(request.user).select_related(
-            "member", "from_union", "to_union"
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        data = self.request.GET.copy()
+        data.setdefault("status", TransferStatus.REQUESTED)  # 待处理 first
+        kwargs["data"] = data
+        return kwargs
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("member", "from_union", "to_union")
+            .order_by("requested_at", "id")
         )
-        status = request.GET.get("status", "requested")
-        if status in TransferStatus.values:
-            qs = qs.filter(status=status)
-        page = Paginator(qs.order_by("requested_at", "id"), 50).get_page(request.GET.get("page"))
-        today = timezone.localdate()
-        for tr in page.object_list:
-            tr.urgency = workdays.urgency(tr.deadline, today) if tr.status == TransferStatus.REQUESTED else ""
-        return render(
-            request,
-            self.template_name,
-            {"page": page, "statuses": TransferStatus.choices, "status": status},
-        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(statuses=TransferStatus.choices, status=self.filterset.data["status"])
+        return context
 
 
 class TransferCreateView(ReviewerMixin, View):

@@ -47,10 +47,12 @@ class WorkplaceEditView(ObjectEditView):
 
 
 class WorkplaceDeleteView(ObjectDeleteView):
-    """A workplace entered by mistake: deleted with its dated states, unless rows still refer to it."""
+    """A workplace entered by mistake: deleted with its dated states, unless members, unions or joining
+    applications still name it (a workplace that closed is given its 注销日期 in the edit form instead)."""
 
     model = Workplace
     success_url_name = "orgs:workplace-list"
+    deletes_with = ("states",)
 
 
 class UnionListView(ObjectListView):
