@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from . import workdays
-from .models import RoutingRule, TransferRequest, TransferStatus
+from .models import JoinApplication, RoutingRule, TransferRequest, TransferStatus
 
 
 class RoutingRuleTable(tables.Table):
@@ -31,7 +31,7 @@ class RoutingRuleTable(tables.Table):
 
 
 def _transfer_row_class(record) -> str:
-    return {"overdue": "table-danger", "due_soon": "table-warning"}.get(transfer_urgency(record), "")
+    return URGENCY_ROW.get(transfer_urgency(record), "")
 
 
 def transfer_urgency(record) -> str:
@@ -72,8 +72,76 @@ class TransferTable(tables.Table):
         return record.to_union.name
 
     def render_deadline(self, record):
-        badge = {
-            "overdue": '<span class="badge text-bg-danger">已逾期</span>',
-            "due_soon": '<span class="badge text-bg-warning">即将到期</span>',
-        }.get(transfer_urgency(record), "")
+        badge = URGENCY_BADGE.get(transfer_urgency(record), "")
+        return format_html("{} {}", record.deadline.strftime("%Y-%m-%d"), mark_safe(badge))
+
+
+URGENCY_ROW = {"overdue": "table-danger", "due_soon": "table-warning"}
+URGENCY_BADGE = {
+    "overdue": '<span class="badge text-bg-danger">已逾期</span>',
+    "due_soon": '<span class="badge text-bg-warning">即将到期</span>',
+}
+
+
+def application_urgency(record) -> str:
+    if not record.is_open:
+        return ""
+    return workdays.urgency(record.deadline, timezone.localdate())
+
+
+class JoinApplicationTable(tables.Table):
+    number = tables.Column(verbose_name="申请编号")
+    name = tables.Column(verbose_name="姓名")
+    id_masked = tables.Column(
+        verbose_name="身份证号", empty_values=(), orderable=False, attrs={"td": {"class": "masked"}}
+    )
+    workplace = tables.Column(verbose_name="单位 / 群体", empty_values=(), orderable=False)
+    routed_union = tables.Column(verbose_name="受理工会", order_by=("routed_union__name",))
+    submitted_at = tables.DateTimeColumn(verbose_name="提交时间", format="Y-m-d H:i")
+    deadline = tables.Column(verbose_name="办理期限")
+    status = tables.Column(verbose_name="状态")
+
+    class Meta:
+        model = JoinApplication
+        fields = (
+            "number",
+            "name",
+            "id_masked",
+            "workplace",
+            "routed_union",
+            "submitted_at",
+            "deadline",
+            "status",
+        )
+        attrs = {"id": "queue", "class": "table table-sm table-hover align-middle"}
+        row_attrs = {"class": lambda record: URGENCY_ROW.get(application_urgency(record), "")}
+        empty_text = "没有符合条件的申请"
+
+    def render_number(self, record):
+        return format_html(
+            '<a href="{}" class="font-monospace">{}</a>',
+            reverse("joining:application-detail", args=[record.pk]),
+            record.number,
+        )
+
+    def render_name(self, record):
+        if record.held_elsewhere:
+            return format_html(
+                '{} <span class="badge text-bg-warning" title="该身份证号已有会籍">需核实</span>', record.name
+            )
+        return record.name
+
+    def render_id_masked(self, record):
+        return record.id_masked
+
+    def render_workplace(self, record):
+        if record.workplace:
+            return record.workplace.name
+        return str(record.new_form_group) if record.new_form_group else "未建会"
+
+    def render_routed_union(self, record):
+        return record.routed_union.name
+
+    def render_deadline(self, record):
+        badge = URGENCY_BADGE.get(application_urgency(record), "")
         return format_html("{} {}", record.deadline.strftime("%Y-%m-%d"), mark_safe(badge))

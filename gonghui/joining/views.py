@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +18,7 @@ from gonghui.members.services import held_membership
 from gonghui.orgs.models import Workplace
 
 from . import ratelimit, services, workdays
-from .filters import RoutingRuleFilterSet, TransferFilterSet
+from .filters import JoinApplicationFilterSet, RoutingRuleFilterSet, TransferFilterSet
 from .forms import (
     ApplyForm,
     ApproveForm,
@@ -41,7 +38,7 @@ from .models import (
     TransferStatus,
 )
 from .routing import NoRoute, route
-from .tables import RoutingRuleTable, TransferTable
+from .tables import JoinApplicationTable, RoutingRuleTable, TransferTable
 
 TOO_MANY = "操作过于频繁，请稍后再试"
 SESSION_TRANSFER = "joining_transfer"
@@ -224,75 +221,52 @@ class ReviewerMixin(RoleRequiredMixin):
     permission_denied_message = "您的角色不能审核入会申请"
 
 
-def _decorate(apps, today: dt.date):
-    for app in apps:
-        app.urgency = workdays.urgency(app.deadline, today) if app.is_open else ""
-    return apps
-
-
-class QueueView(ReviewerMixin, View):
+class QueueView(ReviewerMixin, ObjectListView):
+    model = JoinApplication
+    filterset_class = JoinApplicationFilterSet
+    table_class = JoinApplicationTable
     template_name = "joining/queue.html"
     title = "入会申请审核"
+    exportable = False
     overdue_only = False
 
-    def base(self, request):
-        return JoinApplication.objects.visible_to(request.user)
-
-    def get(self, request):
-        today = timezone.localdate()
-        base = self.base(request)
-        counts = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
-        open_qs = base.filter(status__in=OPEN_STATUSES)
-        overdue = open_qs.filter(deadline__lt=today).count()
-        status = request.GET.get("status", "open")
-        qs = base.select_related("routed_union", "new_form_group", "workplace")
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        data = self.request.GET.copy()
         if self.overdue_only:
-            qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
-        elif status == "open":
-            qs = qs.filter(status__in=OPEN_STATUSES)
-        elif status in ApplicationStatus.values:
-            qs = qs.filter(status=status)
-        due = request.GET.get("due")
-        if due == "overdue":
-            qs = qs.filter(deadline__lt=today, status__in=OPEN_STATUSES)
-        elif due == "soon":
-            qs = qs.filter(
-                deadline__gte=today,
-                deadline__lte=workdays.add_working_days(today, workdays.DUE_SOON_DAYS),
-                status__in=OPEN_STATUSES,
-            )
-        kind = request.GET.get("kind")
-        if kind == "new_form":
-            qs = qs.filter(no_union_at_work=True)
-        elif kind == "employer":
-            qs = qs.filter(no_union_at_work=False)
-        q = compact(request.GET.get("q", ""))
-        if q:
-            qs = qs.filter(Q(number__iexact=q) | Q(name__contains=q) | Q(routed_union__name__contains=q))
-        page = Paginator(qs.order_by("submitted_at", "id"), 50).get_page(request.GET.get("page"))
-        _decorate(page.object_list, today)
+            data = data.__class__(mutable=True)  # the overdue list takes no filters
+        data.setdefault("status", "open")  # 待办 first
+        kwargs["data"] = data
+        return kwargs
+
+    def get_base_queryset(self):
+        base = super().get_base_queryset().select_related("routed_union", "new_form_group", "workplace")
+        if self.overdue_only:
+            base = base.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())
+        return base.order_by("submitted_at", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        base = JoinApplication.objects.visible_to(self.request.user)
+        counts = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
         by_union = []
         if self.overdue_only:
             by_union = (
-                qs.values("routed_union__name")
+                self.object_list.values("routed_union__name")
                 .annotate(n=Count("id"))
                 .order_by("-n", "routed_union__name")[:50]
             )
-        return render(
-            request,
-            self.template_name,
-            {
-                "title": self.title,
-                "page": page,
-                "counts": counts,
-                "open_count": sum(counts.get(s, 0) for s in OPEN_STATUSES),
-                "overdue": overdue,
-                "statuses": [(v, label, counts.get(v, 0)) for v, label in ApplicationStatus.choices],
-                "current": {"status": status, "due": due or "", "kind": kind or "", "q": q},
-                "overdue_only": self.overdue_only,
-                "by_union": by_union,
-            },
+        data = self.filterset.data
+        context.update(
+            counts=counts,
+            open_count=sum(counts.get(s, 0) for s in OPEN_STATUSES),
+            overdue=base.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate()).count(),
+            statuses=[(v, label, counts.get(v, 0)) for v, label in ApplicationStatus.choices],
+            current={k: data.get(k, "") for k in ("status", "due", "kind", "q")},
+            overdue_only=self.overdue_only,
+            by_union=by_union,
         )
+        return context
 
 
 class OverdueView(QueueView):

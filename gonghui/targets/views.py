@@ -12,33 +12,36 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views import View
-from django.views.generic import TemplateView
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.params import id_param, int_param, parse_date
 from gonghui.core.scope import home_node
-from gonghui.core.views import RoleRequiredMixin
+from gonghui.core.views import ObjectListView, RoleRequiredMixin
 from gonghui.members.models import EventKind, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 
 from . import cube, indicators, progress, quality, services
 from .display import attach_cell_lists, attach_drill_urls
+from .filters import TargetPlanFilterSet
 from .forms import PlanHeadForm, PlanUploadForm, issuer_choices
 from .importer import ImportRefused, import_plan
 from .models import Metric, TargetPlan
 from .params import as_of_from, default_as_of, visible_plan, visible_union_ids, year_finished
+from .tables import TargetPlanTable
 from .template import build_template
 
 
-class PlanListView(LoginRequiredMixin, TemplateView):
-    template_name = "targets/plan_list.html"
+class PlanListView(ObjectListView):
+    model = TargetPlan
+    filterset_class = TargetPlanFilterSet
+    table_class = TargetPlanTable
+    title = "目标任务"
+    extra_actions_template = "targets/_plan_actions.html"
+    exportable = False
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["plans"] = TargetPlan.objects.visible_to(self.request.user).select_related("issuer")
-        context["title"] = "目标任务"
-        return context
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("issuer")
 
 
 class EditorRequired(RoleRequiredMixin):

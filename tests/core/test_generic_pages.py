@@ -140,6 +140,31 @@ def test_transfer_list_is_generic_pending_first_filterable(client, registry):
     assert "王鸠一" not in client.get(reverse("joining:transfer-list") + "?status=all").content.decode()
 
 
+def test_review_queue_is_generic_and_keeps_its_filters(client, registry):
+    import datetime as dt
+
+    from gonghui.joining.models import JoinApplication
+    from tests.scope_objects import _join_application_jiujiang
+
+    app = _join_application_jiujiang(registry)
+    _login(client, registry, "jiujiang")
+    queue = reverse("joining:queue")
+
+    def shown(query: str = "", url: str = queue) -> bool:
+        return app.number in client.get(url + query).content.decode()
+
+    assert shown() and shown("?status=all") and shown("?kind=employer") and shown("?q=鸠江申请人")
+    assert not shown("?status=approved") and not shown("?kind=new_form") and not shown("?q=别人")
+    assert not shown("?due=overdue") and not shown(url=reverse("joining:overdue"))
+    JoinApplication.objects.filter(pk=app.pk).update(deadline=dt.date(2020, 1, 2))
+    assert shown("?due=overdue")
+    page = client.get(reverse("joining:overdue") + "?status=approved").content.decode()  # no filters here
+    assert app.number in page and "table-danger" in page and "按受理工会" in page
+    client.logout()
+    _login(client, registry, "jinghu")
+    assert not shown("?status=all")
+
+
 def test_import_history_is_generic_and_filters_by_kind(client, registry):
     for kind, name in ((ImportKind.MEMBERS, "会员表.xlsx"), (ImportKind.UNIONS, "工会表.xlsx")):
         ImportJob.objects.create(
@@ -156,12 +181,40 @@ def test_import_history_is_generic_and_filters_by_kind(client, registry):
     assert "会员表.xlsx" not in page and "工会表.xlsx" in page
 
 
+def test_plan_list_and_bulletin_list_are_generic_and_filter(client, registry):
+    import datetime as dt
+
+    from gonghui.targets import services
+    from tests.targets.conftest_helpers import make_plan
+
+    plan = make_plan(registry)
+    services.snapshot(plan, dt.date(2023, 6, 30))
+    services.snapshot(plan, dt.date(2023, 9, 30))
+    _login(client, registry, "jinghu")  # a county ranked in the city's plan
+    plans = reverse("targets:plan-list")
+    assert plan.title in client.get(plans).content.decode()
+    assert "暂无目标任务" in client.get(plans + "?year=2022").content.decode()
+    assert "手工填报" in client.get(plans).content.decode()
+    bulletins = reverse("reports:bulletin-list")
+    page = client.get(bulletins).content.decode()
+    assert "2023-06-30" in page and "2023-09-30" in page and "共 2 条" in page
+    page = client.get(bulletins + "?as_of_from=2023-07-01").content.decode()
+    assert "2023-06-30" not in page and "2023-09-30" in page
+    client.logout()
+    _login(client, registry, "viewer")
+    assert "手工填报" not in client.get(plans).content.decode()
+
+
 @pytest.mark.parametrize(
     "url_name",
     [
         "accounts:user-list",
         "accounts:audit-list",
         "imports:job-list",
+        "joining:queue",
+        "joining:overdue",
+        "targets:plan-list",
+        "reports:bulletin-list",
         "joining:transfer-list",
         "joining:rule-list",
     ],
