@@ -18,14 +18,8 @@ from gonghui.core.views import ObjectDeleteView, ObjectListView
 from gonghui.imports.models import ImportJob, ImportKind
 from gonghui.joining.models import RoutingRule, TransferRequest, TransferStatus
 from gonghui.orgs.models import UnionOrg, Workplace, WorkplaceState
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-def _login(client, registry, key):
-    assert client.login(username=registry.users[key].username, password=PASSWORD)
-    return client
 
 
 def _deletes(obj) -> int:
@@ -34,9 +28,9 @@ def _deletes(obj) -> int:
     ).count()
 
 
-def test_an_unreferenced_workplace_is_deleted_with_its_states_and_audited(client, registry):
+def test_an_unreferenced_workplace_is_deleted_with_its_states_and_audited(client, registry, as_user):
     workplace = registry.workplaces["jiujiang_none"]
-    _login(client, registry, "jiujiang")
+    as_user("jiujiang", client)
     url = reverse("orgs:workplace-delete", args=[workplace.pk])
     page = client.get(url).content.decode()
     assert "确定要删除单位「鸠江未建会公司」吗" in page
@@ -49,9 +43,9 @@ def test_an_unreferenced_workplace_is_deleted_with_its_states_and_audited(client
     assert event.username == "t-jiujiang" and event.detail == "删除"
 
 
-def test_a_workplace_members_and_unions_name_is_not_deleted(client, registry):
+def test_a_workplace_members_and_unions_name_is_not_deleted(client, registry, as_user):
     workplace = registry.workplaces["jiujiang_b"]
-    _login(client, registry, "jiujiang")
+    as_user("jiujiang", client)
     url = reverse("orgs:workplace-delete", args=[workplace.pk])
     assert "确认删除" not in client.get(url).content.decode()
     response = client.post(url)
@@ -61,13 +55,13 @@ def test_a_workplace_members_and_unions_name_is_not_deleted(client, registry):
     assert Workplace.objects.filter(pk=workplace.pk).exists() and _deletes(workplace) == 0
 
 
-def test_delete_pages_refuse_other_subtrees_and_read_only_roles(client, registry):
+def test_delete_pages_refuse_other_subtrees_and_read_only_roles(client, registry, as_user):
     workplace = registry.workplaces["jiujiang_none"]
     url = reverse("orgs:workplace-delete", args=[workplace.pk])
-    _login(client, registry, "jinghu")  # the county beside
+    as_user("jinghu", client)  # the county beside
     assert client.get(url).status_code == 404 and client.post(url).status_code == 404
     client.logout()
-    _login(client, registry, "viewer")  # read-only, Wuhu: in scope but not an editor
+    as_user("viewer", client)  # read-only, Wuhu: in scope but not an editor
     response = client.post(url)
     assert response.status_code == 403 and "您的角色只能查看，不能修改" in response.content.decode()
     client.logout()
@@ -75,9 +69,9 @@ def test_delete_pages_refuse_other_subtrees_and_read_only_roles(client, registry
     assert Workplace.objects.filter(pk=workplace.pk).exists() and _deletes(workplace) == 0
 
 
-def test_a_union_is_revoked_not_deleted_and_only_when_empty(client, registry):
+def test_a_union_is_revoked_not_deleted_and_only_when_empty(client, registry, as_user):
     zone = registry.unions["zone"]  # no sub-union, no member
-    _login(client, registry, "wuhu")
+    as_user("wuhu", client)
     url = reverse("orgs:union-delete", args=[zone.pk])
     assert "确认撤销" in client.get(url).content.decode()
     assert client.post(url).status_code == 302
@@ -99,15 +93,15 @@ def test_a_union_is_revoked_not_deleted_and_only_when_empty(client, registry):
         assert union.status == UnionOrg.Status.ACTIVE and _deletes(union) == 0
 
 
-def test_a_routing_rule_is_deleted_by_an_administrator_only(client, registry):
+def test_a_routing_rule_is_deleted_by_an_administrator_only(client, registry, as_user):
     rule = RoutingRule.objects.create(
         region=registry.workplaces["jiujiang_b"].region, union=registry.unions["jiujiang"]
     )
     url = reverse("joining:rule-delete", args=[rule.pk])
-    _login(client, registry, "jinghu")
+    as_user("jinghu", client)
     assert client.post(url).status_code == 404
     client.logout()
-    _login(client, registry, "jiujiang")
+    as_user("jiujiang", client)
     assert (
         reverse("joining:rule-delete", args=[rule.pk])
         in client.get(reverse("joining:rule-list")).content.decode()
@@ -124,11 +118,11 @@ def test_protect_refusal_names_the_referring_rows(registry):
     assert view.refusal(registry.unions["zone"]) == ""  # nothing PROTECTs it
 
 
-def test_transfer_list_is_generic_pending_first_filterable(client, registry):
+def test_transfer_list_is_generic_pending_first_filterable(client, registry, as_user):
     from gonghui.joining import services
 
     pending = services.request_transfer(registry.members["jiujiang_1"], registry.unions["jiujiang_joint"])
-    _login(client, registry, "jiujiang")
+    as_user("jiujiang", client)
     page = client.get(reverse("joining:transfer-list")).content.decode()
     assert "王鸠一" in page and 'id="transfers"' in page and "共 1 条" in page
     TransferRequest.objects.filter(pk=pending.pk).update(status=TransferStatus.REFUSED)
@@ -136,18 +130,18 @@ def test_transfer_list_is_generic_pending_first_filterable(client, registry):
     assert "王鸠一" in client.get(reverse("joining:transfer-list") + "?status=all").content.decode()
     assert "王鸠一" in client.get(reverse("joining:transfer-list") + "?status=refused").content.decode()
     client.logout()
-    _login(client, registry, "jinghu")
+    as_user("jinghu", client)
     assert "王鸠一" not in client.get(reverse("joining:transfer-list") + "?status=all").content.decode()
 
 
-def test_review_queue_is_generic_and_keeps_its_filters(client, registry):
+def test_review_queue_is_generic_and_keeps_its_filters(client, registry, as_user):
     import datetime as dt
 
     from gonghui.joining.models import JoinApplication
     from tests.scope_objects import _join_application_jiujiang
 
     app = _join_application_jiujiang(registry)
-    _login(client, registry, "jiujiang")
+    as_user("jiujiang", client)
     queue = reverse("joining:queue")
 
     def shown(query: str = "", url: str = queue) -> bool:
@@ -161,11 +155,11 @@ def test_review_queue_is_generic_and_keeps_its_filters(client, registry):
     page = client.get(reverse("joining:overdue") + "?status=approved").content.decode()  # no filters here
     assert app.number in page and "table-danger" in page and "按受理工会" in page
     client.logout()
-    _login(client, registry, "jinghu")
+    as_user("jinghu", client)
     assert not shown("?status=all")
 
 
-def test_import_history_is_generic_and_filters_by_kind(client, registry):
+def test_import_history_is_generic_and_filters_by_kind(client, registry, as_user):
     for kind, name in ((ImportKind.MEMBERS, "会员表.xlsx"), (ImportKind.UNIONS, "工会表.xlsx")):
         ImportJob.objects.create(
             kind=kind,
@@ -174,14 +168,14 @@ def test_import_history_is_generic_and_filters_by_kind(client, registry):
             file_name=name,
             sha256="ab" * 32,
         )
-    _login(client, registry, "jiujiang")
+    as_user("jiujiang", client)
     page = client.get(reverse("imports:job-list")).content.decode()
     assert "会员表.xlsx" in page and "工会表.xlsx" in page and "导入会员" in page and "共 2 条" in page
     page = client.get(reverse("imports:job-list") + "?kind=unions").content.decode()
     assert "会员表.xlsx" not in page and "工会表.xlsx" in page
 
 
-def test_plan_list_and_bulletin_list_are_generic_and_filter(client, registry):
+def test_plan_list_and_bulletin_list_are_generic_and_filter(client, registry, as_user):
     import datetime as dt
 
     from gonghui.targets import services
@@ -190,7 +184,7 @@ def test_plan_list_and_bulletin_list_are_generic_and_filter(client, registry):
     plan = make_plan(registry)
     services.snapshot(plan, dt.date(2023, 6, 30))
     services.snapshot(plan, dt.date(2023, 9, 30))
-    _login(client, registry, "jinghu")  # a county ranked in the city's plan
+    as_user("jinghu", client)  # a county ranked in the city's plan
     plans = reverse("targets:plan-list")
     assert plan.title in client.get(plans).content.decode()
     assert "暂无目标任务" in client.get(plans + "?year=2022").content.decode()
@@ -201,7 +195,7 @@ def test_plan_list_and_bulletin_list_are_generic_and_filter(client, registry):
     page = client.get(bulletins + "?as_of_from=2023-07-01").content.decode()
     assert "2023-06-30" not in page and "2023-09-30" in page
     client.logout()
-    _login(client, registry, "viewer")
+    as_user("viewer", client)
     assert "手工填报" not in client.get(plans).content.decode()
 
 
