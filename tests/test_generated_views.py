@@ -23,6 +23,7 @@ import pytest
 from django.db import models, transaction
 from django.test import Client
 
+from gonghui.accounts.models import Role, User
 from gonghui.core.models import AuditEvent
 from gonghui.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from gonghui.orgs.models import UnionKind, UnionOrg
@@ -43,6 +44,9 @@ DELETABLE = {
         region=reg.unions["jiujiang"].region,
     ),
     "joining.routingrule": _routing_rule_jiujiang,
+    "accounts.user": lambda reg: User.objects.create_user(
+        "p-disable-me", password=PASSWORD, union=reg.unions["jiujiang_b"], role=Role.READONLY
+    ),
 }
 
 

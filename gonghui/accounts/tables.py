@@ -39,9 +39,16 @@ class UserTable(tables.Table):
         return mark_safe('<span class="badge text-bg-secondary">停用</span>')
 
     def render_edit(self, record):
-        return format_html(
+        edit = format_html(
             '<a class="btn btn-sm btn-outline-primary" href="{}"><i class="bi bi-pencil"></i> 编辑</a>',
             reverse("accounts:user-edit", args=[record.pk]),
+        )
+        if not record.is_active:
+            return edit
+        return format_html(
+            '{} <a class="btn btn-sm btn-outline-danger" href="{}"><i class="bi bi-person-x"></i> 停用</a>',
+            edit,
+            reverse("accounts:user-delete", args=[record.pk]),
         )
 
 

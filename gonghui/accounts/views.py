@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from gonghui.core.models import AuditEvent
-from gonghui.core.views import ObjectEditView, ObjectListView, RoleRequiredMixin
+from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
 
 from .filters import AuditEventFilterSet, UserFilterSet
 from .forms import UserForm
@@ -89,6 +89,31 @@ class UserEditView(AdminRequiredMixin, ObjectEditView):
         context = super().get_context_data(**kwargs)
         context["title"] = f"编辑用户：{self.object.username}" if self.object else "新增用户"
         return context
+
+
+class UserDeleteView(AdminRequiredMixin, ObjectDeleteView):
+    """A user is never deleted (the audit log names them): the account is disabled (停用). Only a user
+    one may manage, and never oneself."""
+
+    model = User
+    soft_label = "停用"
+    success_url_name = "accounts:user-list"
+    context_object_name = "target_user"
+
+    def get_object(self, queryset=None):
+        target = super().get_object(queryset)
+        if not may_manage(self.request.user, target):
+            raise PermissionDenied("该用户的角色高于您的角色，不能停用")
+        return target
+
+    def already_deleted(self, target) -> str:
+        if target.pk == self.request.user.pk:
+            return "不能停用自己的账号"
+        return "" if target.is_active else f"用户「{target.username}」已停用"
+
+    def soft_delete(self, target) -> None:
+        target.is_active = False
+        target.save(update_fields=["is_active"])
 
 
 class AuditLogView(ObjectListView):

@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import ProtectedError
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectMixin, SingleObjectTemplateResponseMixin
@@ -264,7 +265,7 @@ class ObjectDeleteView(ScopedMixin, SingleObjectTemplateResponseMixin, SingleObj
         label = self.action_label
         with transaction.atomic():
             # The re-check: the object must still be in the user's scope now, under a row lock.
-            self.object = get_object_or_404(self.get_queryset().select_for_update(), pk=self.kwargs["pk"])
+            self.object = self.get_object(self.get_queryset().select_for_update())
             refusal = self.refusal(self.object)
             if refusal:
                 return self.render_to_response(self.get_context_data(refusal=refusal), status=409)
@@ -287,7 +288,12 @@ class ObjectDeleteView(ScopedMixin, SingleObjectTemplateResponseMixin, SingleObj
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        obj = self.object
+        cancel = (
+            obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else reverse(self.success_url_name)
+        )
         context.update(
+            cancel_url=cancel,
             title=f"{self.action_label}{self.model._meta.verbose_name}",
             action_label=self.action_label,
             model_meta=self.model._meta,

@@ -251,3 +251,27 @@ def test_no_app_imports_another_apps_views():
             ):
                 offenders.append(f"{path.relative_to(root)} → {name}")
     assert not offenders, offenders
+
+
+def test_a_user_is_disabled_never_deleted_and_never_above_the_granter(client, registry, as_user):
+    from gonghui.accounts.models import User
+
+    jinghu, wuhu = registry.users["jinghu"], registry.users["wuhu"]
+    as_user("jinghu", client)
+    url = reverse("accounts:user-delete", args=[jinghu.pk])
+    response = client.post(url)  # oneself
+    assert response.status_code == 409 and "不能停用自己的账号" in response.content.decode()
+    assert client.post(reverse("accounts:user-delete", args=[wuhu.pk])).status_code == 404  # above: not seen
+    client.logout()
+    as_user("wuhu", client)
+    assert (
+        client.post(reverse("accounts:user-delete", args=[registry.users["province"].pk])).status_code == 404
+    )
+    assert "停用" in client.get(reverse("accounts:user-list")).content.decode()
+    assert client.post(url).status_code == 302
+    jinghu.refresh_from_db()
+    assert not jinghu.is_active and User.objects.filter(pk=jinghu.pk).exists() and _deletes(jinghu) == 1
+    assert AuditEvent.objects.get(action=AuditEvent.Action.DELETE, object_id=str(jinghu.pk)).detail == "停用"
+    for user in (wuhu, registry.users["province"]):
+        user.refresh_from_db()
+        assert user.is_active and _deletes(user) == 0
