@@ -50,6 +50,17 @@ DELETABLE = {
 }
 
 
+# Edit pages whose form refuses the object as it stands for a persona who may open them: the form's
+# choices are scoped, and the object names something above the persona's node. Found by these tests,
+# kept as they are (issue 10 changes no behaviour); listed so that a new case fails.
+FORM_REFUSES_AS_IT_STANDS = {
+    # 鸠江乙公司's workplace is governed by 鸠江区总工会, above the grassroots administrator.
+    ("members:member-edit", "grassroots"),
+    # The grassroots union's parent (鸠江区总工会) is not among the administrator's choices.
+    ("orgs:union-edit", "grassroots"),
+}
+
+
 @dataclass
 class Pages:
     label: str
@@ -208,8 +219,9 @@ def test_edit(world, db, pages, who):
         data["name"] = f"{data['name']}改"
     before = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
     valid = view.form_class(data, instance=type(obj).objects.get(pk=obj.pk), user=editor).is_valid()
-    # The administrator of the object's own county can always save it as it stands.
-    assert valid or who != "jiujiang", (route.name, "unchanged form refused for its own administrator")
+    # Whoever may open the edit page can save the object as it stands, except the known cases.
+    if expected == 200:
+        assert valid == ((route.name, who) not in FORM_REFUSES_AS_IT_STANDS), (route.name, who, valid)
     response = client.post(url, data)
     obj.refresh_from_db()
     after = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
