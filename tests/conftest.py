@@ -3,9 +3,11 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import override_settings
 
-from tests.factories import build_registry
+from gonghui.accounts.models import User
+from tests.factories import PASSWORD, build_registry
 
 
 def pytest_sessionstart(session):
@@ -50,6 +52,23 @@ def _private_files_in_a_temporary_folder(tmp_path_factory):
 @pytest.fixture
 def registry(db):
     return build_registry()
+
+
+@pytest.fixture
+def as_user(db, client):
+    """Log a test client in, the one way every test does: ``as_user("wuhu")`` (a registry key: user
+    ``t-wuhu``), ``as_user("street-admin")`` (a username) or ``as_user(user)``. It logs in the test's
+    ``client`` unless another is given (``as_user("jinghu", Client())``) and returns that client."""
+
+    def login(who, on: Client | None = None) -> Client:
+        target = client if on is None else on
+        username = getattr(who, "username", who)
+        if not User.objects.filter(username=username).exists():
+            username = f"t-{username}"
+        assert target.login(username=username, password=PASSWORD), f"无法以 {username} 登录"
+        return target
+
+    return login
 
 
 @pytest.fixture

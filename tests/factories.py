@@ -202,3 +202,20 @@ def build_registry() -> Registry:
             user.user_permissions.add(sensitive)
         reg.users[key] = user
     return reg
+
+
+# The personas the generated view tests (tests/test_generated_views.py) add to the registry: a reviewer
+# and an auditor of 鸠江区, and the administrator of one grassroots union there (鸠江乙公司工会委员会).
+EXTRA_PERSONAS = {
+    "reviewer": ("jiujiang", Role.REVIEWER),
+    "auditor": ("jiujiang", Role.AUDITOR),
+    "grassroots": ("jiujiang_b", Role.GRASSROOTS_ADMIN),
+}
+
+
+def add_personas(reg: Registry) -> Registry:
+    for key, (union, role) in EXTRA_PERSONAS.items():
+        reg.users[key] = User.objects.create_user(
+            f"p-{key}", password=PASSWORD, union=reg.unions[union], role=role
+        )
+    return reg

@@ -132,7 +132,8 @@ def _check(response, where: str, problems: list[str]) -> _Visible | None:
 def _walk(client, reg: Registry, post_forms: bool, only=None) -> tuple[list[str], int]:
     problems: list[str] = []
     forms_posted = 0
-    for route in all_routes():
+    # Delete pages last: their confirmation form really deletes the object other routes still point at.
+    for route in sorted(all_routes(), key=lambda r: r.name.endswith("-delete")):
         if route.name in SKIPPED or (only is not None and route.name not in only):
             continue
         url = outside_url(route, reg)

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 
-from tests.factories import PASSWORD, Registry
+from tests.factories import Registry
 from tests.scope_objects import PUBLIC_URLS, Route, all_routes, outside_url
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +51,6 @@ def _request(client, url: str):
     return response
 
 
-def _login(client, reg: Registry, key: str):
-    assert client.login(username=reg.users[key].username, password=PASSWORD)
-    return client
-
-
 def _private_routes() -> list[Route]:
     return [r for r in all_routes() if r.name not in PUBLIC_URLS]
 
@@ -75,13 +70,13 @@ def test_the_walk_finds_every_app_and_the_api():
     assert not any(r.route.startswith("admin/") for r in all_routes())
 
 
-def test_every_object_route_is_404_outside_scope(client, registry):
+def test_every_object_route_is_404_outside_scope(client, registry, as_user):
     """镜湖区 asks for a 鸠江区 object on every route with a parameter: 404, and 鸠江区 itself gets it."""
     problems: list[str] = []
     checked = 0
     jinghu, jiujiang = client.__class__(), client.__class__()
-    _login(jinghu, registry, "jinghu")
-    _login(jiujiang, registry, "jiujiang")
+    as_user("jinghu", jinghu)
+    as_user("jiujiang", jiujiang)
     for route in _private_routes():
         if not route.params:
             continue
@@ -102,9 +97,9 @@ def test_every_object_route_is_404_outside_scope(client, registry):
     assert checked >= 15
 
 
-def test_list_pages_and_api_lists_show_nothing_outside_scope(client, registry):
+def test_list_pages_and_api_lists_show_nothing_outside_scope(client, registry, as_user):
     forbidden = outside_strings(registry)
-    _login(client, registry, "jinghu")
+    as_user("jinghu", client)
     hostile = HOSTILE_QUERY.format(u=registry.unions["jiujiang"].pk, w=registry.workplaces["jiujiang_b"].pk)
     problems: list[str] = []
     checked = 0
@@ -125,9 +120,9 @@ def test_list_pages_and_api_lists_show_nothing_outside_scope(client, registry):
     assert checked >= 30
 
 
-def test_counts_of_own_node_cover_only_own_subtree(client, registry):
+def test_counts_of_own_node_cover_only_own_subtree(client, registry, as_user):
     forbidden = outside_strings(registry)
-    _login(client, registry, "jinghu")
+    as_user("jinghu", client)
     jinghu = registry.unions["jinghu"]
     counts = client.get(f"/api/v1/unions/{jinghu.pk}/counts").json()
     assert counts["members"] == 2 and counts["workplaces"] == 1 and counts["migrant_members"] == 1
@@ -177,15 +172,15 @@ def _body(response) -> str:
     return content.decode("utf-8-sig", errors="replace")
 
 
-def test_every_export_shows_nothing_outside_scope(client, registry):
+def test_every_export_shows_nothing_outside_scope(client, registry, as_user):
     """Every list page's CSV export, plain and with hostile filters, as 镜湖区: no outside row. Control:
     the same exports as 芜湖市 hold 鸠江区's rows (members, workplaces, unions at least), so exports that
     were always empty would not pass."""
     forbidden = outside_strings(registry)
     hostile = HOSTILE_QUERY.format(u=registry.unions["jiujiang"].pk, w=registry.workplaces["jiujiang_b"].pk)
     jinghu, wuhu = client.__class__(), client.__class__()
-    _login(jinghu, registry, "jinghu")
-    _login(wuhu, registry, "wuhu")
+    as_user("jinghu", jinghu)
+    as_user("wuhu", wuhu)
     problems: list[str] = []
     exports = controls = 0
     for route in _private_routes():

@@ -10,5 +10,6 @@ urlpatterns = [
     path("users/", views.UserListView.as_view(), name="user-list"),
     path("users/add/", views.UserEditView.as_view(), name="user-add"),
     path("users/<int:pk>/edit/", views.UserEditView.as_view(), name="user-edit"),
+    path("users/<int:pk>/disable/", views.UserDeleteView.as_view(), name="user-delete"),
     path("audit/", views.AuditLogView.as_view(), name="audit-list"),
 ]

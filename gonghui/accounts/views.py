@@ -1,20 +1,15 @@
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
-from django.shortcuts import redirect
-from django.views.generic import ListView
-from django.views.generic.edit import ModelFormMixin, ProcessFormView, SingleObjectTemplateResponseMixin
-from django_tables2.paginators import LazyPaginator
+from django.urls import reverse
 
-from gonghui.core import audit
 from gonghui.core.models import AuditEvent
+from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
 
-from .forms import AuditFilterForm, UserForm
-from .models import Role, User
+from .filters import AuditEventFilterSet, UserFilterSet
+from .forms import UserForm
+from .models import User
 from .roles import may_manage
+from .tables import AuditEventTable, UserTable
 
 
 class LoginView(auth_views.LoginView):
@@ -22,45 +17,37 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class AdminRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit:
-            raise PermissionDenied("只有管理员可以管理用户")
-        return super().dispatch(request, *args, **kwargs)
+class AdminRequiredMixin(RoleRequiredMixin):
+    required_role = "can_edit"
+    permission_denied_message = "只有管理员可以管理用户"
 
 
-class UserListView(AdminRequiredMixin, ListView):
+class UserListView(AdminRequiredMixin, ObjectListView):
     model = User
-    template_name = "accounts/user_list.html"
-    paginate_by = 50
-    context_object_name = "users"
+    filterset_class = UserFilterSet
+    table_class = UserTable
+    title = "用户管理"
+    add_url_name = "accounts:user-add"
+    exportable = False
 
-    def get_queryset(self):
-        users = (
-            User.objects.visible_to(self.request.user)
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
             .select_related("union")
+            .prefetch_related("user_permissions")
             .order_by("union__path", "username")
         )
-        q = self.request.GET.get("q", "").strip()
-        if q:
-            users = users.filter(Q(username__startswith=q) | Q(full_name__startswith=q))
-        role = self.request.GET.get("role", "")
-        if role:
-            users = users.filter(role=role)
-        return users.prefetch_related("user_permissions")
 
     def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "title": "用户管理",
-            "roles": Role.choices,
-            "q": self.request.GET.get("q", ""),
-            "role": self.request.GET.get("role", ""),
-        }
+        context = super().get_context_data(**kwargs)
+        context["subtitle"] = f"{self.request.user.union or '全部组织'} 及其下级的用户"
+        return context
 
 
-class UserEditView(AdminRequiredMixin, SingleObjectTemplateResponseMixin, ModelFormMixin, ProcessFormView):
-    """Create (no pk) or edit a user of my subtree; never above my role or outside my node."""
+class UserEditView(AdminRequiredMixin, ObjectEditView):
+    """Create (no pk) or edit a user of my subtree; never above my role or outside my node (the form
+    offers only ``grantable_roles`` and unions of my subtree; ``may_manage`` guards the target)."""
 
     model = User
     form_class = UserForm
@@ -68,88 +55,82 @@ class UserEditView(AdminRequiredMixin, SingleObjectTemplateResponseMixin, ModelF
     # Not "user": that name is the logged-in user in every template (header, permissions).
     context_object_name = "target_user"
 
-    def get_queryset(self):
-        return User.objects.visible_to(self.request.user)
-
     def get_object(self, queryset=None):
-        if "pk" not in self.kwargs:
-            return None
         target = super().get_object(queryset)
-        if not may_manage(self.request.user, target):
+        if target is not None and not may_manage(self.request.user, target):
             raise PermissionDenied("该用户的角色高于您的角色，不能修改")
         return target
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().post(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
     def form_valid(self, form):
-        creating = self.object is None
-        had_sensitive = (
-            not creating and self.object.user_permissions.filter(codename="view_sensitive").exists()
+        self.had_sensitive = (
+            self.object is not None
+            and self.object.user_permissions.filter(codename="view_sensitive").exists()
         )
-        with transaction.atomic():
-            self.object = form.save()
-            if not User.objects.visible_to(self.request.user).filter(pk=self.object.pk).exists():
-                transaction.set_rollback(True)
-                raise PermissionDenied("保存后的用户不在您的管辖范围内")
-            labels = {name: str(form.fields[name].label) for name in form.changed_data}
-            changes = [
-                labels[n] for n in form.changed_data if n not in ("password1", "password2", "view_sensitive")
-            ]
-            if form.cleaned_data.get("password1") and not creating:
-                changes.append("重置密码")
-            if "view_sensitive" in form.fields and form.cleaned_data["view_sensitive"] != had_sensitive:
-                changes.append(
-                    "授予查看敏感信息" if form.cleaned_data["view_sensitive"] else "收回查看敏感信息"
-                )
-            audit.record(
-                self.request,
-                AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
-                self.object,
-                detail="、".join(changes),
-            )
-        messages.success(self.request, f"已保存用户「{self.object.username}」")
-        return redirect("accounts:user-list")
+        return super().form_valid(form)
+
+    def audit_detail(self, form, creating: bool) -> str:
+        labels = {name: str(form.fields[name].label) for name in form.changed_data}
+        changes = [
+            labels[n] for n in form.changed_data if n not in ("password1", "password2", "view_sensitive")
+        ]
+        if form.cleaned_data.get("password1") and not creating:
+            changes.append("重置密码")
+        if "view_sensitive" in form.fields and form.cleaned_data["view_sensitive"] != self.had_sensitive:
+            changes.append("授予查看敏感信息" if form.cleaned_data["view_sensitive"] else "收回查看敏感信息")
+        return "、".join(changes)
+
+    def saved_message(self) -> str:
+        return f"已保存用户「{self.object.username}」"
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:user-list")
 
     def get_context_data(self, **kwargs):
-        title = f"编辑用户：{self.object.username}" if self.object else "新增用户"
-        return {**super().get_context_data(**kwargs), "title": title}
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"编辑用户：{self.object.username}" if self.object else "新增用户"
+        return context
 
 
-class AuditLogView(LoginRequiredMixin, ListView):
+class UserDeleteView(AdminRequiredMixin, ObjectDeleteView):
+    """A user is never deleted (the audit log names them): the account is disabled (停用). Only a user
+    one may manage, and never oneself."""
+
+    model = User
+    soft_label = "停用"
+    success_url_name = "accounts:user-list"
+    context_object_name = "target_user"
+
+    def get_object(self, queryset=None):
+        target = super().get_object(queryset)
+        if not may_manage(self.request.user, target):
+            raise PermissionDenied("该用户的角色高于您的角色，不能停用")
+        return target
+
+    def already_deleted(self, target) -> str:
+        if target.pk == self.request.user.pk:
+            return "不能停用自己的账号"
+        return "" if target.is_active else f"用户「{target.username}」已停用"
+
+    def soft_delete(self, target) -> None:
+        target.is_active = False
+        target.save(update_fields=["is_active"])
+
+
+class AuditLogView(ObjectListView):
     """审计日志: auditors and province administrators, events of users in their subtree, newest first."""
 
     model = AuditEvent
-    template_name = "accounts/audit_list.html"
-    paginate_by = 50
-    paginator_class = LazyPaginator  # no COUNT(*) over years of events
+    filterset_class = AuditEventFilterSet
+    table_class = AuditEventTable
+    title = "审计日志"
+    required_role = "can_audit"
+    permission_denied_message = "只有审计员和省级管理员可以查看审计日志"
+    exportable = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_audit:
-            raise PermissionDenied("只有审计员和省级管理员可以查看审计日志")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self):
-        self.filter_form = AuditFilterForm(self.request.GET or None)
-        events = AuditEvent.objects.visible_to(self.request.user).order_by("-at", "-id")
-        if self.filter_form.is_bound:
-            events = self.filter_form.filter(events)
-        return events
+    def get_base_queryset(self):
+        return super().get_base_queryset().order_by("-at", "-id")
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return {
-            **super().get_context_data(**kwargs),
-            "title": "审计日志",
-            "filter_form": self.filter_form,
-            "query": query.urlencode(),
-        }
+        context = super().get_context_data(**kwargs)
+        context["subtitle"] = f"{self.request.user.union or '全部组织'} 及其下级用户的操作记录"
+        return context

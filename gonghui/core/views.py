@@ -7,14 +7,18 @@ the user's subtree is a 404, and a write that would land outside it is rolled ba
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import ProtectedError
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
 from django.views.generic import DetailView, TemplateView
-from django.views.generic.detail import SingleObjectTemplateResponseMixin
+from django.views.generic.detail import SingleObjectMixin, SingleObjectTemplateResponseMixin
 from django.views.generic.edit import ModelFormMixin, ProcessFormView
 from django_filters.views import FilterMixin
 from django_tables2 import SingleTableMixin
@@ -28,7 +32,24 @@ from .scope import home_node
 from .search import count_capped
 
 
-class ScopedMixin(LoginRequiredMixin):
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Login, then one role predicate of the user (``can_edit``, ``can_review``, ``can_audit`` …) named in
+    ``required_role``; a user without it gets a 403 that says why (``permission_denied_message``)."""
+
+    required_role = ""
+    permission_denied_message = "您的角色只能查看，不能修改"
+
+    def dispatch(self, request, *args, **kwargs):
+        if (
+            self.required_role
+            and request.user.is_authenticated
+            and not getattr(request.user, self.required_role)
+        ):
+            raise PermissionDenied(self.permission_denied_message)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedMixin(RoleRequiredMixin):
     model = None
 
     def get_queryset(self):
@@ -47,6 +68,8 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
     title = ""
     add_url_name = ""
     extra_actions_template = ""
+    subtitle = ""
+    exportable = True  # False: no export buttons, and ?export=… is ignored
 
     def get_filterset_kwargs(self, filterset_class):
         return {
@@ -70,7 +93,7 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
             self.object_list = self.filterset.qs
         else:
             self.object_list = self.filterset.queryset.none()
-        if request.GET.get("export") in ("xlsx", "csv"):
+        if self.exportable and request.GET.get("export") in ("xlsx", "csv"):
             return self.export(request)
         return super().get(request, *args, **kwargs)
 
@@ -100,12 +123,15 @@ class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
             title=self.title or self.model._meta.verbose_name_plural,
             add_url_name=self.add_url_name if self.request.user.can_edit else "",
             extra_actions_template=self.extra_actions_template,
+            subtitle=self.subtitle,
             model_meta=self.model._meta,
         )
         context.update(self.export_context())
         return context
 
     def export_context(self) -> dict:
+        if not self.exportable:
+            return {"export_enabled": False}
         from . import exports
 
         return exports.list_page_context(self)
@@ -120,11 +146,7 @@ class ObjectEditView(ScopedMixin, SingleObjectTemplateResponseMixin, ModelFormMi
     user's scope after save, or the transaction is rolled back."""
 
     template_name = "core/object_edit.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit:
-            raise PermissionDenied("您的角色只能查看，不能修改")
-        return super().dispatch(request, *args, **kwargs)
+    required_role = "can_edit"
 
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:
@@ -147,27 +169,135 @@ class ObjectEditView(ScopedMixin, SingleObjectTemplateResponseMixin, ModelFormMi
     def save_form(self, form):
         return form.save()
 
+    def audit_detail(self, form, creating: bool) -> str:
+        """What the audit row says was changed."""
+        return "、".join(form.changed_data)
+
+    def saved_message(self) -> str:
+        return f"已保存「{self.object}」"
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
     def form_valid(self, form):
         creating = self.object is None
         with transaction.atomic():
             self.object = self.save_form(form)
             if not self.get_queryset().filter(pk=self.object.pk).exists():
                 transaction.set_rollback(True)
-                raise PermissionDenied("保存后的记录不在您的管辖范围内")
+                raise PermissionDenied(f"保存后的{self.model._meta.verbose_name}不在您的管辖范围内")
             audit.record(
                 self.request,
                 AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
                 self.object,
-                detail="、".join(form.changed_data),
+                detail=self.audit_detail(form, creating),
             )
-        messages.success(self.request, f"已保存「{self.object}」")
-        return redirect(self.object.get_absolute_url())
+        messages.success(self.request, self.saved_message())
+        return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meta = self.model._meta
         context["title"] = f"编辑{meta.verbose_name}" if self.object else f"新增{meta.verbose_name}"
         context["model_meta"] = meta
+        return context
+
+
+class ObjectDeleteView(ScopedMixin, SingleObjectTemplateResponseMixin, SingleObjectMixin, View):
+    """Delete (GET: a confirmation page, POST: do it) an object of the user's subtree.
+
+    A model with a status keeps its row: ``soft_delete(obj)`` sets it (a union becomes 撤销) and
+    ``soft_label`` names the action. Otherwise the row is deleted, unless other rows still refer to it
+    (``on_delete=PROTECT``): then nothing changes and the page says, in Chinese, which rows. Either way the
+    object is re-read inside the transaction, locked and still in scope, and an audit DELETE row is
+    written in the same transaction."""
+
+    template_name = "core/object_delete.html"
+    required_role = "can_edit"
+    soft_label = ""  # e.g. 「撤销」: set for a soft delete, with soft_delete()
+    # None: only rows that PROTECT the object block its deletion. A tuple: every row of another model
+    # that refers to the object blocks it (whatever its on_delete), except the relations named here,
+    # which go with it (a workplace's dated states).
+    deletes_with: tuple[str, ...] | None = None
+    success_url_name = ""  # the list page
+
+    def soft_delete(self, obj) -> None:
+        raise NotImplementedError
+
+    def already_deleted(self, obj) -> str:
+        """A soft-deleted object cannot be deleted again: the reason, or ''."""
+        return ""
+
+    @property
+    def action_label(self) -> str:
+        return self.soft_label or "删除"
+
+    def refusal(self, obj) -> str:
+        """Why the object cannot be deleted (already deleted, or rows that still refer to it), or ''."""
+        if self.soft_label:
+            return self.already_deleted(obj)
+        collector = NestedObjects(using=router.db_for_write(type(obj)))
+        collector.collect([obj])
+        blocking = list(collector.protected)
+        if self.deletes_with is not None:
+            for relation in type(obj)._meta.related_objects:
+                if relation.get_accessor_name() in self.deletes_with or relation.related_model is type(obj):
+                    continue
+                lookup = {relation.field.name: obj}
+                blocking.extend(relation.related_model._base_manager.filter(**lookup)[:4])
+        if not blocking:
+            return ""
+        by_model: dict = {}
+        for row in blocking:
+            by_model.setdefault(row._meta.verbose_name, []).append(str(row))
+        parts = []
+        for name, rows in by_model.items():
+            shown = "、".join(f"「{r}」" for r in rows[:3])
+            more = "等多条" if len(rows) > 3 else ""
+            parts.append(f"{name}{shown}{more}")
+        return f"不能删除「{obj}」：仍有{'；'.join(parts)}引用它。请先修改或删除这些记录。"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(refusal=self.refusal(self.object)))
+
+    def post(self, request, *args, **kwargs):
+        label = self.action_label
+        with transaction.atomic():
+            # The re-check: the object must still be in the user's scope now, under a row lock.
+            self.object = self.get_object(self.get_queryset().select_for_update())
+            refusal = self.refusal(self.object)
+            if refusal:
+                return self.render_to_response(self.get_context_data(refusal=refusal), status=409)
+            shown = str(self.object)
+            if self.soft_label:
+                self.soft_delete(self.object)
+            else:
+                pk = self.object.pk
+                try:
+                    with transaction.atomic():
+                        self.object.delete()
+                except ProtectedError:  # a referring row appeared since refusal() looked
+                    return self.render_to_response(
+                        self.get_context_data(refusal=self.refusal(self.object)), status=409
+                    )
+                self.object.pk = pk  # the audit row names the deleted row
+            audit.record(self.request, AuditEvent.Action.DELETE, self.object, detail=label)
+        messages.success(request, f"已{label}「{shown}」")
+        return redirect(self.success_url_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        cancel = (
+            obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else reverse(self.success_url_name)
+        )
+        context.update(
+            cancel_url=cancel,
+            title=f"{self.action_label}{self.model._meta.verbose_name}",
+            action_label=self.action_label,
+            model_meta=self.model._meta,
+        )
         return context
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -18,23 +17,23 @@ from django.views.generic import FormView, TemplateView
 from gonghui.core import audit
 from gonghui.core.files import sealed_response
 from gonghui.core.models import AuditEvent
-from gonghui.core.views import ScopedMixin
+from gonghui.core.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
 from .engine import importer_class
+from .filters import ImportJobFilterSet
 from .forms import UploadForm
 from .jobs import reap_stale_jobs
 from .models import FILES_PURGED, ExportJob, ImportJob
 from .services import confirm_job, create_job, enqueue_job, retry_job
+from .tables import ImportJobTable
 from .template import build_template
 
 PREVIEW_ERRORS_SHOWN = 500
 
 
-class EditorRequired:
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit:
-            raise PermissionDenied("您的角色只能查看，不能导入")
-        return super().dispatch(request, *args, **kwargs)
+class EditorRequired(RoleRequiredMixin):
+    required_role = "can_edit"
+    permission_denied_message = "您的角色只能查看，不能导入"
 
 
 class TemplateDownloadView(LoginRequiredMixin, View):
@@ -56,7 +55,7 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
-class UploadView(LoginRequiredMixin, EditorRequired, FormView):
+class UploadView(EditorRequired, FormView):
     kind = ""
     form_class = UploadForm
     template_name = "imports/upload.html"
@@ -90,14 +89,20 @@ class UploadView(LoginRequiredMixin, EditorRequired, FormView):
         return redirect(job.get_absolute_url())
 
 
-class JobListView(ScopedMixin, TemplateView):
+class JobListView(ObjectListView):
     model = ImportJob
-    template_name = "imports/job_list.html"
+    filterset_class = ImportJobFilterSet
+    table_class = ImportJobTable
+    title = "导入记录"
+    extra_actions_template = "imports/_upload_links.html"
+    exportable = False
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
         reap_stale_jobs()  # nobody is shown 导入中 for a job whose process died
-        jobs = self.get_queryset().select_related("user", "scope")[:200]
-        return {**super().get_context_data(**kwargs), "jobs": jobs, "title": "导入记录"}
+        return super().get(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "scope").order_by("-created_at", "-id")
 
 
 class JobMixin(ScopedMixin):

@@ -20,4 +20,5 @@ urlpatterns = [
     path("rules/", views.RoutingRuleListView.as_view(), name="rule-list"),
     path("rules/add/", views.RoutingRuleEditView.as_view(), name="rule-add"),
     path("rules/<int:pk>/edit/", views.RoutingRuleEditView.as_view(), name="rule-edit"),
+    path("rules/<int:pk>/delete/", views.RoutingRuleDeleteView.as_view(), name="rule-delete"),
 ]

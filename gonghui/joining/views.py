@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,13 +12,13 @@ from django.views.decorators.http import require_GET
 
 from gonghui.core.normalize import compact
 from gonghui.core.search import name_contains
-from gonghui.core.views import ObjectEditView, ObjectListView
+from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
 from gonghui.members.models import HELD_STATUSES, Member
 from gonghui.members.services import held_membership
 from gonghui.orgs.models import Workplace
 
 from . import ratelimit, services, workdays
-from .filters import RoutingRuleFilterSet
+from .filters import JoinApplicationFilterSet, RoutingRuleFilterSet, TransferFilterSet
 from .forms import (
     ApplyForm,
     ApproveForm,
@@ -43,7 +38,7 @@ from .models import (
     TransferStatus,
 )
 from .routing import NoRoute, route
-from .tables import RoutingRuleTable
+from .tables import JoinApplicationTable, RoutingRuleTable, TransferTable
 
 TOO_MANY = "操作过于频繁，请稍后再试"
 SESSION_TRANSFER = "joining_transfer"
@@ -221,82 +216,57 @@ class PublicTransferView(View):
 # -- reviewer ----------------------------------------------------------------------------------
 
 
-class ReviewerMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_review:
-            raise PermissionDenied("您的角色不能审核入会申请")
-        return super().dispatch(request, *args, **kwargs)
+class ReviewerMixin(RoleRequiredMixin):
+    required_role = "can_review"
+    permission_denied_message = "您的角色不能审核入会申请"
 
 
-def _decorate(apps, today: dt.date):
-    for app in apps:
-        app.urgency = workdays.urgency(app.deadline, today) if app.is_open else ""
-    return apps
-
-
-class QueueView(ReviewerMixin, View):
+class QueueView(ReviewerMixin, ObjectListView):
+    model = JoinApplication
+    filterset_class = JoinApplicationFilterSet
+    table_class = JoinApplicationTable
     template_name = "joining/queue.html"
     title = "入会申请审核"
+    exportable = False
     overdue_only = False
 
-    def base(self, request):
-        return JoinApplication.objects.visible_to(request.user)
-
-    def get(self, request):
-        today = timezone.localdate()
-        base = self.base(request)
-        counts = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
-        open_qs = base.filter(status__in=OPEN_STATUSES)
-        overdue = open_qs.filter(deadline__lt=today).count()
-        status = request.GET.get("status", "open")
-        qs = base.select_related("routed_union", "new_form_group", "workplace")
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        data = self.request.GET.copy()
         if self.overdue_only:
-            qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
-        elif status == "open":
-            qs = qs.filter(status__in=OPEN_STATUSES)
-        elif status in ApplicationStatus.values:
-            qs = qs.filter(status=status)
-        due = request.GET.get("due")
-        if due == "overdue":
-            qs = qs.filter(deadline__lt=today, status__in=OPEN_STATUSES)
-        elif due == "soon":
-            qs = qs.filter(
-                deadline__gte=today,
-                deadline__lte=workdays.add_working_days(today, workdays.DUE_SOON_DAYS),
-                status__in=OPEN_STATUSES,
-            )
-        kind = request.GET.get("kind")
-        if kind == "new_form":
-            qs = qs.filter(no_union_at_work=True)
-        elif kind == "employer":
-            qs = qs.filter(no_union_at_work=False)
-        q = compact(request.GET.get("q", ""))
-        if q:
-            qs = qs.filter(Q(number__iexact=q) | Q(name__contains=q) | Q(routed_union__name__contains=q))
-        page = Paginator(qs.order_by("submitted_at", "id"), 50).get_page(request.GET.get("page"))
-        _decorate(page.object_list, today)
+            data = data.__class__(mutable=True)  # the overdue list takes no filters
+        data.setdefault("status", "open")  # 待办 first
+        kwargs["data"] = data
+        return kwargs
+
+    def get_base_queryset(self):
+        base = super().get_base_queryset().select_related("routed_union", "new_form_group", "workplace")
+        if self.overdue_only:
+            base = base.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())
+        return base.order_by("submitted_at", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        base = JoinApplication.objects.visible_to(self.request.user)
+        counts = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
         by_union = []
         if self.overdue_only:
             by_union = (
-                qs.values("routed_union__name")
+                self.object_list.values("routed_union__name")
                 .annotate(n=Count("id"))
                 .order_by("-n", "routed_union__name")[:50]
             )
-        return render(
-            request,
-            self.template_name,
-            {
-                "title": self.title,
-                "page": page,
-                "counts": counts,
-                "open_count": sum(counts.get(s, 0) for s in OPEN_STATUSES),
-                "overdue": overdue,
-                "statuses": [(v, label, counts.get(v, 0)) for v, label in ApplicationStatus.choices],
-                "current": {"status": status, "due": due or "", "kind": kind or "", "q": q},
-                "overdue_only": self.overdue_only,
-                "by_union": by_union,
-            },
+        data = self.filterset.data
+        context.update(
+            counts=counts,
+            open_count=sum(counts.get(s, 0) for s in OPEN_STATUSES),
+            overdue=base.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate()).count(),
+            statuses=[(v, label, counts.get(v, 0)) for v, label in ApplicationStatus.choices],
+            current={k: data.get(k, "") for k in ("status", "due", "kind", "q")},
+            overdue_only=self.overdue_only,
+            by_union=by_union,
         )
+        return context
 
 
 class OverdueView(QueueView):
@@ -391,25 +361,33 @@ class ApplicationDetailView(DecisionView):
         return f"已转交「{data['to_union']}」"
 
 
-class TransferListView(ReviewerMixin, View):
+class TransferListView(ReviewerMixin, ObjectListView):
+    model = TransferRequest
+    filterset_class = TransferFilterSet
+    table_class = TransferTable
     template_name = "joining/transfer_list.html"
+    title = "会籍转接"
+    exportable = False
 
-    def get(self, request):
-        qs = TransferRequest.objects.visible_to(request.user).select_related(
-            "member", "from_union", "to_union"
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        data = self.request.GET.copy()
+        data.setdefault("status", TransferStatus.REQUESTED)  # 待处理 first
+        kwargs["data"] = data
+        return kwargs
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("member", "from_union", "to_union")
+            .order_by("requested_at", "id")
         )
-        status = request.GET.get("status", "requested")
-        if status in TransferStatus.values:
-            qs = qs.filter(status=status)
-        page = Paginator(qs.order_by("requested_at", "id"), 50).get_page(request.GET.get("page"))
-        today = timezone.localdate()
-        for tr in page.object_list:
-            tr.urgency = workdays.urgency(tr.deadline, today) if tr.status == TransferStatus.REQUESTED else ""
-        return render(
-            request,
-            self.template_name,
-            {"page": page, "statuses": TransferStatus.choices, "status": status},
-        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(statuses=TransferStatus.choices, status=self.filterset.data["status"])
+        return context
 
 
 class TransferCreateView(ReviewerMixin, View):
@@ -504,10 +482,8 @@ class TransferDetailView(DecisionView):
 class AdminOnlyMixin:
     """Routing rules decide where every application goes: administrators only, not reviewers."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit:
-            raise PermissionDenied("只有管理员可以查看和修改入会分配规则")
-        return super().dispatch(request, *args, **kwargs)
+    required_role = "can_edit"
+    permission_denied_message = "只有管理员可以查看和修改入会分配规则"
 
 
 class RoutingRuleListView(AdminOnlyMixin, ObjectListView):
@@ -516,14 +492,20 @@ class RoutingRuleListView(AdminOnlyMixin, ObjectListView):
     table_class = RoutingRuleTable
     add_url_name = "joining:rule-add"
     title = "入会分配规则"
+    exportable = False  # a handful of rows per district: nothing to export
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("region", "new_form_group", "union")
-
-    def export_context(self) -> dict:
-        return {"export_enabled": False}  # a handful of rows per district: nothing to export
 
 
 class RoutingRuleEditView(AdminOnlyMixin, ObjectEditView):
     model = RoutingRule
     form_class = RoutingRuleForm
+
+
+class RoutingRuleDeleteView(AdminOnlyMixin, ObjectDeleteView):
+    """Deleted outright: a stopped rule would still hold its district's place (one rule per group and
+    district), so 停用 is the edit form's checkbox and 删除 makes room for a new rule."""
+
+    model = RoutingRule
+    success_url_name = "joining:rule-list"

@@ -71,11 +71,7 @@ class MemberChangeView(ScopedMixin, FormView):
     model = Member
     template_name = "members/member_change.html"
     title = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit:
-            raise PermissionDenied("您的角色只能查看，不能修改")
-        return super().dispatch(request, *args, **kwargs)
+    required_role = "can_edit"
 
     def get_member(self):
         if not hasattr(self, "member"):

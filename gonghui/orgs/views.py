@@ -1,10 +1,17 @@
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from gonghui.core.params import id_param
 from gonghui.core.scope import EVERYTHING, covers, home_node, scope_prefix
-from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from gonghui.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+)
 
 from .filters import UnionOrgFilterSet, WorkplaceFilterSet
 from .forms import UnionOrgForm, WorkplaceForm
@@ -37,6 +44,15 @@ class WorkplaceEditView(ObjectEditView):
         workplace = form.save()
         record_workplace_states([workplace])  # the dated history the indicators read, same transaction
         return workplace
+
+
+class WorkplaceDeleteView(ObjectDeleteView):
+    """A workplace entered by mistake: deleted with its dated states, unless members, unions or joining
+    applications still name it (a workplace that closed is given its 注销日期 in the edit form instead)."""
+
+    model = Workplace
+    success_url_name = "orgs:workplace-list"
+    deletes_with = ("states",)
 
 
 class UnionListView(ObjectListView):
@@ -73,6 +89,33 @@ class UnionEditView(ObjectEditView):
         if parent:
             initial["parent"] = parent
         return initial
+
+
+class UnionDeleteView(ObjectDeleteView):
+    """A union is never deleted: it is revoked (撤销) and keeps its history, once it holds no active
+    sub-union and no member."""
+
+    model = UnionOrg
+    success_url_name = "orgs:union-list"
+    soft_label = "撤销"
+
+    def already_deleted(self, union) -> str:
+        if union.status != UnionOrg.Status.ACTIVE:
+            return f"「{union}」的状态已是「{union.get_status_display()}」，不能再撤销"
+        counts = subtree_counts(union)  # the members app adds the members held in the subtree
+        if counts.subordinate_unions:
+            return (
+                f"不能撤销「{union}」：还有 {counts.subordinate_unions} 个下级工会未撤销，请先撤销或划转它们"
+            )
+        if counts.members:
+            members = counts.members
+            return f"不能撤销「{union}」：还有 {members} 名会员的会籍在本工会，请先办理转会或离会"
+        return ""
+
+    def soft_delete(self, union) -> None:
+        union.status = UnionOrg.Status.REVOKED
+        union.status_changed_on = timezone.localdate()
+        union.save(update_fields=["status", "status_changed_on"])
 
 
 def with_has_children(queryset):

@@ -18,20 +18,17 @@ from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.params import id_param
 from gonghui.core.scope import covers, home_node
+from gonghui.core.views import ObjectListView
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 from gonghui.targets import cube, indicators, progress, services
+from gonghui.targets.display import attach_cell_lists
 from gonghui.targets.growth import unions_founded
 from gonghui.targets.models import Snapshot, TargetPlan
-from gonghui.targets.views import (
-    as_of_from,
-    attach_cell_lists,
-    date_param,
-    default_as_of,
-    visible_plan,
-    year_finished,
-)
+from gonghui.targets.params import as_of_from, date_param, default_as_of, visible_plan, year_finished
 
 from . import bulletin
+from .filters import SnapshotFilterSet
+from .tables import SnapshotTable
 
 FORMATS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", bulletin.to_docx),
@@ -155,13 +152,26 @@ class DashboardView(LoginRequiredMixin, View):
         )
 
 
-class BulletinListView(LoginRequiredMixin, View):
-    def get(self, request):
-        plans = TargetPlan.objects.visible_to(request.user).select_related("issuer")
-        snaps = Snapshot.objects.filter(plan__in=plans).select_related("plan").order_by("-as_of")[:100]
-        return render(
-            request, "reports/bulletin_list.html", {"plans": plans, "snapshots": snaps, "title": "通报"}
-        )
+class BulletinListView(ObjectListView):
+    """通报: the plans the user may see (to generate a bulletin) and the bulletins already generated."""
+
+    model = Snapshot
+    filterset_class = SnapshotFilterSet
+    table_class = SnapshotTable
+    template_name = "reports/bulletin_list.html"
+    title = "通报"
+    paginate_by = 100
+    exportable = False
+
+    def plans(self):
+        return TargetPlan.objects.visible_to(self.request.user).select_related("issuer")
+
+    def get_base_queryset(self):
+        # A snapshot is seen by whoever sees its plan.
+        return Snapshot.objects.filter(plan__in=self.plans()).select_related("plan").order_by("-as_of", "-id")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "plans": self.plans()}
 
 
 def may_freeze(user, plan: TargetPlan) -> bool:

@@ -19,7 +19,7 @@ from gonghui.orgs.models import UnionOrg
 
 from . import cube, indicators, services
 from .models import TargetPlan
-from .views import default_as_of
+from .params import default_as_of
 
 router = Router(tags=["目标任务与指标"])
 

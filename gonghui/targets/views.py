@@ -6,114 +6,46 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views import View
-from django.views.generic import TemplateView
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.params import id_param, int_param, parse_date
 from gonghui.core.scope import home_node
+from gonghui.core.views import ObjectListView, RoleRequiredMixin
 from gonghui.members.models import EventKind, MembershipEvent
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
 
 from . import cube, indicators, progress, quality, services
+from .display import attach_cell_lists, attach_drill_urls
+from .filters import TargetPlanFilterSet
 from .forms import PlanHeadForm, PlanUploadForm, issuer_choices
 from .importer import ImportRefused, import_plan
 from .models import Metric, TargetPlan
+from .params import as_of_from, default_as_of, visible_plan, visible_union_ids, year_finished
+from .tables import TargetPlanTable
 from .template import build_template
 
 
-def as_of_from(request, default: dt.date | None = None) -> dt.date:
-    return date_param(request.GET.get("as_of"), default)
+class PlanListView(ObjectListView):
+    model = TargetPlan
+    filterset_class = TargetPlanFilterSet
+    table_class = TargetPlanTable
+    title = "目标任务"
+    extra_actions_template = "targets/_plan_actions.html"
+    exportable = False
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("issuer")
 
 
-def date_param(raw: str | None, default: dt.date | None = None, label: str = "统计日期") -> dt.date:
-    """A date typed in the address (?as_of=…): a malformed one is a 400 that says so, not today."""
-    return parse_date(raw, label) or default or dt.date.today()
-
-
-def default_as_of(plan: TargetPlan) -> dt.date:
-    return min(dt.date.today(), dt.date(plan.year, 12, 31))
-
-
-def visible_plan(request, pk: int) -> TargetPlan:
-    return get_object_or_404(TargetPlan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-
-
-def visible_union_ids(user, ids) -> set[int]:
-    return set(UnionOrg.objects.visible_to(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
-
-
-def attach_cell_lists(figures: dict) -> dict:
-    """Templates cannot index by a variable key: give each row (and the total) its cells in metric order."""
-    for row in [*figures["rows"], figures["total"]]:
-        row["cell_list"] = [
-            {
-                "metric": m,
-                **row["cells"][m["code"]],
-                **light_badge(row["cells"][m["code"]]["light"]),
-                "gap_label": gap_label(row["cells"][m["code"]].get("gap")),
-            }
-            for m in figures["metrics"]
-        ]
-        row.update(light_badge(row.get("light", "none")))
-    return figures
-
-
-def attach_drill_urls(figures: dict, plan: TargetPlan, linkable: set[int]) -> dict:
-    """The drill-down link of every counted cell the viewer may open (None otherwise): one reverse()
-    for the page instead of one {% url %} per cell."""
-    pattern = reverse("targets:plan-drill", args=[plan.pk, 0, "METRIC"]).replace("/0/", "/{union}/", 1)
-    query = f"?as_of={figures['as_of']}"
-    for row, union_id in [*((r, r["union_id"]) for r in figures["rows"]), (figures["total"], plan.issuer_id)]:
-        for c in row["cell_list"]:
-            open_ = c["actual"] is not None and union_id in linkable
-            url = pattern.replace("METRIC", c["metric"]["code"]).format(union=union_id) if open_ else None
-            c["url"] = url + query if url else None
-    return figures
-
-
-def gap_label(gap: int | None) -> str:
-    """目标 − 完成: what is still missing, or 「超额 N」 when the target is passed (never a negative gap)."""
-    if gap is None:
-        return "—"
-    return f"超额 {-gap}" if gap < 0 else str(gap)
-
-
-def year_finished(plan: TargetPlan, as_of: dt.date) -> bool:
-    """As of 31 December or later the year's figures are final: nothing left to forecast."""
-    return as_of >= dt.date(plan.year, 12, 31)
-
-
-LIGHT_CLASSES = {"ahead": "success", "on_pace": "primary", "behind": "danger", "none": "light"}
-
-
-def light_badge(light: str) -> dict[str, str]:
-    return {"light_label": progress.LIGHTS.get(light, "—"), "light_class": LIGHT_CLASSES.get(light, "light")}
-
-
-class PlanListView(LoginRequiredMixin, TemplateView):
-    template_name = "targets/plan_list.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["plans"] = TargetPlan.objects.visible_to(self.request.user).select_related("issuer")
-        context["title"] = "目标任务"
-        return context
-
-
-class EditorRequired(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit:
-            raise PermissionDenied("您的角色只能查看，不能修改")
-        return super().dispatch(request, *args, **kwargs)
+class EditorRequired(RoleRequiredMixin):
+    required_role = "can_edit"
 
 
 class PlanUploadView(EditorRequired, View):

@@ -10,11 +10,6 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def _login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
-
-
 def _new_user(registry, union="jinghu_street", role=Role.COUNTY_ADMIN, **extra):
     data = {
         "username": "new-user",
@@ -29,20 +24,20 @@ def _new_user(registry, union="jinghu_street", role=Role.COUNTY_ADMIN, **extra):
     return data
 
 
-def test_list_shows_only_users_of_my_subtree(client, registry):
+def test_list_shows_only_users_of_my_subtree(client, registry, as_user):
     User.objects.create_user("street-admin", password=PASSWORD, union=registry.unions["jinghu_street"])
-    _login(client, "t-jinghu")
+    as_user("t-jinghu", client)
     body = client.get("/accounts/users/").content.decode()
     assert "t-jinghu" in body and "street-admin" in body
     for outside in ("t-jiujiang", "t-wuhu", "t-province", "t-viewer"):
         assert outside not in body
-    _login(client, "t-wuhu")
+    as_user("t-wuhu", client)
     body = client.get("/accounts/users/").content.decode()
     assert "t-jiujiang" in body and "t-jinghu" in body and "t-province" not in body
 
 
-def test_county_admin_creates_a_user_below_their_node(client, registry):
-    _login(client, "t-jinghu")
+def test_county_admin_creates_a_user_below_their_node(client, registry, as_user):
+    as_user("t-jinghu", client)
     response = client.post("/accounts/users/add/", _new_user(registry))
     assert response.status_code == 302
     user = User.objects.get(username="new-user")
@@ -62,8 +57,10 @@ def test_county_admin_creates_a_user_below_their_node(client, registry):
         ("jinghu", Role.PROVINCE_ADMIN, "选择一个有效的选项"),
     ],
 )
-def test_county_admin_cannot_create_above_or_beside_or_a_higher_role(client, registry, union, role, message):
-    _login(client, "t-jinghu")
+def test_county_admin_cannot_create_above_or_beside_or_a_higher_role(
+    client, registry, union, role, message, as_user
+):
+    as_user("t-jinghu", client)
     response = client.post("/accounts/users/add/", _new_user(registry, union=union, role=role))
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -71,15 +68,15 @@ def test_county_admin_cannot_create_above_or_beside_or_a_higher_role(client, reg
     assert not AuditEvent.objects.filter(action="create").exists()
 
 
-def test_role_choices_offer_nothing_above_mine(client, registry):
-    _login(client, "t-jinghu")
+def test_role_choices_offer_nothing_above_mine(client, registry, as_user):
+    as_user("t-jinghu", client)
     body = client.get("/accounts/users/add/").content.decode()
     assert 'value="county_admin"' in body and 'value="readonly"' in body
     assert 'value="city_admin"' not in body and 'value="province_admin"' not in body
 
 
-def test_grant_and_revoke_sensitive_only_if_i_hold_it(client, registry):
-    _login(client, "t-jinghu")
+def test_grant_and_revoke_sensitive_only_if_i_hold_it(client, registry, as_user):
+    as_user("t-jinghu", client)
     client.post("/accounts/users/add/", _new_user(registry, view_sensitive="on"))
     user = User.objects.get(username="new-user")
     assert user.has_perm("accounts.view_sensitive")
@@ -91,10 +88,10 @@ def test_grant_and_revoke_sensitive_only_if_i_hold_it(client, registry):
     assert "收回查看敏感信息" in AuditEvent.objects.get(action="update").detail
 
 
-def test_admin_without_sensitive_cannot_grant_it(client, registry):
+def test_admin_without_sensitive_cannot_grant_it(client, registry, as_user):
     sensitive = Permission.objects.get(codename="view_sensitive")
     registry.users["jinghu"].user_permissions.remove(sensitive)
-    _login(client, "t-jinghu")
+    as_user("t-jinghu", client)
     assert "查看敏感信息" not in client.get("/accounts/users/add/").content.decode().split("<form")[1]
     client.post("/accounts/users/add/", _new_user(registry, view_sensitive="on"))
     assert not User.objects.get(username="new-user").has_perm("accounts.view_sensitive")
@@ -108,8 +105,8 @@ def test_admin_without_sensitive_cannot_grant_it(client, registry):
     assert User.objects.get(pk=holder.pk).has_perm("accounts.view_sensitive")
 
 
-def test_users_outside_subtree_are_404_and_higher_roles_403(client, registry):
-    _login(client, "t-jinghu")
+def test_users_outside_subtree_are_404_and_higher_roles_403(client, registry, as_user):
+    as_user("t-jinghu", client)
     assert client.get(f"/accounts/users/{registry.users['wuhu'].pk}/edit/").status_code == 404
     assert client.get(f"/accounts/users/{registry.users['jiujiang'].pk}/edit/").status_code == 404
     boss = User.objects.create_user(
@@ -121,9 +118,9 @@ def test_users_outside_subtree_are_404_and_higher_roles_403(client, registry):
     assert User.objects.get(pk=boss.pk).role == Role.PROVINCE_ADMIN
 
 
-def test_own_role_and_scope_cannot_be_changed_by_oneself(client, registry):
+def test_own_role_and_scope_cannot_be_changed_by_oneself(client, registry, as_user):
     me = registry.users["jinghu"]
-    _login(client, "t-jinghu")
+    as_user("t-jinghu", client)
     client.post(
         f"/accounts/users/{me.pk}/edit/",
         _new_user(
@@ -139,21 +136,21 @@ def test_own_role_and_scope_cannot_be_changed_by_oneself(client, registry):
     assert me.union == registry.unions["jinghu"] and me.role == Role.COUNTY_ADMIN
 
 
-def test_non_admins_cannot_manage_users(client, registry):
-    _login(client, "t-viewer")
+def test_non_admins_cannot_manage_users(client, registry, as_user):
+    as_user("t-viewer", client)
     assert client.get("/accounts/users/").status_code == 403
     assert client.post("/accounts/users/add/", _new_user(registry, union="wuhu")).status_code == 403
     assert not User.objects.filter(username="new-user").exists()
 
 
-def test_navigation_has_the_entries(client, registry):
-    _login(client, "t-province")
+def test_navigation_has_the_entries(client, registry, as_user):
+    as_user("t-province", client)
     body = client.get("/").content.decode()
     assert "用户管理" in body and "审计日志" in body
     # A city administrator cannot open the audit log (auditors and province administrators only), so
     # the menu does not offer it (issue 9 point 12).
     client.logout()
-    _login(client, "t-wuhu")
+    as_user("t-wuhu", client)
     body = client.get("/").content.decode()
     assert "用户管理" in body and "审计日志" not in body
 
@@ -172,20 +169,20 @@ def test_demo_data_adds_the_auditor(registry):
     assert auditor.can_audit and not auditor.can_edit and not auditor.can_view_sensitive
 
 
-def test_edit_page_header_still_shows_the_logged_in_user(client, registry):
-    _login(client, "t-wuhu")
+def test_edit_page_header_still_shows_the_logged_in_user(client, registry, as_user):
+    as_user("t-wuhu", client)
     body = client.get(f"/accounts/users/{registry.users['jinghu'].pk}/edit/").content.decode()
     header = body.split("<main")[0]
     assert "t-wuhu" in header and "市级管理员" in header and "县级管理员" not in header
 
 
-def test_forbidden_and_not_found_pages_are_chinese_and_leak_nothing(client, registry):
-    _login(client, "t-viewer")
+def test_forbidden_and_not_found_pages_are_chinese_and_leak_nothing(client, registry, as_user):
+    as_user("t-viewer", client)
     forbidden = client.get("/accounts/users/")
     assert forbidden.status_code == 403
     body = forbidden.content.decode()
     assert "无权访问" in body and "只有管理员可以管理用户" in body
-    _login(client, "t-jinghu")
+    as_user("t-jinghu", client)
     missing = client.get(f"/members/{registry.members['jiujiang_1'].pk}/")
     assert missing.status_code == 404
     body = missing.content.decode()

@@ -10,21 +10,16 @@ from django.db import connection
 from gonghui.core import search
 from gonghui.members.models import Member
 from gonghui.orgs.models import UnionOrg, Workplace
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, registry, key="wuhu"):
-    assert client.login(username=registry.users[key].username, password=PASSWORD)
 
 
 def _names(page: str) -> list[str]:
     return re.findall(r'<a href="/[^"]+/\d+/">([^<]+)</a>', page)
 
 
-def test_keyword_inside_the_name_finds_it_in_list_pages(client, registry):
-    login(client, registry)
+def test_keyword_inside_the_name_finds_it_in_list_pages(client, registry, as_user):
+    as_user("wuhu", client)
     unions = client.get("/orgs/unions/?q=方村").content.decode()
     assert "镜湖区方村街道总工会" in _names(unions)
     assert "共 1 条" in unions
@@ -39,20 +34,20 @@ def test_keyword_inside_the_name_finds_it_in_list_pages(client, registry):
     assert "鸠江abc科技公司" in client.get("/orgs/workplaces/?q=ＡＢＣ").content.decode()
 
 
-def test_pickers_search_inside_names(client, registry):
-    login(client, registry)
+def test_pickers_search_inside_names(client, registry, as_user):
+    as_user("wuhu", client)
     data = client.get("/autocomplete/?source=unions&q=方村").json()
     assert [r["text"] for r in data["results"]] == ["镜湖区方村街道总工会"]
     data = client.get("/autocomplete/?source=workplaces&q=甲公").json()
     assert [r["text"].split("（")[0] for r in data["results"]] == ["镜湖甲公司"]
     # Still scoped: 镜湖区 cannot find 鸠江区's unions by keyword.
     client.logout()
-    login(client, registry, "jinghu")
+    as_user("jinghu", client)
     assert client.get("/autocomplete/?source=unions&q=鸠江").json()["results"] == []
 
 
-def test_totals_are_exact_below_the_cap_and_capped_above(client, registry, monkeypatch):
-    login(client, registry)
+def test_totals_are_exact_below_the_cap_and_capped_above(client, registry, monkeypatch, as_user):
+    as_user("wuhu", client)
     page = client.get("/orgs/unions/").content.decode()
     visible = UnionOrg.objects.visible_to(registry.users["wuhu"]).count()
     assert f"共 {visible} 条" in page
@@ -72,15 +67,15 @@ def test_totals_are_exact_below_the_cap_and_capped_above(client, registry, monke
         ("340202", "按号码查询须输入完整的 18 位身份证号（或 15 位旧号）或 11 位手机号"),
     ],
 )
-def test_partial_id_number_says_why_nothing_was_found(client, registry, query, message):
-    login(client, registry)
+def test_partial_id_number_says_why_nothing_was_found(client, registry, query, message, as_user):
+    as_user("wuhu", client)
     page = client.get(f"/members/?q={query}").content.decode()
     assert message in page
     assert "共 0 条" in page
 
 
-def test_full_id_number_still_finds_the_member(client, registry):
-    login(client, registry)
+def test_full_id_number_still_finds_the_member(client, registry, as_user):
+    as_user("wuhu", client)
     member = registry.members["jiujiang_1"]
     page = client.get(f"/members/?q={member.id_number}").content.decode()
     assert member.name in page and "共 1 条" in page and "请输入完整" not in page
@@ -105,8 +100,8 @@ def test_trigram_indexes_serve_the_keyword_search(registry, on_postgres):
             assert index in plan, plan
 
 
-def test_short_member_names_match_the_start_longer_ones_anywhere(client, registry):
-    login(client, registry)
+def test_short_member_names_match_the_start_longer_ones_anywhere(client, registry, as_user):
+    as_user("wuhu", client)
     member = registry.members["jiujiang_1"]  # 王鸠一
     assert member.name in client.get(f"/members/?q={member.name[:2]}").content.decode()  # 王鸠: the start
     assert member.name not in client.get(f"/members/?q={member.name[1:]}").content.decode()  # 鸠一: not
@@ -114,13 +109,13 @@ def test_short_member_names_match_the_start_longer_ones_anywhere(client, registr
     assert "欧阳鸠一" in client.get("/members/?q=阳鸠一").content.decode()  # 3 characters: anywhere
 
 
-def test_number_search_needs_the_right_and_is_audited(client, registry):
+def test_number_search_needs_the_right_and_is_audited(client, registry, as_user):
     """An exact-number search is an oracle for the digits behind a mask (the birth year stands beside
     it): without 查看敏感信息 it finds nothing and says why; with it, each search is audited."""
     from gonghui.core.models import AuditEvent
 
     member = registry.members["jiujiang_1"]
-    login(client, registry, "viewer")
+    as_user("viewer", client)
     for query in (member.id_number, member.phone):
         page = client.get(f"/members/?q={query}").content.decode()
         assert "需要「查看敏感信息」权限" in page and member.name not in page.split("共 0 条")[1]
@@ -128,8 +123,12 @@ def test_number_search_needs_the_right_and_is_audited(client, registry):
     assert api["count"] == 0 if "count" in api else api["items"] == []
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
     client.logout()
-    login(client, registry, "wuhu")
+    as_user("wuhu", client)
     page = client.get(f"/members/?q={member.id_number}").content.decode()
     assert member.name in page
     event = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL)
-    assert event.username == "t-wuhu" and member.id_masked in event.detail and member.id_number not in event.detail
+    assert (
+        event.username == "t-wuhu"
+        and member.id_masked in event.detail
+        and member.id_number not in event.detail
+    )

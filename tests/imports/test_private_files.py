@@ -67,12 +67,6 @@ def job(importer, tmp_path, do_import):
     return job
 
 
-def _login(client, user):
-    client.logout()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
-
 def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
@@ -118,11 +112,11 @@ def registry_private_root():
 
 
 @override_settings(TASKS=IMMEDIATE)
-def test_background_export_is_sealed_and_hashed(registry, client, monkeypatch):
+def test_background_export_is_sealed_and_hashed(registry, client, monkeypatch, as_user):
     from gonghui.core import exports
 
     monkeypatch.setattr(exports, "SYNC_MAX_ROWS", 1)
-    _login(client, registry.users["jiujiang"])
+    as_user(registry.users["jiujiang"], client)
     client.get(reverse("members:member-list"), {"export": "xlsx", "full": "1"})
     export = ExportJob.objects.get()
     path = Path(export.file.storage.path(export.file.name))
@@ -149,36 +143,36 @@ def test_row_messages_are_stored_masked_and_sealed_in_full(job):
 
 # ------------------------------------------------------------------------------------- job page
 def test_job_page_full_for_importer_and_sensitive_masked_for_readonly_404_elsewhere(
-    registry, client, job, importer
+    registry, client, job, importer, as_user
 ):
     url = reverse("imports:job-detail", args=[job.pk])
     upgraded = _upgraded()
-    page = _login(client, importer).get(url).content.decode()
+    page = as_user(importer, client).get(url).content.decode()
     assert upgraded in page and BAD_PHONE in page
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()  # their own upload
-    page = _login(client, registry.users["wuhu"]).get(url).content.decode()
+    page = as_user(registry.users["wuhu"], client).get(url).content.decode()
     assert upgraded in page
     reveal = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL)
     assert reveal.user == registry.users["wuhu"] and reveal.object_id == str(job.pk)
-    page = _login(client, registry.users["viewer"]).get(url).content.decode()
+    page = as_user(registry.users["viewer"], client).get(url).content.decode()
     assert upgraded not in page and BAD_PHONE not in page and ID18 not in page
     assert upgraded[:6] + "********" + upgraded[-4:] in page
     assert "已脱敏" in page and reverse("imports:job-file", args=[job.pk]) not in page
-    assert _login(client, registry.users["jinghu"]).get(url).status_code == 404
+    assert as_user(registry.users["jinghu"], client).get(url).status_code == 404
     assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).count() == 1
 
 
 # ------------------------------------------------------------------------------------ downloads
-def test_report_full_for_importer_and_sensitive_masked_for_readonly(registry, client, job, importer):
+def test_report_full_for_importer_and_sensitive_masked_for_readonly(registry, client, job, importer, as_user):
     url = reverse("imports:job-report", args=[job.pk])
     for user in (importer, registry.users["wuhu"]):
-        response = _login(client, user).get(url)
+        response = as_user(user, client).get(url)
         assert response.status_code == 200 and response["Cache-Control"] == "no-store"
         cells = "".join(_cells(_body(response)))
         assert ID18[:-1] in cells and _upgraded() in cells and BAD_PHONE in cells
         event = _downloads().get(user=user)
         assert event.object_id == str(job.pk) and "完整身份证号" in event.detail
-    response = _login(client, registry.users["viewer"]).get(url)
+    response = as_user(registry.users["viewer"], client).get(url)
     cells = "".join(_cells(_body(response)))
     assert response.status_code == 200 and "脱敏" in unquote(response["Content-Disposition"])
     for number in (ID15, ID18[:-1], _upgraded(), PHONE, BAD_PHONE):
@@ -187,50 +181,54 @@ def test_report_full_for_importer_and_sensitive_masked_for_readonly(registry, cl
     assert "完整" not in _downloads().get(user=registry.users["viewer"]).detail
 
 
-def test_other_subtree_gets_404_for_every_file_and_no_download_is_audited(registry, client, job):
-    _login(client, registry.users["jinghu"])
+def test_other_subtree_gets_404_for_every_file_and_no_download_is_audited(registry, client, job, as_user):
+    as_user(registry.users["jinghu"], client)
     for name in ("imports:job-report", "imports:job-file", "imports:job-detail"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
     assert not AuditEvent.objects.exclude(action=AuditEvent.Action.LOGIN).exists()
 
 
-def test_original_ledger_only_for_importer_and_sensitive_in_scope(registry, client, job, importer, tmp_path):
+def test_original_ledger_only_for_importer_and_sensitive_in_scope(
+    registry, client, job, importer, tmp_path, as_user
+):
     url = reverse("imports:job-file", args=[job.pk])
-    _login(client, registry.users["viewer"])
+    as_user(registry.users["viewer"], client)
     assert client.get(url).status_code == 404
     assert not _downloads().exists()
-    response = _login(client, importer).get(url)
+    response = as_user(importer, client).get(url)
     assert _body(response) == (tmp_path / "台账.xlsx").read_bytes()  # the file the job was made from
     assert _downloads().get().user == importer
-    assert _login(client, registry.users["wuhu"]).get(url).status_code == 200
+    assert as_user(registry.users["wuhu"], client).get(url).status_code == 200
     assert _downloads().count() == 2
 
 
 @override_settings(TASKS=IMMEDIATE)
-def test_export_download_only_for_its_maker_with_the_right_and_audited(registry, client, monkeypatch):
+def test_export_download_only_for_its_maker_with_the_right_and_audited(
+    registry, client, monkeypatch, as_user
+):
     from gonghui.core import exports
 
     monkeypatch.setattr(exports, "SYNC_MAX_ROWS", 1)
     maker = registry.users["jiujiang"]
-    _login(client, maker).get(reverse("members:member-list"), {"export": "xlsx", "full": "1"})
+    as_user(maker, client).get(reverse("members:member-list"), {"export": "xlsx", "full": "1"})
     export = ExportJob.objects.get()
     url = reverse("imports:export-download", args=[export.pk])
     AuditEvent.objects.all().delete()
     for other in ("jinghu", "viewer", "wuhu"):
-        assert _login(client, registry.users[other]).get(url).status_code == 404
+        assert as_user(registry.users[other], client).get(url).status_code == 404
     assert not _downloads().exists()
-    assert _login(client, maker).get(url).status_code == 200
+    assert as_user(maker, client).get(url).status_code == 200
     event = _downloads().get()
     assert event.user == maker and "完整身份证号" in event.detail
     maker.user_permissions.clear()  # lost 查看敏感信息 since: the full file is gone for them too
     maker = User.objects.get(pk=maker.pk)
-    assert _login(client, maker).get(url).status_code == 404
+    assert as_user(maker, client).get(url).status_code == 404
     assert _downloads().count() == 1
 
 
 # ------------------------------------------------------------------------------------ retention
 def test_retention_deletes_old_files_keeps_counts_and_hashes(
-    registry, client, importer, tmp_path, do_import, settings
+    registry, client, importer, tmp_path, do_import, settings, as_user
 ):
     old, _ = do_import(importer, _ledger(tmp_path), dry_run=True)
     fresh, _ = do_import(importer, _ledger(tmp_path), dry_run=True)
@@ -260,19 +258,19 @@ def test_retention_deletes_old_files_keeps_counts_and_hashes(
     )
     tasks.purge_expired_files_task.call()
     assert waiting.count() == 1
-    page = _login(client, importer).get(old.get_absolute_url()).content.decode()
+    page = as_user(importer, client).get(old.get_absolute_url()).content.decode()
     assert "文件已按保留期限删除" in page and reverse("imports:job-report", args=[old.pk]) not in page
     assert client.get(reverse("imports:job-report", args=[old.pk])).status_code == 404
     assert "已删除" in client.get(reverse("imports:job-list")).content.decode()
 
 
 @override_settings(TASKS=IMMEDIATE)
-def test_retention_command_deletes_old_exports(registry, client, monkeypatch, settings, capsys):
+def test_retention_command_deletes_old_exports(registry, client, monkeypatch, settings, capsys, as_user):
     from gonghui.core import exports
 
     monkeypatch.setattr(exports, "SYNC_MAX_ROWS", 1)
     maker = registry.users["jiujiang"]
-    _login(client, maker).get(reverse("members:member-list"), {"export": "csv"})
+    as_user(maker, client).get(reverse("members:member-list"), {"export": "csv"})
     export = ExportJob.objects.get()
     path = Path(export.file.storage.path(export.file.name))
     ExportJob.objects.filter(pk=export.pk).update(created_at=timezone.now() - dt.timedelta(days=31))
@@ -321,12 +319,12 @@ def test_import_of_a_member_held_in_another_county_names_neither_union_nor_date(
         assert "镜湖" not in "".join(_cells(report.read()))
 
 
-def test_view_sensitive_holder_without_the_job_in_scope_sees_nothing(registry, client, job):
+def test_view_sensitive_holder_without_the_job_in_scope_sees_nothing(registry, client, job, as_user):
     """查看敏感信息 does not widen scope: 合肥's admin with the right still gets 404."""
     hefei = User.objects.create_user("t-hefei", password=PASSWORD, union=registry.unions["hefei"],
                                      role=Role.CITY_ADMIN)  # fmt: skip
     hefei.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
-    _login(client, hefei)
+    as_user(hefei, client)
     for name in ("imports:job-report", "imports:job-file", "imports:job-detail"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
     assert not AuditEvent.objects.exclude(action=AuditEvent.Action.LOGIN).exists()
@@ -346,9 +344,9 @@ def test_legacy_plain_files_are_sealed_in_place_by_the_command(registry, importe
         assert hashlib.sha256(handle.read()).hexdigest() == job.sha256
 
 
-def test_a_file_missing_on_disk_is_a_404_not_a_500(registry, client, job, importer):
+def test_a_file_missing_on_disk_is_a_404_not_a_500(registry, client, job, importer, as_user):
     Path(job.report.storage.path(job.report.name)).unlink()
-    assert _login(client, importer).get(reverse("imports:job-report", args=[job.pk])).status_code == 404
+    assert as_user(importer, client).get(reverse("imports:job-report", args=[job.pk])).status_code == 404
 
 
 def test_workplace_and_union_imports_do_not_name_another_countys_union(registry, tmp_path, do_import):

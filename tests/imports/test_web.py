@@ -13,20 +13,15 @@ from gonghui.core.models import AuditEvent
 from gonghui.imports.models import ExportJob, ImportJob
 from gonghui.members.models import Member
 from gonghui.orgs.models import Workplace
-from tests.factories import PASSWORD, make_id
+from tests.factories import make_id
 from tests.imports.helpers import MEMBER_HEADER, write_xlsx
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-def login(client, registry, key):
-    assert client.login(username=registry.users[key].username, password=PASSWORD)
-    return client
-
-
 @pytest.mark.parametrize("kind", ["members", "workplaces", "unions"])
-def test_template_has_headers_dropdowns_example_and_instructions(registry, client, kind, tmp_path):
-    login(client, registry, "jiujiang")
+def test_template_has_headers_dropdowns_example_and_instructions(registry, client, kind, tmp_path, as_user):
+    as_user("jiujiang", client)
     response = client.get(reverse(f"imports:template-{kind}"))
     assert response.status_code == 200
     path = tmp_path / "t.xlsx"
@@ -45,8 +40,8 @@ def test_template_has_headers_dropdowns_example_and_instructions(registry, clien
         assert "快递员" in [row[header.index("新就业形态群体")] for row in options]
 
 
-def test_filled_in_template_imports_and_skips_the_example_row(registry, client, tmp_path, do_import):
-    login(client, registry, "jiujiang")
+def test_filled_in_template_imports_and_skips_the_example_row(registry, client, tmp_path, do_import, as_user):
+    as_user("jiujiang", client)
     content = client.get(reverse("imports:template-members")).content
     from openpyxl import load_workbook
 
@@ -65,8 +60,8 @@ def test_filled_in_template_imports_and_skips_the_example_row(registry, client, 
 
 
 @override_settings(TASKS=IMMEDIATE)
-def test_upload_preview_confirm_result_and_history(registry, client, tmp_path):
-    login(client, registry, "jiujiang")
+def test_upload_preview_confirm_result_and_history(registry, client, tmp_path, as_user):
+    as_user("jiujiang", client)
     good = make_id("340207", dt.date(1994, 4, 4), 55)
     rows = [
         ["网页一", good, "", "鸠江乙公司工会委员会", "2023-05-01", "否", ""],
@@ -100,15 +95,15 @@ def test_upload_preview_confirm_result_and_history(registry, client, tmp_path):
     assert Member.objects.filter(name="网页一").count() == 1
 
 
-def test_readonly_user_cannot_upload_or_confirm(registry, client):
-    login(client, registry, "viewer")
+def test_readonly_user_cannot_upload_or_confirm(registry, client, as_user):
+    as_user("viewer", client)
     assert client.get(reverse("imports:upload-members")).status_code == 403
 
 
-def test_other_county_cannot_see_the_job(registry, client, tmp_path, do_import):
+def test_other_county_cannot_see_the_job(registry, client, tmp_path, do_import, as_user):
     path = write_xlsx(tmp_path / "x.xlsx", MEMBER_HEADER, [["某某", make_id("340207"), "", "", "", "", ""]])
     job, _ = do_import(registry.users["jiujiang"], path, dry_run=True)
-    login(client, registry, "jinghu")
+    as_user("jinghu", client)
     for name in ("imports:job-detail", "imports:job-report", "imports:job-progress"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
     assert "x.xlsx" not in client.get(reverse("imports:job-list")).content.decode()
@@ -120,8 +115,8 @@ def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body)))
 
 
-def test_export_is_masked_scoped_and_filtered(registry, client):
-    login(client, registry, "jiujiang")
+def test_export_is_masked_scoped_and_filtered(registry, client, as_user):
+    as_user("jiujiang", client)
     response = client.get(reverse("members:member-list"), {"export": "csv"})
     rows = _csv(response)
     assert rows[0][:2] == ["姓名", "身份证号"]
@@ -134,11 +129,11 @@ def test_export_is_masked_scoped_and_filtered(registry, client):
     assert [r[0] for r in filtered[1:]] == ["王鸠一"]
 
 
-def test_full_export_needs_the_permission_and_is_audited(registry, client):
-    login(client, registry, "viewer")
+def test_full_export_needs_the_permission_and_is_audited(registry, client, as_user):
+    as_user("viewer", client)
     assert client.get(reverse("members:member-list"), {"export": "csv", "full": "1"}).status_code == 403
     client.logout()
-    login(client, registry, "jiujiang")
+    as_user("jiujiang", client)
     response = client.get(reverse("members:member-list"), {"export": "xlsx", "full": "1"})
     content = b"".join(response.streaming_content)
     book = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
@@ -148,11 +143,11 @@ def test_full_export_needs_the_permission_and_is_audited(registry, client):
     assert event.user == registry.users["jiujiang"] and "完整身份证号" in event.detail
 
 
-def test_export_escapes_formula_cells(registry, client):
+def test_export_escapes_formula_cells(registry, client, as_user):
     Workplace.objects.filter(pk=registry.workplaces["jiujiang_b"].pk).update(
         name='=HYPERLINK("http://x")', address="@SUM(1)"
     )
-    login(client, registry, "jiujiang")
+    as_user("jiujiang", client)
     rows = _csv(client.get(reverse("orgs:workplace-list"), {"export": "csv"}))
     cells = {c for r in rows for c in r}
     assert '\'=HYPERLINK("http://x")' in cells and "'@SUM(1)" in cells
@@ -164,11 +159,11 @@ def test_export_escapes_formula_cells(registry, client):
 
 
 @override_settings(TASKS=IMMEDIATE)
-def test_large_export_runs_in_the_background(registry, client, monkeypatch):
+def test_large_export_runs_in_the_background(registry, client, monkeypatch, as_user):
     from gonghui.core import exports
 
     monkeypatch.setattr(exports, "SYNC_MAX_ROWS", 1)
-    login(client, registry, "jiujiang")
+    as_user("jiujiang", client)
     response = client.get(reverse("members:member-list"), {"export": "xlsx"})
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response.url == job.get_absolute_url()
@@ -176,12 +171,12 @@ def test_large_export_runs_in_the_background(registry, client, monkeypatch):
     download = client.get(reverse("imports:export-download", args=[job.pk]))
     book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(download.streaming_content)))
     assert len(book.get_sheet_by_index(0).to_python()) == 3
-    login(client, registry, "jinghu")
+    as_user("jinghu", client)
     assert client.get(reverse("imports:export-download", args=[job.pk])).status_code == 404
 
 
-def test_list_pages_show_export_and_import_actions(registry, client):
-    login(client, registry, "jiujiang")
+def test_list_pages_show_export_and_import_actions(registry, client, as_user):
+    as_user("jiujiang", client)
     for name, kind in [("members:member-list", "members"), ("orgs:workplace-list", "workplaces"),
                        ("orgs:union-list", "unions")]:  # fmt: skip
         page = client.get(reverse(name)).content.decode()

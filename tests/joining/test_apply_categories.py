@@ -14,7 +14,7 @@ from django.urls import reverse
 from gonghui.joining.models import ApplicationEvent, InsurancePlanOffer, JoinApplication
 from tests.factories import make_id, make_uscc
 from tests.joining.test_services import courier
-from tests.joining.test_views import form, login
+from tests.joining.test_views import form
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +77,11 @@ def test_fast_path_stays_one_insert_with_the_new_fields(joinreg, on_postgres):
     assert app.is_migrant_worker and app.employer_name == "无固定单位"
 
 
-def test_the_reviewer_corrects_the_categories_at_approval(client, joinreg):
+def test_the_reviewer_corrects_the_categories_at_approval(client, joinreg, as_user):
     from gonghui.joining import services
 
     app = services.submit(courier(joinreg, is_migrant_worker=False, employer_name="无固定单位"))
-    login(client, "t-reviewer")
+    as_user("t-reviewer", client)
     page = client.get(reverse("joining:application-detail", args=[app.pk])).content.decode()
     assert 'id="approve-form"' in page and "无固定单位" in page
     group = next(g for code, g in joinreg.groups.items() if code != "courier")
@@ -100,11 +100,11 @@ def test_the_reviewer_corrects_the_categories_at_approval(client, joinreg):
     assert InsurancePlanOffer.objects.filter(member=member).exists()
 
 
-def test_approval_without_corrections_changes_nothing(client, joinreg):
+def test_approval_without_corrections_changes_nothing(client, joinreg, as_user):
     from gonghui.joining import services
 
     app = services.submit(courier(joinreg, is_migrant_worker=True, employer_name="无固定单位"))
-    login(client, "t-reviewer")
+    as_user("t-reviewer", client)
     client.post(reverse("joining:application-detail", args=[app.pk]), {"action": "approve"})
     app.refresh_from_db()
     assert app.member.is_migrant_worker is True and app.member.new_form_group == joinreg.groups["courier"]

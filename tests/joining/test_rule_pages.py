@@ -8,7 +8,6 @@ from gonghui.joining.models import RoutingRule
 from gonghui.joining.routing import route
 from gonghui.orgs.models import UnionKind, UnionOrg
 from gonghui.regions.models import Region
-from tests.joining.test_views import login
 
 pytestmark = pytest.mark.django_db
 
@@ -21,26 +20,26 @@ def jinghu_rule(joinreg):
     )
 
 
-def test_list_shows_only_rules_into_the_admins_subtree(client, joinreg, jinghu_rule):
-    html = login(client, "t-jiujiang").get(reverse("joining:rule-list")).content.decode()
+def test_list_shows_only_rules_into_the_admins_subtree(client, joinreg, jinghu_rule, as_user):
+    html = as_user("t-jiujiang", client).get(reverse("joining:rule-list")).content.decode()
     assert "入会分配规则" in html and "鸠江区新就业形态劳动者工会联合会" in html
     assert "镜湖区方村街道总工会" not in html
     client.logout()
-    html = login(client, "t-wuhu").get(reverse("joining:rule-list")).content.decode()
+    html = as_user("t-wuhu", client).get(reverse("joining:rule-list")).content.decode()
     assert "鸠江区新就业形态劳动者工会联合会" in html and "镜湖区方村街道总工会" in html
     assert "兜底接收" in html  # the fallback rule's empty group
 
 
-def test_reviewer_and_readonly_users_cannot_open_the_rules(client, joinreg):
+def test_reviewer_and_readonly_users_cannot_open_the_rules(client, joinreg, as_user):
     for username in ("t-reviewer", "t-viewer"):
-        login(client, username)
+        as_user(username, client)
         assert client.get(reverse("joining:rule-list")).status_code == 403
         assert client.get(reverse("joining:rule-add")).status_code == 403
         client.logout()
     assert client.get(reverse("joining:rule-list")).status_code == 302  # anonymous → login
 
 
-def test_admin_creates_a_rule_and_routing_follows_at_once(client, joinreg):
+def test_admin_creates_a_rule_and_routing_follows_at_once(client, joinreg, as_user):
     district = joinreg.unions["jiujiang"].region
     guard = joinreg.groups["security_guard"]
     assert route(group=guard, district=district).union == joinreg.unions["jiujiang"]  # cached: county
@@ -50,7 +49,7 @@ def test_admin_creates_a_rule_and_routing_follows_at_once(client, joinreg):
         parent=joinreg.unions["jiujiang"],
         region=district,
     )
-    login(client, "t-jiujiang")
+    as_user("t-jiujiang", client)
     resp = client.post(
         reverse("joining:rule-add"),
         {
@@ -68,8 +67,8 @@ def test_admin_creates_a_rule_and_routing_follows_at_once(client, joinreg):
     assert AuditEvent.objects.filter(object_type="joining.routingrule", object_id=str(rule.pk)).exists()
 
 
-def test_admin_cannot_name_a_union_or_district_outside_the_scope(client, joinreg, jinghu_rule):
-    login(client, "t-jiujiang")
+def test_admin_cannot_name_a_union_or_district_outside_the_scope(client, joinreg, jinghu_rule, as_user):
+    as_user("t-jiujiang", client)
     courier = joinreg.groups["courier"]
     resp = client.post(
         reverse("joining:rule-add"),
@@ -87,8 +86,8 @@ def test_admin_cannot_name_a_union_or_district_outside_the_scope(client, joinreg
     assert RoutingRule.objects.filter(new_form_group=courier).count() == 1
 
 
-def test_district_must_be_county_level_and_rules_unique(client, joinreg):
-    login(client, "t-jiujiang")
+def test_district_must_be_county_level_and_rules_unique(client, joinreg, as_user):
+    as_user("t-jiujiang", client)
     district = joinreg.unions["jiujiang"].region
     town = Region.objects.create(code="340207001", name="湾里街道", level=Region.Level.TOWN, parent=district)
     data = {
@@ -102,12 +101,12 @@ def test_district_must_be_county_level_and_rules_unique(client, joinreg):
     assert resp.status_code == 200 and "该区县的这一群体已有分配规则" in resp.content.decode()
 
 
-def test_admin_edits_a_rule_off_and_routing_falls_back(client, joinreg):
+def test_admin_edits_a_rule_off_and_routing_falls_back(client, joinreg, as_user):
     district = joinreg.unions["jiujiang"].region
     courier = joinreg.groups["courier"]
     rule = RoutingRule.objects.get(region=district, new_form_group=courier)
     assert route(group=courier, district=district).union == joinreg.unions["jiujiang_newform"]
-    login(client, "t-jiujiang")
+    as_user("t-jiujiang", client)
     page = client.get(reverse("joining:rule-edit", args=[rule.pk]))
     assert page.status_code == 200 and "编辑入会分配规则" in page.content.decode()
     resp = client.post(
@@ -120,7 +119,7 @@ def test_admin_edits_a_rule_off_and_routing_falls_back(client, joinreg):
     assert route(group=courier, district=district).union == joinreg.unions["jiujiang"]
 
 
-def test_queue_links_to_the_rules_for_admins_only(client, joinreg):
-    assert "rules-link" in login(client, "t-jiujiang").get(reverse("joining:queue")).content.decode()
+def test_queue_links_to_the_rules_for_admins_only(client, joinreg, as_user):
+    assert "rules-link" in as_user("t-jiujiang", client).get(reverse("joining:queue")).content.decode()
     client.logout()
-    assert "rules-link" not in login(client, "t-reviewer").get(reverse("joining:queue")).content.decode()
+    assert "rules-link" not in as_user("t-reviewer", client).get(reverse("joining:queue")).content.decode()

@@ -34,11 +34,6 @@ def form(reg, **extra):
     return data
 
 
-def login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
-
-
 def test_apply_page_is_public_and_mobile_ready(client, joinreg):
     resp = client.get(reverse("joining:apply"))
     html = resp.content.decode()
@@ -215,12 +210,12 @@ def submit_courier(reg, id_number=COURIER_ID):
     )
 
 
-def test_queue_is_scoped_and_counts(client, joinreg):
+def test_queue_is_scoped_and_counts(client, joinreg, as_user):
     app = submit_courier(joinreg)
-    html = login(client, "t-reviewer").get(reverse("joining:queue")).content.decode()
+    html = as_user("t-reviewer", client).get(reverse("joining:queue")).content.decode()
     assert app.number in html and COURIER_ID not in html and app.id_masked in html
     other = Client()
-    login(other, "t-jinghu")
+    as_user("t-jinghu", other)
     assert app.number not in other.get(reverse("joining:queue")).content.decode()
     assert other.get(reverse("joining:application-detail", args=[app.pk])).status_code == 404
     assert (
@@ -230,17 +225,17 @@ def test_queue_is_scoped_and_counts(client, joinreg):
     assert not Member.objects.filter(id_hash=app.id_hash).exists()
 
 
-def test_queue_requires_login_and_a_reviewing_role(client, joinreg):
+def test_queue_requires_login_and_a_reviewing_role(client, joinreg, as_user):
     assert client.get(reverse("joining:queue")).status_code == 302
     from gonghui.accounts.models import Role, User
 
     User.objects.create_user("t-auditor", password=PASSWORD, union=joinreg.unions["wuhu"], role=Role.AUDITOR)
-    assert login(client, "t-auditor").get(reverse("joining:queue")).status_code == 403
+    assert as_user("t-auditor", client).get(reverse("joining:queue")).status_code == 403
 
 
-def test_approve_through_the_page(client, joinreg):
+def test_approve_through_the_page(client, joinreg, as_user):
     app = submit_courier(joinreg)
-    login(client, "t-reviewer")
+    as_user("t-reviewer", client)
     resp = client.post(reverse("joining:application-detail", args=[app.pk]), {"action": "approve"})
     assert resp.status_code == 302
     app.refresh_from_db()
@@ -250,9 +245,9 @@ def test_approve_through_the_page(client, joinreg):
     assert "批准入会" in html  # the event note in the history
 
 
-def test_reject_without_reason_shows_error(client, joinreg):
+def test_reject_without_reason_shows_error(client, joinreg, as_user):
     app = submit_courier(joinreg)
-    login(client, "t-reviewer")
+    as_user("t-reviewer", client)
     resp = client.post(
         reverse("joining:application-detail", args=[app.pk]), {"action": "reject", "reason": ""}
     )
@@ -261,9 +256,9 @@ def test_reject_without_reason_shows_error(client, joinreg):
     assert app.status == ApplicationStatus.SUBMITTED
 
 
-def test_forward_out_of_own_scope_returns_to_the_queue(client, joinreg):
+def test_forward_out_of_own_scope_returns_to_the_queue(client, joinreg, as_user):
     app = submit_courier(joinreg)
-    login(client, "t-reviewer")
+    as_user("t-reviewer", client)
     resp = client.post(
         reverse("joining:application-detail", args=[app.pk]),
         {"action": "forward", "to_union": joinreg.unions["zone"].pk, "note": "经开区企业"},
@@ -273,20 +268,20 @@ def test_forward_out_of_own_scope_returns_to_the_queue(client, joinreg):
     assert app.routed_union == joinreg.unions["zone"]
 
 
-def test_overdue_list_for_county_and_city(client, joinreg):
+def test_overdue_list_for_county_and_city(client, joinreg, as_user):
     app = submit_courier(joinreg)
     JoinApplication.objects.filter(pk=app.pk).update(deadline=dt.date(2020, 1, 2))
     for user in ("t-jiujiang", "t-wuhu"):
         c = Client()
-        html = login(c, user).get(reverse("joining:overdue")).content.decode()
+        html = as_user(user, c).get(reverse("joining:overdue")).content.decode()
         assert app.number in html and "已逾期" in html and "table-danger" in html
-    html = login(Client(), "t-jinghu").get(reverse("joining:overdue")).content.decode()
+    html = as_user("t-jinghu", Client()).get(reverse("joining:overdue")).content.decode()
     assert app.number not in html
 
 
-def test_transfer_pages(client, joinreg):
+def test_transfer_pages(client, joinreg, as_user):
     member = joinreg.members["jinghu_1"]
-    login(client, "t-jiujiang")
+    as_user("t-jiujiang", client)
     resp = client.post(
         reverse("joining:transfer-new"),
         {"id_number": member.id_number, "name": "张镜一", "to_union": joinreg.unions["jiujiang_b"].pk},
@@ -298,16 +293,16 @@ def test_transfer_pages(client, joinreg):
         {"id_number": member.id_number, "name": "别人", "to_union": joinreg.unions["jiujiang_b"].pk},
     )
     assert "未找到姓名与身份证号相符" in wrong.content.decode()
-    holder = login(Client(), "t-jinghu")
+    holder = as_user("t-jinghu", Client())
     assert "确认转出" in holder.get(reverse("joining:transfer-detail", args=[tr.pk])).content.decode()
     holder.post(reverse("joining:transfer-detail", args=[tr.pk]), {"action": "confirm"})
     member.refresh_from_db()
     assert member.union == joinreg.unions["jiujiang_b"]
-    outsider = login(Client(), "t-reviewer")  # 鸠江新业态: neither side
+    outsider = as_user("t-reviewer", Client())  # 鸠江新业态: neither side
     assert outsider.get(reverse("joining:transfer-detail", args=[tr.pk])).status_code == 404
 
 
-def test_decision_pages_share_one_action_dispatch(client, joinreg):
+def test_decision_pages_share_one_action_dispatch(client, joinreg, as_user):
     """Both detail pages post through views.DecisionView: an unknown action, a form that does not
     validate and a refused action each re-render the page and change nothing."""
     from gonghui.joining.models import TransferStatus
@@ -316,7 +311,7 @@ def test_decision_pages_share_one_action_dispatch(client, joinreg):
     assert issubclass(ApplicationDetailView, DecisionView) and issubclass(TransferDetailView, DecisionView)
     app = submit_courier(joinreg)
     url = reverse("joining:application-detail", args=[app.pk])
-    resp = login(client, "t-reviewer").post(url, {"action": "delete"})
+    resp = as_user("t-reviewer", client).post(url, {"action": "delete"})
     assert resp.status_code == 200 and "未知操作" in resp.content.decode()
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED and app.events.count() == 1
@@ -325,7 +320,7 @@ def test_decision_pages_share_one_action_dispatch(client, joinreg):
         joinreg.members["jinghu_1"], joinreg.unions["jiujiang_b"], actor=joinreg.users["jiujiang"]
     )
     url = reverse("joining:transfer-detail", args=[tr.pk])
-    holder = login(Client(), "t-jinghu")
+    holder = as_user("t-jinghu", Client())
     resp = holder.post(url, {"action": "refuse", "reason": ""})
     assert resp.status_code == 200 and "这个字段是必填项" in resp.content.decode()
     resp = holder.post(url, {"action": "cancel"})  # 镜湖区 did not ask for it

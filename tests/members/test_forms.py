@@ -7,17 +7,12 @@ from django.urls import reverse
 
 from gonghui.core.models import AuditEvent
 from gonghui.members.models import EventKind, Member
-from tests.factories import PASSWORD, make_id
+from tests.factories import make_id
 
 pytestmark = pytest.mark.django_db
 
 NEW_ID = make_id("340202", dt.date(1988, 8, 8), 57)
 WRONG_CHECK = NEW_ID[:17] + ("1" if NEW_ID[17] == "0" else "0")
-
-
-def _login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _form(registry, union_key="jinghu_a", **overrides):
@@ -33,8 +28,8 @@ def _form(registry, union_key="jinghu_a", **overrides):
     return data
 
 
-def test_create_member_through_the_form(client, registry):
-    _login(client, registry.users["jinghu"])
+def test_create_member_through_the_form(client, registry, as_user):
+    as_user(registry.users["jinghu"], client)
     response = client.post(reverse("members:member-add"), _form(registry))
     member = Member.objects.get(name="孙新会")
     assert response.status_code == 302 and response["Location"] == member.get_absolute_url()
@@ -54,8 +49,10 @@ def test_create_member_through_the_form(client, registry):
         ("", "这个字段是必填项"),
     ],
 )
-def test_invalid_id_shows_the_chinese_error_and_creates_nothing(client, registry, id_number, message):
-    _login(client, registry.users["jinghu"])
+def test_invalid_id_shows_the_chinese_error_and_creates_nothing(
+    client, registry, id_number, message, as_user
+):
+    as_user(registry.users["jinghu"], client)
     before = Member.objects.count()
     response = client.post(reverse("members:member-add"), _form(registry, id_number=id_number))
     assert response.status_code == 200
@@ -63,16 +60,16 @@ def test_invalid_id_shows_the_chinese_error_and_creates_nothing(client, registry
     assert Member.objects.count() == before
 
 
-def test_invalid_phone_shows_the_chinese_error(client, registry):
-    _login(client, registry.users["jinghu"])
+def test_invalid_phone_shows_the_chinese_error(client, registry, as_user):
+    as_user(registry.users["jinghu"], client)
     response = client.post(reverse("members:member-add"), _form(registry, phone="12345"))
     assert "电话号码「12345」无效" in response.content.decode()
     assert not Member.objects.filter(name="孙新会").exists()
 
 
-def test_second_active_membership_refused_naming_the_holding_union(client, registry):
+def test_second_active_membership_refused_naming_the_holding_union(client, registry, as_user):
     holder = registry.members["jiujiang_1"]  # 王鸠一, held by 鸠江乙公司工会委员会
-    _login(client, registry.users["wuhu"])
+    as_user(registry.users["wuhu"], client)
     before = Member.objects.count()
     response = client.post(
         reverse("members:member-add"), _form(registry, "jinghu_a", name="王鸠一", id_number=holder.id_number)
@@ -83,24 +80,24 @@ def test_second_active_membership_refused_naming_the_holding_union(client, regis
     assert Member.objects.count() == before
 
 
-def test_union_outside_scope_is_a_form_error(client, registry):
-    _login(client, registry.users["jinghu"])
+def test_union_outside_scope_is_a_form_error(client, registry, as_user):
+    as_user(registry.users["jinghu"], client)
     response = client.post(reverse("members:member-add"), _form(registry, "jiujiang_b"))
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode()
     assert not Member.objects.filter(name="孙新会").exists()
 
 
-def test_readonly_user_cannot_create(client, registry):
-    _login(client, registry.users["viewer"])
+def test_readonly_user_cannot_create(client, registry, as_user):
+    as_user(registry.users["viewer"], client)
     response = client.post(reverse("members:member-add"), _form(registry, "jinghu_a"))
     assert response.status_code == 403
     assert not Member.objects.filter(name="孙新会").exists()
 
 
-def test_edit_keeps_identity_and_changes_phone(client, registry):
+def test_edit_keeps_identity_and_changes_phone(client, registry, as_user):
     member = registry.members["jinghu_1"]
-    _login(client, registry.users["jinghu"])
+    as_user(registry.users["jinghu"], client)
     response = client.post(
         reverse("members:member-edit", args=[member.pk]),
         {"name": "张镜一", "phone": "138 0000 9999", "employment_status": "employed"},

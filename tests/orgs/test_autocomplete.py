@@ -6,14 +6,8 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-def _login(client, username):
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def _names(client, source, q=""):
@@ -22,8 +16,8 @@ def _names(client, source, q=""):
     return [r["text"] for r in response.json()["results"]]
 
 
-def test_endpoint_is_scoped_and_matches_by_prefix(client, registry):
-    _login(client, "t-jinghu")
+def test_endpoint_is_scoped_and_matches_by_prefix(client, registry, as_user):
+    as_user("t-jinghu", client)
     assert set(_names(client, "unions")) == {"镜湖区总工会", "镜湖区方村街道总工会", "镜湖甲公司工会委员会"}
     assert _names(client, "unions", "鸠江") == []
     assert _names(client, "unions", "镜湖甲") == ["镜湖甲公司工会委员会"]
@@ -32,30 +26,30 @@ def test_endpoint_is_scoped_and_matches_by_prefix(client, registry):
     assert _names(client, "workplaces", "鸠江") == []
     assert all("3402" in n for n in _names(client, "regions"))
     client.logout()
-    _login(client, "t-wuhu")
+    as_user("t-wuhu", client)
     assert "鸠江乙公司工会委员会" in _names(client, "unions", "鸠江")
 
 
-def test_endpoint_returns_at_most_20_and_says_there_are_more(client, registry):
+def test_endpoint_returns_at_most_20_and_says_there_are_more(client, registry, as_user):
     street = registry.unions["jinghu_street"]
     for i in range(25):
         UnionOrg.objects.create(
             name=f"镜湖测试{i:02d}工会", kind=UnionKind.COMMITTEE, parent=street, region=street.region
         )
-    _login(client, "t-jinghu")
+    as_user("t-jinghu", client)
     data = client.get("/autocomplete/", {"source": "unions", "q": "镜湖测试"}).json()
     assert len(data["results"]) == 20 and data["more"] is True
     assert data["results"][0]["text"] == "镜湖测试00工会"
     assert client.get("/autocomplete/", {"source": "unions", "q": "镜湖测试2"}).json()["more"] is False
 
 
-def test_endpoint_refuses_unknown_source_and_anonymous(client, registry):
+def test_endpoint_refuses_unknown_source_and_anonymous(client, registry, as_user):
     assert client.get("/autocomplete/?source=unions").status_code == 302
-    _login(client, "t-jinghu")
+    as_user("t-jinghu", client)
     assert client.get("/autocomplete/?source=users").status_code == 400
 
 
-def test_forms_render_no_option_lists_only_the_chosen_value(client, registry):
+def test_forms_render_no_option_lists_only_the_chosen_value(client, registry, as_user):
     # Enough unions and workplaces that a plain <select> would be obvious.
     city = registry.unions["wuhu"]
     for i in range(30):
@@ -63,7 +57,7 @@ def test_forms_render_no_option_lists_only_the_chosen_value(client, registry):
             name=f"芜湖批量{i}工会", kind=UnionKind.COMMITTEE, parent=city, region=city.region
         )
         Workplace.objects.create(name=f"芜湖批量{i}公司", region=city.region, governing_union=city)
-    _login(client, "t-wuhu")
+    as_user("t-wuhu", client)
     for url in ("/members/add/", "/orgs/workplaces/add/", "/orgs/unions/add/"):
         body = client.get(url).content.decode()
         assert "data-autocomplete-url" in body, url
@@ -79,8 +73,8 @@ def test_forms_render_no_option_lists_only_the_chosen_value(client, registry):
     assert 'name="to_union"' in body and "data-autocomplete-url" in body
 
 
-def test_pk_outside_scope_is_a_form_error(client, registry):
-    _login(client, "t-jinghu")
+def test_pk_outside_scope_is_a_form_error(client, registry, as_user):
+    as_user("t-jinghu", client)
     jiujiang = registry.unions["jiujiang"]
     response = client.post(
         "/orgs/unions/add/",
@@ -109,8 +103,8 @@ def test_pk_outside_scope_is_a_form_error(client, registry):
     assert not Workplace.objects.filter(name="越权单位").exists()
 
 
-def test_pk_inside_scope_saves(client, registry):
-    _login(client, "t-jinghu")
+def test_pk_inside_scope_saves(client, registry, as_user):
+    as_user("t-jinghu", client)
     street = registry.unions["jinghu_street"]
     workplace = registry.workplaces["jinghu_a"]
     response = client.post(

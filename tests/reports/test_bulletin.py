@@ -10,7 +10,7 @@ from gonghui.orgs.models import UnionOrg
 from gonghui.targets import progress
 from gonghui.targets.models import Snapshot
 from gonghui.targets.services import snapshot
-from tests.factories import PASSWORD, make_id
+from tests.factories import make_id
 
 AS_OF = dt.date(2023, 6, 30)
 
@@ -38,13 +38,9 @@ def test_snapshot_reproduces_figures_after_later_edits(plan, registry):
     assert jj_frozen["members"]["actual"] == 2 and jj_frozen["founded"]["actual"] == 1
 
 
-def login(client, key):
-    assert client.login(username=f"t-{key}", password=PASSWORD)
-
-
-def test_bulletin_generated_as_docx_xlsx_pdf(client, plan, registry):
+def test_bulletin_generated_as_docx_xlsx_pdf(client, plan, registry, as_user):
     members.leave(registry.members["jinghu_1"], dt.date(2023, 5, 1), ChangeReason.VOLUNTARY)
-    login(client, "wuhu")
+    as_user("wuhu", client)
     response = client.post(f"/reports/bulletins/plan/{plan.pk}/", {"as_of": "2023-06-30"})
     snap = Snapshot.objects.get(plan=plan, as_of=AS_OF)
     assert response.status_code == 302 and response.url == f"/reports/bulletins/{snap.pk}/"
@@ -84,9 +80,9 @@ def test_bulletin_generated_as_docx_xlsx_pdf(client, plan, registry):
     assert "鸠江区总工会" in "".join(page.extract_text() for page in reader.pages)
 
 
-def test_county_sees_bulletin_ranking_but_cannot_generate(client, plan, registry):
+def test_county_sees_bulletin_ranking_but_cannot_generate(client, plan, registry, as_user):
     snap = snapshot(plan, AS_OF)
-    login(client, "jinghu")
+    as_user("jinghu", client)
     page = client.get(f"/reports/bulletins/{snap.pk}/")
     assert page.status_code == 200 and "鸠江区总工会" in page.content.decode()
     assert client.post(f"/reports/bulletins/plan/{plan.pk}/", {"as_of": "2023-09-30"}).status_code == 403

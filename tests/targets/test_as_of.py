@@ -20,7 +20,7 @@ from gonghui.orgs.models import Ownership, UnionCoverage, UnionKind, UnionOrg, W
 from gonghui.orgs.services import record_workplace_states
 from gonghui.targets import asof, indicators
 from gonghui.targets.services import seed_reference, snapshot
-from tests.factories import PASSWORD, REGISTERED, make_id, make_uscc
+from tests.factories import REGISTERED, make_id, make_uscc
 from tests.targets.conftest_helpers import make_plan
 
 D = dt.date(2023, 9, 30)
@@ -32,12 +32,6 @@ DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 def reg(registry):
     seed_reference()
     return registry
-
-
-def login(key: str) -> Client:
-    client = Client()
-    assert client.login(username=f"t-{key}", password=PASSWORD)
-    return client
 
 
 def totals(figures: dict) -> dict[str, tuple]:
@@ -59,13 +53,13 @@ def form_data(workplace: Workplace, **changes) -> dict:
     return data
 
 
-def edit_the_registry_after(reg, today: dt.date) -> None:
+def edit_the_registry_after(reg, today: dt.date, as_user) -> None:
     """Every kind of later change, each through the path users take."""
     u, w = reg.unions, reg.workplaces
     # A member joins today; a member who held membership on D leaves today.
     reg.join("late", "jiujiang_b", "孙新入", make_id("340207", dt.date(1991, 1, 1), 77), date=today)
     members.leave(reg.members["jinghu_2"], today, ChangeReason.VOLUNTARY)
-    client = login("wuhu")
+    client = as_user("wuhu", Client())
     # A workplace created today (the form).
     new = Workplace(
         name="鸠江新登记公司",
@@ -118,7 +112,7 @@ def edited(reg, tmp_path):
     return reg
 
 
-def test_figures_as_of_a_day_stay_the_same_after_later_edits_and_today_changes(edited):
+def test_figures_as_of_a_day_stay_the_same_after_later_edits_and_today_changes(edited, as_user):
     reg, u = edited, edited.unions
     today = timezone.localdate()
     before = {k: indicators.figures_as_of(u[k], D) for k in NODES}
@@ -126,7 +120,7 @@ def test_figures_as_of_a_day_stay_the_same_after_later_edits_and_today_changes(e
     assert not any(f.get("unavailable") for f in before.values())
     assert totals(before["wuhu"])["legal_entity_coverage"] == (5, 6)
 
-    edit_the_registry_after(reg, today)
+    edit_the_registry_after(reg, today, as_user)
 
     for k in NODES:
         assert indicators.figures_as_of(u[k], D) == before[k], k
@@ -144,7 +138,7 @@ def test_figures_as_of_a_day_stay_the_same_after_later_edits_and_today_changes(e
     assert before["wuhu"]["grassroots_unions"] == today_before["wuhu"]["grassroots_unions"]
 
 
-def test_the_dated_count_of_today_equals_the_count_of_the_current_registry(edited):
+def test_the_dated_count_of_today_equals_the_count_of_the_current_registry(edited, as_user):
     """The guard that keeps ``asof.raw_counts_as_of`` in step with ``indicators.raw_counts``: as of today
     both count the same thing, before and after every kind of edit."""
     reg, u = edited, edited.unions
@@ -155,7 +149,7 @@ def test_the_dated_count_of_today_equals_the_count_of_the_current_registry(edite
 
     for k in NODES:
         assert nonzero(asof.raw_counts_as_of(u[k], today)) == nonzero(indicators.raw_counts(u[k], today)), k
-    edit_the_registry_after(reg, today)
+    edit_the_registry_after(reg, today, as_user)
     for k in NODES:
         assert nonzero(asof.raw_counts_as_of(u[k], today)) == nonzero(indicators.raw_counts(u[k], today)), k
 
@@ -227,11 +221,11 @@ def test_a_term_not_kept_for_the_day_withholds_only_the_election_rate(reg):
     assert not indicators.figures_as_of(u["wuhu"], dt.date(2024, 6, 1))["indicators"][-1].get("unavailable")
 
 
-def test_page_and_api_as_of_a_past_day_show_that_days_figures(edited):
+def test_page_and_api_as_of_a_past_day_show_that_days_figures(edited, as_user):
     reg, u = edited, edited.unions
     before = indicators.figures_as_of(u["wuhu"], D)
-    edit_the_registry_after(reg, timezone.localdate())
-    client = login("wuhu")
+    edit_the_registry_after(reg, timezone.localdate(), as_user)
+    client = as_user("wuhu", Client())
     page = client.get(f"/targets/indicators/?node={u['wuhu'].pk}&as_of=2023-09-30").content.decode()
     assert "实时计算，截至 <strong>2023年9月30日</strong>" in page
     assert "合计 83.3%（5 / 6）" in page  # 法人单位建会率 of that day
@@ -251,21 +245,21 @@ def test_page_and_api_as_of_a_past_day_show_that_days_figures(edited):
 
 
 @override_settings(TASKS=DUMMY)
-def test_dashboard_of_a_past_day_shows_that_days_indicators(reg):
+def test_dashboard_of_a_past_day_shows_that_days_indicators(reg, as_user):
     u = reg.unions
     indicators.refresh_results(nodes=[u["wuhu"]])  # today's stored result: not the one to show for D
-    client = login("wuhu")
+    client = as_user("wuhu", Client())
     page = client.get(f"/reports/?node={u['wuhu'].pk}&as_of=2023-09-30").content.decode()
     assert "截至 2023-09-30 实时计算" in page
     page = client.get(f"/reports/?node={u['wuhu'].pk}&as_of=2014-06-30").content.decode()
     assert "不提供该日期的数据" in page
 
 
-def test_bulletin_snapshot_of_a_day_holds_that_days_indicators(edited):
+def test_bulletin_snapshot_of_a_day_holds_that_days_indicators(edited, as_user):
     reg, u = edited, edited.unions
     plan = make_plan(reg)
     before = indicators.figures_as_of(u["wuhu"], D)
-    edit_the_registry_after(reg, timezone.localdate())
+    edit_the_registry_after(reg, timezone.localdate(), as_user)
     snap = snapshot(plan, D)  # made after the edits
     assert snap.figures["indicators"] == before
     assert totals(snap.figures["indicators"]) != totals(indicators.compute(u["wuhu"]))
@@ -290,14 +284,14 @@ def test_a_workplace_added_to_a_unions_coverage_later_is_covered_from_that_day(r
     assert totals(indicators.compute(u["jiujiang"]))["legal_entity_coverage"] == (5, 5)
 
 
-def test_bulletin_of_a_day_without_the_figures_says_so_in_the_spreadsheet(reg):
+def test_bulletin_of_a_day_without_the_figures_says_so_in_the_spreadsheet(reg, as_user):
     from python_calamine import CalamineWorkbook
 
     u = reg.unions
     plan = make_plan(reg)
     u["jiujiang_b"].term_start, u["jiujiang_b"].term_years = dt.date(2024, 5, 1), 5  # re-elected after D
     u["jiujiang_b"].save()
-    client = login("wuhu")
+    client = as_user("wuhu", Client())
     for day, expected in (
         (dt.date(2014, 12, 31), "不提供该日期的数据：2014年12月31日早于本单位台账中最早的单位登记日期"),
         (D, "不提供该日期的数据：有 1 个基层工会在2023年9月30日之后换届"),

@@ -14,7 +14,6 @@ from gonghui.orgs.services import record_workplace_states
 from gonghui.targets import indicators
 from gonghui.targets.models import IndicatorResult
 from gonghui.targets.services import seed_reference
-from tests.factories import PASSWORD
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -37,12 +36,6 @@ def large(monkeypatch):
         raise AssertionError("a request counted a large subtree live")
 
     return refuse
-
-
-def login(key: str) -> Client:
-    client = Client()
-    assert client.login(username=f"t-{key}", password=PASSWORD)
-    return client
 
 
 def test_stored_day_equals_the_live_computation(reg):
@@ -141,12 +134,12 @@ def test_the_background_task_stores_todays_figures(reg, monkeypatch):
     assert shown.figures == indicators.compute(u["wuhu"], today)
 
 
-def test_page_says_which_days_figures_it_shows(reg, large, monkeypatch):
+def test_page_says_which_days_figures_it_shows(reg, large, monkeypatch, as_user):
     u = reg.unions
     indicators.refresh_results(nodes=[u["wuhu"]], day=DAY)
     expected = indicators.compute(u["wuhu"], DAY)
     monkeypatch.setattr(indicators, "compute", large)
-    client = login("wuhu")
+    client = as_user("wuhu", Client())
     page = client.get("/targets/indicators/").content.decode()
     assert "显示 <strong>2023年9月30日</strong> 的每日计算结果" in page
     legal = next(i for i in expected["indicators"] if i["code"] == "legal_entity_coverage")
@@ -160,18 +153,18 @@ def test_page_says_which_days_figures_it_shows(reg, large, monkeypatch):
     assert "计算中" in page and 'http-equiv="refresh"' in page and "合计" not in page
 
 
-def test_page_counts_a_small_subtree_live_and_says_so(reg):
-    client = login("jiujiang")
+def test_page_counts_a_small_subtree_live_and_says_so(reg, as_user):
+    client = as_user("jiujiang", Client())
     page = client.get("/targets/indicators/?as_of=2023-09-30").content.decode()
     assert "实时计算，截至 <strong>2023年9月30日</strong>" in page and "合计" in page
 
 
-def test_api_as_of_reads_the_stored_day_and_answers_202_while_pending(reg, large, monkeypatch):
+def test_api_as_of_reads_the_stored_day_and_answers_202_while_pending(reg, large, monkeypatch, as_user):
     u = reg.unions
     indicators.refresh_results(nodes=[u["wuhu"]], day=DAY)
     expected = indicators.compute(u["wuhu"], DAY)
     monkeypatch.setattr(indicators, "compute", large)
-    client = login("wuhu")
+    client = as_user("wuhu", Client())
     body = client.get(f"/api/v1/unions/{u['wuhu'].pk}/indicators?as_of=2023-09-30").json()
     assert (body["source"], body["as_of"], body["stored"]) == ("stored", "2023-09-30", True)
     assert [i["total"] for i in body["indicators"]] == [i["total"] for i in expected["indicators"]]

@@ -8,10 +8,9 @@ import re
 import pytest
 from python_calamine import CalamineWorkbook
 
+from gonghui.targets.display import gap_label
 from gonghui.targets.importer import parse
 from gonghui.targets.services import save_plan, seed_reference
-from gonghui.targets.views import gap_label
-from tests.factories import PASSWORD
 from tests.targets.conftest_helpers import make_plan
 
 
@@ -20,28 +19,24 @@ def plan(registry):
     return make_plan(registry)
 
 
-def login(client, registry, key):
-    assert client.login(username=registry.users[key].username, password=PASSWORD)
-
-
 def _body_rows(page: str) -> list[str]:
     tbody = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in tbody.split("</tr>") if "<td" in row]
 
 
-def test_rows_sorted_by_rank(client, plan, registry):
-    login(client, registry, "wuhu")
+def test_rows_sorted_by_rank(client, plan, registry, as_user):
+    as_user("wuhu", client)
     page = client.get(f"/targets/{plan.pk}/?as_of=2023-06-30").content.decode()
     rows = _body_rows(page)
     # The plan lists 镜湖区 first; 鸠江区 is ahead (50 % of its member target against 25 %).
     assert [r[:2] for r in rows] == [["1", "鸠江区总工会"], ["2", "镜湖区总工会"]]
 
 
-def test_target_passed_reads_exceeded_never_a_negative_gap(client, registry):
+def test_target_passed_reads_exceeded_never_a_negative_gap(client, registry, as_user):
     seed_reference()
     u = registry.unions
     small = save_plan(issuer=u["wuhu"], year=2023, title="小目标", rows=[(u["jiujiang"], {"members": 1})])
-    login(client, registry, "wuhu")
+    as_user("wuhu", client)
     page = client.get(f"/targets/{small.pk}/?as_of=2023-06-30").content.decode()
     assert "超额 1" in page
     cells = [c for r in _body_rows(page) for c in r]
@@ -51,8 +46,8 @@ def test_target_passed_reads_exceeded_never_a_negative_gap(client, registry):
     )
 
 
-def test_no_forecast_once_the_year_is_over(client, plan, registry):
-    login(client, registry, "wuhu")
+def test_no_forecast_once_the_year_is_over(client, plan, registry, as_user):
+    as_user("wuhu", client)
     running = client.get(f"/targets/{plan.pk}/?as_of=2023-06-30").content.decode()
     assert "按当前进度预测到 12 月 31 日" in running and "预计差" in running
     over = client.get(f"/targets/{plan.pk}/?as_of=2023-12-31").content.decode()
@@ -85,9 +80,9 @@ def test_bulletin_of_a_finished_year_forecasts_nothing(plan, registry):
     assert all(v in ("", None) for v in forecasts(over))
 
 
-def test_upload_page_offers_the_template_and_no_shell_command(client, registry):
+def test_upload_page_offers_the_template_and_no_shell_command(client, registry, as_user):
     seed_reference()
-    login(client, registry, "wuhu")
+    as_user("wuhu", client)
     page = client.get("/targets/upload/").content.decode()
     assert "manage.py" not in page and "命令行" not in page and "--issuer" not in page
     assert "/targets/upload/template.xlsx" in page and "下载填报模板" in page
@@ -114,7 +109,7 @@ def test_upload_page_offers_the_template_and_no_shell_command(client, registry):
     assert not table.errors and len(table.rows) == len(names)
     # Another county's union as issuer: 404; a viewer may not download it (upload is for editors).
     client.logout()
-    login(client, registry, "jinghu")
+    as_user("jinghu", client)
     assert (
         client.get(f"/targets/upload/template.xlsx?issuer={registry.unions['jiujiang'].pk}").status_code
         == 404
@@ -126,18 +121,18 @@ def test_upload_page_offers_the_template_and_no_shell_command(client, registry):
     ]
     assert "鸠江区总工会" not in own_names
     client.logout()
-    login(client, registry, "viewer")
+    as_user("viewer", client)
     assert client.get("/targets/upload/template.xlsx").status_code == 403
 
 
-def test_parent_link_only_when_it_opens(client, registry):
+def test_parent_link_only_when_it_opens(client, registry, as_user):
     jinghu, wuhu = registry.unions["jinghu"], registry.unions["wuhu"]
-    login(client, registry, "jinghu")
+    as_user("jinghu", client)
     own = client.get("/targets/indicators/").content.decode()
     assert "上一级" not in own  # the user's own top node: its parent would be a 404
     assert client.get(f"/targets/indicators/?node={jinghu.parent_id}").status_code == 404
     client.logout()
-    login(client, registry, "wuhu")
+    as_user("wuhu", client)
     page = client.get(f"/targets/indicators/?node={jinghu.pk}").content.decode()
     link = re.search(r'href="\?node=(\d+)[^"]*">上一级', page)
     assert link and int(link.group(1)) == wuhu.pk

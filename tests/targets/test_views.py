@@ -5,7 +5,6 @@ import pytest
 
 from gonghui.targets.models import TargetPlan
 from gonghui.targets.services import save_plan
-from tests.factories import PASSWORD
 from tests.targets.conftest_helpers import make_plan
 from tests.targets.helpers import complete_wuhu, table_xlsx
 
@@ -15,12 +14,8 @@ def plan(registry):
     return make_plan(registry)
 
 
-def login(client, key):
-    assert client.login(username=f"t-{key}", password=PASSWORD)
-
-
-def test_plan_page_shows_rows_total_and_links(client, plan, registry):
-    login(client, "wuhu")
+def test_plan_page_shows_rows_total_and_links(client, plan, registry, as_user):
+    as_user("wuhu", client)
     page = client.get(f"/targets/{plan.pk}/?as_of=2023-06-30").content.decode()
     assert "镜湖区总工会" in page and "鸠江区总工会" in page and "合计" in page
     assert "时间进度 <strong>49.6%" in page
@@ -28,9 +23,9 @@ def test_plan_page_shows_rows_total_and_links(client, plan, registry):
         assert f"/targets/{plan.pk}/drill/{registry.unions[key].pk}/members/" in page
 
 
-def test_county_sees_own_row_drill_down_and_nothing_of_another_county(client, plan, registry):
+def test_county_sees_own_row_drill_down_and_nothing_of_another_county(client, plan, registry, as_user):
     u = registry.unions
-    login(client, "jinghu")
+    as_user("jinghu", client)
     page = client.get(f"/targets/{plan.pk}/?as_of=2023-06-30").content.decode()
     assert "鸠江区总工会" in page  # the peers' ranking is visible …
     assert f"/drill/{u['jinghu'].pk}/members/" in page
@@ -46,28 +41,28 @@ def test_county_sees_own_row_drill_down_and_nothing_of_another_county(client, pl
     assert founded.status_code == 404
 
 
-def test_drill_lists_founded_unions(client, plan, registry):
-    login(client, "wuhu")
+def test_drill_lists_founded_unions(client, plan, registry, as_user):
+    as_user("wuhu", client)
     body = client.get(
         f"/targets/{plan.pk}/drill/{registry.unions['jiujiang'].pk}/founded/?as_of=2023-12-31"
     ).content.decode()
     assert "鸠江小微企业联合工会委员会" in body and "鸠江乙公司工会委员会" not in body
 
 
-def test_plan_of_another_county_is_404(client, registry):
+def test_plan_of_another_county_is_404(client, registry, as_user):
     u = registry.unions
     county_plan = save_plan(
         issuer=u["jiujiang"], year=2023, title="鸠江区2023年目标", rows=[(u["jiujiang_b"], {"members": 10})]
     )
-    login(client, "jinghu")
+    as_user("jinghu", client)
     assert client.get(f"/targets/{county_plan.pk}/").status_code == 404
     assert county_plan not in TargetPlan.objects.visible_to(registry.users["jinghu"])
     assert county_plan in TargetPlan.objects.visible_to(registry.users["jiujiang"])
 
 
-def test_upload_page_imports_and_refuses(client, registry):
+def test_upload_page_imports_and_refuses(client, registry, as_user):
     complete_wuhu(registry)
-    login(client, "wuhu")
+    as_user("wuhu", client)
     bad = io.BytesIO(table_xlsx(total=(370, 21500, 21000, 10000)))
     bad.name = "目标.xlsx"
     response = client.post(
@@ -85,15 +80,15 @@ def test_upload_page_imports_and_refuses(client, registry):
     assert plan.items.count() == 40
 
 
-def test_hand_entry_and_viewer_cannot_edit(client, registry):
+def test_hand_entry_and_viewer_cannot_edit(client, registry, as_user):
     from gonghui.targets.services import seed_reference
 
     seed_reference()
     u = registry.unions
-    login(client, "viewer")
+    as_user("viewer", client)
     assert client.get("/targets/entry/").status_code == 403
     client.logout()
-    login(client, "wuhu")
+    as_user("wuhu", client)
     form = client.get(f"/targets/entry/?issuer={u['wuhu'].pk}&year=2024").content.decode()
     assert f"t_{u['jinghu'].pk}_members" in form
     response = client.post(
@@ -114,25 +109,25 @@ def test_hand_entry_and_viewer_cannot_edit(client, registry):
     }
 
 
-def test_indicator_and_dashboard_pages(client, plan, registry):
-    login(client, "wuhu")
+def test_indicator_and_dashboard_pages(client, plan, registry, as_user):
+    as_user("wuhu", client)
     page = client.get("/targets/indicators/").content.decode()
     assert "法人单位建会率" in page and "口径一" in page and "达标线 90%" in page
     dash = client.get(f"/reports/?plan={plan.pk}&as_of={dt.date(2023, 6, 30)}")
     assert dash.status_code == 200
     body = dash.content.decode()
     assert "vendor/echarts/echarts.min.js" in body and "进度最落后的五个单位" in body
-    login(client, "jinghu")
+    as_user("jinghu", client)
     assert client.get(f"/reports/?node={registry.unions['jiujiang'].pk}").status_code == 404
 
 
-def test_total_row_drill_covers_all_rows_and_is_not_open_to_a_county(client, plan, registry):
+def test_total_row_drill_covers_all_rows_and_is_not_open_to_a_county(client, plan, registry, as_user):
     u = registry.unions
-    login(client, "wuhu")
+    as_user("wuhu", client)
     page = client.get(f"/targets/{plan.pk}/?as_of=2023-06-30").content.decode()
     assert f"/targets/{plan.pk}/drill/{u['wuhu'].pk}/members/" in page
     body = client.get(f"/targets/{plan.pk}/drill/{u['wuhu'].pk}/members/?as_of=2023-06-30").content.decode()
     assert "张镜一" in body and "王鸠一" in body and "合计" in body
     client.logout()
-    login(client, "jinghu")
+    as_user("jinghu", client)
     assert client.get(f"/targets/{plan.pk}/drill/{u['wuhu'].pk}/members/").status_code == 404

@@ -1,0 +1,32 @@
+"""Table of the bulletin list, on core's generic list view."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from gonghui.targets.models import Snapshot
+
+
+class SnapshotTable(tables.Table):
+    as_of = tables.DateColumn(
+        verbose_name="统计截至", format="Y-m-d", linkify=("reports:snapshot", [tables.A("pk")])
+    )
+    plan = tables.Column(verbose_name="目标任务", accessor="plan__title", order_by=("plan__title",))
+    created_at = tables.DateTimeColumn(verbose_name="生成时间", format="Y-m-d H:i")
+    download = tables.Column(verbose_name="下载", empty_values=(), orderable=False)
+
+    class Meta:
+        model = Snapshot
+        fields = ("as_of", "plan", "created_at", "download")
+        empty_text = "暂无"
+
+    def render_download(self, record):
+        def url(fmt):
+            return reverse("reports:bulletin-download", args=[record.pk, fmt])
+
+        return format_html(
+            '<a href="{}">Word</a> · <a href="{}">Excel</a> · <a href="{}">PDF</a>',
+            url("docx"),
+            url("xlsx"),
+            url("pdf"),
+        )
