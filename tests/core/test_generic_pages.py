@@ -15,7 +15,7 @@ from django.urls import reverse
 import gonghui
 from gonghui.core.models import AuditEvent
 from gonghui.core.views import ObjectDeleteView, ObjectListView
-from gonghui.imports.models import ImportJob, ImportKind
+from gonghui.imports.models import ImportJob
 from gonghui.joining.models import RoutingRule, TransferRequest, TransferStatus
 from gonghui.orgs.models import UnionOrg, Workplace, WorkplaceState
 
@@ -160,7 +160,7 @@ def test_review_queue_is_generic_and_keeps_its_filters(client, registry, as_user
 
 
 def test_import_history_is_generic_and_filters_by_kind(client, registry, as_user):
-    for kind, name in ((ImportKind.MEMBERS, "会员表.xlsx"), (ImportKind.UNIONS, "工会表.xlsx")):
+    for kind, name in (("members", "会员表.xlsx"), ("unions", "工会表.xlsx")):
         ImportJob.objects.create(
             kind=kind,
             user=registry.users["jiujiang"],
