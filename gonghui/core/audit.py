@@ -6,14 +6,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from .models import AuditEvent
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # Behind the deployment's reverse proxy the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+from .net import client_ip
 
 
 def record(
