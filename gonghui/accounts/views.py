@@ -9,8 +9,8 @@ from django.views.generic import ListView
 from django.views.generic.edit import ModelFormMixin, ProcessFormView, SingleObjectTemplateResponseMixin
 from django_tables2.paginators import LazyPaginator
 
-from gonghui.core import audit
 from gonghui.core.models import AuditEvent
+from gonghui.core.net import client_ip
 
 from .forms import AuditFilterForm, UserForm
 from .models import Role, User
@@ -88,34 +88,14 @@ class UserEditView(AdminRequiredMixin, SingleObjectTemplateResponseMixin, ModelF
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), "user": self.request.user, "ip": client_ip(self.request)}
 
     def form_valid(self, form):
-        creating = self.object is None
-        had_sensitive = (
-            not creating and self.object.user_permissions.filter(codename="view_sensitive").exists()
-        )
-        with transaction.atomic():
+        with transaction.atomic():  # the form saves through services.save_user, which writes the audit row
             self.object = form.save()
             if not User.objects.visible_to(self.request.user).filter(pk=self.object.pk).exists():
                 transaction.set_rollback(True)
                 raise PermissionDenied("保存后的用户不在您的管辖范围内")
-            labels = {name: str(form.fields[name].label) for name in form.changed_data}
-            changes = [
-                labels[n] for n in form.changed_data if n not in ("password1", "password2", "view_sensitive")
-            ]
-            if form.cleaned_data.get("password1") and not creating:
-                changes.append("重置密码")
-            if "view_sensitive" in form.fields and form.cleaned_data["view_sensitive"] != had_sensitive:
-                changes.append(
-                    "授予查看敏感信息" if form.cleaned_data["view_sensitive"] else "收回查看敏感信息"
-                )
-            audit.record(
-                self.request,
-                AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
-                self.object,
-                detail="、".join(changes),
-            )
         messages.success(self.request, f"已保存用户「{self.object.username}」")
         return redirect("accounts:user-list")
 

@@ -154,12 +154,15 @@ class ObjectEditView(ScopedMixin, SingleObjectTemplateResponseMixin, ModelFormMi
             if not self.get_queryset().filter(pk=self.object.pk).exists():
                 transaction.set_rollback(True)
                 raise PermissionDenied("保存后的记录不在您的管辖范围内")
-            audit.record(
-                self.request,
-                AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
-                self.object,
-                detail="、".join(form.changed_data),
-            )
+            if not getattr(
+                form, "audited_by_service", False
+            ):  # else the service wrote it in this transaction
+                audit.record(
+                    self.request,
+                    AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
+                    self.object,
+                    detail="、".join(form.changed_data),
+                )
         messages.success(self.request, f"已保存「{self.object}」")
         return redirect(self.object.get_absolute_url())
 

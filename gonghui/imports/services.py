@@ -313,7 +313,7 @@ def _task_gone(task_id: str) -> bool:
     return status != TaskResultStatus.READY
 
 
-def retry_job(job: ImportJob, user=None, request=None) -> ImportJob:
+def retry_job(job: ImportJob, user=None, ip: str | None = None) -> ImportJob:
     """Put a failed job back to run again from its stored upload, in the mode it failed in: a preview
     again, or the confirmed import (with the same 跳过错误行 choice). The caller runs or enqueues it."""
     if refusal := job.retry_refusal():
@@ -331,9 +331,7 @@ def retry_job(job: ImportJob, user=None, request=None) -> ImportJob:
             setattr(job, key, 0)
         job.committed = False
         job.save()
-        audit.record(
-            request, AuditEvent.Action.OTHER, job, detail=f"重试导入（第 {job.retries} 次）", user=user
-        )
+        audit.log(AuditEvent.Action.OTHER, job, actor=user, ip=ip, detail=f"重试导入（第 {job.retries} 次）")
     return job
 
 

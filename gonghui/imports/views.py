@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from gonghui.core import audit
 from gonghui.core.files import sealed_response
 from gonghui.core.models import AuditEvent
+from gonghui.core.net import client_ip
 from gonghui.core.views import ScopedMixin
 
 from .forms import UploadForm
@@ -174,7 +175,7 @@ class JobRetryView(JobMixin, EditorRequired, View):
         if refusal := job.retry_refusal():
             messages.error(request, refusal)
             return redirect(job.get_absolute_url())
-        retry_job(job, user=request.user, request=request)
+        retry_job(job, user=request.user, ip=client_ip(request))
         enqueue_job(job)
         messages.success(request, "已重新排队导入")
         return redirect(job.get_absolute_url())

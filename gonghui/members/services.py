@@ -1,6 +1,8 @@
 """Membership operations. Each is one transaction that changes the member and writes its events.
 
-Views, imports, online joining and the API call these; none of them touches a request.
+Views, imports, online joining and the API call these; none of them touches a request. Joining and
+editing a record also write their audit event (``core.audit.log``) in that transaction, with the actor and
+the client address (``ip``, a plain value: None from a command or a task).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
 from gonghui.core.normalize import ResidentId, normalize_phone
 from gonghui.core.scope import covers, scope_prefix
 from gonghui.orgs.models import UnionOrg, Workplace
@@ -101,7 +105,14 @@ class Applicant:
     employment_status: str = EmploymentStatus.EMPLOYED
 
 
-def join(applicant: Applicant, union: UnionOrg, date: dt.date, actor=None, note: str = "") -> Member:
+def join(
+    applicant: Applicant,
+    union: UnionOrg,
+    date: dt.date,
+    actor=None,
+    note: str = "",
+    ip: str | None = None,
+) -> Member:
     """入会: a new membership and its 入会 event. Refused if the person already holds a membership,
     also when another transaction makes one at the same moment (the unique constraint decides)."""
     rid = applicant.resident_id
@@ -132,12 +143,27 @@ def join(applicant: Applicant, union: UnionOrg, date: dt.date, actor=None, note:
                 raise AlreadyMember(holder, actor)
             member.save()
             _event(member, EventKind.JOIN, date, union, actor, reason=ChangeReason.NEW, note=note)
+            audit.log(AuditEvent.Action.CREATE, member, actor=actor, ip=ip, detail=f"入会：{union.name}")
     except IntegrityError:
         # Another transaction committed a membership for the same person between our check and insert.
         holder = held_membership(member.id_hash)
         if holder is None:
             raise
         raise AlreadyMember(holder, actor) from None
+    return member
+
+
+@transaction.atomic
+def update_record(
+    member: Member, *, actor=None, phone: str = "", changed: list[str] | None = None, ip: str | None = None
+) -> Member:
+    """Save the edited fields of a member's record (not identity, union or status: those change by
+    join/transfer/retain/leave) and a new phone if one is given; ``changed`` names the edited fields
+    for the audit event."""
+    if phone:
+        member.set_phone(normalize_phone(phone))
+    member.save()
+    audit.log(AuditEvent.Action.UPDATE, member, actor=actor, ip=ip, detail="、".join(changed or []))
     return member
 
 

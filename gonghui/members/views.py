@@ -6,6 +6,7 @@ from django.views.generic import FormView
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
+from gonghui.core.net import client_ip
 from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from . import services
@@ -43,6 +44,9 @@ class MemberDetailView(ObjectDetailView):
 class MemberEditView(ObjectEditView):
     model = Member
     form_class = MemberForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
 
     def form_valid(self, form):
         try:
