@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -29,8 +29,17 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class ScopedModel(models.Model):
-    scope_path = "path"
+    """A row that hangs in the union tree: ``objects.visible_to(user)`` through ``scope_path``."""
+
+    scope_path: ClassVar[str] = "path"
     objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class TimestampedModel(models.Model):
+    """创建时间 and 更新时间, set by Django on insert and on every save."""
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -39,11 +48,13 @@ class ScopedModel(models.Model):
         abstract = True
 
 
-PATH_STEP = 9  # "00012345/" per level: fixed width so that sorting by path gives depth-first order
-
-
 def path_segment(pk: int) -> str:
+    """One level of a materialised path: the pk in 8 digits and a slash, "00012345/" (9 characters).
+    Fixed width, so that sorting by path gives depth-first order and level n starts at n × PATH_STEP."""
     return f"{pk:08d}/"
+
+
+PATH_STEP = len(path_segment(0))  # 9
 
 
 class TreeModel(ScopedModel):

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet
+from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet, TimestampedModel
 from gonghui.core.search import trigram_index
 
 
@@ -58,7 +58,7 @@ class Sex(models.TextChoices):
     FEMALE = "F", "女"
 
 
-class Member(PersonalData, ScopedModel):
+class Member(PersonalData, ScopedModel, TimestampedModel):
     """One membership of one person. A person who leaves and later joins again gets a new row; the
     database allows only one row per person in 在会 / 保留会籍."""
 

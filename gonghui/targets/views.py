@@ -161,7 +161,7 @@ class PlanTemplateView(EditorRequired, View):
         choices = issuer_choices(request.user)
         issuer_id = id_param(request, "issuer", "下达单位编号")
         if issuer_id is None:
-            home = request.user.scope_root
+            home = home_node(request.user)
             issuer = choices.filter(pk=home.pk).first() if home else choices.first()
             if issuer is None:
                 raise Http404("没有可下达目标的工会")
