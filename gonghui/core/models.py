@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 
-class ScopedQuerySet(models.QuerySet):
+_Scoped = TypeVar("_Scoped", bound="ScopedModel")
+
+
+class ScopedQuerySet(models.QuerySet[_Scoped]):
     """``visible_to(user)``: the rows of the user's subtree and nothing else.
 
     A model says how its rows hang in the union tree with ``scope_path`` (a lookup to a materialised
@@ -24,7 +27,7 @@ class ScopedQuerySet(models.QuerySet):
     starts from this queryset.
     """
 
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> ScopedQuerySet:
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
         return narrow(self, user, self.model.scope_path)
 
 
@@ -66,6 +69,7 @@ class TreeModel(ScopedModel):
     parent = models.ForeignKey(
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    parent_id: int | None  # the column of ``parent`` (declared for the type checker on an abstract model)
     path = models.CharField("路径", max_length=255, blank=True, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
 

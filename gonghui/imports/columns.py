@@ -6,6 +6,7 @@ The same specs drive header matching, the downloadable template and its 填写�
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from gonghui.members.models import EmploymentStatus, NewFormGroup
@@ -249,14 +250,14 @@ class HeaderMap:
 
 
 def match_header(
-    header: list[str], columns: list[Column], optional: set[str] = frozenset(), file_name: str = ""
+    header: list[str], columns: list[Column], optional: AbstractSet[str] = frozenset(), file_name: str = ""
 ) -> HeaderMap:
     """Find each column by its name or an alias, in any order. ``optional`` lifts ``required`` (a column
     that a default fills in)."""
     lookup: dict[str, Column] = {}
-    for column in columns:
-        for name in (column.label, *column.aliases):
-            lookup.setdefault(_norm(name), column)
+    for known in columns:
+        for name in (known.label, *known.aliases):
+            lookup.setdefault(_norm(name), known)
     result = HeaderMap()
     for position, raw in enumerate(header):
         text = _norm(raw)

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 from django.conf import settings
@@ -30,7 +31,7 @@ def escape_cell(value: object) -> object:
     return value
 
 
-Accessor = Callable[[models.Model, bool], object]
+Accessor = Callable[[Any, bool], object]  # (a row of the spec's model, full values?) → cell
 
 
 def _fk(name: str) -> Accessor:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from gonghui.orgs.models import UnionOrg
@@ -19,8 +21,8 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_union"].queryset = UnionOrg.objects.visible_to(user).filter(
-            status=UnionOrg.Status.ACTIVE
-        )
+        cast(forms.ModelChoiceField, self.fields["default_union"]).queryset = UnionOrg.objects.visible_to(
+            user
+        ).filter(status=UnionOrg.Status.ACTIVE)
         self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx,.xls,.csv"})
         self.fields["default_union"].widget.attrs.update({"class": "form-select"})

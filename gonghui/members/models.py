@@ -163,7 +163,7 @@ class EventKind(models.TextChoices):
 
 
 # How each kind changes the member count of the union it is recorded against.
-EVENT_DELTA = {
+EVENT_DELTA: dict[str, int] = {
     EventKind.JOIN: 1,
     EventKind.TRANSFER_IN: 1,
     EventKind.RETAIN: 0,
