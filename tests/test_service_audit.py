@@ -179,3 +179,25 @@ def test_user_page_one_audit_row_and_the_service_alone_audits_the_same(client, r
     event = events(user, "update").get()
     assert event.detail == "姓名、重置密码、授予查看敏感信息" and event.user is None
     assert user.can_view_sensitive
+
+
+def test_member_transfer_page_writes_one_audit_row_with_the_address(client, registry):
+    member = registry.members["jinghu_1"]
+    login(client, "wuhu")
+    response = client.post(
+        reverse("members:member-transfer", args=[member.pk]),
+        {"to_union": registry.unions["jiujiang_b"].pk, "date": "2024-05-01", "reason": "job_change"},
+        REMOTE_ADDR="10.7.7.11",
+    )
+    assert response.status_code == 302
+    assert written() == 1
+    event = events(member, "update").get()
+    assert (event.user, event.ip) == (registry.users["wuhu"], "10.7.7.11")
+    assert event.detail == "会籍转接：镜湖甲公司工会委员会 → 鸠江乙公司工会委员会（工作调动）"
+
+
+def test_retain_and_leave_without_a_page_are_audited(registry):
+    membership.retain(registry.members["jinghu_1"], dt.date(2024, 1, 1), "retired")
+    membership.leave(registry.members["jinghu_2"], dt.date(2024, 1, 1), "voluntary")
+    assert events(registry.members["jinghu_1"], "update").get().detail == "保留会籍（退休）"
+    assert events(registry.members["jinghu_2"], "update").get().detail == "退会（本人申请退会）"

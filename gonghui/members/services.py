@@ -1,8 +1,8 @@
 """Membership operations. Each is one transaction that changes the member and writes its events.
 
-Views, imports, online joining and the API call these; none of them touches a request. Joining and
-editing a record also write their audit event (``core.audit.log``) in that transaction, with the actor and
-the client address (``ip``, a plain value: None from a command or a task).
+Views, imports, online joining and the API call these; none of them touches a request. Each also writes
+its audit event (``core.audit.log``) in that transaction, with the actor and the client address (``ip``,
+a plain value: None from a command or a task). The bulk import writes its own rows.
 """
 
 from __future__ import annotations
@@ -167,6 +167,10 @@ def update_record(
     return member
 
 
+def _reason(reason: str) -> str:
+    return ChangeReason(reason).label if reason in ChangeReason.values else reason
+
+
 def _lock(member: Member) -> Member:
     return Member.objects.select_for_update().select_related("union").get(pk=member.pk)
 
@@ -180,6 +184,7 @@ def transfer(
     reason: str = ChangeReason.JOB_CHANGE,
     workplace: Workplace | None = None,
     note: str = "",
+    ip: str | None = None,
 ) -> Member:
     """会籍转接: 转出 at the old union and 转入 at the new one, on the same date; the member moves."""
     locked = _lock(member)
@@ -207,6 +212,8 @@ def transfer(
     locked.workplace = workplace
     locked.status = MemberStatus.ACTIVE
     locked.save(update_fields=["union", "workplace", "status", "updated_at"])
+    detail = f"会籍转接：{from_union.name} → {to_union.name}（{_reason(reason)}）"
+    audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=detail)
     return locked
 
 
@@ -218,6 +225,7 @@ def retain(
     actor=None,
     holding_union: UnionOrg | None = None,
     note: str = "",
+    ip: str | None = None,
 ) -> Member:
     """保留会籍 (retirement, unemployment, layoff, employer closed). When the employer closed, the
     higher-level union holds the membership: pass it as ``holding_union`` and the member is moved."""
@@ -225,7 +233,7 @@ def retain(
     if locked.status != MemberStatus.ACTIVE:
         raise MembershipError(f"会员当前状态为「{locked.get_status_display()}」，不能办理保留会籍")
     if holding_union is not None and holding_union.pk != locked.union_id:
-        locked = transfer(locked, holding_union, date, actor, reason=reason, note=note)
+        locked = transfer(locked, holding_union, date, actor, reason=reason, note=note, ip=ip)
     _event(locked, EventKind.RETAIN, date, locked.union, actor, reason=reason, note=note)
     locked.status = MemberStatus.RETAINED
     if reason == ChangeReason.RETIRED:
@@ -235,12 +243,19 @@ def retain(
     elif reason == ChangeReason.LAID_OFF:
         locked.employment_status = EmploymentStatus.LAID_OFF
     locked.save(update_fields=["status", "employment_status", "updated_at"])
+    audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=f"保留会籍（{_reason(reason)}）")
     return locked
 
 
 @transaction.atomic
 def leave(
-    member: Member, date: dt.date, reason: str, actor=None, expel: bool = False, note: str = ""
+    member: Member,
+    date: dt.date,
+    reason: str,
+    actor=None,
+    expel: bool = False,
+    note: str = "",
+    ip: str | None = None,
 ) -> Member:
     """退会 (or 除名 with ``expel``: only after a criminal penalty)."""
     locked = _lock(member)
@@ -255,6 +270,8 @@ def leave(
     locked.status = MemberStatus.REMOVED if expel else MemberStatus.EXITED
     locked.left_on = date
     locked.save(update_fields=["status", "left_on", "updated_at"])
+    what = "除名" if expel else "退会"
+    audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=f"{what}（{_reason(reason)}）")
     return locked
 
 

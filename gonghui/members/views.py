@@ -115,6 +115,7 @@ class MemberTransferView(MemberChangeView):
             reason=data["reason"],
             workplace=data.get("workplace"),
             note=data["note"],
+            ip=client_ip(self.request),
         )
 
 
@@ -123,7 +124,14 @@ class MemberRetainView(MemberChangeView):
     title = "保留会籍"
 
     def apply(self, member, data):
-        services.retain(member, data["date"], data["reason"], actor=self.request.user, note=data["note"])
+        services.retain(
+            member,
+            data["date"],
+            data["reason"],
+            actor=self.request.user,
+            note=data["note"],
+            ip=client_ip(self.request),
+        )
 
 
 class MemberLeaveView(MemberChangeView):
@@ -138,4 +146,5 @@ class MemberLeaveView(MemberChangeView):
             actor=self.request.user,
             expel=data["expel"],
             note=data["note"],
+            ip=client_ip(self.request),
         )
