@@ -201,3 +201,23 @@ def test_retain_and_leave_without_a_page_are_audited(registry):
     membership.leave(registry.members["jinghu_2"], dt.date(2024, 1, 1), "voluntary")
     assert events(registry.members["jinghu_1"], "update").get().detail == "保留会籍（退休）"
     assert events(registry.members["jinghu_2"], "update").get().detail == "退会（本人申请退会）"
+
+
+def test_confirming_an_import_is_audited_by_the_service(registry, settings, tmp_path, monkeypatch):
+    from gonghui.imports import services as imports
+    from gonghui.imports.models import ImportJob
+
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    monkeypatch.setattr(imports, "enqueue_job", lambda job: None)  # the worker is not what is tested
+    path = tmp_path / "台账.csv"
+    path.write_text("姓名\n张三\n", encoding="utf-8")
+    job = imports.create_job(registry.users["jiujiang"], "members", path, path.name)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWED, rows=3, errors=1)
+    job.refresh_from_db()
+    with pytest.raises(ValueError):
+        imports.confirm_job(job, skip_invalid=False, actor=registry.users["jiujiang"])
+    assert not AuditEvent.objects.exists()
+    imports.confirm_job(job, skip_invalid=True, actor=registry.users["jiujiang"], ip="10.7.7.12")
+    event = events(job).get()
+    assert (event.user, event.ip) == (registry.users["jiujiang"], "10.7.7.12")
+    assert event.detail == f"确认导入（跳过 1 行错误，导入 {job.valid_rows} 行）"

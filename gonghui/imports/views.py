@@ -161,7 +161,12 @@ class JobConfirmView(JobMixin, EditorRequired, View):
     def post(self, request, pk):
         job = self.get_job(pk)
         try:
-            confirm_job(job, skip_invalid=request.POST.get("skip_invalid") == "1")
+            confirm_job(
+                job,
+                skip_invalid=request.POST.get("skip_invalid") == "1",
+                actor=request.user,
+                ip=client_ip(request),
+            )
         except ValueError as exc:
             messages.error(request, str(exc))
         return redirect(job.get_absolute_url())
