@@ -10,7 +10,7 @@ APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharf
 BENCH_APT_PACKAGES := wrk
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install system-deps bench-deps apt-install demo serve test lint format bench pg-tune clean
+.PHONY: install system-deps bench-deps apt-install demo serve test lint typecheck format bench pg-tune clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
@@ -55,11 +55,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy over the services and the import engine (the paths are in pyproject.toml's [tool.mypy]).
+typecheck: install
+	$(BIN)/mypy
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install system-deps lint
+test: install system-deps lint typecheck
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -79,4 +83,4 @@ bench: install system-deps bench-deps pg-tune
 	$(PYTHON) -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf var staticfiles .pytest_cache
+	rm -rf var staticfiles .pytest_cache .mypy_cache

@@ -8,7 +8,7 @@ number of connections.
 
 Rate limits: the public form allows 30 submissions per address per hour, which would make a loopback
 bench meaningless. The bench does NOT fake addresses with X-Forwarded-For (the limiter ignores that
-header unless GONGHUI_JOIN_TRUST_X_FORWARDED_FOR is set); it runs gunicorn with a settings module of its
+header unless the peer is one of GONGHUI_TRUSTED_PROXIES); it runs gunicorn with a settings module of its
 own that raises GONGHUI_JOIN_RATE_LIMITS for apply_ip/apply_id. Every other check (CSRF, honeypot,
 validation, routing, the open-application and membership checks, encryption, the event row) runs.
 

@@ -165,6 +165,10 @@ TASKS = {
 # invalidation). Without GONGHUI_REDIS_URL each process has its own local-memory cache: fine for the demo
 # and tests, not for several production workers (each would count its own rate limits).
 REDIS_URL = os.environ.get("GONGHUI_REDIS_URL", "")
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); empty: the
+# header is ignored everywhere (audit log, rate limits), REMOTE_ADDR is the client. See core/net.py.
+GONGHUI_TRUSTED_PROXIES = [p for p in os.environ.get("GONGHUI_TRUSTED_PROXIES", "").split(",") if p.strip()]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 

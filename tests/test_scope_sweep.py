@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 
+from gonghui.core.scope import home_node
 from tests.factories import Registry
 from tests.scope_objects import PUBLIC_URLS, Route, all_routes, outside_url
 
@@ -23,7 +24,7 @@ HOSTILE_QUERY = "union={u}&parent={u}&governing_union={u}&union_tree={u}&subtree
 
 def outside_strings(reg: Registry, user_key: str = "jinghu") -> list[str]:
     """Names and masked numbers that belong to neither the user's subtree nor its ancestors."""
-    root = reg.users[user_key].scope_root
+    root = home_node(reg.users[user_key])
     ancestors = {a.pk for a in root.ancestors()}
     strings = [
         u.name for u in reg.unions.values() if not u.path.startswith(root.path) and u.pk not in ancestors

@@ -4,21 +4,18 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 
 from gonghui.core.forms import ScopedModelForm
 
+from . import services
 from .models import Role, User
 from .roles import grantable_roles
 
 
-def sensitive_permission() -> Permission:
-    return Permission.objects.get(codename="view_sensitive", content_type__app_label="accounts")
-
-
 class UserForm(ScopedModelForm):
     autocomplete = {"union": "unions"}
+    audited_by_service = True  # save() goes through services.save_user, which writes the audit row
 
     password1 = forms.CharField(label="密码", widget=forms.PasswordInput, required=False, strip=False)
     password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput, required=False, strip=False)
@@ -35,7 +32,8 @@ class UserForm(ScopedModelForm):
             "is_active": "停用后不能登录；以停用代替删除，保留审计记录",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ip: str | None = None, **kwargs):
+        self.ip = ip
         super().__init__(*args, **kwargs)
         actor = self.user
         self.fields["union"].required = True
@@ -80,17 +78,16 @@ class UserForm(ScopedModelForm):
         return data
 
     def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        if self.cleaned_data.get("password1"):
-            user.set_password(self.cleaned_data["password1"])
-        user.save()
-        if "view_sensitive" in self.fields:
-            permission = sensitive_permission()
-            if self.cleaned_data["view_sensitive"]:
-                user.user_permissions.add(permission)
-            else:
-                user.user_permissions.remove(permission)
-        return user
+        """Through ``services.save_user``, which writes the audit event (no second one from the view)."""
+        skip = ("password1", "password2", "view_sensitive")
+        return services.save_user(
+            super().save(commit=False),
+            actor=self.user,
+            password=self.cleaned_data.get("password1") or "",
+            view_sensitive=self.cleaned_data["view_sensitive"] if "view_sensitive" in self.fields else None,
+            changed=[str(self.fields[name].label) for name in self.changed_data if name not in skip],
+            ip=self.ip,
+        )
 
 
 class AuditFilterForm(forms.Form):
@@ -137,4 +134,4 @@ class AuditFilterForm(forms.Form):
         return queryset
 
 
-__all__ = ["AuditFilterForm", "Role", "UserForm", "sensitive_permission"]
+__all__ = ["AuditFilterForm", "Role", "UserForm"]

@@ -10,7 +10,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 
-from gonghui.core.scope import home_node, narrow
+from gonghui.core.scope import narrow
 
 
 class Role(models.TextChoices):
@@ -69,11 +69,6 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     SCOPE_FIELD = "union"  # the node this user governs (see gonghui.core.scope)
-
-    @property
-    def scope_root(self):
-        """The node this user governs, deny by default: ``core.scope.home_node``."""
-        return home_node(self)
 
     # A role acts on a node: without one (deny by default) no role grants anything.
     def _holds(self, roles: set[str]) -> bool:

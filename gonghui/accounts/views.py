@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from gonghui.core.models import AuditEvent
+from gonghui.core.net import client_ip
 from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
 
 from .filters import AuditEventFilterSet, UserFilterSet
@@ -61,23 +62,9 @@ class UserEditView(AdminRequiredMixin, ObjectEditView):
             raise PermissionDenied("该用户的角色高于您的角色，不能修改")
         return target
 
-    def form_valid(self, form):
-        self.had_sensitive = (
-            self.object is not None
-            and self.object.user_permissions.filter(codename="view_sensitive").exists()
-        )
-        return super().form_valid(form)
-
-    def audit_detail(self, form, creating: bool) -> str:
-        labels = {name: str(form.fields[name].label) for name in form.changed_data}
-        changes = [
-            labels[n] for n in form.changed_data if n not in ("password1", "password2", "view_sensitive")
-        ]
-        if form.cleaned_data.get("password1") and not creating:
-            changes.append("重置密码")
-        if "view_sensitive" in form.fields and form.cleaned_data["view_sensitive"] != self.had_sensitive:
-            changes.append("授予查看敏感信息" if form.cleaned_data["view_sensitive"] else "收回查看敏感信息")
-        return "、".join(changes)
+    def get_form_kwargs(self):
+        # The form saves through accounts.services.save_user, which writes the audit row.
+        return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
 
     def saved_message(self) -> str:
         return f"已保存用户「{self.object.username}」"

@@ -36,7 +36,8 @@ class SeekPagination(PaginationBase):
 
 
 def scoped(request: HttpRequest, model):
-    return model.objects.visible_to(request.auth if hasattr(request.auth, "pk") else request.user)
+    auth = getattr(request, "auth", None)  # set by django-ninja: the token's user, or the session's
+    return model.objects.visible_to(auth if hasattr(auth, "pk") else request.user)
 
 
 def scoped_get(request: HttpRequest, model, pk: int):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.urls import reverse
 
 from . import navigation
@@ -7,7 +9,7 @@ def navigation_items(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     path = request.path
-    entries = [
+    entries: list[dict[str, Any]] = [
         {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
         for item in navigation.items(request.user)
     ]

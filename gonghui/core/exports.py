@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 from django.conf import settings
@@ -44,7 +45,7 @@ def escape_cell(value: object) -> object:
     return value
 
 
-Accessor = Callable[[models.Model, bool], object]  # (object, full values?) → the cell
+Accessor = Callable[[Any, bool], object]  # (a row of the spec's model, full values?) → cell
 
 
 def fk(name: str) -> Accessor:
@@ -192,17 +193,18 @@ def view_path(view) -> str:
 def list_page_context(view) -> dict:
     """What object_list.html needs for the export menu and the buttons apps put beside it."""
     base = view.export_querystring()
-    context = {
+    templates: list[str] = []
+    context: dict[str, object] = {
         "export_base": base + "&" if base else "",
         "export_enabled": True,
         "export_sensitive": spec_for(view.model).sensitive,
-        "list_action_templates": [],
+        "list_action_templates": templates,
     }
     for actions in _LIST_ACTIONS:
         found = actions(view)
         if found is not None:
             template, extra = found
-            context["list_action_templates"].append(template)
+            templates.append(template)
             context.update(extra)
     return context
 

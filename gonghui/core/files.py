@@ -30,6 +30,7 @@ DIRECTORY_MODE = 0o700
 
 class PrivateStorage(FileSystemStorage):
     def __init__(self, location=None):
+        self._root = location  # None: PRIVATE_FILES_ROOT, read when used
         super().__init__(
             location=location,
             base_url=None,
@@ -40,7 +41,7 @@ class PrivateStorage(FileSystemStorage):
     # The root follows the setting (tests point it at a temporary folder), like MEDIA_ROOT does.
     @property
     def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_FILES_ROOT)
+        return self._value_or_setting(self._root, settings.PRIVATE_FILES_ROOT)
 
     @property
     def location(self):
@@ -92,6 +93,7 @@ class SealedFile(File):
 
     def __init__(self, storage: PrivateStorage, name: str):
         self._storage = storage
+        self._sealed_name = name
         super().__init__(self._stream(name), name)
 
     def _stream(self, name: str):
@@ -99,7 +101,7 @@ class SealedFile(File):
 
     def open(self, mode=None, *args, **kwargs):
         if self.closed:
-            self.file = self._stream(self.name)
+            self.file = self._stream(self._sealed_name)
         return self
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.db.models import QuerySet
@@ -14,6 +15,9 @@ from django.utils.safestring import mark_safe
 
 from gonghui.core.normalize import InvalidValue
 from gonghui.core.search import name_contains
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 AUTOCOMPLETE_LIMIT = 20
 
@@ -145,12 +149,35 @@ class AutocompleteSelectMultiple(AutocompleteSelect, forms.SelectMultiple):
     allow_multiple_selected = True
 
 
+class _SourceLabels:
+    """Options labelled by the autocomplete source, as the search results are."""
+
+    label_of: Callable[[object], str] = str
+
+    def label_from_instance(self, obj) -> str:
+        return self.label_of(obj)
+
+
+class SourceChoiceField(_SourceLabels, forms.ModelChoiceField):
+    pass
+
+
+class SourceMultipleChoiceField(_SourceLabels, forms.ModelMultipleChoiceField):
+    pass
+
+
 def autocomplete_field(
-    source: str, user, *, label: str, required: bool = True, multiple: bool = False, help_text: str = ""
-) -> forms.ModelChoiceField:
+    source: str,
+    user,
+    *,
+    label: StrOrPromise | None,
+    required: bool = True,
+    multiple: bool = False,
+    help_text: StrOrPromise = "",
+) -> SourceChoiceField | SourceMultipleChoiceField:
     """A form field whose choices are ``source``'s scoped queryset: a pk outside it is a form error."""
     src = _SOURCES[source]
-    field_class = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
+    field_class = SourceMultipleChoiceField if multiple else SourceChoiceField
     widget_class = AutocompleteSelectMultiple if multiple else AutocompleteSelect
     field = field_class(
         queryset=src.queryset(user),
@@ -159,7 +186,7 @@ def autocomplete_field(
         help_text=help_text,
         widget=widget_class(source),
     )
-    field.label_from_instance = src.label
+    field.label_of = src.label
     return field
 
 
@@ -197,9 +224,10 @@ class ScopedModelForm(forms.ModelForm):
                 new.initial = old.initial
                 self.fields[name] = new
         for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "visible_to"):
-                field.queryset = queryset.visible_to(user)
+            if isinstance(field, forms.ModelChoiceField):
+                queryset = field.queryset
+                if queryset is not None and hasattr(queryset, "visible_to"):
+                    field.queryset = queryset.visible_to(user)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

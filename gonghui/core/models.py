@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 
-class ScopedQuerySet(models.QuerySet):
+_Scoped = TypeVar("_Scoped", bound="ScopedModel")
+
+
+class ScopedQuerySet(models.QuerySet[_Scoped]):
     """``visible_to(user)``: the rows of the user's subtree and nothing else.
 
     A model says how its rows hang in the union tree with ``scope_path`` (a lookup to a materialised
@@ -24,13 +27,22 @@ class ScopedQuerySet(models.QuerySet):
     starts from this queryset.
     """
 
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> ScopedQuerySet:
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
         return narrow(self, user, self.model.scope_path)
 
 
 class ScopedModel(models.Model):
-    scope_path = "path"
+    """A row that hangs in the union tree: ``objects.visible_to(user)`` through ``scope_path``."""
+
+    scope_path: ClassVar[str] = "path"
     objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class TimestampedModel(models.Model):
+    """创建时间 and 更新时间, set by Django on insert and on every save."""
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -39,11 +51,13 @@ class ScopedModel(models.Model):
         abstract = True
 
 
-PATH_STEP = 9  # "00012345/" per level: fixed width so that sorting by path gives depth-first order
-
-
 def path_segment(pk: int) -> str:
+    """One level of a materialised path: the pk in 8 digits and a slash, "00012345/" (9 characters).
+    Fixed width, so that sorting by path gives depth-first order and level n starts at n × PATH_STEP."""
     return f"{pk:08d}/"
+
+
+PATH_STEP = len(path_segment(0))  # 9
 
 
 class TreeModel(ScopedModel):
@@ -55,6 +69,7 @@ class TreeModel(ScopedModel):
     parent = models.ForeignKey(
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    parent_id: int | None  # the column of ``parent`` (declared for the type checker on an abstract model)
     path = models.CharField("路径", max_length=255, blank=True, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
 

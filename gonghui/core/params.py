@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from typing import overload
 
 from django.core.exceptions import BadRequest
 
@@ -36,6 +37,18 @@ def _raw(request, name: str) -> str | None:
     if value is None or value.strip() == "":
         return None
     return value.strip()
+
+
+@overload
+def int_param(
+    request, name: str, default: int, *, min_value: int = 0, max_value: int = MAX_ID, label: str = ""
+) -> int: ...
+
+
+@overload
+def int_param(
+    request, name: str, default: None = None, *, min_value: int = 0, max_value: int = MAX_ID, label: str = ""
+) -> int | None: ...
 
 
 def int_param(

@@ -15,22 +15,31 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
 
 log = logging.getLogger("gonghui.schedule")
 
 When = dt.time | dt.timedelta  # a local time of day, or the interval between runs
-_PERIODIC: dict[str, tuple[object, When]] = {}
+_PERIODIC: dict[str, tuple[Task, When]] = {}
 
 
 def periodic(at: dt.time | None = None, every: dt.timedelta | None = None):
     """Register a django-tasks ``Task`` to run every day at ``at`` (local time) or every ``every``."""
-    if (at is None) == (every is None):
+    when: When
+    if at is not None and every is None:
+        when = at
+    elif every is not None and at is None:
+        when = every
+    else:
         raise ValueError("periodic() takes one of at= and every=")
 
-    def register(task):
-        _PERIODIC[task.module_path] = (task, at if at is not None else every)
+    def register(task: Task) -> Task:
+        _PERIODIC[task.module_path] = (task, when)
         return task
 
     return register

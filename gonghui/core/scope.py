@@ -10,9 +10,11 @@ The user model names the tree node a user governs with ``SCOPE_FIELD`` (a foreig
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
+
+_QS = TypeVar("_QS", bound=QuerySet)
 
 EVERYTHING = ""  # the path prefix every path starts with: the superuser's view
 
@@ -48,7 +50,7 @@ def scope_prefix(user: Any) -> str | None:
     return None if node is None else node.path
 
 
-def narrow(queryset: QuerySet, user: Any, *lookups: str) -> QuerySet:
+def narrow(queryset: _QS, user: Any, *lookups: str) -> _QS:
     """``queryset`` cut to the user's subtree: rows whose path under any of ``lookups`` (e.g.
     ``"union__path"``) starts with the user's prefix; nothing for a user who governs nothing."""
     prefix = scope_prefix(user)

@@ -186,12 +186,13 @@ class ObjectEditView(ScopedMixin, SingleObjectTemplateResponseMixin, ModelFormMi
             if not self.get_queryset().filter(pk=self.object.pk).exists():
                 transaction.set_rollback(True)
                 raise PermissionDenied(f"保存后的{self.model._meta.verbose_name}不在您的管辖范围内")
-            audit.record(
-                self.request,
-                AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
-                self.object,
-                detail=self.audit_detail(form, creating),
-            )
+            if not getattr(form, "audited_by_service", False):  # else the service wrote it here
+                audit.record(
+                    self.request,
+                    AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
+                    self.object,
+                    detail=self.audit_detail(form, creating),
+                )
         messages.success(self.request, self.saved_message())
         return redirect(self.get_success_url())
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 
@@ -43,14 +44,14 @@ class HeaderMap:
 
 
 def match_header(
-    header: list[str], columns: list[Column], optional: set[str] = frozenset(), file_name: str = ""
+    header: list[str], columns: list[Column], optional: AbstractSet[str] = frozenset(), file_name: str = ""
 ) -> HeaderMap:
     """Find each column by its name or an alias, in any order. ``optional`` lifts ``required`` (a column
     that a default fills in)."""
     lookup: dict[str, Column] = {}
-    for column in columns:
-        for name in (column.label, *column.aliases):
-            lookup.setdefault(_norm(name), column)
+    for known in columns:
+        for name in (known.label, *known.aliases):
+            lookup.setdefault(_norm(name), known)
     result = HeaderMap()
     for position, raw in enumerate(header):
         text = _norm(raw)

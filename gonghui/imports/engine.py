@@ -129,7 +129,7 @@ class Importer:
         """Normalise a column, each distinct value once; errors recorded against every row that has it."""
         cache: dict[object, object] = {}
         failures: dict[object, str] = {}
-        out = []
+        out: list[object] = []
         for index, raw in enumerate(values):
             cache_key = (type(raw), raw) if not isinstance(raw, list) else None
             if cache_key in failures:

@@ -17,4 +17,4 @@ class ImportJobFilterSet(ScopedFilterSet):
 
     class Meta:
         model = ImportJob
-        fields = []
+        fields: list[str] = []

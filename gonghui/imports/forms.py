@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from .models import union_model
@@ -9,7 +11,7 @@ class UploadForm(forms.Form):
         help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）",
         error_messages={"empty": "上传的文件是空文件（0 字节），请选择填好数据的台账文件"},
     )
-    default_union = forms.ModelChoiceField(
+    default_union: forms.ModelChoiceField = forms.ModelChoiceField(
         label="默认工会",
         queryset=None,  # set per user below
         required=False,
@@ -20,8 +22,8 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         unions = union_model()
-        self.fields["default_union"].queryset = unions.objects.visible_to(user).filter(
-            status=unions.Status.ACTIVE
-        )
+        cast(forms.ModelChoiceField, self.fields["default_union"]).queryset = unions.objects.visible_to(
+            user
+        ).filter(status=unions.Status.ACTIVE)
         self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx,.xls,.csv"})
         self.fields["default_union"].widget.attrs.update({"class": "form-select"})

@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 
@@ -166,6 +167,8 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str):
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise NotImplementedError(info.compress_type)
     handle = archive.fp
+    if handle is None:  # the archive was closed under us
+        raise damaged
     handle.seek(info.header_offset)
     header = handle.read(30)
     if len(header) != 30 or header[:4] != b"PK\x03\x04":
@@ -411,7 +414,8 @@ def _read_excel(path: Path, name: str, kind: str) -> Table:
     rows = data[header_index + 1 :]
     while rows and not any(_present(c) for c in rows[-1]):
         rows.pop()
-    return Table(header=header, rows=rows, header_row=header_row0 + 1, format=kind)
+    # Cells as read (numbers, text, dates …): the table's rows hold any value.
+    return Table(header=header, rows=cast(list[list[object]], rows), header_row=header_row0 + 1, format=kind)
 
 
 def _calamine_reason(exc: BaseException) -> str:
@@ -522,4 +526,10 @@ def _read_csv(path: Path, name: str) -> Table:
     del rows
     while data and not any(c.strip() for c in data[-1]):
         data.pop()
-    return Table(header=header, rows=data, header_row=header_index + 1, format="csv", encoding=encoding)
+    return Table(
+        header=header,
+        rows=cast(list[list[object]], data),
+        header_row=header_index + 1,
+        format="csv",
+        encoding=encoding,
+    )

@@ -46,9 +46,10 @@ def create_job(user, kind: str, path: Path | str, file_name: str, default_union=
     return job
 
 
-def confirm_job(job: ImportJob, skip_invalid: bool) -> None:
+def confirm_job(job: ImportJob, skip_invalid: bool, actor=None, ip: str | None = None) -> None:
     """The user confirms a previewed import: it is queued to run for real. A file with row errors is only
-    imported with ``skip_invalid`` (「跳过 N 行错误，仅导入 M 行」), and that choice is recorded on the job."""
+    imported with ``skip_invalid`` (「跳过 N 行错误，仅导入 M 行」), and that choice is recorded on the job
+    and in the audit log."""
     if job.status != ImportJob.Status.PREVIEWED or job.committed:
         raise ValueError("该导入不处于可确认状态")
     if job.errors and not skip_invalid:
@@ -61,11 +62,16 @@ def confirm_job(job: ImportJob, skip_invalid: bool) -> None:
     job.stage = "等待导入"
     job.skip_invalid = bool(job.errors) and skip_invalid
     job.confirmed_at = timezone.now()
-    job.save(update_fields=["status", "progress", "stage", "skip_invalid", "confirmed_at"])
+    detail = (
+        f"确认导入（跳过 {job.errors} 行错误，导入 {job.valid_rows} 行）" if job.skip_invalid else "确认导入"
+    )
+    with transaction.atomic():
+        job.save(update_fields=["status", "progress", "stage", "skip_invalid", "confirmed_at"])
+        audit.log(AuditEvent.Action.OTHER, job, actor=actor, ip=ip, detail=detail)
     enqueue_job(job)
 
 
-def retry_job(job: ImportJob, user=None, request=None) -> ImportJob:
+def retry_job(job: ImportJob, user=None, ip: str | None = None) -> ImportJob:
     """Put a failed job back to run again from its stored upload, in the mode it failed in: a preview
     again, or the confirmed import (with the same 跳过错误行 choice). The caller runs or enqueues it."""
     if refusal := job.retry_refusal():
@@ -83,9 +89,7 @@ def retry_job(job: ImportJob, user=None, request=None) -> ImportJob:
             setattr(job, key, 0)
         job.committed = False
         job.save()
-        audit.record(
-            request, AuditEvent.Action.OTHER, job, detail=f"重试导入（第 {job.retries} 次）", user=user
-        )
+        audit.log(AuditEvent.Action.OTHER, job, actor=user, ip=ip, detail=f"重试导入（第 {job.retries} 次）")
     return job
 
 

@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from gonghui.core import audit
 from gonghui.core.files import sealed_response
 from gonghui.core.models import AuditEvent
+from gonghui.core.net import client_ip
 from gonghui.core.views import ObjectListView, RoleRequiredMixin, ScopedMixin
 
 from .engine import importer_class
@@ -162,7 +163,12 @@ class JobConfirmView(JobMixin, EditorRequired, View):
     def post(self, request, pk):
         job = self.get_job(pk)
         try:
-            confirm_job(job, skip_invalid=request.POST.get("skip_invalid") == "1")
+            confirm_job(
+                job,
+                skip_invalid=request.POST.get("skip_invalid") == "1",
+                actor=request.user,
+                ip=client_ip(request),
+            )
         except ValueError as exc:
             messages.error(request, str(exc))
         return redirect(job.get_absolute_url())
@@ -176,7 +182,7 @@ class JobRetryView(JobMixin, EditorRequired, View):
         if refusal := job.retry_refusal():
             messages.error(request, refusal)
             return redirect(job.get_absolute_url())
-        retry_job(job, user=request.user, request=request)
+        retry_job(job, user=request.user, ip=client_ip(request))
         enqueue_job(job)
         messages.success(request, "已重新排队导入")
         return redirect(job.get_absolute_url())

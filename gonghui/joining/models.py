@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gonghui.core import crypto
-from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet
+from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet, TimestampedModel
 from gonghui.core.scope import narrow
 
 
@@ -77,7 +77,7 @@ class ApplicationStatus(models.TextChoices):
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
 
 
-class JoinApplication(PersonalData, ScopedModel):
+class JoinApplication(PersonalData, ScopedModel, TimestampedModel):
     scope_path = "routed_union__path"
 
     number = models.CharField(
@@ -263,7 +263,7 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", "已撤销"
 
 
-class TransferRequest(ScopedModel):
+class TransferRequest(ScopedModel, TimestampedModel):
     """会籍转接: the new union (or the member) asks and the holding union answers; or the holding union
     starts a transfer out and the new union answers. Without an answer by the deadline it is confirmed
     automatically (the scheduled task ``auto_confirm_transfers_task``)."""

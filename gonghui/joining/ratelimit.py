@@ -1,9 +1,9 @@
 """Fixed-window rate limits on the public pages, kept in Django's cache.
 
 Limits are ``(count, seconds)`` pairs in the setting ``GONGHUI_JOIN_RATE_LIMITS`` (merged over the
-defaults below). The client address is REMOTE_ADDR; the first X-Forwarded-For hop is used only when
-``GONGHUI_JOIN_TRUST_X_FORWARDED_FOR`` is True (set it only behind a reverse proxy that overwrites the
-header, or anybody can pick a fresh address per request).
+defaults below). The client address is ``core.net.client_ip``, as in the audit log: REMOTE_ADDR, or the
+right-most untrusted X-Forwarded-For hop when REMOTE_ADDR is one of ``GONGHUI_TRUSTED_PROXIES`` (left
+empty, anybody could otherwise pick a fresh address per request).
 
 In a multi-process deployment the counters must be shared: with ``GONGHUI_REDIS_URL`` set they live in
 Redis (one round trip per check: SET NX EX + INCR in a pipeline); otherwise in Django's cache, whose
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from gonghui.core import crypto
+from gonghui.core import crypto, net
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "apply_ip": (30, 3600),  # submissions per address per hour (a shared office or dormitory NAT)
@@ -35,11 +35,8 @@ def limits() -> dict[str, tuple[int, int]]:
 
 
 def client_ip(request: HttpRequest) -> str:
-    if getattr(settings, "GONGHUI_JOIN_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address the limits count by: ``core.net.client_ip`` (X-Forwarded-For only from a trusted proxy)."""
+    return net.client_ip(request) or "unknown"
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_GET
 
+from gonghui.core.net import client_ip
 from gonghui.core.normalize import compact
 from gonghui.core.search import name_contains
 from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
@@ -349,7 +350,7 @@ class ApplicationDetailView(DecisionView):
         corrections = {
             key: data[key] for key in ("is_migrant_worker", "new_form_group") if key in request.POST
         }
-        services.approve(app, request.user, **corrections)
+        services.approve(app, request.user, ip=client_ip(request), **corrections)
         return f"已批准 {app.name} 入会"
 
     def act_reject(self, request, app, data):
@@ -462,7 +463,7 @@ class TransferDetailView(DecisionView):
         )
 
     def act_confirm(self, request, tr, data):
-        services.confirm_transfer(tr, request.user)
+        services.confirm_transfer(tr, request.user, ip=client_ip(request))
         return "已确认转出，转出、转入记录已生成"
 
     def act_refuse(self, request, tr, data):

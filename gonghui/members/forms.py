@@ -10,7 +10,12 @@ from .models import ChangeReason, Member
 
 
 class MemberForm(ScopedModelForm):
-    """Create (入会, with the ID number) or edit a member's record. Union changes go through transfer."""
+    """Create (入会, with the ID number) or edit a member's record. Union changes go through transfer.
+
+    Both go through the membership services (``join``, ``update_record``), which write the event and the
+    audit row; ``ip`` is the client's address for that row."""
+
+    audited_by_service = True  # ObjectEditView writes no audit row of its own
 
     id_number = forms.CharField(label="身份证号", max_length=40, help_text="18 位；15 位一代证自动升级")
     phone = forms.CharField(label="手机号", max_length=30, required=False)
@@ -31,7 +36,8 @@ class MemberForm(ScopedModelForm):
         ]
         widgets = {"join_date": forms.DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ip: str | None = None, **kwargs):
+        self.ip = ip
         super().__init__(*args, **kwargs)
         self.fields["new_form_group"].queryset = self.fields["new_form_group"].queryset.filter(is_active=True)
         if self.instance.pk:
@@ -62,11 +68,13 @@ class MemberForm(ScopedModelForm):
     def save(self, commit=True):
         data = self.cleaned_data
         if self.instance.pk:
-            member = super().save(commit=False)
-            if data.get("phone"):
-                member.set_phone(data["phone"])
-            member.save()
-            return member
+            return services.update_record(
+                super().save(commit=False),
+                actor=self.user,
+                phone=data.get("phone", ""),
+                changed=[str(self.fields[name].label) for name in self.changed_data],
+                ip=self.ip,
+            )
         applicant = services.Applicant(
             resident_id=self.resident_id,
             name=data["name"],
@@ -76,7 +84,7 @@ class MemberForm(ScopedModelForm):
             workplace=data.get("workplace"),
             employment_status=data["employment_status"],
         )
-        return services.join(applicant, data["union"], data["join_date"], actor=self.user)
+        return services.join(applicant, data["union"], data["join_date"], actor=self.user, ip=self.ip)
 
 
 class _ChangeForm(forms.Form):

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet
+from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet, TimestampedModel
 from gonghui.core.search import trigram_index
 
 
@@ -58,7 +58,7 @@ class Sex(models.TextChoices):
     FEMALE = "F", "女"
 
 
-class Member(PersonalData, ScopedModel):
+class Member(PersonalData, ScopedModel, TimestampedModel):
     """One membership of one person. A person who leaves and later joins again gets a new row; the
     database allows only one row per person in 在会 / 保留会籍."""
 
@@ -163,7 +163,7 @@ class EventKind(models.TextChoices):
 
 
 # How each kind changes the member count of the union it is recorded against.
-EVENT_DELTA = {
+EVENT_DELTA: dict[str, int] = {
     EventKind.JOIN: 1,
     EventKind.TRANSFER_IN: 1,
     EventKind.RETAIN: 0,

@@ -1,6 +1,8 @@
 """Membership operations. Each is one transaction that changes the member and writes its events.
 
-Views, imports, online joining and the API call these; none of them touches a request.
+Views, imports, online joining and the API call these; none of them touches a request. Each also writes
+its audit event (``core.audit.log``) in that transaction, with the actor and the client address (``ip``,
+a plain value: None from a command or a task). The bulk import writes its own rows.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
 from gonghui.core.normalize import ResidentId, normalize_phone
 from gonghui.core.scope import covers, scope_prefix
 from gonghui.orgs.models import UnionOrg, Workplace
@@ -82,7 +86,14 @@ class Applicant:
     employment_status: str = EmploymentStatus.EMPLOYED
 
 
-def join(applicant: Applicant, union: UnionOrg, date: dt.date, actor=None, note: str = "") -> Member:
+def join(
+    applicant: Applicant,
+    union: UnionOrg,
+    date: dt.date,
+    actor=None,
+    note: str = "",
+    ip: str | None = None,
+) -> Member:
     """入会: a new membership and its 入会 event. Refused if the person already holds a membership,
     also when another transaction makes one at the same moment (the unique constraint decides)."""
     rid = applicant.resident_id
@@ -113,6 +124,7 @@ def join(applicant: Applicant, union: UnionOrg, date: dt.date, actor=None, note:
                 raise AlreadyMember(holder, actor)
             member.save()
             _event(member, EventKind.JOIN, date, union, actor, reason=ChangeReason.NEW, note=note)
+            audit.log(AuditEvent.Action.CREATE, member, actor=actor, ip=ip, detail=f"入会：{union.name}")
     except IntegrityError:
         # Another transaction committed a membership for the same person between our check and insert.
         holder = held_membership(member.id_hash)
@@ -120,6 +132,24 @@ def join(applicant: Applicant, union: UnionOrg, date: dt.date, actor=None, note:
             raise
         raise AlreadyMember(holder, actor) from None
     return member
+
+
+@transaction.atomic
+def update_record(
+    member: Member, *, actor=None, phone: str = "", changed: list[str] | None = None, ip: str | None = None
+) -> Member:
+    """Save the edited fields of a member's record (not identity, union or status: those change by
+    join/transfer/retain/leave) and a new phone if one is given; ``changed`` names the edited fields
+    for the audit event."""
+    if phone:
+        member.set_phone(normalize_phone(phone))
+    member.save()
+    audit.log(AuditEvent.Action.UPDATE, member, actor=actor, ip=ip, detail="、".join(changed or []))
+    return member
+
+
+def _reason(reason: str) -> str:
+    return ChangeReason(reason).label if reason in ChangeReason.values else reason
 
 
 def _lock(member: Member) -> Member:
@@ -135,6 +165,7 @@ def transfer(
     reason: str = ChangeReason.JOB_CHANGE,
     workplace: Workplace | None = None,
     note: str = "",
+    ip: str | None = None,
 ) -> Member:
     """会籍转接: 转出 at the old union and 转入 at the new one, on the same date; the member moves."""
     locked = _lock(member)
@@ -162,6 +193,8 @@ def transfer(
     locked.workplace = workplace
     locked.status = MemberStatus.ACTIVE
     locked.save(update_fields=["union", "workplace", "status", "updated_at"])
+    detail = f"会籍转接：{from_union.name} → {to_union.name}（{_reason(reason)}）"
+    audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=detail)
     return locked
 
 
@@ -173,6 +206,7 @@ def retain(
     actor=None,
     holding_union: UnionOrg | None = None,
     note: str = "",
+    ip: str | None = None,
 ) -> Member:
     """保留会籍 (retirement, unemployment, layoff, employer closed). When the employer closed, the
     higher-level union holds the membership: pass it as ``holding_union`` and the member is moved."""
@@ -180,7 +214,7 @@ def retain(
     if locked.status != MemberStatus.ACTIVE:
         raise MembershipError(f"会员当前状态为「{locked.get_status_display()}」，不能办理保留会籍")
     if holding_union is not None and holding_union.pk != locked.union_id:
-        locked = transfer(locked, holding_union, date, actor, reason=reason, note=note)
+        locked = transfer(locked, holding_union, date, actor, reason=reason, note=note, ip=ip)
     _event(locked, EventKind.RETAIN, date, locked.union, actor, reason=reason, note=note)
     locked.status = MemberStatus.RETAINED
     if reason == ChangeReason.RETIRED:
@@ -190,12 +224,19 @@ def retain(
     elif reason == ChangeReason.LAID_OFF:
         locked.employment_status = EmploymentStatus.LAID_OFF
     locked.save(update_fields=["status", "employment_status", "updated_at"])
+    audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=f"保留会籍（{_reason(reason)}）")
     return locked
 
 
 @transaction.atomic
 def leave(
-    member: Member, date: dt.date, reason: str, actor=None, expel: bool = False, note: str = ""
+    member: Member,
+    date: dt.date,
+    reason: str,
+    actor=None,
+    expel: bool = False,
+    note: str = "",
+    ip: str | None = None,
 ) -> Member:
     """退会 (or 除名 with ``expel``: only after a criminal penalty)."""
     locked = _lock(member)
@@ -210,6 +251,8 @@ def leave(
     locked.status = MemberStatus.REMOVED if expel else MemberStatus.EXITED
     locked.left_on = date
     locked.save(update_fields=["status", "left_on", "updated_at"])
+    what = "除名" if expel else "退会"
+    audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=f"{what}（{_reason(reason)}）")
     return locked
 
 

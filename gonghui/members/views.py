@@ -6,6 +6,7 @@ from django.views.generic import FormView
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
+from gonghui.core.net import client_ip
 from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from . import services
@@ -43,6 +44,9 @@ class MemberDetailView(ObjectDetailView):
 class MemberEditView(ObjectEditView):
     model = Member
     form_class = MemberForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
 
     def form_valid(self, form):
         try:
@@ -107,6 +111,7 @@ class MemberTransferView(MemberChangeView):
             reason=data["reason"],
             workplace=data.get("workplace"),
             note=data["note"],
+            ip=client_ip(self.request),
         )
 
 
@@ -115,7 +120,14 @@ class MemberRetainView(MemberChangeView):
     title = "保留会籍"
 
     def apply(self, member, data):
-        services.retain(member, data["date"], data["reason"], actor=self.request.user, note=data["note"])
+        services.retain(
+            member,
+            data["date"],
+            data["reason"],
+            actor=self.request.user,
+            note=data["note"],
+            ip=client_ip(self.request),
+        )
 
 
 class MemberLeaveView(MemberChangeView):
@@ -130,4 +142,5 @@ class MemberLeaveView(MemberChangeView):
             actor=self.request.user,
             expel=data["expel"],
             note=data["note"],
+            ip=client_ip(self.request),
         )

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from gonghui.core.models import ScopedModel, TreeModel
+from gonghui.core.models import ScopedModel, TimestampedModel, TreeModel
 from gonghui.core.search import trigram_index
 
 
@@ -53,7 +53,7 @@ class Industry(models.TextChoices):
     T = "T", "国际组织"
 
 
-class Workplace(ScopedModel):
+class Workplace(ScopedModel, TimestampedModel):
     """A workplace (单位). It belongs to the territorial union that governs where it is (属地工会);
     the unions that cover it (one's own, or a joint union covering several) are ``unions``."""
 
@@ -227,7 +227,7 @@ GRASSROOTS_KINDS = (
 FEDERATION_KINDS = tuple(k for k in UnionKind if k not in GRASSROOTS_KINDS)
 
 
-class UnionOrg(TreeModel):
+class UnionOrg(TreeModel, TimestampedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "正常"
         REVOKED = "revoked", "撤销"

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
 
-from gonghui.core import audit
-from gonghui.core.models import AuditEvent
+from gonghui.core.net import client_ip
 from gonghui.core.params import id_param
 from gonghui.core.scope import covers, home_node
 from gonghui.core.views import ObjectListView
@@ -204,8 +203,7 @@ class BulletinView(LoginRequiredMixin, View):
         if not may_freeze(request.user, plan):
             raise PermissionDenied("只有下达单位的管理员可以生成通报")
         as_of = date_param(request.POST.get("as_of"), default_as_of(plan))
-        snap = services.snapshot(plan, as_of, actor=request.user)
-        audit.record(request, AuditEvent.Action.CREATE, snap, detail=f"通报快照 截至 {as_of}")
+        snap = services.snapshot(plan, as_of, actor=request.user, ip=client_ip(request))
         messages.success(request, f"已生成截至 {as_of:%Y-%m-%d} 的通报数据快照")
         return redirect("reports:snapshot", pk=snap.pk)
 

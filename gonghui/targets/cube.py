@@ -31,13 +31,13 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Sum
 from django.db.models.expressions import RawSQL
 
+from gonghui.core.models import PATH_STEP
 from gonghui.members.models import EventKind, Member, MembershipEvent
 from gonghui.orgs.models import UnionOrg
 
 from .growth import GROWTH_FIELDS, by_depth, live_growth, zero_growth
 from .models import CubeState, GrowthCube, TreeVersion
 
-PATH_STEP = 9
 # The cube keeps subtree totals for the federation levels (province 0, city 1, county 2, township/zone 3):
 # the nodes targets and dashboards are about. A deeper node (a grassroots union and what hangs under it)
 # is small, so its figures are read live from the event table through the (union, date) index.

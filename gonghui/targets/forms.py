@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 
 from gonghui.core.normalize import clean_text
+from gonghui.core.scope import home_node
 from gonghui.orgs.models import FEDERATION_KINDS, UnionOrg
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -30,8 +31,8 @@ class PlanHeadForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = issuer_choices(user)
-        if user is not None and user.scope_root is not None:
-            self.fields["issuer"].initial = user.scope_root.pk
+        if (home := home_node(user)) is not None:
+            self.fields["issuer"].initial = home.pk
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control form-control-sm")
         self.fields["issuer"].widget.attrs["class"] = "form-select form-select-sm"

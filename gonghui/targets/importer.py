@@ -247,6 +247,7 @@ def import_plan(
     issued_on: dt.date | None = None,
     actor=None,
     file_label: str = "文件",
+    ip: str | None = None,
 ) -> tuple[TargetPlan, ParsedTable]:
     """Parse and save in one go; raises ImportRefused with every error if the sheet is not right."""
     table = parse(fileobj, issuer, file_label)
@@ -261,5 +262,7 @@ def import_plan(
         doc_number=doc_number,
         issued_on=issued_on,
         actor=actor,
+        ip=ip,
+        source="导入",
     )
     return plan, table

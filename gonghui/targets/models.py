@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from gonghui.core.models import PATH_STEP, ScopedModel
+from gonghui.core.models import PATH_STEP, ScopedModel, TimestampedModel
 from gonghui.core.scope import EVERYTHING, scope_prefix
 
 
@@ -62,7 +62,7 @@ class TargetPlanQuerySet(models.QuerySet):
         return self.filter(Q(issuer__path__startswith=prefix) | Exists(ranked))
 
 
-class TargetPlan(ScopedModel):
+class TargetPlan(ScopedModel, TimestampedModel):
     scope_path = "issuer__path"
     objects = TargetPlanQuerySet.as_manager()
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import transaction
 
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import UnionOrg
 
 from . import indicators, progress
@@ -78,10 +80,13 @@ def save_plan(
     issued_on: dt.date | None = None,
     actor=None,
     plan: TargetPlan | None = None,
+    ip: str | None = None,
+    source: str = "手工填报",
 ) -> TargetPlan:
     """Create (or replace the cells of) a plan. ``rows`` = [(row union, {metric code: target})].
 
-    Each row union must lie under the issuer (not the issuer itself)."""
+    Each row union must lie under the issuer (not the issuer itself). The audit event says how the rows
+    came (``source``: 手工填报, 导入) and how many."""
     for union, _ in rows:
         if union.pk == issuer.pk or not union.path.startswith(issuer.path):
             raise PlanError(f"「{union.name}」不是「{issuer.name}」的下级组织，不能作为目标分解对象")
@@ -91,6 +96,7 @@ def save_plan(
     missing = codes - set(metrics)
     if missing:
         raise PlanError(f"未知的指标项：{'、'.join(sorted(missing))}")
+    creating = plan is None
     if plan is None:
         if TargetPlan.objects.filter(issuer=issuer, year=year, title=title).exists():
             raise PlanError(f"「{issuer.name}」{year} 年已有同名目标任务「{title}」")
@@ -110,16 +116,19 @@ def save_plan(
         for order, (union, cells) in enumerate(rows)
         for code, value in cells.items()
     )
+    action = AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE
+    audit.log(action, plan, actor=actor, ip=ip, detail=f"{source} {len(rows)} 行")
     return plan
 
 
-def snapshot(plan: TargetPlan, as_of: dt.date, actor=None) -> Snapshot:
+def snapshot(plan: TargetPlan, as_of: dt.date, actor=None, ip: str | None = None) -> Snapshot:
     """The figures as of ``as_of``: read the stored snapshot if there is one, else compute and store.
 
     Member figures come from events dated ≤ as_of (append-only, so recomputing later would usually give
     the same numbers — but backdated events and edited registry flags would not); the registry-based
     indicators and 组建数 depend on records that change by edit. Storing the computed JSON once is the
-    only way every figure in a printed bulletin stays the same, so that is what this does."""
+    only way every figure in a printed bulletin stays the same, so that is what this does. Storing one is
+    audited; reading a stored one is not."""
     existing = Snapshot.objects.filter(plan=plan, as_of=as_of).first()
     if existing is not None:
         return existing
@@ -129,9 +138,11 @@ def snapshot(plan: TargetPlan, as_of: dt.date, actor=None) -> Snapshot:
     # showed for it), else counted now.
     figures["indicators"] = indicators.for_day(plan.issuer, as_of)
     with transaction.atomic():
-        snap, _ = Snapshot.objects.get_or_create(
+        snap, created = Snapshot.objects.get_or_create(
             plan=plan, as_of=as_of, defaults={"figures": figures, "created_by": actor}
         )
+        if created:
+            audit.log(AuditEvent.Action.CREATE, snap, actor=actor, ip=ip, detail=f"通报快照 截至 {as_of}")
     return snap
 
 

@@ -13,8 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views import View
 
-from gonghui.core import audit
-from gonghui.core.models import AuditEvent
+from gonghui.core.net import client_ip
 from gonghui.core.params import id_param, int_param, parse_date
 from gonghui.core.scope import home_node
 from gonghui.core.views import ObjectListView, RoleRequiredMixin
@@ -73,13 +72,13 @@ class PlanUploadView(EditorRequired, View):
                     issued_on=data["issued_on"],
                     actor=request.user,
                     file_label=f"「{data['file'].name}」",
+                    ip=client_ip(request),
                 )
             except ImportRefused as exc:
                 errors = exc.errors
             except services.PlanError as exc:
                 errors = [str(exc)]
             else:
-                audit.record(request, AuditEvent.Action.CREATE, plan, detail=f"导入 {len(table.rows)} 行")
                 messages.success(request, f"已导入「{plan.title}」：{len(table.rows)} 行")
                 return redirect(plan.get_absolute_url())
         return render(
@@ -94,7 +93,7 @@ class PlanTemplateView(EditorRequired, View):
         choices = issuer_choices(request.user)
         issuer_id = id_param(request, "issuer", "下达单位编号")
         if issuer_id is None:
-            home = request.user.scope_root
+            home = home_node(request.user)
             issuer = choices.filter(pk=home.pk).first() if home else choices.first()
             if issuer is None:
                 raise Http404("没有可下达目标的工会")
@@ -178,11 +177,11 @@ class PlanEntryView(EditorRequired, View):
                     doc_number=data["doc_number"],
                     issued_on=data["issued_on"],
                     actor=request.user,
+                    ip=client_ip(request),
                 )
             except services.PlanError as exc:
                 errors.append(str(exc))
             else:
-                audit.record(request, AuditEvent.Action.CREATE, plan, detail=f"手工填报 {len(plan_rows)} 行")
                 messages.success(request, f"已保存「{plan.title}」")
                 return redirect(plan.get_absolute_url())
         return render(

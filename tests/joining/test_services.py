@@ -312,3 +312,14 @@ def test_sender_is_pluggable(joinreg, settings, django_capture_on_commit_callbac
         assert Notification.objects.get(application=app).status == Notification.Status.SENT
     finally:
         notify.sender.cache_clear()
+
+
+def test_approval_audits_the_new_member_with_the_reviewers_address(joinreg):
+    from gonghui.core.models import AuditEvent
+
+    app = services.submit(courier(joinreg))
+    services.approve(app, joinreg.users["reviewer"], ip="10.7.7.13")
+    member = Member.objects.get(id_hash=app.id_hash)
+    event = AuditEvent.objects.get(object_type="members.member", object_id=str(member.pk))
+    assert (event.action, event.user, event.ip) == ("create", joinreg.users["reviewer"], "10.7.7.13")
+    assert event.detail == "入会：鸠江区新就业形态劳动者工会联合会"

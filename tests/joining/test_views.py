@@ -100,7 +100,7 @@ def test_rate_limit_per_ip_ignores_forwarded_for_by_default(client, joinreg, set
 
 def test_rate_limit_trusts_forwarded_for_only_when_configured(client, joinreg, settings):
     settings.GONGHUI_JOIN_RATE_LIMITS = {"apply_ip": (1, 3600)}
-    settings.GONGHUI_JOIN_TRUST_X_FORWARDED_FOR = True
+    settings.GONGHUI_TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's REMOTE_ADDR
     for i in range(3):
         resp = client.post(
             reverse("joining:apply"),
@@ -331,3 +331,20 @@ def test_decision_pages_share_one_action_dispatch(client, joinreg, as_user):
     assert resp.redirect_chain == [(url, 302)] and "已拒绝转接" in resp.content.decode()
     tr.refresh_from_db()
     assert tr.status == TransferStatus.REFUSED and tr.events.count() == 2
+
+
+def test_rate_limit_behind_a_trusted_proxy_cannot_be_escaped_by_a_spoofed_first_hop(
+    client, joinreg, settings
+):
+    settings.GONGHUI_JOIN_RATE_LIMITS = {"apply_ip": (1, 3600)}
+    settings.GONGHUI_TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's REMOTE_ADDR
+    statuses = [
+        client.post(
+            reverse("joining:apply"),
+            form(joinreg, id_number=make_id(seq=120 + i)),
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{i}, 198.51.100.9",  # the client forges the left part only
+        ).status_code
+        for i in range(2)
+    ]
+    assert statuses == [200, 429]
+    assert JoinApplication.objects.count() == 1

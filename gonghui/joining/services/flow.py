@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.db import models
 from django.utils import timezone
 
 from gonghui.core import audit
-from gonghui.core.models import AuditEvent
+from gonghui.core.models import AuditEvent, PersonalData
 
 from .. import notify
 
@@ -37,24 +38,29 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+Row = TypeVar("Row", bound=models.Model)
+
+
 @dataclass(frozen=True)
-class Flow:
+class Flow(Generic[Row]):
     """How one status-bearing model (an application, a transfer) moves from status to status."""
 
-    model: type[models.Model]
+    model: type[Row]
     related: tuple[str, ...]  # select_related for the checks, the messages and the notice
     pending: tuple[str, ...]  # the statuses an action may start from
     event: type[models.Model]  # a StatusEvent
     subject: str  # the event's (and the notification's) foreign key to the row
-    called: Callable[[models.Model], str]  # the row in a message: 「申请 RH… 」, 「该转接申请」
-    recipient: Callable[[models.Model], models.Model]  # whose phone a notice goes to
-    notice: Callable[[models.Model, str], str]  # the notice's text around the verdict
-    event_fields: Callable[[models.Model], dict] = lambda row: {}  # what each event also records
+    called: Callable[[Row], str]  # the row in a message: 「申请 RH… 」, 「该转接申请」
+    recipient: Callable[[Row], PersonalData]  # whose phone a notice goes to
+    notice: Callable[[Row, str], str]  # the notice's text around the verdict
+    event_fields: Callable[[Row], dict[str, Any]] = lambda row: {}  # what each event also records
 
     def lock(self, row, actor=None, *, may=None, denied: str | Callable = "", verb: str = "再办理"):
         """The row locked for this transaction, or ``JoiningError`` when it is closed or ``may``
         refuses (``denied``: the reason, or a function of the locked row giving it)."""
-        locked = self.model.objects.select_for_update().select_related(*self.related).get(pk=row.pk)
+        locked: Any = (
+            self.model._default_manager.select_for_update().select_related(*self.related).get(pk=row.pk)
+        )
         if locked.status not in self.pending:
             raise JoiningError(f"{self.called(locked)}{locked.get_status_display()}，不能{verb}")
         if may is not None and not may(actor, locked):
@@ -63,7 +69,7 @@ class Flow:
 
     def record(self, row, from_status: str, actor=None, note: str = "", label: str = "", **extra):
         """The event row of a change to ``row.status`` (an actor, else ``label``, else 系统)."""
-        return self.event.objects.create(
+        return self.event._default_manager.create(
             **{self.subject: row},
             actor=actor,
             actor_label=label or (SYSTEM if actor is None else ""),
@@ -98,7 +104,7 @@ class Flow:
         locked.save(update_fields=["status", *changes, *also, "updated_at"])
         self.record(locked, previous, actor, note, label, **(event or {}))
         if audit_detail:
-            audit.record(None, AuditEvent.Action.UPDATE, locked, detail=audit_detail, user=actor)
+            audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, detail=audit_detail)
         person = self.recipient(locked)
         if tell and person.phone_enc:
             notify.queue(person.phone, self.notice(locked, tell), **{self.subject: locked})

@@ -62,6 +62,7 @@ def approve(
     note: str = "",
     is_migrant_worker: bool | None = None,
     new_form_group=UNCHANGED,
+    ip: str | None = None,
 ) -> JoinApplication:
     """Approve: the member record, its 入会 event, the application's event and, for new-form
     workers, the insurance-plan offer, all in this one transaction. The reviewer may correct the
@@ -80,7 +81,7 @@ def approve(
     on = today()
     try:
         member = membership.join(
-            applicant, locked.routed_union, on, actor=actor, note=f"网上入会 {locked.number}"
+            applicant, locked.routed_union, on, actor=actor, note=f"网上入会 {locked.number}", ip=ip
         )
     except membership.AlreadyMember as exc:
         raise JoiningError(f"不能批准：{exc}") from None

@@ -13,7 +13,7 @@ import functools
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from gonghui.core import crypto
@@ -237,6 +237,14 @@ def _insert_with_event(
 
 
 @functools.cache
+def _column(field: models.Field | None) -> str:
+    if (
+        field is None or field.column is None
+    ):  # only fields without a column of their own (many-to-many) have none
+        raise TypeError(f"{field} has no column")
+    return field.column
+
+
 def _insert_with_event_sql(guarded: bool) -> tuple[str, list, list]:
     def insertable(model, *skip: str) -> list:
         return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in skip]
@@ -251,8 +259,8 @@ def _insert_with_event_sql(guarded: bool) -> tuple[str, list, list]:
     member_table = qn(Member._meta.db_table)
     app_cols = ", ".join(qn(f.column) for f in app_fields)
     event_cols = ", ".join(qn(f.column) for f in event_fields)
-    app_pk, event_pk = qn(JoinApplication._meta.pk.column), qn(ApplicationEvent._meta.pk.column)
-    event_fk = qn(ApplicationEvent._meta.get_field("application").column)
+    app_pk, event_pk = qn(_column(JoinApplication._meta.pk)), qn(_column(ApplicationEvent._meta.pk))
+    event_fk = qn(_column(ApplicationEvent.application.field))
     guard = (
         f" WHERE NOT EXISTS (SELECT 1 FROM {member_table} WHERE id_hash = %s AND status IN "
         f"({marks(len(HELD_STATUSES))})) AND NOT EXISTS (SELECT 1 FROM {app_table} WHERE id_hash = %s "

@@ -106,7 +106,9 @@ def _only_the_answering_side(verb: str):
 
 
 @transaction.atomic
-def confirm_transfer(tr: TransferRequest, actor=None, auto: bool = False, note: str = "") -> TransferRequest:
+def confirm_transfer(
+    tr: TransferRequest, actor=None, auto: bool = False, note: str = "", ip: str | None = None
+) -> TransferRequest:
     """The holding union confirms (or the deadline passed: ``auto``): 转出 and 转入 are written by
     ``members.services.transfer`` in this same transaction."""
     locked = TRANSFERS.lock(
@@ -121,6 +123,7 @@ def confirm_transfer(tr: TransferRequest, actor=None, auto: bool = False, note: 
             reason=ChangeReason.JOB_CHANGE,
             workplace=locked.workplace,
             note=f"会籍转接申请 {locked.pk}",
+            ip=ip,
         )
     except membership.MembershipError as exc:
         raise JoiningError(str(exc)) from None

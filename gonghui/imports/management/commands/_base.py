@@ -17,6 +17,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -71,8 +72,9 @@ class JsonExitCommand(BaseCommand):
                 self.emit({"help": True, "committed": False})
             sys.exit(status)
 
-        parser.error = error
-        parser.exit = exit
+        # argparse offers no hook for these two: replaced on this parser only.
+        parser.error = error  # type: ignore[method-assign]
+        parser.exit = exit  # type: ignore[method-assign]
         return parser
 
     def execute(self, *args, **options):
@@ -80,7 +82,7 @@ class JsonExitCommand(BaseCommand):
         try:
             return super().execute(*args, **options)
         except CommandError as exc:
-            if not self._called_from_command_line:
+            if not getattr(self, "_called_from_command_line", False):  # set by run_from_argv
                 if self.json_output:
                     self.emit({"error": str(exc), "committed": False})
                 raise
@@ -90,7 +92,7 @@ class JsonExitCommand(BaseCommand):
         if self.json_output:
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
 
-    def fail(self, message: str, code: int = 2, **extra) -> None:
+    def fail(self, message: str, code: int = 2, **extra) -> NoReturn:
         self.stderr.write(message)
         self.emit({"error": message, "committed": False, **extra})
         sys.exit(code)

@@ -1,0 +1,54 @@
+"""User administration. Each write is one transaction that saves the user and writes its audit event.
+
+The user page, the admin and commands call these; none of them touches a request (``ip`` is the client's
+address as a plain value, None from a command).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
+
+from .models import User
+
+
+def sensitive_permission() -> Permission:
+    return Permission.objects.get(codename="view_sensitive", content_type__app_label="accounts")
+
+
+@transaction.atomic
+def save_user(
+    user: User,
+    *,
+    actor: User | None = None,
+    password: str = "",
+    view_sensitive: bool | None = None,
+    changed: Sequence[str] = (),
+    ip: str | None = None,
+) -> User:
+    """Create or update ``user`` (its fields already set). A non-empty ``password`` is set (a reset when
+    the user exists); ``view_sensitive`` grants or withdraws 查看敏感信息 (None: left as it is).
+    ``changed`` names the edited fields for the audit event, which also says 重置密码 and the grant."""
+    creating = user._state.adding
+    had_sensitive = not creating and user.user_permissions.filter(codename="view_sensitive").exists()
+    if password:
+        user.set_password(password)
+    user.save()
+    changes = list(changed)
+    if password and not creating:
+        changes.append("重置密码")
+    if view_sensitive is not None:
+        if view_sensitive:
+            user.user_permissions.add(sensitive_permission())
+        else:
+            user.user_permissions.remove(sensitive_permission())
+        if view_sensitive != had_sensitive:
+            changes.append("授予查看敏感信息" if view_sensitive else "收回查看敏感信息")
+    action = AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE
+    audit.log(action, user, actor=actor, ip=ip, detail="、".join(changes))
+    return user
