@@ -28,18 +28,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
-from django.db.models.functions import Substr, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from gonghui.members.models import MembershipEvent
 from gonghui.orgs.models import (
     GRASSROOTS_KINDS,
-    NON_PUBLIC,
-    PUBLIC_SECTOR,
     UnionOrg,
     Workplace,
     WorkplaceState,
 )
+
+from .counting import grouped, workplace_aggregates
 
 EPOCH = dt.date(1900, 1, 1)
 FLAGS = ("workers_congress", "open_affairs", "employee_director", "employee_supervisor")
@@ -91,11 +91,6 @@ def flag_on(name: str, day: dt.date) -> Q:
     )
 
 
-def _grouped(qs, path_lookup: str, length: int, aggregates: dict) -> dict[str, dict]:
-    rows = qs.annotate(node=Substr(path_lookup, 1, length)).values("node").annotate(**aggregates).order_by()
-    return {r.pop("node"): r for r in rows}
-
-
 def raw_counts_as_of(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
     """The keys of ``indicators.raw_counts`` per child path (and "" for the node), counted as of ``day``."""
     from . import cube
@@ -118,23 +113,7 @@ def raw_counts_as_of(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
         .filter(workplace_present(day, "workplace__"))
         .annotate(covered=covered)
     )
-    congress, open_affairs = flag_on("workers_congress", day), flag_on("open_affairs", day)
-    nonpublic100 = Q(ownership__in=NON_PUBLIC, employee_count__gte=100, covered=True)
-    public = Q(ownership__in=PUBLIC_SECTOR)
-    wp_aggs = {
-        "legal": Count("id", filter=Q(is_legal_entity=True)),
-        "legal_cov": Count("id", filter=Q(is_legal_entity=True, covered=True)),
-        "w25": Count("id", filter=Q(employee_count__gte=25)),
-        "w25_cov": Count("id", filter=Q(employee_count__gte=25, covered=True)),
-        "employees": Sum("employee_count"),
-        "employees_cov": Sum("employee_count", filter=Q(covered=True)),
-        "public": Count("id", filter=public),
-        "public_congress": Count("id", filter=public & congress),
-        "public_open": Count("id", filter=public & open_affairs),
-        "np100": Count("id", filter=nonpublic100),
-        "np100_congress": Count("id", filter=nonpublic100 & congress),
-        "np100_open": Count("id", filter=nonpublic100 & open_affairs),
-    }
+    wp_aggs = workplace_aggregates(flag_on("workers_congress", day), flag_on("open_affairs", day))
     unions = UnionOrg.objects.filter(path__startswith=node.path, kind__in=GRASSROOTS_KINDS).filter(
         union_existed(day)
     )
@@ -145,8 +124,8 @@ def raw_counts_as_of(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
         "on_time": Count("id", filter=termed & Q(election_due__gte=day)),
     }
     per_child = {
-        "wp": _grouped(states, "governing_union__path", length, wp_aggs),
-        "un": _grouped(unions, "path", length, un_aggs),
+        "wp": grouped(states, "governing_union__path", length, wp_aggs),
+        "un": grouped(unions, "path", length, un_aggs),
     }
 
     # Members held on ``day`` = the net of every membership event up to it (join +1, exits −1, a
@@ -156,7 +135,7 @@ def raw_counts_as_of(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
     uncovered_unions = UnionOrg.objects.filter(path__startswith=node.path).filter(
         ~Exists(through.objects.filter(unionorg_id=OuterRef("pk")))
     )
-    uncovered = _grouped(
+    uncovered = grouped(
         MembershipEvent.objects.filter(date__lte=day, union__in=uncovered_unions),
         "union__path",
         length,

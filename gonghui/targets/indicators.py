@@ -14,14 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django_tasks import task
 
 from gonghui.members.models import HELD_STATUSES, Member
-from gonghui.orgs.models import NON_PUBLIC, PUBLIC_SECTOR, UnionOrg, Workplace
+from gonghui.orgs.models import UnionOrg, Workplace
 
+from .counting import grouped, workplace_aggregates
 from .models import Indicator, IndicatorResult
 
 
@@ -166,11 +166,6 @@ def _covered_expr():
     )
 
 
-def _grouped(qs, path_lookup: str, length: int, aggregates: dict) -> dict[str, dict]:
-    rows = qs.annotate(node=Substr(path_lookup, 1, length)).values("node").annotate(**aggregates).order_by()
-    return {r.pop("node"): r for r in rows}
-
-
 def raw_counts(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, dict[str, dict[str, int]]]:
     """numerator / denominator of every definition, per child path (and "" for the node itself)."""
     as_of = as_of or dt.date.today()
@@ -183,22 +178,7 @@ def raw_counts(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, dict[s
         .exclude(closed_on__lte=as_of)  # a closed workplace left the registry
         .annotate(covered=_covered_expr())
     )
-    nonpublic100 = Q(ownership__in=NON_PUBLIC, employee_count__gte=100, covered=True)
-    public = Q(ownership__in=PUBLIC_SECTOR)
-    wp_aggs = {
-        "legal": Count("id", filter=Q(is_legal_entity=True)),
-        "legal_cov": Count("id", filter=Q(is_legal_entity=True, covered=True)),
-        "w25": Count("id", filter=Q(employee_count__gte=25)),
-        "w25_cov": Count("id", filter=Q(employee_count__gte=25, covered=True)),
-        "employees": Sum("employee_count"),
-        "employees_cov": Sum("employee_count", filter=Q(covered=True)),
-        "public": Count("id", filter=public),
-        "public_congress": Count("id", filter=public & Q(has_workers_congress=True)),
-        "public_open": Count("id", filter=public & Q(has_open_affairs=True)),
-        "np100": Count("id", filter=nonpublic100),
-        "np100_congress": Count("id", filter=nonpublic100 & Q(has_workers_congress=True)),
-        "np100_open": Count("id", filter=nonpublic100 & Q(has_open_affairs=True)),
-    }
+    wp_aggs = workplace_aggregates(Q(has_workers_congress=True), Q(has_open_affairs=True))
     has_workplace = Exists(UnionOrg.workplaces.through.objects.filter(unionorg_id=OuterRef("union_id")))
     members = Member.objects.filter(union__path__startswith=node.path, status__in=HELD_STATUSES).annotate(
         at_workplace=has_workplace
@@ -222,7 +202,7 @@ def raw_counts(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, dict[s
         ("mem", members, "union__path", mem_aggs),
         ("un", unions, "path", un_aggs),
     ):
-        per_child[key] = _grouped(qs, lookup, length, aggs)
+        per_child[key] = grouped(qs, lookup, length, aggs)
     paths = [*children, ""]
     out: dict[str, dict[str, int]] = {}
     for p in paths:
