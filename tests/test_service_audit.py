@@ -16,7 +16,7 @@ from gonghui.members import services as membership
 from gonghui.members.models import Member
 from gonghui.targets.models import Snapshot, TargetPlan
 from gonghui.targets.services import seed_reference, snapshot
-from tests.factories import PASSWORD, make_id
+from tests.factories import PASSWORD, clear_audit_log, make_id
 from tests.targets.conftest_helpers import make_plan
 from tests.targets.helpers import complete_wuhu, table_xlsx
 
@@ -142,7 +142,7 @@ def test_import_targets_command_is_audited(registry, tmp_path):
 
 def test_freezing_a_snapshot_is_audited_once_by_the_service(client, registry):
     plan = make_plan(registry)
-    AuditEvent.objects.all().delete()
+    clear_audit_log()
     login(client, "wuhu")
     for _ in range(2):  # the second request finds the stored snapshot: nothing new is written
         response = client.post(f"/reports/bulletins/plan/{plan.pk}/", {"as_of": "2023-06-30"})

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 from .scope import narrow
 
@@ -195,7 +196,8 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", "登录失败"
         OTHER = "other", "其他"
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set by the writer before hashing (the hash covers it), not by auto_now_add at save time.
+    at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="用户", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -206,6 +208,9 @@ class AuditEvent(models.Model):
     object_repr = models.CharField("对象", max_length=255, blank=True)
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     detail = models.TextField("说明", blank=True)
+    # The hash chain (core.audit): SHA-256 over the previous row's hash and this row's canonical content.
+    prev_hash = models.CharField("前一条哈希", max_length=64, blank=True, editable=False)
+    hash = models.CharField("哈希", max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -216,6 +221,36 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        """A new row always goes through the chain writer, whoever creates it."""
+        if self._state.adding and not self.hash:
+            from .audit import append
+
+            append(self)
+            return
+        super().save(*args, **kwargs)
+
+
+class AuditArchive(models.Model):
+    """One run of ``archive_audit_log``: which rows left the table for which signed file. The newest
+    archive's ``last_hash`` is where verification of the remaining chain starts."""
+
+    at = models.DateTimeField("归档时间", default=timezone.now, editable=False)
+    first_id = models.BigIntegerField("首条编号")
+    last_id = models.BigIntegerField("末条编号")
+    count = models.PositiveIntegerField("条数")
+    last_hash = models.CharField("末条哈希", max_length=64)
+    file_name = models.CharField("归档文件", max_length=255)
+    file_sha256 = models.CharField("文件 SHA-256", max_length=64)
+    signature = models.CharField("签名（HMAC-SHA256）", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志归档"
+        ordering = ["-last_id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（第 {self.first_id}–{self.last_id} 条）"
 
 
 class Setting(models.Model):

@@ -26,7 +26,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.imports import tasks
 from gonghui.imports.jobs import purge_expired_files
 from gonghui.imports.models import ExportJob, ImportJob, ImportRowError
-from tests.factories import PASSWORD, make_id
+from tests.factories import PASSWORD, clear_audit_log, make_id
 from tests.imports.helpers import MEMBER_HEADER, write_xlsx
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -213,7 +213,7 @@ def test_export_download_only_for_its_maker_with_the_right_and_audited(
     as_user(maker, client).get(reverse("members:member-list"), {"export": "xlsx", "full": "1"})
     export = ExportJob.objects.get()
     url = reverse("imports:export-download", args=[export.pk])
-    AuditEvent.objects.all().delete()
+    clear_audit_log()
     for other in ("jinghu", "viewer", "wuhu"):
         assert as_user(registry.users[other], client).get(url).status_code == 404
     assert not _downloads().exists()
