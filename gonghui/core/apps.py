@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self) -> None:
-        from gonghui.core import lookups, navigation
+        from gonghui.core import checks, lookups, navigation  # noqa: F401 (checks registers itself)
 
         lookups.register()
 

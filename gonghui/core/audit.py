@@ -99,15 +99,20 @@ def chain_start() -> str:
     return archive.last_hash if archive else ""
 
 
+def lock_chain() -> None:
+    """Hold the chain's head until the current transaction ends (PostgreSQL; SQLite locks on write)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
 def append(event: AuditEvent) -> AuditEvent:
     """Insert ``event`` at the head of the chain (the one writer every audit row goes through)."""
     if not event.at:
         event.at = timezone.now()
     event.object_repr = event.object_repr[:255]
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        lock_chain()
         head = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
         event.prev_hash = head if head is not None else chain_start()
         event.hash = chain_hash(event.prev_hash, event)
