@@ -5,33 +5,28 @@ the actor and the client address handed in as plain values), so a page, the API,
 write the same row. Views call ``record`` only for what happens in the view itself: revealing personal
 data, downloads, sensitive exports, log-ins.
 
-Both go through ``append``, which chains the row: ``hash`` = SHA-256 over the previous row's hash and this
-row's canonical content. On PostgreSQL a transaction-level advisory lock serialises the writers, so two
-concurrent inserts cannot both take the same previous hash (on SQLite a write already locks the database).
-The lock is held until the surrounding transaction ends: audit rows of concurrent transactions queue
-behind each other. The table refuses UPDATE and DELETE on PostgreSQL (migration 0004); ``verify_audit_chain``
+Every new row is chained by ``AuditEvent.save`` (``core.hashchain``): ``hash`` = SHA-256 over the previous
+row's hash and this row's canonical content. On PostgreSQL a transaction-level advisory lock serialises
+the writers, so two concurrent inserts cannot both take the same previous hash (on SQLite a write already
+locks the database). The lock is held until the surrounding transaction ends: audit rows of concurrent
+transactions queue behind each other. The table refuses UPDATE and DELETE on PostgreSQL (migration 0004); ``verify_audit_chain``
 walks the chain, ``archive_audit_log`` moves rows older than ``AUDIT_RETENTION_DAYS`` to a signed file.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.ipv6 import clean_ipv6_address
 
-from .models import AuditArchive, AuditEvent
+from .hashchain import chain_hash
+from .models import AuditEvent, chain_start
 from .net import client_ip
 
-# pg_advisory_xact_lock key of the chain writer ("gonghui audit" in the first 8 bytes of its SHA-256).
-CHAIN_LOCK = int.from_bytes(hashlib.sha256(b"gonghui audit chain").digest()[:8], "big", signed=True)
 # The session setting the PostgreSQL trigger checks before it lets a row be deleted (archiving only).
 ARCHIVE_FLAG = "gonghui.audit_archive"
 
@@ -69,54 +64,7 @@ def log(
         ip=ip,
         detail=detail,
     )
-    return append(event)
-
-
-def _ip_text(ip) -> str:
-    """The address as the database gives it back (PostgreSQL's inet normalises IPv6)."""
-    if not ip:
-        return ""
-    ip = str(ip)
-    return clean_ipv6_address(ip) if ":" in ip else ip
-
-
-def canonical(event) -> bytes:
-    """The row's content the hash covers. Not the user id (deleting a user sets it to NULL; the username
-    stays) nor the row id (the chain itself orders the rows)."""
-    at = event.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    fields = [at, event.username, event.action, event.object_type, event.object_id, event.object_repr]
-    fields += [_ip_text(event.ip), event.detail]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def chain_hash(prev_hash: str, event) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(event)).hexdigest()
-
-
-def chain_start() -> str:
-    """The hash the next row chains to when the table holds none: the last archived row's, or ""."""
-    archive = AuditArchive.objects.order_by("-last_id").first()
-    return archive.last_hash if archive else ""
-
-
-def lock_chain() -> None:
-    """Hold the chain's head until the current transaction ends (PostgreSQL; SQLite locks on write)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-
-
-def append(event: AuditEvent) -> AuditEvent:
-    """Insert ``event`` at the head of the chain (the one writer every audit row goes through)."""
-    if not event.at:
-        event.at = timezone.now()
-    event.object_repr = event.object_repr[:255]
-    with transaction.atomic():
-        lock_chain()
-        head = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
-        event.prev_hash = head if head is not None else chain_start()
-        event.hash = chain_hash(event.prev_hash, event)
-        models.Model.save(event, force_insert=True)
+    event.save()
     return event
 
 

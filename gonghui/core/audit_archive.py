@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from . import audit
 from .checks import audit_retention_days
-from .models import AuditArchive, AuditEvent
+from .hashchain import _ip_text, lock_chain
+from .models import AuditArchive, AuditEvent, chain_start
 
 COLUMNS = ("id", "at", "user_id", "username", "action", "object_type", "object_id", "object_repr", "ip")
 COLUMNS += ("detail", "prev_hash", "hash")
@@ -39,7 +40,7 @@ def sign(data: bytes) -> str:
 def _line(event: AuditEvent) -> str:
     row = {c: getattr(event, c) for c in COLUMNS}
     row["at"] = event.at.astimezone(dt.UTC).isoformat()
-    row["ip"] = audit._ip_text(event.ip) or None
+    row["ip"] = _ip_text(event.ip) or None
     return json.dumps(row, ensure_ascii=False, sort_keys=True)
 
 
@@ -55,7 +56,7 @@ def archive_old_rows(directory: Path | None = None, now: dt.datetime | None = No
     cutoff = (now or timezone.now()) - dt.timedelta(days=audit_retention_days())
     directory = Path(directory or settings.AUDIT_ARCHIVE_DIR)
     with audit.archive_session():
-        audit.lock_chain()  # no writer chains to a row while it leaves the table
+        lock_chain()  # no writer chains to a row while it leaves the table
         keep = AuditEvent.objects.filter(at__gte=cutoff).order_by("pk").values_list("pk", flat=True).first()
         rows = AuditEvent.objects.order_by("pk")
         if keep is not None:
@@ -63,7 +64,7 @@ def archive_old_rows(directory: Path | None = None, now: dt.datetime | None = No
         events = list(rows)
         if not events:
             return Archived(None, None)
-        brk = next(audit.walk(events, audit.chain_start()), None)
+        brk = next(audit.walk(events, chain_start()), None)
         if brk is not None:
             raise ArchiveError(f"{brk.message()}。链已损坏，拒绝归档，请先调查。")
         first, last = events[0], events[-1]

@@ -29,3 +29,23 @@ class NodeRequiredMiddleware:
         ):
             raise PermissionDenied(NO_NODE)
         return None
+
+
+class ForbiddenAuditMiddleware:
+    """A signed-in user refused a page (HTTP 403) is audited: who asked for what, from where. Probing
+    sensitive pages one lacks the right to see is what an auditor looks for. Anonymous requests are not
+    written (they are sent to the login page; a CSRF failure of the public form would only fill the log)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if response.status_code == 403 and user is not None and user.is_authenticated:
+            from .audit import record
+            from .models import AuditEvent
+
+            path = request.get_full_path()[:500]
+            record(request, AuditEvent.Action.FORBIDDEN, detail=f"拒绝访问：{request.method} {path}")
+        return response

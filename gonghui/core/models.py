@@ -10,6 +10,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from .hashchain import chain_hash, lock_chain
 from .scope import narrow
 
 if TYPE_CHECKING:
@@ -194,6 +195,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", "删除"
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
+        FORBIDDEN = "forbidden", "拒绝访问"
         OTHER = "other", "其他"
 
     # Set by the writer before hashing (the hash covers it), not by auto_now_add at save time.
@@ -223,13 +225,28 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs) -> None:
-        """A new row always goes through the chain writer, whoever creates it."""
-        if self._state.adding and not self.hash:
-            from .audit import append
-
-            append(self)
+        """The one writer of the chain: a new row, whoever creates it (``core.audit.log``, a test), takes
+        the chain lock, links to the newest row (or the newest archive) and is hashed before it is
+        inserted. An existing row is never saved again (PostgreSQL's trigger refuses the UPDATE)."""
+        if not self._state.adding:
+            super().save(*args, **kwargs)
             return
-        super().save(*args, **kwargs)
+        if not self.at:
+            self.at = timezone.now()
+        self.object_repr = self.object_repr[:255]
+        with transaction.atomic(using=kwargs.get("using")):
+            lock_chain()
+            head = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
+            self.prev_hash = head if head is not None else chain_start()
+            self.hash = chain_hash(self.prev_hash, self)
+            kwargs["force_insert"] = True
+            super().save(*args, **kwargs)
+
+
+def chain_start() -> str:
+    """The hash the first row of the table chains to: the last archived row's, or "" (the genesis)."""
+    archive = AuditArchive.objects.order_by("-last_id").first()
+    return archive.last_hash if archive else ""
 
 
 class AuditArchive(models.Model):

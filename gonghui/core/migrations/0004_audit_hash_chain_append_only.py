@@ -43,7 +43,7 @@ DROP FUNCTION IF EXISTS gonghui_audit_append_only();
 
 
 def chain_existing_rows(apps, schema_editor):
-    from gonghui.core.audit import chain_hash
+    from gonghui.core.hashchain import chain_hash
 
     AuditEvent = apps.get_model("core", "AuditEvent")
     prev = ""
@@ -103,6 +103,11 @@ class Migration(migrations.Migration):
             model_name='auditevent',
             name='at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='时间'),
+        ),
+        migrations.AlterField(
+            model_name='auditevent',
+            name='action',
+            field=models.CharField(choices=[('reveal', '查看敏感信息'), ('export_sensitive', '导出敏感信息'), ('download', '下载含个人信息的文件'), ('create', '新增'), ('update', '修改'), ('delete', '删除'), ('login', '登录'), ('login_failed', '登录失败'), ('forbidden', '拒绝访问'), ('other', '其他')], max_length=32, verbose_name='操作'),
         ),
         migrations.RunPython(chain_existing_rows, migrations.RunPython.noop),
         migrations.RunPython(append_only_trigger, drop_trigger),
