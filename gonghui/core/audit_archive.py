@@ -25,8 +25,10 @@ from .checks import audit_retention_days
 from .hashchain import _ip_text, lock_chain
 from .models import AuditArchive, AuditEvent, chain_start
 
-COLUMNS = ("id", "at", "user_id", "username", "action", "object_type", "object_id", "object_repr", "ip")
-COLUMNS += ("detail", "prev_hash", "hash")
+COLUMNS = (
+    *("id", "at", "user_id", "username", "action", "object_type", "object_id", "object_repr", "ip"),
+    *("detail", "prev_hash", "hash"),
+)
 
 
 class ArchiveError(Exception):

@@ -16,7 +16,7 @@ def audit_retention_days() -> int:
 def audit_retention(app_configs, **kwargs) -> list[Error]:
     value = getattr(settings, "AUDIT_RETENTION_DAYS", None)
     try:
-        days = int(value)
+        days = int(str(value))
     except (TypeError, ValueError):
         return [
             Error(
