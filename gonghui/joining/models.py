@@ -395,3 +395,31 @@ class Notification(models.Model):
     @property
     def phone(self) -> str:
         return crypto.decrypt(self.phone_enc)
+
+
+class RateCounter(models.Model):
+    """One fixed window of a public page's rate limit, counted in the database (``ratelimit.py``): the
+    limiter every worker shares when Redis is not configured or not reachable.
+
+    ``key`` is a keyed hash of the address or ID number (never the value); ``window`` is the window's
+    number (seconds since the epoch divided by its length) and ``expires`` its end in epoch seconds, so
+    that old rows are purged by one indexed DELETE."""
+
+    kind = models.CharField("限制类型", max_length=20)
+    key = models.CharField("计数键", max_length=32)
+    window = models.BigIntegerField("时间窗")
+    hits = models.PositiveIntegerField("次数", default=0)
+    expires = models.BigIntegerField("到期时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "访问频率计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "window"],
+                name="ratecounter_one_row_per_window",
+                violation_error_message="同一时间窗的计数已存在",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.window}: {self.hits}"

@@ -63,11 +63,14 @@ class ApplyView(View):
         form = ApplyForm(request.POST)
         context = {"form": form, "consent": services.CONSENT_VERSION}
         if request.POST.get("website"):
-            # A script filled the honeypot: refuse without saying which field gave it away.
+            # A script filled the honeypot: refuse without saying which field gave it away, and count
+            # the post against its address like any other (a flood of them ends in 429 too).
+            if not ratelimit.allow("apply_ip", ratelimit.client_ip(request)):
+                return _limited(request, self.template_name, context)
             context["refusal"] = "提交未被受理，请刷新页面后重试"
             return render(request, self.template_name, context, status=400)
         # Every post counts against its address, a valid one against its ID number too: both counters
-        # in one round trip to the shared cache. Validation only reads cached reference rows (and a
+        # in one round trip to the shared counters. Validation only reads cached reference rows (and a
         # workplace by primary key), so doing it before the limit check costs no more than refusing.
         valid = form.is_valid()
         checks = [("apply_ip", ratelimit.client_ip(request))]
