@@ -75,6 +75,7 @@ class ApplicationStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
+OPEN_APPLICATION_EXISTS = "该身份证号已有一份正在办理的入会申请，请勿重复提交；可凭申请编号和身份证号查询进度"
 
 
 class JoinApplication(PersonalData, ScopedModel, TimestampedModel):
@@ -131,10 +132,18 @@ class JoinApplication(PersonalData, ScopedModel, TimestampedModel):
     class Meta:
         verbose_name = verbose_name_plural = "入会申请"
         ordering = ["submitted_at", "id"]
-        # No unique constraint on open applications per ID: the submit service refuses a second one,
-        # and should two slip through at the same instant, the one-held-membership constraint on
-        # Member decides at approval (the second approval gets a clear error).
         indexes = [models.Index(fields=["routed_union", "status", "submitted_at"])]
+        # At most one open application per ID number: the submit service refuses a second one, and
+        # this partial unique index decides when two submissions race (services/submission.py turns
+        # the violation into the same refusal).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_hash"],
+                condition=Q(status__in=["submitted", "forwarded"]),
+                name="joining_one_open_application_per_id",
+                violation_error_message=OPEN_APPLICATION_EXISTS,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

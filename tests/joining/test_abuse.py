@@ -116,3 +116,30 @@ def test_database_counter_is_exact_under_concurrent_workers(on_postgres, setting
         t.join()
     assert sorted(results) == [False] * 10 + [True] * 10
     assert RateCounter.objects.get().hits == 20
+
+
+def test_the_database_holds_at_most_one_open_application_per_id(joinreg):
+    from django.db import IntegrityError, transaction
+
+    from gonghui.core.normalize import normalize_resident_id
+    from gonghui.joining import services
+    from gonghui.joining.models import ApplicationStatus
+
+    data = services.ApplicationInput(
+        name="钱快递",
+        resident_id=normalize_resident_id(COURIER_ID),
+        phone="13955556666",
+        new_form_group=joinreg.groups["courier"],
+        district=joinreg.unions["jiujiang"].region,
+        consent_constitution=True,
+        consent_personal_data=True,
+    )
+    first = services.submit(data)
+    copy = JoinApplication.objects.get(pk=first.pk)
+    copy.pk, copy.number = None, "RH20260101999999"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+    # Closed applications do not count: after a withdrawal the person may apply again.
+    JoinApplication.objects.filter(pk=first.pk).update(status=ApplicationStatus.WITHDRAWN)
+    second = services.submit(data)
+    assert second.status == ApplicationStatus.SUBMITTED and JoinApplication.objects.count() == 2
