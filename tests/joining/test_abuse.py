@@ -1,5 +1,6 @@
 """The public pages under abuse: a dead Redis, rate limits shared through the database, the honeypot."""
 
+import datetime as dt
 import logging
 import socket
 import threading
@@ -143,3 +144,41 @@ def test_the_database_holds_at_most_one_open_application_per_id(joinreg):
     JoinApplication.objects.filter(pk=first.pk).update(status=ApplicationStatus.WITHDRAWN)
     second = services.submit(data)
     assert second.status == ApplicationStatus.SUBMITTED and JoinApplication.objects.count() == 2
+
+
+@pytest.mark.parametrize("name", ["<b>张三</b>", '=HYPERLINK("x")', "张${jndi}", "张\x00三"])
+def test_public_form_refuses_a_name_a_person_cannot_have(client, joinreg, name):
+    resp = client.post(reverse("joining:apply"), form(joinreg, name=name))
+    assert resp.status_code == 200 and "姓名" in resp.content.decode()
+    assert resp.context["form"].errors["name"]
+    assert not JoinApplication.objects.exists()
+
+
+def test_member_import_refuses_the_same_names(registry, tmp_path, settings):
+    """Imports call the same normaliser: a formula or markup in the name column is a row error."""
+    from gonghui.imports.jobs import run_job
+    from gonghui.imports.models import ImportRowError
+    from gonghui.imports.services import create_job
+    from gonghui.members.models import Member
+    from tests.imports.helpers import MEMBER_HEADER, write_xlsx
+
+    settings.MEDIA_ROOT, settings.PRIVATE_FILES_ROOT = tmp_path / "media", tmp_path / "private"
+    union = "鸠江乙公司工会委员会"
+    rows = [
+        ["阿依古丽•买买提", make_id("340207", dt.date(1990, 1, 1), 401), "", union, "2023-05-01", "否", ""],
+        ["=cmd|'/c calc'!A1", make_id("340207", dt.date(1990, 1, 2), 402), "", union, "2023-05-01", "否", ""],
+    ]
+    path = write_xlsx(tmp_path / "names.xlsx", MEMBER_HEADER, rows)
+    job = create_job(registry.users["jiujiang"], "members", path, path.name, None)
+    result = run_job(job, dry_run=False)
+    assert result.errors == 1 and not result.committed  # all or nothing: the file is refused
+    errors = ImportRowError.objects.filter(job=job, is_warning=False)
+    assert [(e.row, e.column) for e in errors] == [(3, "姓名")] and "不能用于姓名的字符「=」" in errors[
+        0
+    ].message
+    assert not Member.objects.filter(name__contains="calc").exists()
+    # Without the bad row the file goes in, the look-alike dot made the middle dot.
+    path = write_xlsx(tmp_path / "names2.xlsx", MEMBER_HEADER, rows[:1])
+    result = run_job(create_job(registry.users["jiujiang"], "members", path, path.name, None), dry_run=False)
+    assert result.created == 1 and result.committed
+    assert Member.objects.filter(name="阿依古丽·买买提").count() == 1
