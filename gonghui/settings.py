@@ -174,6 +174,9 @@ GONGHUI_TRUSTED_PROXIES = [p for p in os.environ.get("GONGHUI_TRUSTED_PROXIES", 
 # database (joining/ratelimit.py, table joining_ratecounter, shared by every worker) and the cached
 # reference rows are read afresh, with a warning in the log.
 GONGHUI_REDIS_TIMEOUT = float(os.environ.get("GONGHUI_REDIS_TIMEOUT", 0.5))
+# A public submission answers no sooner than this many seconds after its checks begin, whatever the
+# database holds for the ID: its time must not tell whether the ID belongs to a member (joining/views.py).
+GONGHUI_JOIN_SUBMIT_FLOOR = float(os.environ.get("GONGHUI_JOIN_SUBMIT_FLOOR", 0.25))
 if REDIS_URL:
     CACHES = {
         "default": {
