@@ -182,3 +182,12 @@ def test_member_import_refuses_the_same_names(registry, tmp_path, settings):
     result = run_job(create_job(registry.users["jiujiang"], "members", path, path.name, None), dry_run=False)
     assert result.created == 1 and result.committed
     assert Member.objects.filter(name="阿依古丽·买买提").count() == 1
+
+
+def test_someone_blocked_by_a_strangers_application_is_told_whom_to_contact(client, joinreg):
+    assert client.post(reverse("joining:apply"), form(joinreg)).status_code == 200
+    html = client.post(
+        reverse("joining:apply"), form(joinreg, name="钱真人", phone="13800001111")
+    ).content.decode()
+    assert "已有一份正在办理的入会申请" in html and "不是您本人提交" in html and "总工会核实处理" in html
+    assert JoinApplication.objects.count() == 1

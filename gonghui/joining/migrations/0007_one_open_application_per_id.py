@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(("status__in", ["submitted", "forwarded"])),
                 fields=("id_hash",),
                 name="joining_one_open_application_per_id",
-                violation_error_message="该身份证号已有一份正在办理的入会申请，请勿重复提交；可凭申请编号和身份证号查询进度",
+                violation_error_message="该身份证号已有一份正在办理的入会申请，请勿重复提交；可凭申请编号和身份证号查询进度。如果这份申请不是您本人提交的，请携带身份证到工作单位所在地的县（市、区）总工会核实处理",
             ),
         ),
     ]
