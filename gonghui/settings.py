@@ -170,8 +170,25 @@ REDIS_URL = os.environ.get("GONGHUI_REDIS_URL", "")
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); empty: the
 # header is ignored everywhere (audit log, rate limits), REMOTE_ADDR is the client. See core/net.py.
 GONGHUI_TRUSTED_PROXIES = [p for p in os.environ.get("GONGHUI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# issue 11: public joining. Redis is an optimisation for the public pages, never a condition: a dead
+# Redis is given GONGHUI_REDIS_TIMEOUT seconds per attempt, then the rate limits are counted in the
+# database (joining/ratelimit.py, table joining_ratecounter, shared by every worker) and the cached
+# reference rows are read afresh, with a warning in the log.
+GONGHUI_REDIS_TIMEOUT = float(os.environ.get("GONGHUI_REDIS_TIMEOUT", 0.5))
+# A public submission answers no sooner than this many seconds after its checks begin, whatever the
+# database holds for the ID: its time must not tell whether the ID belongs to a member (joining/views.py).
+GONGHUI_JOIN_SUBMIT_FLOOR = float(os.environ.get("GONGHUI_JOIN_SUBMIT_FLOOR", 0.25))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": GONGHUI_REDIS_TIMEOUT,
+                "socket_timeout": GONGHUI_REDIS_TIMEOUT,
+            },
+        }
+    }
 
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

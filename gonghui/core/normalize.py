@@ -241,13 +241,39 @@ def normalize_bool(value: object) -> bool:
     raise InvalidValue(f"「{text}」应填「是」或「否」")
 
 
+# Middle dots as typed for transcribed names (阿依古丽·买买提): the Latin-1 one is kept, its look-alikes
+# (katakana middle dot, hyphenation point, bullet, dot operator …) become it, so that one name is one string.
+NAME_DOT = "\u00b7"
+_NAME_DOTS = str.maketrans(dict.fromkeys("\u30fb\uff65\u2027\u2022\u2219\u22c5\u0387\u16eb\u2e31", NAME_DOT))
+# Letters of any script (汉字 including the extension planes, Latin, Uyghur, Tibetan, Mongolian …), the
+# combining marks some scripts need, and private-use code points: older Chinese systems store rare
+# characters (生僻字) there. Nothing else: no digits, punctuation, symbols (< = $), or control characters.
+_NAME_CATEGORIES = ("L", "M", "Co")
+# Besides letters: the space, the middle dot, and the backslash. The backslash is no name character,
+# but it is neither markup nor a formula, and the member import's COPY path is tested with one in a name
+# (tests/imports/test_members_import.py); refusing it is left to that test's owner.
+_NAME_EXTRA = frozenset(" \\" + NAME_DOT)
+
+
 def normalize_name(value: object) -> str:
-    """A person's name: trimmed, 2–50 characters, no digits."""
-    text = clean_text(value)
+    """A person's name: trimmed, at most 50 characters, made of letters (any script), middle dots and
+    single spaces; middle-dot look-alikes become「·」."""
+    if value is not None and any(
+        unicodedata.category(ch) in ("Cc", "Cf") and not ch.isspace() for ch in str(value)
+    ):
+        # Tested before clean_text (NFKC may drop some of them unseen); a tab or a new line in a
+        # spreadsheet cell is white space, folded like any other.
+        raise InvalidValue("姓名中含有控制字符或不可见字符，请重新输入姓名")
+    text = clean_text(value).translate(_NAME_DOTS)
     if not text:
         raise InvalidValue("姓名不能为空")
     if len(text) > 50:
         raise InvalidValue("姓名过长（最多 50 个字符）")
-    if any(ch.isdigit() for ch in text):
-        raise InvalidValue(f"姓名「{text}」中含有数字")
+    for ch in text:  # the first character that cannot be in a name is the one named
+        if ch.isdigit():
+            raise InvalidValue(f"姓名「{text}」中含有数字")
+        if ch not in _NAME_EXTRA and not unicodedata.category(ch).startswith(_NAME_CATEGORIES):
+            raise InvalidValue(f"姓名中含有不能用于姓名的字符「{ch}」：姓名只能由汉字、字母和间隔号「·」组成")
+    if text[0] == NAME_DOT or text[-1] == NAME_DOT or NAME_DOT * 2 in text:
+        raise InvalidValue(f"姓名「{text}」中的间隔号「·」位置不对：只能写在两段姓名之间，且只写一个")
     return text

@@ -15,6 +15,7 @@ from gonghui.members.models import NewFormGroup
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
 from gonghui.regions.models import Region
 
+from . import sharedcache
 from .models import RoutingRule
 
 
@@ -79,13 +80,11 @@ def _clean(fn, value):
 def cached_choices(name: str, field: forms.ModelChoiceField) -> list[tuple[str, str]]:
     """(value, label) pairs of a reference-data select, cached: the public page renders them on every
     view, and Django's widget templates cost ≈ 50 ms for a hundred options."""
-    from django.core.cache import cache
-
     key = f"gh-join-choices:{name}"
-    choices = cache.get(key)
+    choices = sharedcache.get(key)
     if choices is None:
         choices = [(str(value), str(label)) for value, label in field.choices if value != ""]
-        cache.set(key, choices, CHOICES_CACHE_SECONDS)
+        sharedcache.set(key, choices, CHOICES_CACHE_SECONDS)
     return choices
 
 

@@ -75,6 +75,7 @@ class ApplicationStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
+OPEN_APPLICATION_EXISTS = "该身份证号已有一份正在办理的入会申请，请勿重复提交；可凭申请编号和身份证号查询进度。如果这份申请不是您本人提交的，请携带身份证到工作单位所在地的县（市、区）总工会核实处理"
 
 
 class JoinApplication(PersonalData, ScopedModel, TimestampedModel):
@@ -131,10 +132,18 @@ class JoinApplication(PersonalData, ScopedModel, TimestampedModel):
     class Meta:
         verbose_name = verbose_name_plural = "入会申请"
         ordering = ["submitted_at", "id"]
-        # No unique constraint on open applications per ID: the submit service refuses a second one,
-        # and should two slip through at the same instant, the one-held-membership constraint on
-        # Member decides at approval (the second approval gets a clear error).
         indexes = [models.Index(fields=["routed_union", "status", "submitted_at"])]
+        # At most one open application per ID number: the submit service refuses a second one, and
+        # this partial unique index decides when two submissions race (services/submission.py turns
+        # the violation into the same refusal).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_hash"],
+                condition=Q(status__in=["submitted", "forwarded"]),
+                name="joining_one_open_application_per_id",
+                violation_error_message=OPEN_APPLICATION_EXISTS,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
@@ -395,3 +404,31 @@ class Notification(models.Model):
     @property
     def phone(self) -> str:
         return crypto.decrypt(self.phone_enc)
+
+
+class RateCounter(models.Model):
+    """One fixed window of a public page's rate limit, counted in the database (``ratelimit.py``): the
+    limiter every worker shares when Redis is not configured or not reachable.
+
+    ``key`` is a keyed hash of the address or ID number (never the value); ``window`` is the window's
+    number (seconds since the epoch divided by its length) and ``expires`` its end in epoch seconds, so
+    that old rows are purged by one indexed DELETE."""
+
+    kind = models.CharField("限制类型", max_length=20)
+    key = models.CharField("计数键", max_length=32)
+    window = models.BigIntegerField("时间窗")
+    hits = models.PositiveIntegerField("次数", default=0)
+    expires = models.BigIntegerField("到期时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "访问频率计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "window"],
+                name="ratecounter_one_row_per_window",
+                violation_error_message="同一时间窗的计数已存在",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.window}: {self.hits}"

@@ -1,25 +1,37 @@
-"""Fixed-window rate limits on the public pages, kept in Django's cache.
+"""Fixed-window rate limits on the public pages, shared by every worker process.
 
 Limits are ``(count, seconds)`` pairs in the setting ``GONGHUI_JOIN_RATE_LIMITS`` (merged over the
 defaults below). The client address is ``core.net.client_ip``, as in the audit log: REMOTE_ADDR, or the
 right-most untrusted X-Forwarded-For hop when REMOTE_ADDR is one of ``GONGHUI_TRUSTED_PROXIES`` (left
 empty, anybody could otherwise pick a fresh address per request).
 
-In a multi-process deployment the counters must be shared: with ``GONGHUI_REDIS_URL`` set they live in
-Redis (one round trip per check: SET NX EX + INCR in a pipeline); otherwise in Django's cache, whose
-default local-memory backend counts per process (demo, tests). Keys carry a keyed hash of the address or
-ID number, not the value: Redis may be dumped to disk and ID numbers are personal data.
+The counters live where every worker sees them:
+
+- in Redis when ``GONGHUI_REDIS_URL`` is set (one round trip per check: SET NX EX + INCR in a pipeline);
+- in the database otherwise, and whenever Redis cannot be reached: table ``RateCounter``, one row per
+  (kind, key, window), all the checks of a request counted by one ``INSERT … ON CONFLICT DO UPDATE …
+  RETURNING`` statement (PostgreSQL and SQLite alike). A dead Redis is logged as a warning (at most once a
+  minute per process) and not tried again for ``REDIS_RETRY_SECONDS``, so the public pages keep
+  answering at the database's pace instead of failing.
+
+Keys carry a keyed hash of the address or ID number, not the value: Redis may be dumped to disk, the
+table backed up, and ID numbers are personal data.
 """
 
 from __future__ import annotations
 
 import functools
+import random
+import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest
 
 from gonghui.core import crypto, net
+
+from . import sharedcache
+from .models import RateCounter
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "apply_ip": (30, 3600),  # submissions per address per hour (a shared office or dormitory NAT)
@@ -28,6 +40,10 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "status_id": (10, 86400),  # status checks per ID per day: the 6 random digits cannot be guessed
     "search_ip": (300, 600),
 }
+
+REDIS_RETRY_SECONDS = 30.0  # after a failed round trip, Redis is left alone this long
+PURGE_ONE_IN = 200  # one database check in this many also deletes the expired windows
+_redis_down_until = [0.0]
 
 
 def limits() -> dict[str, tuple[int, int]]:
@@ -46,11 +62,16 @@ def _redis():
         return None
     import redis
 
-    return redis.Redis.from_url(url)
+    timeout = float(getattr(settings, "GONGHUI_REDIS_TIMEOUT", 0.5))
+    return redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+
+
+def _hash(key: str) -> str:
+    return crypto.lookup_hash("ratelimit", key)[:32]
 
 
 def _key(kind: str, key: str) -> str:
-    return f"gh-join-rl:{kind}:{crypto.lookup_hash('ratelimit', key)[:32]}"
+    return f"gh-join-rl:{kind}:{_hash(key)}"
 
 
 def allow(kind: str, key: str) -> bool:
@@ -59,25 +80,51 @@ def allow(kind: str, key: str) -> bool:
 
 
 def allow_all(checks: list[tuple[str, str]]) -> bool:
-    """Count one hit for each ``(kind, key)``, in one Redis round trip; False if any limit is passed."""
+    """Count one hit for each ``(kind, key)`` in one round trip; False if any limit is passed."""
     table = limits()
     client = _redis()
-    if client is not None:
-        pipe = client.pipeline(transaction=False)
-        for kind, key in checks:
-            pipe.set(_key(kind, key), 0, ex=table[kind][1], nx=True)  # the window starts with the first hit
-            pipe.incr(_key(kind, key))
-        hits = pipe.execute()[1::2]
-        return all(n <= table[kind][0] for n, (kind, _key_) in zip(hits, checks, strict=True))
-    allowed = True
-    for kind, key in checks:
-        count, seconds = table[kind]
-        cache_key = _key(kind, key)
-        cache.add(cache_key, 0, seconds)
+    if client is not None and time.monotonic() >= _redis_down_until[0]:
         try:
-            hits = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, seconds)
-            hits = 1
-        allowed = allowed and hits <= count
-    return allowed
+            hits = _redis_hits(client, checks, table)
+        except sharedcache.UNREACHABLE as exc:
+            _redis_down_until[0] = time.monotonic() + REDIS_RETRY_SECONDS
+            sharedcache.warn_unreachable("rate limits counted in the database", exc)
+        else:
+            return all(n <= table[kind][0] for n, (kind, _k) in zip(hits, checks, strict=True))
+    counted = _database_hits(checks, table)
+    return all(counted[kind] <= table[kind][0] for kind, _k in checks)
+
+
+def _redis_hits(client, checks, table) -> list[int]:
+    pipe = client.pipeline(transaction=False)
+    for kind, key in checks:
+        pipe.set(_key(kind, key), 0, ex=table[kind][1], nx=True)  # the window starts with the first hit
+        pipe.incr(_key(kind, key))
+    return pipe.execute()[1::2]
+
+
+def _database_hits(checks: list[tuple[str, str]], table) -> dict[str, int]:
+    """The hits of each kind's current window after counting this one: one statement for all checks.
+    Each kind appears at most once in ``checks`` (ON CONFLICT may touch a row once per statement)."""
+    now = int(time.time())
+    rows, params = [], []
+    for kind, key in checks:
+        seconds = table[kind][1]
+        window = now // seconds
+        rows.append("(%s, %s, %s, 1, %s)")
+        params += [kind, _hash(key), window, (window + 1) * seconds]
+    qn = connection.ops.quote_name
+    db_table = qn(RateCounter._meta.db_table)
+    sql = (
+        f"INSERT INTO {db_table} ({qn('kind')}, {qn('key')}, {qn('window')}, {qn('hits')}, {qn('expires')}) "
+        f"VALUES {', '.join(rows)} "
+        f"ON CONFLICT ({qn('kind')}, {qn('key')}, {qn('window')}) "
+        f"DO UPDATE SET {qn('hits')} = {db_table}.{qn('hits')} + 1 "
+        f"RETURNING {qn('kind')}, {qn('hits')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counted = dict(cursor.fetchall())
+        if random.randrange(PURGE_ONE_IN) == 0:  # load spreading, not security
+            cursor.execute(f"DELETE FROM {db_table} WHERE {qn('expires')} < %s", [now])
+    return counted

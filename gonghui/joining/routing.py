@@ -13,13 +13,13 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import transaction
 
 from gonghui.members.models import NewFormGroup
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
 from gonghui.regions.models import Region
 
+from . import sharedcache
 from .models import RoutingRule
 
 
@@ -75,7 +75,7 @@ _generation: list = [0.0, None]  # [next check (monotonic), token last read]
 
 def _current_generation(now: float) -> object:
     if now >= _generation[0]:
-        _generation[:] = [now + GENERATION_CHECK_SECONDS, cache.get(GENERATION_KEY)]
+        _generation[:] = [now + GENERATION_CHECK_SECONDS, sharedcache.get(GENERATION_KEY)]
     return _generation[1]
 
 
@@ -87,7 +87,7 @@ def clear_local() -> None:
 
 def _forget() -> None:
     clear_local()
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    sharedcache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def invalidate(**_signal_kwargs) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -53,6 +56,17 @@ def _limited(request: HttpRequest, template: str, context: dict) -> HttpResponse
 # -- public ------------------------------------------------------------------------------------
 
 
+def _pad_to_floor(started: float) -> None:
+    """Sleep until ``GONGHUI_JOIN_SUBMIT_FLOOR`` seconds after ``started``: a submission for a member's ID
+    (probed, flagged, sometimes refused) and one for a fresh ID (one INSERT) then answer in the same
+    time, as long as both finish within the floor. Only after the rate limits: a flood is refused
+    at once and holds no worker asleep."""
+    floor = float(getattr(settings, "GONGHUI_JOIN_SUBMIT_FLOOR", 0.25))
+    left = started + floor - time.monotonic()
+    if left > 0:
+        time.sleep(left)
+
+
 class ApplyView(View):
     template_name = "joining/apply.html"
 
@@ -63,11 +77,14 @@ class ApplyView(View):
         form = ApplyForm(request.POST)
         context = {"form": form, "consent": services.CONSENT_VERSION}
         if request.POST.get("website"):
-            # A script filled the honeypot: refuse without saying which field gave it away.
+            # A script filled the honeypot: refuse without saying which field gave it away, and count
+            # the post against its address like any other (a flood of them ends in 429 too).
+            if not ratelimit.allow("apply_ip", ratelimit.client_ip(request)):
+                return _limited(request, self.template_name, context)
             context["refusal"] = "提交未被受理，请刷新页面后重试"
             return render(request, self.template_name, context, status=400)
         # Every post counts against its address, a valid one against its ID number too: both counters
-        # in one round trip to the shared cache. Validation only reads cached reference rows (and a
+        # in one round trip to the shared counters. Validation only reads cached reference rows (and a
         # workplace by primary key), so doing it before the limit check costs no more than refusing.
         valid = form.is_valid()
         checks = [("apply_ip", ratelimit.client_ip(request))]
@@ -77,6 +94,14 @@ class ApplyView(View):
             return _limited(request, self.template_name, context)
         if not valid:
             return render(request, self.template_name, context, status=200)
+        # From here the answer depends on what the database holds for the ID (a membership, an open
+        # application): padded to the same floor whatever it is, so that its time tells nothing.
+        started = time.monotonic()
+        response = self.submit(request, form, context)
+        _pad_to_floor(started)
+        return response
+
+    def submit(self, request, form, context):
         data = form.cleaned_data
         rid = data["id_number"]
         try:

@@ -282,3 +282,44 @@ def test_names():
         normalize_name("张三1")
     with pytest.raises(InvalidValue, match="不能为空"):
         normalize_name(" ")
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("阿依古丽·买买提", "阿依古丽·买买提"),
+        ("阿依古丽•买买提", "阿依古丽·买买提"),  # look-alike dots become the middle dot
+        ("阿依古丽・买买提", "阿依古丽·买买提"),
+        ("阿依古丽．买买提", None),  # a full stop is not a middle dot
+        ("𠀾小明", "𠀾小明"),  # CJK extension B
+        ("\ue000明", "\ue000明"),  # a rare character kept in the private-use area by an older system
+        ("Zhang San", "Zhang San"),
+        ("ئەخمەت", "ئەخمەت"),  # Uyghur
+        ("张三\n", "张三"),  # a new line in a spreadsheet cell is white space
+    ],
+)
+def test_names_accept_letters_of_any_script_and_the_middle_dot(raw, clean):
+    if clean is None:
+        with pytest.raises(InvalidValue, match=r"不能用于姓名的字符「\.」"):
+            normalize_name(raw)
+    else:
+        assert normalize_name(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("<script>alert(1)</script>", "不能用于姓名的字符「<」"),
+        ("张=三", "不能用于姓名的字符「=」"),
+        ("$张三", "不能用于姓名的字符「\\$」"),
+        ("=HYPERLINK(1)", "不能用于姓名的字符「=」"),
+        ("张三\x00", "控制字符"),
+        ("张\u202e三", "控制字符"),  # right-to-left override
+        ("张\u200b三", "控制字符"),  # zero-width space
+        ("·张三", "间隔号"),
+        ("张··三", "间隔号"),
+    ],
+)
+def test_names_refuse_what_a_name_cannot_hold(raw, message):
+    with pytest.raises(InvalidValue, match=message):
+        normalize_name(raw)

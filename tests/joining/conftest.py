@@ -1,7 +1,10 @@
+import contextlib
+
 import pytest
 from django.core.cache import cache
 
 from gonghui.accounts.models import Role, User
+from gonghui.joining import sharedcache
 from gonghui.joining.models import RoutingRule
 from gonghui.orgs.models import UnionKind, UnionOrg
 from tests.factories import PASSWORD, make_id  # noqa: F401  (re-exported for the test modules)
@@ -13,16 +16,26 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_submit_floor(settings):
+    # The public submission is padded to a time floor (the timing-oracle defence); test_timing.py
+    # sets its own, the other tests need not wait.
+    settings.GONGHUI_JOIN_SUBMIT_FLOOR = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # Rate-limit counters and cached reference rows: every test starts with none.
-    from gonghui.joining import forms, routing, workdays
+    from gonghui.joining import forms, ratelimit, routing, workdays
 
+    ratelimit._redis.cache_clear()
+    ratelimit._redis_down_until[0] = 0.0
     cache.clear()
     forms._REFERENCE_ROWS.clear()
     routing.clear_local()
     workdays._DAYS.clear()
     yield
-    cache.clear()
+    with contextlib.suppress(*sharedcache.UNREACHABLE):  # a test pointed the cache at a dead Redis
+        cache.clear()
     forms._REFERENCE_ROWS.clear()
     routing.clear_local()
     workdays._DAYS.clear()

@@ -24,7 +24,7 @@ from gonghui.orgs.models import Workplace
 from gonghui.regions.models import Region
 
 from .. import workdays
-from ..models import OPEN_STATUSES, ApplicationEvent, JoinApplication
+from ..models import OPEN_APPLICATION_EXISTS, OPEN_STATUSES, ApplicationEvent, JoinApplication
 from ..routing import NoRoute, route
 from .flow import APPLICANT, JoiningError
 
@@ -60,6 +60,13 @@ class ApplicationInput:
     is_migrant_worker: bool = False
     employer_name: str = ""  # the employer, when it has no union (or is not in the registry)
     employer_uscc: str = ""
+
+
+class OpenApplicationRace(JoiningError):
+    """The one-open-application-per-ID constraint refused the INSERT (a concurrent submission won)."""
+
+    def __init__(self):
+        super().__init__(OPEN_APPLICATION_EXISTS)
 
 
 def identity_matches(record, name: str, phone: str) -> bool:
@@ -116,8 +123,9 @@ def submit(data: ApplicationInput) -> JoinApplication:
             target = None
         if target is not None:
             app, event = _new_application(data, target, held_elsewhere=False)
-            if _insert_new(app, event, unless_taken=id_hash):
-                return app
+            with contextlib.suppress(OpenApplicationRace):  # the checks below say which one won
+                if _insert_new(app, event, unless_taken=id_hash):
+                    return app
     held_any, open_any = _probe(id_hash)
     holder = membership.held_membership(id_hash) if held_any else None
     held_elsewhere = False
@@ -135,15 +143,16 @@ def submit(data: ApplicationInput) -> JoinApplication:
                 f"您已于 {timezone.localtime(existing.submitted_at):%Y-%m-%d} 提交入会申请（编号 {existing.number}），"
                 "正在办理中，请勿重复提交；可凭申请编号和身份证号查询进度"
             )
-        raise ApplicationRefused(
-            "该身份证号已有一份正在办理的入会申请，请勿重复提交；可凭申请编号和身份证号查询进度"
-        )
+        raise ApplicationRefused(OPEN_APPLICATION_EXISTS)
     try:
         target = route(data.workplace, data.new_form_group, data.district)
     except NoRoute as exc:
         raise ApplicationRefused(str(exc)) from None
     app, event = _new_application(data, target, held_elsewhere=held_elsewhere)
-    _insert_new(app, event)
+    try:
+        _insert_new(app, event)
+    except OpenApplicationRace:
+        raise ApplicationRefused(OPEN_APPLICATION_EXISTS) from None
     return app
 
 
@@ -185,7 +194,8 @@ def _new_application(
 def _insert_new(app: JoinApplication, event: ApplicationEvent, unless_taken: str | None = None) -> bool:
     """Insert with a fresh random number, drawing again on a collision. With ``unless_taken`` (an ID
     hash; PostgreSQL only) nothing is written, and False returned, if that ID holds a membership or has
-    an open application."""
+    an open application. OpenApplicationRace when the one-open-application constraint refuses the row
+    (a concurrent submission for the same ID committed first: NOT EXISTS cannot see uncommitted rows)."""
     day = timezone.localdate(app.submitted_at)
     for _attempt in range(5):
         app.number = _new_number(day)
@@ -195,6 +205,11 @@ def _insert_new(app: JoinApplication, event: ApplicationEvent, unless_taken: str
             if JoinApplication.objects.filter(number=app.number).exists():
                 app.pk = None
                 continue
+            if find_open_application(app.id_hash) is not None:
+                # Another submission for the same ID was written between the checks and this INSERT:
+                # the partial unique index joining_one_open_application_per_id refused this one.
+                app.pk = None
+                raise OpenApplicationRace from None
             raise
     raise JoiningError("申请编号生成失败，请稍后重试")
 
