@@ -7,6 +7,7 @@ phone encryption, newest first), GONGHUI_HASH_KEY (HMAC key for lookups), GONGHU
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "gonghui.reports",
     "gonghui.joining",
     "gonghui.demo",
+    "axes",  # issue 11: login lockout
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # issue 11: answers a locked-out login with the lockout page
 ]
 
 ROOT_URLCONF = "gonghui.urls"
@@ -197,6 +200,24 @@ IMPORT_REAP_SECONDS = float(os.environ.get("GONGHUI_IMPORT_REAP_SECONDS", 15))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+
+# --- issue 11: authentication -------------------------------------------------------------------------------
+# Lockout (django-axes): GONGHUI_LOGIN_FAILURE_LIMIT failed logins within GONGHUI_LOGIN_LOCKOUT_MINUTES lock
+# the account and, separately, the client address, for that long (no CAPTCHA: works offline). A security
+# administrator unlocks earlier with `manage.py axes_reset_username NAME` / `axes_reset_ip IP` or by deleting
+# the attempt in the admin. Client addresses come from gonghui.core.net.client_ip (trusted proxies only).
+AUTHENTICATION_BACKENDS = [
+    "gonghui.accounts.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("GONGHUI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GONGHUI_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account and per address, each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "gonghui.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # successes and failures are in the audit log (AuditEvent)
+AXES_VERBOSE = False
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import reverse
 
 from gonghui.core.models import AuditEvent
@@ -16,6 +18,13 @@ from .tables import AuditEventTable, UserTable
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes's answer to a locked-out login (AXES_LOCKOUT_CALLABLE): in Chinese, with the way out."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "accounts/locked_out.html", context, status=429)
 
 
 class AdminRequiredMixin(RoleRequiredMixin):

@@ -193,6 +193,9 @@ class AuditEvent(models.Model):
         DELETE = "delete", "删除"
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
+        LOGIN_LOCKED = "login_locked", "登录被锁定"
+        LOGOUT = "logout", "退出登录"
+        PASSWORD_CHANGE = "password_change", "修改密码"
         OTHER = "other", "其他"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
