@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gonghui.core.middleware.NodeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gonghui.accounts.middleware.PasswordChangeRequiredMiddleware",  # issue 11: expired / reset passwords
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # issue 11: answers a locked-out login with the lockout page
@@ -124,8 +125,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Django's rules with Chinese messages (its zh-hans catalogue lacks the length rule's plural forms).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gonghui.accounts.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "gonghui.accounts.password_validation.MinimumLengthValidator"},
+    {"NAME": "gonghui.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "gonghui.accounts.password_validation.CommonPasswordValidator"},
+    # issue 11: authentication (three character classes, no username, not one of the last five)
+    {"NAME": "gonghui.accounts.password_validation.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "gonghui.accounts.password_validation.UsernameInPasswordValidator"},
+    {"NAME": "gonghui.accounts.password_validation.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -218,6 +223,8 @@ AXES_CLIENT_IP_CALLABLE = "gonghui.core.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # successes and failures are in the audit log (AuditEvent)
 AXES_VERBOSE = False
+# Passwords expire after this many days (0: never); the user is sent to the change page at next request.
+GONGHUI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GONGHUI_PASSWORD_MAX_AGE_DAYS", "90"))
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -38,6 +38,8 @@ def save_user(
     had_sensitive = not creating and user.user_permissions.filter(codename="view_sensitive").exists()
     if password:
         user.set_password(password)
+        # A password someone else chose (an administrator's reset) is changed by its owner at next login.
+        user.must_change_password = not creating and (actor is None or actor.pk != user.pk)
     user.save()
     changes = list(changed)
     if password and not creating:

@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
 
+from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
@@ -25,6 +28,33 @@ def locked_out(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     return render(request, "accounts/locked_out.html", context, status=429)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Users change their own password (Django's view: the old one is checked, the rules of
+    AUTH_PASSWORD_VALIDATORS apply, this session stays signed in and every other session of the user ends)."""
+
+    template_name = "accounts/password_change.html"
+    open_without_node = True  # a user without a node may still change their password
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["old_password"].label = "原密码"
+        form.fields["new_password1"].label = "新密码"
+        form.fields["new_password2"].label = "确认新密码"
+        return form
+
+    def get_success_url(self) -> str:
+        return reverse("core:home")
+
+    @transaction.atomic
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(
+            self.request, AuditEvent.Action.PASSWORD_CHANGE, self.request.user, detail="本人修改密码"
+        )
+        messages.success(self.request, "密码已修改")
+        return response
 
 
 class AdminRequiredMixin(RoleRequiredMixin):
