@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gonghui.core.middleware.NodeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gonghui.accounts.middleware.SessionTimeoutMiddleware",  # issue 11: idle and absolute session timeouts
     "gonghui.accounts.middleware.PasswordChangeRequiredMiddleware",  # issue 11: expired / reset passwords
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -225,6 +226,11 @@ AXES_DISABLE_ACCESS_LOG = True  # successes and failures are in the audit log (A
 AXES_VERBOSE = False
 # Passwords expire after this many days (0: never); the user is sent to the change page at next request.
 GONGHUI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GONGHUI_PASSWORD_MAX_AGE_DAYS", "90"))
+# A session ends after this many idle minutes and, however busy, this many hours after the login
+# (gonghui.accounts.middleware.SessionTimeoutMiddleware); the cookie lives no longer than a session may.
+GONGHUI_SESSION_IDLE_MINUTES = int(os.environ.get("GONGHUI_SESSION_IDLE_MINUTES", "30"))
+GONGHUI_SESSION_MAX_HOURS = int(os.environ.get("GONGHUI_SESSION_MAX_HOURS", "8"))
+SESSION_COOKIE_AGE = GONGHUI_SESSION_MAX_HOURS * 3600
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
