@@ -231,6 +231,8 @@ GONGHUI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GONGHUI_PASSWORD_MAX_AGE_DAY
 GONGHUI_SESSION_IDLE_MINUTES = int(os.environ.get("GONGHUI_SESSION_IDLE_MINUTES", "30"))
 GONGHUI_SESSION_MAX_HOURS = int(os.environ.get("GONGHUI_SESSION_MAX_HOURS", "8"))
 SESSION_COOKIE_AGE = GONGHUI_SESSION_MAX_HOURS * 3600
+# API tokens expire after this many days unless issued with --days (accounts.services.issue_token).
+GONGHUI_API_TOKEN_DAYS = int(os.environ.get("GONGHUI_API_TOKEN_DAYS", "90"))
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -139,6 +139,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌"
@@ -151,15 +152,31 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+        """A new token valid ``days`` days (default: the setting GONGHUI_API_TOKEN_DAYS, 90)."""
+        days = days if days is not None else getattr(settings, "GONGHUI_API_TOKEN_DAYS", 90)
         key = "gh_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=cls.hash_key(key),
+            prefix=key[:8],
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
         return token, key
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "已吊销"
+        if self.expires_at and self.expires_at < timezone.now():
+            return "已过期"
+        return "有效"
 
     @classmethod
     def authenticate(cls, key: str) -> User | None:
         token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key)).first()
-        if token is None or not token.user.is_active:
+        if token is None or token.revoked_at is not None or not token.user.is_active:
             return None
         now = timezone.now()
         if token.expires_at and token.expires_at < now:

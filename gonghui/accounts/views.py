@@ -1,19 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
 
+from . import services
 from .filters import AuditEventFilterSet, UserFilterSet
 from .forms import UserForm
-from .models import User
+from .models import ApiToken, User
 from .roles import may_manage
 from .tables import AuditEventTable, UserTable
 
@@ -55,6 +59,30 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         )
         messages.success(self.request, "密码已修改")
         return response
+
+
+class TokenListView(LoginRequiredMixin, TemplateView):
+    """API tokens: a user's own, and for an administrator those of the users they manage; each can be
+    revoked here (``services.revoke_token``, audited)."""
+
+    template_name = "accounts/token_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        owners = User.objects.visible_to(user) if user.can_edit else User.objects.filter(pk=user.pk)
+        tokens = ApiToken.objects.filter(user__in=owners).select_related("user").order_by("-created_at")
+        rows = [(t, t.user_id == user.pk or may_manage(user, t.user)) for t in tokens]
+        return {**super().get_context_data(**kwargs), "title": "API 令牌", "rows": rows}
+
+
+class TokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+        if token.user_id != request.user.pk and not may_manage(request.user, token.user):
+            raise PermissionDenied("只能吊销本人或您所管理用户的令牌")
+        services.revoke_token(token, actor=request.user, ip=client_ip(request))
+        messages.success(request, f"已吊销令牌「{token.name}」")
+        return redirect("accounts:token-list")
 
 
 class AdminRequiredMixin(RoleRequiredMixin):
