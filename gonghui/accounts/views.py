@@ -61,6 +61,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+def visible_tokens(user):
+    """A user's own tokens, and for an administrator those of the users of their subtree."""
+    owners = User.objects.visible_to(user) if user.can_edit else User.objects.filter(pk=user.pk)
+    return ApiToken.objects.filter(user__in=owners).select_related("user")
+
+
 class TokenListView(LoginRequiredMixin, TemplateView):
     """API tokens: a user's own, and for an administrator those of the users they manage; each can be
     revoked here (``services.revoke_token``, audited)."""
@@ -69,15 +75,14 @@ class TokenListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        owners = User.objects.visible_to(user) if user.can_edit else User.objects.filter(pk=user.pk)
-        tokens = ApiToken.objects.filter(user__in=owners).select_related("user").order_by("-created_at")
+        tokens = visible_tokens(user).order_by("-created_at")
         rows = [(t, t.user_id == user.pk or may_manage(user, t.user)) for t in tokens]
         return {**super().get_context_data(**kwargs), "title": "API 令牌", "rows": rows}
 
 
 class TokenRevokeView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
-        token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+        token = get_object_or_404(visible_tokens(request.user), pk=pk)  # outside my subtree: 404
         if token.user_id != request.user.pk and not may_manage(request.user, token.user):
             raise PermissionDenied("只能吊销本人或您所管理用户的令牌")
         services.revoke_token(token, actor=request.user, ip=client_ip(request))

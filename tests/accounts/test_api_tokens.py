@@ -67,8 +67,17 @@ def test_someone_else_cannot_revoke_or_see_a_token(registry, as_user):
     token, key = services.issue_token(registry.users["jinghu"], "同步")
     client = as_user("jiujiang")
     assert "同步" not in client.get(LIST).content.decode()
-    assert client.post(reverse("accounts:token-revoke", args=[token.pk])).status_code == 403
+    assert client.post(reverse("accounts:token-revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
     assert bearer(key).get("/api/v1/members").status_code == 200
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, object_id=str(token.pk)).exists()
+
+
+def test_an_administrator_cannot_revoke_the_token_of_a_user_above_them(registry, as_user):
+    token, _ = services.issue_token(registry.users["wuhu"], "市级同步")
+    client = as_user("wuhu")  # sees it (own) ...
+    other = as_user("jinghu", Client())  # ... a county administrator below does not
+    assert other.post(reverse("accounts:token-revoke", args=[token.pk])).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None and client.get(LIST).status_code == 200
