@@ -7,6 +7,7 @@ phone encryption, newest first), GONGHUI_HASH_KEY (HMAC key for lookups), GONGHU
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "gonghui.reports",
     "gonghui.joining",
     "gonghui.demo",
+    "axes",  # issue 11: login lockout
 ]
 
 MIDDLEWARE = [
@@ -80,8 +82,11 @@ MIDDLEWARE = [
     "gonghui.core.middleware.NodeRequiredMiddleware",
     "gonghui.core.middleware.ForbiddenAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gonghui.accounts.middleware.SessionTimeoutMiddleware",  # issue 11: idle and absolute session timeouts
+    "gonghui.accounts.middleware.PasswordChangeRequiredMiddleware",  # issue 11: expired / reset passwords
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # issue 11: answers a locked-out login with the lockout page
 ]
 
 ROOT_URLCONF = "gonghui.urls"
@@ -122,8 +127,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Django's rules with Chinese messages (its zh-hans catalogue lacks the length rule's plural forms).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gonghui.accounts.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "gonghui.accounts.password_validation.MinimumLengthValidator"},
+    {"NAME": "gonghui.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "gonghui.accounts.password_validation.CommonPasswordValidator"},
+    # issue 11: authentication (three character classes, no username, not one of the last five)
+    {"NAME": "gonghui.accounts.password_validation.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "gonghui.accounts.password_validation.UsernameInPasswordValidator"},
+    {"NAME": "gonghui.accounts.password_validation.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -215,6 +224,33 @@ IMPORT_REAP_SECONDS = float(os.environ.get("GONGHUI_IMPORT_REAP_SECONDS", 15))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+
+# --- issue 11: authentication -------------------------------------------------------------------------------
+# Lockout (django-axes): GONGHUI_LOGIN_FAILURE_LIMIT failed logins within GONGHUI_LOGIN_LOCKOUT_MINUTES lock
+# the account and, separately, the client address, for that long (no CAPTCHA: works offline). A security
+# administrator unlocks earlier with `manage.py axes_reset_username NAME` / `axes_reset_ip IP` or by deleting
+# the attempt in the admin. Client addresses come from gonghui.core.net.client_ip (trusted proxies only).
+AUTHENTICATION_BACKENDS = [
+    "gonghui.accounts.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("GONGHUI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GONGHUI_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account and per address, each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "gonghui.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # successes and failures are in the audit log (AuditEvent)
+AXES_VERBOSE = False
+# Passwords expire after this many days (0: never); the user is sent to the change page at next request.
+GONGHUI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GONGHUI_PASSWORD_MAX_AGE_DAYS", "90"))
+# A session ends after this many idle minutes and, however busy, this many hours after the login
+# (gonghui.accounts.middleware.SessionTimeoutMiddleware); the cookie lives no longer than a session may.
+GONGHUI_SESSION_IDLE_MINUTES = int(os.environ.get("GONGHUI_SESSION_IDLE_MINUTES", "30"))
+GONGHUI_SESSION_MAX_HOURS = int(os.environ.get("GONGHUI_SESSION_MAX_HOURS", "8"))
+SESSION_COOKIE_AGE = GONGHUI_SESSION_MAX_HOURS * 3600
+# API tokens expire after this many days unless issued with --days (accounts.services.issue_token).
+GONGHUI_API_TOKEN_DAYS = int(os.environ.get("GONGHUI_API_TOKEN_DAYS", "90"))
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

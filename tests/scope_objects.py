@@ -132,7 +132,15 @@ def _export_job_jiujiang(reg: Registry) -> Model:
     return job
 
 
+def _api_token_jiujiang(reg):
+    """API 令牌 (issue 11): a token of the 鸠江区 administrator."""
+    from gonghui.accounts.models import ApiToken
+
+    return ApiToken.issue(reg.users["jiujiang"], "鸠江区数据同步")[0]
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "accounts.apitoken": _api_token_jiujiang,
     "joining.joinapplication": _join_application_jiujiang,
     "joining.transferrequest": _transfer_request_jiujiang,
     "joining.routingrule": _routing_rule_jiujiang,
@@ -148,6 +156,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 }
 
 URL_MODELS: dict[str, str] = {
+    "accounts:token-revoke": "accounts.apitoken",
     "api:get_region": "regions.region",
     "api:get_workplace": "orgs.workplace",
     "api:get_union": "orgs.unionorg",

@@ -220,7 +220,7 @@ def test_a_too_short_password_is_refused_in_chinese(client, registry):
         },
     )
     body = response.content.decode()
-    assert "密码太短：至少需要 8 个字符" in body
+    assert "密码太短：至少需要 10 个字符" in body  # issue 11: the minimum is 10
     assert not english_words(" ".join(_parse(body).parts), _data_values())
 
 

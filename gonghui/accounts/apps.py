@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import navigation
 
-        from . import login_audit  # noqa: F401  (connects the receivers)
+        from . import login_audit, middleware  # noqa: F401  (connects the receivers)
 
         # The same predicates the views enforce (AdminRequiredMixin, AuditLogView).
         navigation.register("用户管理", "accounts:user-list", "bi-person-gear", 90, lambda u: u.can_edit)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -58,8 +60,24 @@ class User(AbstractUser):
     )
     role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.READONLY)
     full_name = models.CharField("姓名", max_length=50, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="管理员重置密码后，用户下次登录须先修改密码"
+    )
 
     objects = UserManager()
+
+    def set_password(self, raw_password) -> None:
+        """Every new password restarts the expiry clock; whoever sets it for someone else (an administrator's
+        reset) sets ``must_change_password`` afterwards."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self.must_change_password = False
+
+    @property
+    def password_expired(self) -> bool:
+        max_age = getattr(settings, "GONGHUI_PASSWORD_MAX_AGE_DAYS", 90)
+        return bool(max_age) and self.password_changed_at < timezone.now() - dt.timedelta(days=max_age)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -91,6 +109,24 @@ class User(AbstractUser):
         return self.has_perm("accounts.view_sensitive")
 
 
+class PasswordHistory(models.Model):
+    """The hashes of a user's earlier passwords, so a new one cannot be one of the last few
+    (``password_validation.PasswordHistoryValidator``). Written whenever a password is saved."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField("密码（哈希）", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its hash is stored; the token is shown once when created."""
 
@@ -103,6 +139,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌"
@@ -115,15 +152,31 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+        """A new token valid ``days`` days (default: the setting GONGHUI_API_TOKEN_DAYS, 90)."""
+        days = days if days is not None else getattr(settings, "GONGHUI_API_TOKEN_DAYS", 90)
         key = "gh_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=cls.hash_key(key),
+            prefix=key[:8],
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
         return token, key
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "已吊销"
+        if self.expires_at and self.expires_at < timezone.now():
+            return "已过期"
+        return "有效"
 
     @classmethod
     def authenticate(cls, key: str) -> User | None:
         token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key)).first()
-        if token is None or not token.user.is_active:
+        if token is None or token.revoked_at is not None or not token.user.is_active:
             return None
         now = timezone.now()
         if token.expires_at and token.expires_at < now:

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 
-from .models import User
+from .models import ApiToken, User
 
 
 def sensitive_permission() -> Permission:
@@ -38,6 +39,8 @@ def save_user(
     had_sensitive = not creating and user.user_permissions.filter(codename="view_sensitive").exists()
     if password:
         user.set_password(password)
+        # A password someone else chose (an administrator's reset) is changed by its owner at next login.
+        user.must_change_password = not creating and (actor is None or actor.pk != user.pk)
     user.save()
     changes = list(changed)
     if password and not creating:
@@ -52,3 +55,26 @@ def save_user(
     action = AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE
     audit.log(action, user, actor=actor, ip=ip, detail="、".join(changes))
     return user
+
+
+@transaction.atomic
+def issue_token(
+    user: User, name: str, *, days: int | None = None, actor: User | None = None, ip: str | None = None
+) -> tuple[ApiToken, str]:
+    """Issue an API token (valid ``days``, default GONGHUI_API_TOKEN_DAYS) and audit it; returns the token
+    and its key, which is shown once."""
+    token, key = ApiToken.issue(user, name, days=days)
+    detail = f"签发 API 令牌「{name}」给「{user.username}」，有效期至 {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}"
+    audit.log(AuditEvent.Action.CREATE, token, actor=actor, ip=ip, detail=detail)
+    return token, key
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor: User | None = None, ip: str | None = None) -> ApiToken:
+    """Revoke a token at once (it answers 401 from then on) and audit it."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        detail = f"吊销「{token.user.username}」的 API 令牌「{token.name}」"
+        audit.log(AuditEvent.Action.UPDATE, token, actor=actor, ip=ip, detail=detail)
+    return token

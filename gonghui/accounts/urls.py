@@ -6,6 +6,9 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("tokens/", views.TokenListView.as_view(), name="token-list"),
+    path("tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("users/", views.UserListView.as_view(), name="user-list"),
     path("users/add/", views.UserEditView.as_view(), name="user-add"),

@@ -1,14 +1,23 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
 
+from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
 
+from . import services
 from .filters import AuditEventFilterSet, UserFilterSet
 from .forms import UserForm
-from .models import User
+from .models import ApiToken, User
 from .roles import may_manage
 from .tables import AuditEventTable, UserTable
 
@@ -16,6 +25,69 @@ from .tables import AuditEventTable, UserTable
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes's answer to a locked-out login (AXES_LOCKOUT_CALLABLE): in Chinese, with the way out."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Users change their own password (Django's view: the old one is checked, the rules of
+    AUTH_PASSWORD_VALIDATORS apply, this session stays signed in and every other session of the user ends)."""
+
+    template_name = "accounts/password_change.html"
+    open_without_node = True  # a user without a node may still change their password
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["old_password"].label = "原密码"
+        form.fields["new_password1"].label = "新密码"
+        form.fields["new_password2"].label = "确认新密码"
+        return form
+
+    def get_success_url(self) -> str:
+        return reverse("core:home")
+
+    @transaction.atomic
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(
+            self.request, AuditEvent.Action.PASSWORD_CHANGE, self.request.user, detail="本人修改密码"
+        )
+        messages.success(self.request, "密码已修改")
+        return response
+
+
+def visible_tokens(user):
+    """A user's own tokens, and for an administrator those of the users of their subtree."""
+    owners = User.objects.visible_to(user) if user.can_edit else User.objects.filter(pk=user.pk)
+    return ApiToken.objects.filter(user__in=owners).select_related("user")
+
+
+class TokenListView(LoginRequiredMixin, TemplateView):
+    """API tokens: a user's own, and for an administrator those of the users they manage; each can be
+    revoked here (``services.revoke_token``, audited)."""
+
+    template_name = "accounts/token_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        tokens = visible_tokens(user).order_by("-created_at")
+        rows = [(t, t.user_id == user.pk or may_manage(user, t.user)) for t in tokens]
+        return {**super().get_context_data(**kwargs), "title": "API 令牌", "rows": rows}
+
+
+class TokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        token = get_object_or_404(visible_tokens(request.user), pk=pk)  # outside my subtree: 404
+        if token.user_id != request.user.pk and not may_manage(request.user, token.user):
+            raise PermissionDenied("只能吊销本人或您所管理用户的令牌")
+        services.revoke_token(token, actor=request.user, ip=client_ip(request))
+        messages.success(request, f"已吊销令牌「{token.name}」")
+        return redirect("accounts:token-list")
 
 
 class AdminRequiredMixin(RoleRequiredMixin):

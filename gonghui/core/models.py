@@ -196,6 +196,9 @@ class AuditEvent(models.Model):
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
         FORBIDDEN = "forbidden", "拒绝访问"
+        LOGIN_LOCKED = "login_locked", "登录被锁定"
+        LOGOUT = "logout", "退出登录"
+        PASSWORD_CHANGE = "password_change", "修改密码"
         OTHER = "other", "其他"
 
     # Set by the writer before hashing (the hash covers it), not by auto_now_add at save time.

@@ -1,0 +1,96 @@
+"""Sessions and passwords, checked on every request of a signed-in user (issue 11).
+
+``SessionTimeoutMiddleware``: a session ends after ``GONGHUI_SESSION_IDLE_MINUTES`` (30) without a request
+and, however busy, ``GONGHUI_SESSION_MAX_HOURS`` (8) after the login. The times are kept in the session
+(``_gonghui_login_at``, ``_gonghui_seen_at``, epoch seconds); the last-seen time is written at most once a
+minute so that not every request rewrites the session row.
+
+``PasswordChangeRequiredMiddleware``: a user whose password has expired (``GONGHUI_PASSWORD_MAX_AGE_DAYS``)
+or was reset by an administrator (``must_change_password``) sees only the change-password page (and can
+log out) until they choose a new one."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+LOGIN_AT = "_gonghui_login_at"
+SEEN_AT = "_gonghui_seen_at"
+IDLE_EXPIRED = "您已超过 {minutes} 分钟未操作，为保护数据安全已自动退出，请重新登录。"
+ABSOLUTE_EXPIRED = "本次登录已满 {hours} 小时，为保护数据安全已自动退出，请重新登录。"
+PASSWORD_EXPIRED = "您的密码已超过有效期，请先修改密码再继续使用。"
+PASSWORD_RESET = "您的密码由管理员重置，请先设置一个只有您知道的新密码。"
+
+
+class PasswordChangeRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            reason = (
+                PASSWORD_RESET
+                if user.must_change_password
+                else PASSWORD_EXPIRED
+                if user.password_expired
+                else ""
+            )
+            allowed = (
+                reverse("accounts:password-change"),
+                reverse("accounts:logout"),
+                reverse("accounts:login"),
+            )
+            if reason and request.path not in allowed and not request.path.startswith("/static/"):
+                messages.warning(request, reason)
+                return redirect("accounts:password-change")
+        return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _start_session_clock(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[LOGIN_AT] = request.session[SEEN_AT] = now
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            expired = self._expired(request)
+            if expired:
+                logout(request)
+                messages.warning(request, expired)
+                login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
+                if getattr(request, "htmx", False):
+                    return HttpResponse(status=204, headers={"HX-Redirect": login_url})
+                return redirect(login_url)
+        return self.get_response(request)
+
+    @staticmethod
+    def _expired(request) -> str:
+        session, now = request.session, time.time()
+        idle = settings.GONGHUI_SESSION_IDLE_MINUTES * 60
+        absolute = settings.GONGHUI_SESSION_MAX_HOURS * 3600
+        login_at = session.setdefault(LOGIN_AT, now)
+        seen_at = session.get(SEEN_AT, now)
+        if now - login_at > absolute:
+            return ABSOLUTE_EXPIRED.format(hours=settings.GONGHUI_SESSION_MAX_HOURS)
+        if now - seen_at > idle:
+            return IDLE_EXPIRED.format(minutes=settings.GONGHUI_SESSION_IDLE_MINUTES)
+        if SEEN_AT not in session or now - seen_at >= 60:
+            session[SEEN_AT] = now
+        return ""
