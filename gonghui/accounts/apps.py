@@ -11,5 +11,7 @@ class AccountsConfig(AppConfig):
         from . import login_audit  # noqa: F401  (connects the receivers)
 
         # The same predicates the views enforce (AdminRequiredMixin, AuditLogView).
-        navigation.register("用户管理", "accounts:user-list", "bi-person-gear", 90, lambda u: u.can_edit)
+        navigation.register(
+            "用户管理", "accounts:user-list", "bi-person-gear", 90, lambda u: u.can_manage_users
+        )
         navigation.register("审计日志", "accounts:audit-list", "bi-journal-text", 91, lambda u: u.can_audit)
