@@ -10,11 +10,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.urls import reverse
+from django.shortcuts import resolve_url
 
 
 class ReadOnlyAdminMixin:
     """View only, for the system administrator the site lets in; inlines are not shown."""
+
+    admin_site: admin.AdminSite  # set by ModelAdmin.__init__
 
     def has_module_permission(self, request) -> bool:
         return self.admin_site.has_permission(request)
@@ -52,7 +54,7 @@ class GonghuiAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         # One login page for the whole system (its lockout and audit apply): the application's own.
-        return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+        return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
 
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
