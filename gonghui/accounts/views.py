@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
@@ -119,7 +120,16 @@ class AuditLogView(ObjectListView):
     title = "审计日志"
     required_role = "can_audit"
     permission_denied_message = "只有审计管理员可以查看审计日志（三员分立）"
-    exportable = False
+
+    def export(self, request):
+        """The audit administrator exports the log (its filters and scope); the export is itself audited."""
+        params = self.export_querystring()
+        audit.record(
+            request,
+            AuditEvent.Action.OTHER,
+            detail=f"导出审计日志（{request.GET['export']}）；筛选条件：{params or '无'}",
+        )
+        return super().export(request)
 
     def get_base_queryset(self):
         return super().get_base_queryset().order_by("-at", "-id")

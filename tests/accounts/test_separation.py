@@ -240,3 +240,18 @@ def test_django_admin_when_on_is_the_system_admins_alone_and_read_only(
         assert Metric.objects.get(pk=metric.pk).name == before
         assert client.post(f"/admin/targets/metric/{metric.pk}/delete/", {"post": "yes"}).status_code == 403
         assert Metric.objects.filter(pk=metric.pk).exists()
+
+
+def test_audit_admin_exports_the_log_and_the_export_is_audited(client, registry, three, as_user):
+    services.save_user(registry.users["viewer"], actor=three["secadmin"], changed=["姓名"])
+    as_user("auditor", client)
+    response = client.get("/accounts/audit/?export=csv")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "t-secadmin,修改,用户," in body  # Chinese values, not "update" / "accounts.user"
+    exported = AuditEvent.objects.filter(username="t-auditor", action=AuditEvent.Action.OTHER).get()
+    assert exported.detail.startswith("导出审计日志（csv）")
+    # Nobody else exports it: the page itself is refused.
+    as_user("secadmin", client)
+    assert client.get("/accounts/audit/?export=csv").status_code == 403
+    assert not AuditEvent.objects.filter(username="t-secadmin", action=AuditEvent.Action.OTHER).exists()
