@@ -44,7 +44,7 @@ ALLOWED_HOSTS = os.environ.get("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,tes
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GONGHUI_CSRF_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gonghui.core.apps.GonghuiAdminConfig",  # the Django admin: off by default, read-only when on
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -178,6 +178,9 @@ REDIS_URL = os.environ.get("GONGHUI_REDIS_URL", "")
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); empty: the
 # header is ignored everywhere (audit log, rate limits), REMOTE_ADDR is the client. See core/net.py.
+# The Django admin (/admin/): not routed unless this is 1; when on, the system administrator alone reads
+# reference data there, read-only (changes go through the scoped, audited pages).
+GONGHUI_ADMIN_ENABLED = os.environ.get("GONGHUI_ADMIN_ENABLED", "0") == "1"
 GONGHUI_TRUSTED_PROXIES = [p for p in os.environ.get("GONGHUI_TRUSTED_PROXIES", "").split(",") if p.strip()]
 # issue 11: public joining. Redis is an optimisation for the public pages, never a condition: a dead
 # Redis is given GONGHUI_REDIS_TIMEOUT seconds per attempt, then the rate limits are counted in the

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,5 +17,6 @@ urlpatterns = [
     path("reports/", include("gonghui.reports.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
 ]
+if settings.GONGHUI_ADMIN_ENABLED:  # off by default (issue 11); see gonghui.core.admin_site
+    urlpatterns.append(path("admin/", admin.site.urls))

@@ -6,10 +6,30 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与权限"
 
     def ready(self) -> None:
-        from gonghui.core import navigation
+        from django.utils import timezone
+
+        from gonghui.core import exports, navigation
+        from gonghui.core.models import AuditEvent
 
         from . import login_audit, middleware  # noqa: F401  (connects the receivers)
+        from .templatetags.accounts_tags import model_verbose_name
 
         # The same predicates the views enforce (AdminRequiredMixin, AuditLogView).
-        navigation.register("用户管理", "accounts:user-list", "bi-person-gear", 90, lambda u: u.can_edit)
+        navigation.register(
+            "用户管理", "accounts:user-list", "bi-person-gear", 90, lambda u: u.can_manage_users
+        )
+        # The audit administrator's export of the audit log (AuditLogView): Chinese headers and values.
+        exports.register(
+            AuditEvent,
+            [
+                ("时间", lambda e, full: timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S")),
+                ("用户名", exports.attr("username")),
+                ("操作", exports.display("action")),
+                ("对象类型", lambda e, full: model_verbose_name(e.object_type)),
+                ("对象编号", exports.attr("object_id")),
+                ("对象", exports.attr("object_repr")),
+                ("IP 地址", lambda e, full: e.ip or ""),
+                ("说明", exports.attr("detail")),
+            ],
+        )
         navigation.register("审计日志", "accounts:audit-list", "bi-journal-text", 91, lambda u: u.can_audit)

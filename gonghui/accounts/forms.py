@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from gonghui.core.forms import ScopedModelForm
 
 from . import services
-from .models import Role, User
+from .models import SEPARATED_NO_SENSITIVE, SEPARATED_ROLES, Role, User
 from .roles import grantable_roles
 
 
@@ -40,7 +40,11 @@ class UserForm(ScopedModelForm):
         self.fields["union"].help_text = "用户管辖该工会及其全部下级；只能选择您管辖范围内的工会"
         roles = grantable_roles(actor)
         self.fields["role"].choices = [(r.value, r.label) for r in roles]
-        self.fields["role"].help_text = "不能高于您自己的角色"
+        self.fields[
+            "role"
+        ].help_text = (
+            "不能高于您自己的角色；系统管理员、安全管理员、审计管理员只能由安全管理员授予，且不能查看敏感信息"
+        )
         creating = self.instance.pk is None
         self.fields["password1"].required = creating
         self.fields["password2"].required = creating
@@ -61,11 +65,15 @@ class UserForm(ScopedModelForm):
     def clean_role(self):
         role = self.cleaned_data["role"]
         if role not in {r.value for r in grantable_roles(self.user)}:
+            if role in SEPARATED_ROLES:
+                raise forms.ValidationError("系统管理员、安全管理员和审计管理员只能由安全管理员授予")
             raise forms.ValidationError("不能授予高于您自己的角色")
         return role
 
     def clean(self):
         data = super().clean()
+        if data.get("role") in SEPARATED_ROLES and data.get("view_sensitive"):
+            self.add_error("view_sensitive", SEPARATED_NO_SENSITIVE)
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 or p2:
             if p1 != p2:

@@ -22,10 +22,17 @@ class Role(models.TextChoices):
     GRASSROOTS_ADMIN = "grassroots_admin", "基层工会管理员"
     REVIEWER = "reviewer", "审核员"
     READONLY = "readonly", "只读"
-    AUDITOR = "auditor", "审计员"
+    # 三员分立: three administrators, each with one duty, none reading members' personal data.
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
 
 
 ADMIN_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.GRASSROOTS_ADMIN}
+# The three separated administrators (系统/安全/审计管理员): one role field, so no account holds two; none
+# is a superuser (constraint below), none holds 查看敏感信息, and only the security administrator manages them.
+SEPARATED_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR}
+SEPARATED_NO_SENSITIVE = "系统管理员、安全管理员和审计管理员不能查看敏感信息（三员分立）"
 # Roles a user may grant: never above their own.
 ROLE_RANK = {
     Role.PROVINCE_ADMIN: 4,
@@ -34,6 +41,8 @@ ROLE_RANK = {
     Role.GRASSROOTS_ADMIN: 1,
     Role.REVIEWER: 0,
     Role.READONLY: 0,
+    Role.SYSTEM_ADMIN: 0,
+    Role.SECURITY_ADMIN: 0,
     Role.AUDITOR: 0,
 }
 
@@ -82,6 +91,13 @@ class User(AbstractUser):
     class Meta:
         verbose_name = verbose_name_plural = "用户"
         permissions = [("view_sensitive", "查看敏感信息")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=sorted(SEPARATED_ROLES), is_superuser=True),
+                name="accounts_user_separated_role_not_superuser",
+                violation_error_message="系统管理员、安全管理员和审计管理员不能同时是超级用户（三员分立）",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -101,12 +117,29 @@ class User(AbstractUser):
         return self._holds(ADMIN_ROLES | {Role.REVIEWER})
 
     @property
+    def can_manage_users(self) -> bool:
+        """Business administrators manage business accounts of their subtree; the security administrator
+        manages every account of its subtree, the three administrators included (see roles.may_manage)."""
+        return self._holds(ADMIN_ROLES | {Role.SECURITY_ADMIN})
+
+    @property
     def can_audit(self) -> bool:
-        return self._holds({Role.AUDITOR, Role.PROVINCE_ADMIN})
+        """The audit log is the audit administrator's alone (三员分立)."""
+        return self._holds({Role.AUDITOR})
+
+    @property
+    def can_administer_system(self) -> bool:
+        """The system administrator: the Django admin when it is enabled (GONGHUI_ADMIN_ENABLED)."""
+        return self.role == Role.SYSTEM_ADMIN and self.union_id is not None and self.is_active
+
+    @property
+    def is_separated_admin(self) -> bool:
+        return self.role in SEPARATED_ROLES
 
     @property
     def can_view_sensitive(self) -> bool:
-        return self.has_perm("accounts.view_sensitive")
+        # The three administrators never read personal data by virtue of the role, whatever they were granted.
+        return not self.is_separated_admin and self.has_perm("accounts.view_sensitive")
 
 
 class PasswordHistory(models.Model):

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 
-from .models import ApiToken, User
+from .models import SEPARATED_NO_SENSITIVE, SEPARATED_ROLES, ApiToken, User
 
 
 def sensitive_permission() -> Permission:
@@ -34,9 +35,17 @@ def save_user(
 ) -> User:
     """Create or update ``user`` (its fields already set). A non-empty ``password`` is set (a reset when
     the user exists); ``view_sensitive`` grants or withdraws 查看敏感信息 (None: left as it is).
-    ``changed`` names the edited fields for the audit event, which also says 重置密码 and the grant."""
+    ``changed`` names the edited fields for the audit event, which also says 重置密码 and the grant.
+
+    三员分立: a 系统/安全/审计管理员 never holds 查看敏感信息 (granting it is refused; it is withdrawn when
+    such a role is given) and is never a superuser (the model's constraint)."""
     creating = user._state.adding
     had_sensitive = not creating and user.user_permissions.filter(codename="view_sensitive").exists()
+    if user.role in SEPARATED_ROLES:
+        if view_sensitive:
+            raise ValidationError(SEPARATED_NO_SENSITIVE)
+        view_sensitive = False
+    user.validate_constraints()
     if password:
         user.set_password(password)
         # A password someone else chose (an administrator's reset) is changed by its owner at next login.

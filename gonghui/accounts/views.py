@@ -91,8 +91,8 @@ class TokenRevokeView(LoginRequiredMixin, View):
 
 
 class AdminRequiredMixin(RoleRequiredMixin):
-    required_role = "can_edit"
-    permission_denied_message = "只有管理员可以管理用户"
+    required_role = "can_manage_users"
+    permission_denied_message = "只有管理员和安全管理员可以管理用户"
 
 
 class UserListView(AdminRequiredMixin, ObjectListView):
@@ -115,6 +115,9 @@ class UserListView(AdminRequiredMixin, ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["subtitle"] = f"{self.request.user.union or '全部组织'} 及其下级的用户"
+        context["add_url_name"] = (
+            self.add_url_name
+        )  # the security administrator adds users, not only can_edit
         return context
 
 
@@ -131,7 +134,9 @@ class UserEditView(AdminRequiredMixin, ObjectEditView):
     def get_object(self, queryset=None):
         target = super().get_object(queryset)
         if target is not None and not may_manage(self.request.user, target):
-            raise PermissionDenied("该用户的角色高于您的角色，不能修改")
+            raise PermissionDenied(
+                "该用户的角色高于您的角色，或是系统/安全/审计管理员（只有安全管理员可以管理），不能修改"
+            )
         return target
 
     def get_form_kwargs(self):
@@ -162,7 +167,9 @@ class UserDeleteView(AdminRequiredMixin, ObjectDeleteView):
     def get_object(self, queryset=None):
         target = super().get_object(queryset)
         if not may_manage(self.request.user, target):
-            raise PermissionDenied("该用户的角色高于您的角色，不能停用")
+            raise PermissionDenied(
+                "该用户的角色高于您的角色，或是系统/安全/审计管理员（只有安全管理员可以管理），不能停用"
+            )
         return target
 
     def already_deleted(self, target) -> str:
@@ -176,15 +183,24 @@ class UserDeleteView(AdminRequiredMixin, ObjectDeleteView):
 
 
 class AuditLogView(ObjectListView):
-    """审计日志: auditors and province administrators, events of users in their subtree, newest first."""
+    """审计日志: the audit administrator alone (三员分立), events of users in its subtree, newest first."""
 
     model = AuditEvent
     filterset_class = AuditEventFilterSet
     table_class = AuditEventTable
     title = "审计日志"
     required_role = "can_audit"
-    permission_denied_message = "只有审计员和省级管理员可以查看审计日志"
-    exportable = False
+    permission_denied_message = "只有审计管理员可以查看审计日志（三员分立）"
+
+    def export(self, request):
+        """The audit administrator exports the log (its filters and scope); the export is itself audited."""
+        params = self.export_querystring()
+        audit.record(
+            request,
+            AuditEvent.Action.OTHER,
+            detail=f"导出审计日志（{request.GET['export']}）；筛选条件：{params or '无'}",
+        )
+        return super().export(request)
 
     def get_base_queryset(self):
         return super().get_base_queryset().order_by("-at", "-id")

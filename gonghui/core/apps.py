@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +12,10 @@ class CoreConfig(AppConfig):
         lookups.register()
 
         navigation.register("首页", "core:home", "bi-house", 0, navigation.anyone)
+
+
+class GonghuiAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with the hardened site (gonghui.core.admin_site) as ``admin.site``."""
+
+    default = False  # named in INSTALLED_APPS; CoreConfig stays this module's default
+    default_site = "gonghui.core.admin_site.GonghuiAdminSite"

@@ -83,10 +83,16 @@ def test_filters(client, registry, events):
     assert "10.0.0.7" in body and "镜湖更新记录" not in body
 
 
-def test_province_admin_sees_the_whole_province(client, registry, events):
-    assert client.login(username="t-province", password=PASSWORD)
+def test_provincial_audit_admin_sees_the_whole_province(client, registry, events):
+    # 三员分立 (issue 11): the audit log is the audit administrator's; a province administrator gets 403.
+    User.objects.create_user(
+        "t-prov-auditor", password=PASSWORD, union=registry.unions["province"], role=Role.AUDITOR
+    )
+    assert client.login(username="t-prov-auditor", password=PASSWORD)
     body = client.get("/accounts/audit/").content.decode()
     assert "合肥查看记录" in body and "镜湖更新记录" in body
+    assert client.login(username="t-province", password=PASSWORD)
+    assert client.get("/accounts/audit/").status_code == 403
 
 
 @pytest.mark.parametrize("username", ["t-jinghu", "t-wuhu", "t-viewer"])

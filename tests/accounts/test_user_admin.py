@@ -146,27 +146,36 @@ def test_non_admins_cannot_manage_users(client, registry, as_user):
 def test_navigation_has_the_entries(client, registry, as_user):
     as_user("t-province", client)
     body = client.get("/").content.decode()
-    assert "用户管理" in body and "审计日志" in body
-    # A city administrator cannot open the audit log (auditors and province administrators only), so
-    # the menu does not offer it (issue 9 point 12).
+    # 三员分立 (issue 11): the audit log is the audit administrator's alone, province administrators too lose it.
+    assert "用户管理" in body and "审计日志" not in body
+    # A city administrator cannot open the audit log either, so the menu does not offer it (issue 9 point 12).
     client.logout()
     as_user("t-wuhu", client)
     body = client.get("/").content.decode()
     assert "用户管理" in body and "审计日志" not in body
 
 
-def test_demo_data_adds_the_auditor(registry):
+def test_demo_data_adds_the_three_administrators(registry):
     from types import SimpleNamespace
 
     from gonghui.accounts import demo_data
 
     builder = SimpleNamespace(password="gonghui-demo")  # the demo app hands each app its password
-    assert demo_data.load(builder, SimpleNamespace(unions={"wuhu": registry.unions["wuhu"]})) == {
-        "auditors": 1
+    unions = {"province": registry.unions["province"], "wuhu": registry.unions["wuhu"]}
+    assert demo_data.load(builder, SimpleNamespace(unions=unions)) == {
+        "auditors": 1,
+        "system_admins": 1,
+        "security_admins": 1,
     }
     auditor = User.objects.get(username="demo-auditor")
     assert auditor.role == Role.AUDITOR and auditor.union == registry.unions["wuhu"]
     assert auditor.can_audit and not auditor.can_edit and not auditor.can_view_sensitive
+    sysadmin = User.objects.get(username="demo-sysadmin")
+    secadmin = User.objects.get(username="demo-secadmin")
+    assert sysadmin.role == Role.SYSTEM_ADMIN and secadmin.role == Role.SECURITY_ADMIN
+    assert sysadmin.can_administer_system and not sysadmin.can_manage_users and not sysadmin.can_audit
+    assert secadmin.can_manage_users and not secadmin.can_audit and not secadmin.can_edit
+    assert not any(u.can_view_sensitive for u in (sysadmin, secadmin, auditor))
 
 
 def test_edit_page_header_still_shows_the_logged_in_user(client, registry, as_user):
@@ -181,7 +190,7 @@ def test_forbidden_and_not_found_pages_are_chinese_and_leak_nothing(client, regi
     forbidden = client.get("/accounts/users/")
     assert forbidden.status_code == 403
     body = forbidden.content.decode()
-    assert "无权访问" in body and "只有管理员可以管理用户" in body
+    assert "无权访问" in body and "只有管理员和安全管理员可以管理用户" in body
     as_user("t-jinghu", client)
     missing = client.get(f"/members/{registry.members['jiujiang_1'].pk}/")
     assert missing.status_code == 404

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gonghui.accounts.models import Role, User
 from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
 from tests.factories import PASSWORD, make_id
@@ -60,7 +61,11 @@ def test_list_pages_do_not_grow_with_rows(client, registry):
 
 
 def test_audit_log_does_not_grow_with_rows(client, registry):
-    assert client.login(username="t-province", password=PASSWORD)
+    # 三员分立 (issue 11): the audit log is read by an audit administrator, no longer the province admin.
+    User.objects.create_user(
+        "t-prov-auditor", password=PASSWORD, union=registry.unions["province"], role=Role.AUDITOR
+    )
+    assert client.login(username="t-prov-auditor", password=PASSWORD)
     before = _count(client, "/accounts/audit/")
     _grow(registry, 15)
     assert _count(client, "/accounts/audit/") == before <= 10
