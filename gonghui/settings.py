@@ -2,7 +2,8 @@
 
 Everything that differs between a laptop demo and a provincial deployment comes from the environment:
 DATABASE_URL (SQLite file by default), GONGHUI_SECRET_KEY, GONGHUI_FIELD_KEYS (Fernet keys for ID and
-phone encryption, newest first), GONGHUI_HASH_KEY (HMAC key for lookups), GONGHUI_DEBUG.
+phone encryption, newest first), GONGHUI_HASH_KEY (HMAC key for lookups), GONGHUI_DEBUG (0 unless set;
+without it the three keys are required and GONGHUI_ALLOWED_HOSTS may hold no wildcard).
 """
 
 import os
@@ -11,17 +12,30 @@ from pathlib import Path
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# --- issue 11: production defaults (secrets, DEBUG, hosts) ---
+# DEBUG is off unless asked for (`make demo`/`make serve` pass GONGHUI_DEBUG=1). Without DEBUG every secret
+# must come from the environment and the host list must be explicit: a server never generates its own keys
+# (keys made next to the uploads would sit beside the data they protect and differ between machines).
+DEBUG = os.environ.get("GONGHUI_DEBUG", "0") == "1"
+
+
 def _local_secret(name: str, make) -> str:
-    """A secret from the environment, else one generated once and kept in var/ (demo and dev only)."""
-    value = os.environ.get(name)
+    """A secret from the environment; with DEBUG only (demo, laptop), one generated once and kept in var/."""
+    value = os.environ.get(name, "").strip()
     if value:
         return value
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"未设置环境变量 {name}：生产模式（GONGHUI_DEBUG=0）下密钥必须由环境提供，系统不会自动生成。"
+            "请在部署配置中设置该变量（演示或开发请设置 GONGHUI_DEBUG=1）。"
+        )
     path = VAR_DIR / f".{name.lower()}"
     if not path.exists():
         path.write_text(make())
@@ -38,8 +52,18 @@ FIELD_ENCRYPTION_KEYS = [
 ]
 LOOKUP_HASH_KEY = _local_secret("GONGHUI_HASH_KEY", lambda: secrets.token_hex(32))
 
-DEBUG = os.environ.get("GONGHUI_DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+if not DEBUG and any("*" in h for h in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "GONGHUI_ALLOWED_HOSTS 含通配符（"
+        + "、".join(h for h in ALLOWED_HOSTS if "*" in h)
+        + "）：生产模式下必须逐个列出本系统的域名或地址。"
+    )
+# --- end of issue 11: production defaults (secrets, DEBUG, hosts) ---
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GONGHUI_CSRF_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
