@@ -93,6 +93,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gonghui.core.request_id.RequestIdMiddleware",  # issue 11: first, so every later failure has an id
     "django.middleware.security.SecurityMiddleware",
     "gonghui.core.params.RejectControlCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -223,9 +224,47 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- issue 11: production defaults (logging) ---
+# Every record goes to stderr (the service manager keeps it) and, when GONGHUI_LOG_FILE names one, to a
+# rotating file; each line carries the request id the 500 page shows. Django's request logger writes the
+# traceback of every server error (exc_info) whatever DEBUG is: its own handlers only print under DEBUG,
+# so they are replaced by the root handlers here.
+LOG_FILE = os.environ.get("GONGHUI_LOG_FILE", "")
+_LOG_HANDLERS = ["console"] + (["file"] if LOG_FILE else [])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"gonghui": {"handlers": ["console"], "level": os.environ.get("GONGHUI_LOG_LEVEL", "INFO")}},
+    "filters": {"request_id": {"()": "gonghui.core.request_id.RequestIdLogFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [请求 %(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",  # stderr
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.RotatingFileHandler",
+                    "filename": LOG_FILE,
+                    "maxBytes": 50 * 1024 * 1024,
+                    "backupCount": 10,
+                    "encoding": "utf-8",
+                    "filters": ["request_id"],
+                    "formatter": "line",
+                }
+            }
+            if LOG_FILE
+            else {}
+        ),
+    },
+    "root": {"handlers": _LOG_HANDLERS, "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": _LOG_HANDLERS, "level": "INFO", "propagate": False},
+        "gonghui": {"level": os.environ.get("GONGHUI_LOG_LEVEL", "INFO")},
+    },
 }
+# --- end of issue 11: production defaults (logging) ---
