@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "gonghui.core",
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "gonghui.core.middleware.NodeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 11: Content-Security-Policy
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -221,8 +223,47 @@ IMPORT_STALE_SECONDS = float(os.environ.get("GONGHUI_IMPORT_STALE_SECONDS", 40))
 IMPORT_REAP_SECONDS = float(os.environ.get("GONGHUI_IMPORT_REAP_SECONDS", 15))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- issue 11: production defaults (cookies, transport, browser policies) ---
+# GONGHUI_HTTPS=1 says the site is served over TLS (directly or by a proxy in GONGHUI_TRUSTED_PROXIES that
+# sets X-Forwarded-Proto: it must overwrite any such header a client sends): cookies are then sent over
+# TLS only, plain HTTP is redirected, and browsers are told to use HTTPS for a year (HSTS).
+HTTPS = os.environ.get("GONGHUI_HTTPS", "0") == "1"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the template (hx-headers, forms), never the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("GONGHUI_HSTS_SECONDS", 31536000)) if HTTPS else 0
+# Whether every subdomain is HTTPS too, and the browsers' preload list: decisions about the domain, not the
+# application (they cannot be undone quickly), so off unless the deployment says so.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("GONGHUI_HSTS_SUBDOMAINS", "0") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("GONGHUI_HSTS_PRELOAD", "0") == "1"
+if HTTPS and GONGHUI_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, fonts, images and requests from this site only; no inline script, no eval (the pages'
+# JavaScript lives in gonghui/static/js). Inline styles are allowed: style="" attributes in templates,
+# htmx's indicator rule and the joining pages' <style> block; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws its icons in CSS as data: SVGs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# --- end of issue 11: production defaults (cookies, transport, browser policies) ---
 
 # --- issue 11: production defaults (logging) ---
 # Every record goes to stderr (the service manager keeps it) and, when GONGHUI_LOG_FILE names one, to a
