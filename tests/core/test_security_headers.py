@@ -51,7 +51,12 @@ def test_session_and_csrf_cookies_are_httponly_and_samesite(registry, client):
 def test_behind_tls_the_deploy_checks_pass(tmp_path):
     """GONGHUI_HTTPS=1 turns on Secure cookies, the SSL redirect and HSTS: Django's deployment checks
     (`check --deploy`) then report nothing, at warning level included."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGHUI_")}
+    # A deployment's environment: none of this process's settings, nor the browser tests' async switch.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GONGHUI_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="gonghui.settings",
         DATABASE_URL="",
