@@ -9,6 +9,10 @@ APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharf
 # Only for `make bench`: wrk generates load on loopback for the online-joining benchmark.
 BENCH_APT_PACKAGES := wrk
 export PYTHONUNBUFFERED := 1
+# The settings default to production (GONGHUI_DEBUG=0: every key from the environment, no wildcard host).
+# The demo and the dev server run in debug mode, which generates their keys once in var/; `make test`'s
+# checks do too (pytest itself uses tests/settings.py, production settings with test-only keys).
+LOCAL   := GONGHUI_DEBUG=1
 
 .PHONY: install system-deps bench-deps apt-install demo serve test lint typecheck format bench pg-tune clean
 
@@ -37,6 +41,7 @@ apt-install:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
+demo: export GONGHUI_DEBUG = 1
 demo: install system-deps
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_regions --province 34
@@ -49,7 +54,7 @@ demo: install system-deps
 	$(MANAGE) runserver 127.0.0.1:8000
 
 serve: install
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(LOCAL) $(MANAGE) runserver 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .
@@ -57,15 +62,15 @@ lint: install
 
 # mypy over the services and the import engine (the paths are in pyproject.toml's [tool.mypy]).
 typecheck: install
-	$(BIN)/mypy
+	$(LOCAL) $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 test: install system-deps lint typecheck
-	$(MANAGE) check
-	$(MANAGE) makemigrations --check --dry-run
+	$(LOCAL) $(MANAGE) check
+	$(LOCAL) $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The server settings of deploy/postgresql/tune.sql (the figures in the README were measured with them);
@@ -80,7 +85,7 @@ pg-tune:
 	fi
 
 bench: install system-deps bench-deps pg-tune
-	$(PYTHON) -m bench $(BENCH_ARGS)
+	$(LOCAL) $(PYTHON) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf var staticfiles .pytest_cache .mypy_cache

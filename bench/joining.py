@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 import re
 import resource
+import secrets
 import shutil
 import signal
 import socket
@@ -45,6 +46,8 @@ import textwrap
 import time
 import urllib.request
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "gonghui_bench_joining"
@@ -269,6 +272,10 @@ def run(args) -> None:
         "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
         "GONGHUI_VAR_DIR": str(tmp / "var"),
         "GONGHUI_DEBUG": "0",
+        # Production settings take their keys from the environment only: fresh ones for this run.
+        "GONGHUI_SECRET_KEY": secrets.token_urlsafe(50),
+        "GONGHUI_FIELD_KEYS": Fernet.generate_key().decode(),
+        "GONGHUI_HASH_KEY": secrets.token_hex(32),
         "GONGHUI_CONN_MAX_AGE": "60",
         "GONGHUI_LOG_LEVEL": "WARNING",
     }

@@ -2,7 +2,8 @@
 
 Everything that differs between a laptop demo and a provincial deployment comes from the environment:
 DATABASE_URL (SQLite file by default), GONGHUI_SECRET_KEY, GONGHUI_FIELD_KEYS (Fernet keys for ID and
-phone encryption, newest first), GONGHUI_HASH_KEY (HMAC key for lookups), GONGHUI_DEBUG.
+phone encryption, newest first), GONGHUI_HASH_KEY (HMAC key for lookups), GONGHUI_DEBUG (0 unless set;
+without it these keys and GONGHUI_AUDIT_ARCHIVE_KEY are required and GONGHUI_ALLOWED_HOSTS may hold no wildcard).
 """
 
 import os
@@ -12,17 +13,30 @@ from pathlib import Path
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# --- issue 11: production defaults (secrets, DEBUG, hosts) ---
+# DEBUG is off unless asked for (`make demo`/`make serve` pass GONGHUI_DEBUG=1). Without DEBUG every secret
+# must come from the environment and the host list must be explicit: a server never generates its own keys
+# (keys made next to the uploads would sit beside the data they protect and differ between machines).
+DEBUG = os.environ.get("GONGHUI_DEBUG", "0") == "1"
+
+
 def _local_secret(name: str, make) -> str:
-    """A secret from the environment, else one generated once and kept in var/ (demo and dev only)."""
-    value = os.environ.get(name)
+    """A secret from the environment; with DEBUG only (demo, laptop), one generated once and kept in var/."""
+    value = os.environ.get(name, "").strip()
     if value:
         return value
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"未设置环境变量 {name}：生产模式（GONGHUI_DEBUG=0）下密钥必须由环境提供，系统不会自动生成。"
+            "请在部署配置中设置该变量（演示或开发请设置 GONGHUI_DEBUG=1）。"
+        )
     path = VAR_DIR / f".{name.lower()}"
     if not path.exists():
         path.write_text(make())
@@ -39,8 +53,18 @@ FIELD_ENCRYPTION_KEYS = [
 ]
 LOOKUP_HASH_KEY = _local_secret("GONGHUI_HASH_KEY", lambda: secrets.token_hex(32))
 
-DEBUG = os.environ.get("GONGHUI_DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+if not DEBUG and any("*" in h for h in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "GONGHUI_ALLOWED_HOSTS 含通配符（"
+        + "、".join(h for h in ALLOWED_HOSTS if "*" in h)
+        + "）：生产模式下必须逐个列出本系统的域名或地址。"
+    )
+# --- end of issue 11: production defaults (secrets, DEBUG, hosts) ---
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GONGHUI_CSRF_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -55,6 +79,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "gonghui.core",
@@ -71,6 +96,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gonghui.core.request_id.RequestIdMiddleware",  # issue 11: first, so every later failure has an id
     "django.middleware.security.SecurityMiddleware",
     "gonghui.core.params.RejectControlCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,6 +111,7 @@ MIDDLEWARE = [
     "gonghui.accounts.middleware.SessionTimeoutMiddleware",  # issue 11: idle and absolute session timeouts
     "gonghui.accounts.middleware.PasswordChangeRequiredMiddleware",  # issue 11: expired / reset passwords
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 11: Content-Security-Policy
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # issue 11: answers a locked-out login with the lockout page
 ]
@@ -226,7 +253,28 @@ IMPORT_STALE_SECONDS = float(os.environ.get("GONGHUI_IMPORT_STALE_SECONDS", 40))
 IMPORT_REAP_SECONDS = float(os.environ.get("GONGHUI_IMPORT_REAP_SECONDS", 15))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- issue 11: production defaults (cookies, transport, browser policies) ---
+# GONGHUI_HTTPS=1 says the site is served over TLS (directly or by a proxy in GONGHUI_TRUSTED_PROXIES that
+# sets X-Forwarded-Proto: it must overwrite any such header a client sends): cookies are then sent over
+# TLS only, plain HTTP is redirected, and browsers are told to use HTTPS for a year (HSTS).
+HTTPS = os.environ.get("GONGHUI_HTTPS", "0") == "1"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the template (hx-headers, forms), never the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("GONGHUI_HSTS_SECONDS", 31536000)) if HTTPS else 0
+# Whether every subdomain is HTTPS too, and the browsers' preload list: decisions about the domain, not the
+# application (they cannot be undone quickly), so off unless the deployment says so.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("GONGHUI_HSTS_SUBDOMAINS", "0") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("GONGHUI_HSTS_PRELOAD", "0") == "1"
+if HTTPS and GONGHUI_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- issue 11: authentication -------------------------------------------------------------------------------
 # Lockout (django-axes): GONGHUI_LOGIN_FAILURE_LIMIT failed logins within GONGHUI_LOGIN_LOCKOUT_MINUTES lock
@@ -255,13 +303,69 @@ SESSION_COOKIE_AGE = GONGHUI_SESSION_MAX_HOURS * 3600
 # API tokens expire after this many days unless issued with --days (accounts.services.issue_token).
 GONGHUI_API_TOKEN_DAYS = int(os.environ.get("GONGHUI_API_TOKEN_DAYS", "90"))
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, fonts, images and requests from this site only; no inline script, no eval (the pages'
+# JavaScript lives in gonghui/static/js). Inline styles are allowed: style="" attributes in templates,
+# htmx's indicator rule and the joining pages' <style> block; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws its icons in CSS as data: SVGs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# --- end of issue 11: production defaults (cookies, transport, browser policies) ---
 
+# --- issue 11: production defaults (logging) ---
+# Every record goes to stderr (the service manager keeps it) and, when GONGHUI_LOG_FILE names one, to a
+# rotating file; each line carries the request id the 500 page shows. Django's request logger writes the
+# traceback of every server error (exc_info) whatever DEBUG is: its own handlers only print under DEBUG,
+# so they are replaced by the root handlers here.
+LOG_FILE = os.environ.get("GONGHUI_LOG_FILE", "")
+_LOG_HANDLERS = ["console"] + (["file"] if LOG_FILE else [])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"gonghui": {"handlers": ["console"], "level": os.environ.get("GONGHUI_LOG_LEVEL", "INFO")}},
+    "filters": {"request_id": {"()": "gonghui.core.request_id.RequestIdLogFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [请求 %(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",  # stderr
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.RotatingFileHandler",
+                    "filename": LOG_FILE,
+                    "maxBytes": 50 * 1024 * 1024,
+                    "backupCount": 10,
+                    "encoding": "utf-8",
+                    "filters": ["request_id"],
+                    "formatter": "line",
+                }
+            }
+            if LOG_FILE
+            else {}
+        ),
+    },
+    "root": {"handlers": _LOG_HANDLERS, "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": _LOG_HANDLERS, "level": "INFO", "propagate": False},
+        "gonghui": {"level": os.environ.get("GONGHUI_LOG_LEVEL", "INFO")},
+    },
 }
+# --- end of issue 11: production defaults (logging) ---
 
 # The audit log (core.audit): rows older than the retention move to signed files by `archive_audit_log`.
 # 等保 2.0 asks for at least 180 days; core.checks refuses to start with less.

@@ -5,6 +5,7 @@ from django.urls import include, path
 from gonghui.api.urls import api
 
 handler400 = "gonghui.core.views.bad_request"
+handler500 = "gonghui.core.views.server_error"
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),

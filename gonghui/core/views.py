@@ -330,3 +330,13 @@ def bad_request(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message or "请求参数有误"}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def server_error(request):
+    """handler500: a Chinese page with the request id (the log line of the traceback carries the same id).
+    Rendered without context processors or the base template's menu: whatever failed may fail again."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    request_id = getattr(request, "id", "") or ""
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_id": request_id}))

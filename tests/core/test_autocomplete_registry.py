@@ -27,7 +27,7 @@ print(json.dumps({
 
 
 def test_every_source_exists_once_the_apps_are_ready():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gonghui.settings", "DATABASE_URL": ""}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": ""}
     out = subprocess.run(
         [sys.executable, "-c", _PROBE], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
     )

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from gonghui.imports.jobs import run_job
 from gonghui.imports.models import ImportJob
@@ -89,10 +90,8 @@ def test_upload_preview_confirm_progress(page, live_server, registry, tmp_path):
     page.click("#confirm-button")
     page.wait_for_selector("#job-progress")
     work_off(job, dry_run=False)  # the worker's import
-    page.wait_for_function(
-        "document.querySelector('#job-status') && document.querySelector('#job-status').innerText.includes('已完成')",
-        timeout=15000,
-    )
+    # A locator wait: wait_for_function evaluates a string in the page, which the CSP refuses (issue 11).
+    expect(page.locator("#job-status")).to_contain_text("已完成", timeout=15000)
     assert page.inner_text("#job-progress .progress-value") == "100%"
     assert page.get_attribute("#job-progress .progress-bar", "style").replace(" ", "") == "width:100%"
     assert Member.objects.filter(name="浏览器甲").exists()

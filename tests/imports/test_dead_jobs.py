@@ -57,6 +57,7 @@ def _subprocess_env(tmp_path: Path) -> dict:
         "GONGHUI_SECRET_KEY": django_settings.SECRET_KEY,
         "GONGHUI_FIELD_KEYS": ",".join(django_settings.FIELD_ENCRYPTION_KEYS),
         "GONGHUI_HASH_KEY": django_settings.LOOKUP_HASH_KEY,
+        "GONGHUI_AUDIT_ARCHIVE_KEY": django_settings.AUDIT_ARCHIVE_KEY,
         "GONGHUI_IMPORT_HEARTBEAT_SECONDS": "0.2",
         "RUST_BACKTRACE": "0",
     }
