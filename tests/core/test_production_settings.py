@@ -71,4 +71,5 @@ def test_debug_mode_generates_local_keys_for_the_demo(tmp_path):
         ".gonghui_secret_key",
         ".gonghui_field_keys",
         ".gonghui_hash_key",
+        ".gonghui_audit_archive_key",
     }
