@@ -8,20 +8,13 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from tests.chromium import CHROMIUM_ARGS
 from tests.factories import PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Records every violation the page reports, before any of the page's own scripts run.
 WATCH = """
 window.__csp = [];

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from gonghui.targets.importer import import_plan
-from tests.browser.test_login import CHROMIUM_ARGS
+from tests.chromium import CHROMIUM_ARGS
 from tests.factories import PASSWORD
 from tests.targets.helpers import complete_wuhu, table_xlsx
 

@@ -14,21 +14,13 @@ from playwright.sync_api import expect
 from gonghui.imports.jobs import run_job
 from gonghui.imports.models import ImportJob
 from gonghui.members.models import Member
+from tests.chromium import CHROMIUM_ARGS
 from tests.factories import PASSWORD, make_id
 from tests.imports.helpers import MEMBER_HEADER, write_xlsx
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(autouse=True)

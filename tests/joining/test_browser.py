@@ -7,18 +7,10 @@ import os
 import pytest
 
 from gonghui.joining.models import JoinApplication
+from tests.chromium import CHROMIUM_ARGS
 from tests.factories import PASSWORD, make_id
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
