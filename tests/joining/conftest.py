@@ -23,6 +23,15 @@ def _no_submit_floor(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_random_purge(monkeypatch):
+    """The database limiter deletes expired windows on one check in 200, at random: statement counts
+    (the query budgets) would then fail one run in a few dozen. The purge's own test sets it to 1."""
+    from gonghui.joining import ratelimit
+
+    monkeypatch.setattr(ratelimit, "PURGE_ONE_IN", 10**12)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # Rate-limit counters and cached reference rows: every test starts with none.
     from gonghui.joining import forms, ratelimit, routing, workdays
