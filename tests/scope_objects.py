@@ -157,6 +157,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 
 URL_MODELS: dict[str, str] = {
     "accounts:token-revoke": "accounts.apitoken",
+    "accounts:user-otp-reset": "accounts.user",
     "api:get_region": "regions.region",
     "api:get_workplace": "orgs.workplace",
     "api:get_union": "orgs.unionorg",

@@ -6,8 +6,9 @@ The token model lives here in accounts, so the authentication does too; ``gonghu
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
+from .middleware import otp_step
 from .models import ApiToken
 
 
@@ -21,5 +22,16 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class VerifiedSessionAuth(SessionAuth):
+    """The session cookie, once the session has passed the second factor when one is owed (issue 11):
+    a session stopped at the code page must not read data through the API either."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = super().authenticate(request, key)
+        if user is not None and otp_step(request):
+            return None
+        return user
+
+
 # Token for programs; the session cookie for the browser (the docs page, htmx widgets).
-AUTH = [TokenAuth(), django_auth]
+AUTH = [TokenAuth(), VerifiedSessionAuth()]

@@ -33,3 +33,12 @@ class AccountsConfig(AppConfig):
             ],
         )
         navigation.register("审计日志", "accounts:audit-list", "bi-journal-text", 91, lambda u: u.can_audit)
+        navigation.register("动态验证码", "accounts:otp-status", "bi-shield-lock", 95, navigation.anyone)
+
+        # django-otp's admin would show every user's TOTP secret (and its QR code) to whoever reads the
+        # admin: secrets are managed on the users' own pages and by the security administrator's reset.
+        from django.contrib import admin
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        if admin.site.is_registered(TOTPDevice):
+            admin.site.unregister(TOTPDevice)

@@ -143,3 +143,28 @@ class AuditFilterForm(forms.Form):
 
 
 __all__ = ["AuditFilterForm", "Role", "UserForm"]
+
+
+class OTPCodeForm(forms.Form):
+    """The six digits an authenticator app shows (spaces people type between groups are dropped)."""
+
+    code = forms.CharField(
+        label="动态验证码",
+        max_length=12,
+        error_messages={"required": "请输入动态验证码", "max_length": "动态验证码是 6 位数字"},
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "class": "form-control form-control-lg text-center",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "")
+        if len(code) != 6 or not code.isascii() or not code.isdigit():
+            raise forms.ValidationError("动态验证码是手机验证器上显示的 6 位数字")
+        return code

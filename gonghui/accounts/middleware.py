@@ -7,7 +7,11 @@ minute so that not every request rewrites the session row.
 
 ``PasswordChangeRequiredMiddleware``: a user whose password has expired (``GONGHUI_PASSWORD_MAX_AGE_DAYS``)
 or was reset by an administrator (``must_change_password``) sees only the change-password page (and can
-log out) until they choose a new one."""
+log out) until they choose a new one.
+
+``OTPRequiredMiddleware`` (before the password check: the second factor proves who is asking before
+anything else is allowed, a password change included): a user who must give a TOTP code (see
+``accounts.otp``) sees only the code page, the enrolment page and logout until they gave one."""
 
 from __future__ import annotations
 
@@ -18,10 +22,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from . import otp
 
 LOGIN_AT = "_gonghui_login_at"
 SEEN_AT = "_gonghui_seen_at"
@@ -29,6 +35,80 @@ IDLE_EXPIRED = "您已超过 {minutes} 分钟未操作，为保护数据安全�
 ABSOLUTE_EXPIRED = "本次登录已满 {hours} 小时，为保护数据安全已自动退出，请重新登录。"
 PASSWORD_EXPIRED = "您的密码已超过有效期，请先修改密码再继续使用。"
 PASSWORD_RESET = "您的密码由管理员重置，请先设置一个只有您知道的新密码。"
+
+
+OTP_NEEDED = "请先输入手机验证器上的动态验证码。"
+OTP_ENROL_NEEDED = "管理员账号须绑定动态验证码（第二重身份验证）后才能继续使用。"
+OTP_GONE = "您的动态验证码已被重置或在别处重新绑定，为保护数据安全已退出，请重新登录。"
+OTP_API_NEEDED = "请先在浏览器中完成动态验证码验证，或使用 API 令牌。"
+
+
+def otp_step(request) -> str:
+    """What the signed-in user of this request still owes: ``"verify"`` (a code), ``"enrol"`` (a device),
+    ``"gone"`` (this session passed a code but the device is no more) or ``""`` (nothing)."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return ""
+    session = request.session
+    if session.get(otp.VERIFIED):
+        return "gone"
+    must = otp.required(user)
+    if not must and session.get(otp.HAS_DEVICE) is False:
+        return ""  # known at login: no device and none required; no query on each request
+    has_device = otp.confirmed_device(user) is not None
+    if session.get(otp.HAS_DEVICE) is not has_device:
+        session[otp.HAS_DEVICE] = has_device
+    return "verify" if has_device else "enrol" if must else ""
+
+
+@receiver(user_logged_in)
+def _note_otp_device(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[otp.HAS_DEVICE] = otp.confirmed_device(user) is not None
+
+
+class OTPRequiredMiddleware:
+    """Needs django-otp's ``OTPMiddleware`` before it (``request.user.is_verified``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith("/static/"):
+            return self.get_response(request)
+        step = otp_step(request)
+        if not step:
+            return self.get_response(request)
+        if step == "gone":
+            logout(request)
+            messages.warning(request, OTP_GONE)
+            return self._send(request, reverse("accounts:login"))
+        if request.path.startswith("/api/"):
+            if "HTTP_AUTHORIZATION" in request.META:
+                # An API token is a credential of its own; the API's session authentication refuses
+                # this unverified session (api_auth.VerifiedSessionAuth) should the token be wrong.
+                return self.get_response(request)
+            return JsonResponse({"detail": OTP_API_NEEDED}, status=401)
+        page = reverse("accounts:otp-verify" if step == "verify" else "accounts:otp-enrol")
+        allowed = (page, reverse("accounts:logout"), reverse("accounts:login"))
+        if request.path in allowed:
+            return self.get_response(request)
+        messages.warning(request, OTP_NEEDED if step == "verify" else OTP_ENROL_NEEDED)
+        if request.method == "GET" and not self._htmx(request):
+            page = f"{page}?{urlencode({'next': request.get_full_path()})}"
+        return self._send(request, page)
+
+    @staticmethod
+    def _htmx(request) -> bool:
+        # django-htmx's middleware runs after this one: read its header directly.
+        return request.headers.get("HX-Request") == "true"
+
+    @classmethod
+    def _send(cls, request, url: str):
+        if cls._htmx(request):
+            return HttpResponse(status=204, headers={"HX-Redirect": url})
+        return redirect(url)
 
 
 class PasswordChangeRequiredMiddleware:

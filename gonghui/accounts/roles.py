@@ -36,3 +36,9 @@ def may_manage(actor: User, target: User) -> bool:
     if _security(actor):
         return not target.is_superuser or actor.is_superuser
     return target.role not in SEPARATED_ROLES and not target.is_superuser and rank(target) <= rank(actor)
+
+
+def may_reset_otp(actor: User, target: User) -> bool:
+    """A user's second factor is reset by the security administrator alone, for users it manages, never its
+    own (its own device it replaces at /accounts/otp/ with a current code, like everyone)."""
+    return _security(actor) and actor.pk != target.pk and may_manage(actor, target)

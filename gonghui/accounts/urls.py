@@ -7,6 +7,9 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("otp/", views.OTPStatusView.as_view(), name="otp-status"),
+    path("otp/verify/", views.OTPVerifyView.as_view(), name="otp-verify"),
+    path("otp/enrol/", views.OTPEnrolView.as_view(), name="otp-enrol"),
     path("tokens/", views.TokenListView.as_view(), name="token-list"),
     path("tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -14,5 +17,6 @@ urlpatterns = [
     path("users/add/", views.UserEditView.as_view(), name="user-add"),
     path("users/<int:pk>/edit/", views.UserEditView.as_view(), name="user-edit"),
     path("users/<int:pk>/disable/", views.UserDeleteView.as_view(), name="user-delete"),
+    path("users/<int:pk>/otp-reset/", views.OTPResetView.as_view(), name="user-otp-reset"),
     path("audit/", views.AuditLogView.as_view(), name="audit-list"),
 ]

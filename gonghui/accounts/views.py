@@ -1,24 +1,30 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
+from django_otp import login as otp_login
 
 from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, RoleRequiredMixin
 
-from . import services
+from . import otp, services
 from .filters import AuditEventFilterSet, UserFilterSet
-from .forms import UserForm
+from .forms import OTPCodeForm, UserForm
+from .middleware import otp_step
 from .models import ApiToken, User
-from .roles import may_manage
+from .roles import may_manage, may_reset_otp
 from .tables import AuditEventTable, UserTable
 
 
@@ -32,6 +38,162 @@ def locked_out(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     return render(request, "accounts/locked_out.html", context, status=429)
+
+
+def _next_url(request) -> str:
+    """Where to go once the code is given: the page the user asked for, if it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _otp_passed(request, device) -> None:
+    otp_login(request, device)
+    request.session[otp.VERIFIED] = True
+    request.session[otp.HAS_DEVICE] = True
+
+
+def _otp_locked_out(request, lock: otp.Lock):
+    """Too many wrong codes: the session ends (the password alone opens nothing more)."""
+    logout(request)
+    messages.error(request, lock.message)
+    return redirect("accounts:login")
+
+
+class OTPVerifyView(LoginRequiredMixin, View):
+    """动态验证码: the code after the password, for a user with a confirmed device (accounts.otp)."""
+
+    open_without_node = True
+    template_name = "accounts/otp_verify.html"
+
+    def get(self, request):
+        if otp_step(request) != "verify":
+            return redirect(_next_url(request))
+        return self._page(request, OTPCodeForm())
+
+    def post(self, request):
+        if otp_step(request) != "verify":
+            return redirect(_next_url(request))
+        form = OTPCodeForm(request.POST)
+        if form.is_valid():
+            outcome = otp.verify(request.user, form.cleaned_data["code"], ip=client_ip(request))
+            if outcome.ok:
+                _otp_passed(request, outcome.device)
+                return redirect(_next_url(request))
+            if outcome.lock.locked:
+                return _otp_locked_out(request, outcome.lock)
+            form.add_error("code", outcome.message)
+        return self._page(request, form)
+
+    def _page(self, request, form):
+        context = {"form": form, "lock": otp.lock_state(request.user), "next": _next_url(request)}
+        return render(request, self.template_name, context)
+
+
+class OTPEnrolView(LoginRequiredMixin, View):
+    """绑定动态验证码: a QR code (and the secret for typing in), confirmed with a first code. Open to a user
+    without a confirmed device, and to one who gave their current code on their own page a moment ago."""
+
+    open_without_node = True
+    template_name = "accounts/otp_enrol.html"
+
+    def _allowed(self, request) -> bool:
+        if otp.confirmed_device(request.user) is None:
+            return True
+        given_at = request.session.get(otp.REENROL_AT, 0)
+        return request.user.is_verified() and time.time() - given_at < otp.REENROL_SECONDS
+
+    def get(self, request):
+        if not self._allowed(request):
+            messages.warning(request, "重新绑定前，请先输入当前的动态验证码")
+            return redirect("accounts:otp-status")
+        return self._page(request, OTPCodeForm())
+
+    def post(self, request):
+        if not self._allowed(request):
+            messages.warning(request, "重新绑定前，请先输入当前的动态验证码")
+            return redirect("accounts:otp-status")
+        form = OTPCodeForm(request.POST)
+        if form.is_valid():
+            device = otp.pending_device(request.user)
+            outcome = otp.enrol(request.user, device, form.cleaned_data["code"], ip=client_ip(request))
+            if outcome.ok:
+                _otp_passed(request, outcome.device)
+                request.session.pop(otp.REENROL_AT, None)
+                messages.success(request, "已绑定动态验证码，以后登录时须输入验证器上的 6 位数字")
+                return redirect(_next_url(request))
+            if outcome.lock.locked:
+                return _otp_locked_out(request, outcome.lock)
+            form.add_error("code", outcome.message)
+        return self._page(request, form)
+
+    def _page(self, request, form):
+        device = otp.pending_device(request.user)
+        context = {
+            "form": form,
+            "qr": otp.qr_data_uri(device),
+            "secret": otp.secret_groups(device),
+            "required": otp.required(request.user),
+            "reenrol": otp.confirmed_device(request.user) is not None,
+            "next": _next_url(request),
+        }
+        return render(request, self.template_name, context)
+
+
+class OTPStatusView(LoginRequiredMixin, View):
+    """The user's own page: whether they hold a second factor, whether they must, and re-enrolment (a new
+    phone) after giving the current code."""
+
+    open_without_node = True
+    template_name = "accounts/otp_status.html"
+
+    def get(self, request):
+        return self._page(request, OTPCodeForm())
+
+    def post(self, request):
+        form = OTPCodeForm(request.POST)
+        if otp.confirmed_device(request.user) is None:
+            return redirect("accounts:otp-enrol")
+        if form.is_valid():
+            outcome = otp.verify(
+                request.user, form.cleaned_data["code"], ip=client_ip(request), purpose="重新绑定前核对"
+            )
+            if outcome.ok:
+                request.session[otp.REENROL_AT] = time.time()
+                return redirect("accounts:otp-enrol")
+            if outcome.lock.locked:
+                return _otp_locked_out(request, outcome.lock)
+            form.add_error("code", outcome.message)
+        return self._page(request, form)
+
+    def _page(self, request, form):
+        context = {
+            "title": "动态验证码",
+            "form": form,
+            "device": otp.confirmed_device(request.user),
+            "required": otp.required(request.user),
+            "setting_on": settings.GONGHUI_ADMIN_OTP,
+        }
+        return render(request, self.template_name, context)
+
+
+class OTPResetView(LoginRequiredMixin, View):
+    """The security administrator resets a user's second factor (a lost phone): audited; the user enrols
+    again at the next login."""
+
+    def post(self, request, pk: int):
+        target = get_object_or_404(User.objects.visible_to(request.user), pk=pk)  # outside my subtree: 404
+        if not may_reset_otp(request.user, target):
+            raise PermissionDenied("只有安全管理员可以重置其所管理用户的动态验证码（不能重置自己的）")
+        removed = otp.reset(target, actor=request.user, ip=client_ip(request))
+        if removed:
+            messages.success(request, f"已重置用户「{target.username}」的动态验证码，其下次登录时须重新绑定")
+        else:
+            messages.info(request, f"用户「{target.username}」尚未绑定动态验证码，已记录本次重置")
+        return redirect("accounts:user-edit", pk=target.pk)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -152,6 +314,10 @@ class UserEditView(AdminRequiredMixin, ObjectEditView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = f"编辑用户：{self.object.username}" if self.object else "新增用户"
+        if self.object is not None:
+            context["otp_device"] = otp.confirmed_device(self.object)
+            context["otp_required"] = otp.required(self.object)
+            context["can_reset_otp"] = may_reset_otp(self.request.user, self.object)
         return context
 
 

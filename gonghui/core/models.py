@@ -199,6 +199,11 @@ class AuditEvent(models.Model):
         LOGIN_LOCKED = "login_locked", "登录被锁定"
         LOGOUT = "logout", "退出登录"
         PASSWORD_CHANGE = "password_change", "修改密码"
+        OTP_VERIFIED = "otp_verified", "动态验证码验证通过"
+        OTP_FAILED = "otp_failed", "动态验证码错误"
+        OTP_LOCKED = "otp_locked", "动态验证码错误次数过多"
+        OTP_ENROLLED = "otp_enrolled", "绑定动态验证码"
+        OTP_RESET = "otp_reset", "重置动态验证码"
         OTHER = "other", "其他"
 
     # Set by the writer before hashing (the hash covers it), not by auto_now_add at save time.
