@@ -129,6 +129,9 @@ class PasswordChangeRequiredMiddleware:
                 reverse("accounts:password-change"),
                 reverse("accounts:logout"),
                 reverse("accounts:login"),
+                # The second factor comes first (OTPRequiredMiddleware sends the user there).
+                reverse("accounts:otp-verify"),
+                reverse("accounts:otp-enrol"),
             )
             if reason and request.path not in allowed and not request.path.startswith("/static/"):
                 messages.warning(request, reason)

@@ -43,7 +43,8 @@ def locked_out(request, original_response=None, credentials=None):
 def _next_url(request) -> str:
     """Where to go once the code is given: the page the user asked for, if it is one of ours."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # A path of this site only: redirect() would read anything else as a URL name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
