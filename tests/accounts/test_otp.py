@@ -351,3 +351,26 @@ def test_the_totp_secret_is_not_in_the_admin(settings):
     from django.contrib import admin
 
     assert not admin.site.is_registered(TOTPDevice)
+
+
+def test_a_reset_also_lifts_a_lock(client, registry, otp_on, secadmin):
+    target = registry.users["wuhu"]
+    device = enrolled(target)
+    login(client, "t-wuhu")
+    for _ in range(5):
+        client.post(VERIFY, {"code": wrong_code(device)})
+    assert events(A.OTP_LOCKED, target).exists() and "_auth_user_id" not in client.session
+    otp.reset(target, actor=secadmin, ip="10.0.0.9")
+    login(client, "t-wuhu")
+    client.get(ENROL)
+    new = TOTPDevice.objects.get(user=target)
+    assert client.post(ENROL, {"code": code(new)}).status_code == 302
+    assert client.get("/members/").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "members"])
+def test_after_the_code_the_user_goes_only_to_a_page_of_this_site(client, registry, otp_on, target):
+    device = enrolled(registry.users["wuhu"])
+    login(client, "t-wuhu")
+    response = client.post(VERIFY, {"code": code(device), "next": target})
+    assert response.status_code == 302 and response["Location"] == reverse("core:home")
