@@ -219,7 +219,7 @@ def export_response(view, request, queryset):
     params = view.export_querystring()
     large = bool(_BACKGROUND) and queryset.values("pk")[SYNC_MAX_ROWS : SYNC_MAX_ROWS + 1].exists()
     # Every export is audited, masked ones too (names and units are personal data): the full one as
-    # 导出敏感信息, the masked one as 导出（已脱敏）, each with its filters and how many rows left.
+    # 导出敏感信息, any other as 导出数据, each with its filters and how many rows left
     # (the audit log's own export among them: 导出审计日志).
     action = AuditEvent.Action.EXPORT_SENSITIVE if full else AuditEvent.Action.EXPORT
     what = (

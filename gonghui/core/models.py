@@ -189,8 +189,9 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         REVEAL = "reveal", "查看敏感信息"
         EXPORT_SENSITIVE = "export_sensitive", "导出敏感信息"
-        # A list exported with IDs and phones masked: names and units are still personal data.
-        EXPORT = "export", "导出（已脱敏）"
+        # Any other list export (IDs and phones masked, or a list without them, such as the audit log's):
+        # the description says which and how many rows.
+        EXPORT = "export", "导出数据"
         DOWNLOAD = "download", "下载含个人信息的文件"
         # A file of per-unit figures (a bulletin): no person in it, so not labelled as personal data.
         DOWNLOAD_REPORT = "download_report", "下载报表"
