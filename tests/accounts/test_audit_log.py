@@ -108,7 +108,9 @@ def test_every_action_and_object_type_is_offered_by_its_chinese_name(client, reg
     for value, label in AuditEvent.Action.choices:  # the new ones too: 下载报表, 生成通报/报表, 导入数据 …
         assert f'<option value="{value}">{label}</option>' in body
     assert '<option value="members.member">会员</option>' in body
-    assert '<option value="targets.snapshot">' in body and '<option value="accounts.user">用户</option>' in body
+    assert (
+        '<option value="targets.snapshot">' in body and '<option value="accounts.user">用户</option>' in body
+    )
     body = client.get("/accounts/audit/?object_type=members.member").content.decode()
     assert "10.0.0.7" in body and "镜湖更新记录" not in body
     # Not a model name: refused with a Chinese message, nothing listed.
