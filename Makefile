@@ -70,8 +70,9 @@ audit-deps: install
 	$(BIN)/pip-audit -r requirements.txt --strict --progress-spinner off >"$$log" 2>&1; \
 	status=$$?; cat "$$log"; \
 	if [ $$status -ne 0 ] && grep -qiE "not found on PyPI|could not be audited|ConnectionError|Max retries|Failed to resolve|timed? ?out|HTTPError" "$$log"; then \
-	  echo "依赖漏洞检查未能完成：无法访问漏洞数据库（PyPI JSON 接口或 OSV）。这是网络问题，不代表依赖有漏洞；"; \
-	  echo "请在能访问 https://pypi.org 或 https://api.osv.dev 的机器上，或配置漏洞数据库镜像后重新运行 make audit-deps。"; \
+	  echo "依赖漏洞检查未能完成：未能从漏洞数据库（PyPI 的按版本 JSON 接口或 OSV）取得依赖的信息，通常是无法联网"; \
+	  echo "或镜像不提供该接口所致。这既不代表依赖有漏洞，也不代表没有漏洞；请在能访问 https://pypi.org 或"; \
+	  echo "https://api.osv.dev 的机器上（或配置好漏洞数据库镜像后）重新运行 make audit-deps。"; \
 	elif [ $$status -ne 0 ]; then \
 	  echo "依赖漏洞检查发现问题（见上方 pip-audit 输出）：请升级列出的依赖并更新 requirements.txt 中的版本。"; \
 	else \
