@@ -14,7 +14,7 @@ export PYTHONUNBUFFERED := 1
 # checks do too (pytest itself uses tests/settings.py, production settings with test-only keys).
 LOCAL   := GONGHUI_DEBUG=1
 
-.PHONY: install system-deps bench-deps apt-install demo serve test lint typecheck format bench pg-tune clean
+.PHONY: install system-deps bench-deps apt-install demo serve test lint typecheck format bench pg-tune audit-deps clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
@@ -59,6 +59,26 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pip check
+
+# Known vulnerabilities of the pinned requirements (pip-audit asks PyPI's JSON API / OSV). It needs that
+# service, so it is not part of `make test` or CI, whose result must not depend on the network: run it
+# where the service is reachable. Exit status: 0 none found, 1 vulnerabilities found or the service could
+# not be asked (the message says which).
+audit-deps: install
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	$(BIN)/pip-audit -r requirements.txt --strict --progress-spinner off >"$$log" 2>&1; \
+	status=$$?; cat "$$log"; \
+	if [ $$status -ne 0 ] && grep -qiE "not found on PyPI|could not be audited|ConnectionError|Max retries|Failed to resolve|timed? ?out|HTTPError" "$$log"; then \
+	  echo "依赖漏洞检查未能完成：未能从漏洞数据库（PyPI 的按版本 JSON 接口或 OSV）取得依赖的信息，通常是无法联网"; \
+	  echo "或镜像不提供该接口所致。这既不代表依赖有漏洞，也不代表没有漏洞；请在能访问 https://pypi.org 或"; \
+	  echo "https://api.osv.dev 的机器上（或配置好漏洞数据库镜像后）重新运行 make audit-deps。"; \
+	elif [ $$status -ne 0 ]; then \
+	  echo "依赖漏洞检查发现问题（见上方 pip-audit 输出）：请升级列出的依赖并更新 requirements.txt 中的版本。"; \
+	else \
+	  echo "依赖漏洞检查通过：requirements.txt 中的依赖没有已知漏洞。"; \
+	fi; \
+	exit $$status
 
 # mypy over the services and the import engine (the paths are in pyproject.toml's [tool.mypy]).
 typecheck: install

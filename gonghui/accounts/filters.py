@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q
 
 from gonghui.core.filters import ScopedFilterSet
@@ -31,10 +32,19 @@ class IPFilter(django_filters.Filter):
     field_class = forms.GenericIPAddressField
 
 
+def audited_object_types() -> list[tuple[str, str]]:
+    """The models an audit row may name ("members.member"), offered by their Chinese names (会员): the
+    project's own models, read when the form is built (the apps are loaded by then)."""
+    models = [m for m in apps.get_models() if m.__module__.startswith("gonghui.")]
+    return sorted(((m._meta.label_lower, str(m._meta.verbose_name)) for m in models), key=lambda c: c[1])
+
+
 class AuditEventFilterSet(ScopedFilterSet):
     username = django_filters.CharFilter(label="用户名", method="filter_username")
     action = django_filters.ChoiceFilter(label="操作", choices=AuditEvent.Action.choices, empty_label="全部")
-    object_type = django_filters.CharFilter(label="对象类型", method="filter_object_type")
+    object_type = django_filters.ChoiceFilter(
+        label="对象类型", choices=audited_object_types, empty_label="全部", method="filter_object_type"
+    )
     ip = IPFilter(label="IP 地址")
     date_from = django_filters.DateFilter(label="起始日期", field_name="at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(label="截止日期", field_name="at", lookup_expr="date__lte")

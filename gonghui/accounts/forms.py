@@ -93,56 +93,28 @@ class UserForm(ScopedModelForm):
             actor=self.user,
             password=self.cleaned_data.get("password1") or "",
             view_sensitive=self.cleaned_data["view_sensitive"] if "view_sensitive" in self.fields else None,
-            changed=[str(self.fields[name].label) for name in self.changed_data if name not in skip],
+            changed=[self.change_text(name) for name in self.changed_data if name not in skip],
             ip=self.ip,
         )
 
-
-class AuditFilterForm(forms.Form):
-    username = forms.CharField(label="用户名", required=False)
-    action = forms.ChoiceField(label="操作", required=False)
-    object_type = forms.CharField(label="对象类型", required=False)
-    ip = forms.GenericIPAddressField(label="IP 地址", required=False)
-    date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from gonghui.core.models import AuditEvent
-
-        self.fields["action"].choices = [("", "全部"), *AuditEvent.Action.choices]
-        for field in self.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs.setdefault("class", css)
-
-    def filter(self, queryset):
-        if not self.is_valid():
-            return queryset.none()
-        data = self.cleaned_data
-        if data["username"]:
-            queryset = queryset.filter(username__startswith=data["username"].strip())
-        if data["action"]:
-            queryset = queryset.filter(action=data["action"])
-        if data["object_type"]:
-            queryset = queryset.filter(object_type=data["object_type"].strip())
-        if data["ip"]:
-            queryset = queryset.filter(ip=data["ip"])
-        if data["date_from"]:
-            queryset = queryset.filter(at__date__gte=data["date_from"])
-        if data["date_to"]:
-            queryset = queryset.filter(at__date__lte=data["date_to"])
-        return queryset
+    def change_text(self, name: str) -> str:
+        """A changed field for the audit row: its Chinese label, and for what decides a user's rights
+        (role, union, 启用) the old and the new value, as the auditor needs them."""
+        label = str(self.fields[name].label)
+        old = self.initial.get(name)
+        if self.instance._state.adding or name not in ("role", "union", "is_active") or old is None:
+            return label
+        new = self.cleaned_data.get(name)
+        if name == "role":
+            return f"{label}：{Role(old).label} → {Role(new).label}"
+        if name == "union":
+            unions = User._meta.get_field("union").related_model._base_manager
+            before = unions.filter(pk=getattr(old, "pk", old)).first()
+            return f"{label}：{before or '无'} → {new or '无'}"
+        return f"{label}：{'是' if old else '否'} → {'是' if new else '否'}"
 
 
-__all__ = ["AuditFilterForm", "Role", "UserForm"]
+__all__ = ["OTPCodeForm", "Role", "UserForm"]
 
 
 class OTPCodeForm(forms.Form):

@@ -11,6 +11,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
+from . import audit
+from .masking import mask_text
+from .models import AuditEvent
+
 MAX_OFFSET = 10**9  # past any table here; a larger offset would overflow the SQL OFFSET (a 500)
 
 
@@ -33,6 +37,35 @@ class SeekPagination(PaginationBase):
             "offset": pagination.offset,
             "has_more": len(rows) > pagination.limit,
         }
+
+
+def route_of(request: HttpRequest) -> str:
+    """The method, path and query of an API request for the audit log, ID-like numbers masked (a search
+    by resident ID must not put the ID in the log in clear)."""
+    query = "&".join(f"{key}={value}" for key, value in request.GET.items())
+    return mask_text(f"{request.method} {request.path}" + (f"?{query}" if query else ""))
+
+
+def audit_read(request: HttpRequest, model, count: int, obj=None, masked: bool = True) -> None:
+    """One audit row per API request that returned personal data: who (token or session user), the
+    route, how many records and whether IDs and phones were masked. Never a row per record."""
+    what = "身份证号、手机号已脱敏" if masked else "含完整身份证号、手机号"
+    audit.record(
+        request,
+        AuditEvent.Action.API_READ,
+        obj,
+        detail=f"API 读取{model._meta.verbose_name}：{route_of(request)}；返回 {count} 条（{what}）",
+    )
+
+
+class AuditedSeekPagination(SeekPagination):
+    """SeekPagination for routes returning personal data: the page handed out is audited (``audit_read``)
+    with the number of records on it."""
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        audit_read(request, queryset.model, len(page["items"]))
+        return page
 
 
 def scoped(request: HttpRequest, model):
@@ -149,8 +182,10 @@ def install_error_handlers(api) -> None:
 
 
 __all__ = [
+    "AuditedSeekPagination",
     "Http404",
     "SeekPagination",
+    "audit_read",
     "filtered",
     "install_error_handlers",
     "scoped",

@@ -189,7 +189,15 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         REVEAL = "reveal", "查看敏感信息"
         EXPORT_SENSITIVE = "export_sensitive", "导出敏感信息"
+        # Any other list export (IDs and phones masked, or a list without them, such as the audit log's):
+        # the description says which and how many rows.
+        EXPORT = "export", "导出数据"
         DOWNLOAD = "download", "下载含个人信息的文件"
+        # A file of per-unit figures (a bulletin): no person in it, so not labelled as personal data.
+        DOWNLOAD_REPORT = "download_report", "下载报表"
+        GENERATE = "generate", "生成通报/报表"
+        IMPORT = "import", "导入数据"
+        API_READ = "api_read", "API 读取个人信息"
         CREATE = "create", "新增"
         UPDATE = "update", "修改"
         DELETE = "delete", "删除"

@@ -170,8 +170,9 @@ class ObjectEditView(ScopedMixin, SingleObjectTemplateResponseMixin, ModelFormMi
         return form.save()
 
     def audit_detail(self, form, creating: bool) -> str:
-        """What the audit row says was changed."""
-        return "、".join(form.changed_data)
+        """What the audit row says was changed: the fields' Chinese labels, never their code names
+        (an auditor reads 「路由目标工会」, not ``target_id``)."""
+        return "、".join(str(form.fields[name].label or name) for name in form.changed_data)
 
     def saved_message(self) -> str:
         return f"已保存「{self.object}」"

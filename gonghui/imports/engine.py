@@ -16,6 +16,8 @@ The engine names no domain app. An app's import lives in that app (``gonghui/<ap
    ``gonghui.orgs.importer.OrgReferences`` adds the resolvers of unions, workplaces and regions) and set
    ``kind``, ``title``, ``columns`` (:class:`~gonghui.imports.columns.Column`), ``model`` and ``list_url``;
 2. implement ``run`` (or ``validate`` / ``plan`` / ``commit``), writing through the app's own services;
+   a ``run`` of its own calls ``self.committing(result)`` last inside its commit transaction (the job's
+   audit row: file, SHA-256, counts);
 3. call ``gonghui.imports.engine.register(TheImporter)`` in the app's ``AppConfig.ready()``.
 
 The upload page and template download (``imports:upload-<kind>``, ``imports:template-<kind>``), the
@@ -90,6 +92,9 @@ class Importer:
     default_column = ""  # the column a default union fills in when empty or absent
     sensitive_columns: tuple[str, ...] = ()  # column keys masked cell by cell in the masked error report
     skip_invalid = False  # True: commit the valid rows of a file that has row errors
+    # Called inside the commit's transaction with the final counts (``committing``): the job runner writes
+    # the import's audit row there, so the rows and the record of who imported them commit together.
+    commit_hook: Callable[[Result], None] | None = None
 
     def __init__(self, user, scope=None, default_union=None):
         self.user = user
@@ -173,6 +178,11 @@ class Importer:
     def run(self, table: Table, hmap: HeaderMap, dry_run: bool, progress: Progress | None = None) -> Result:
         raise NotImplementedError
 
+    def committing(self, result: Result) -> None:
+        """Call last inside the commit's ``transaction.atomic()`` block, the counts final."""
+        if self.commit_hook is not None:
+            self.commit_hook(result)
+
     def may_commit(self, result: Result) -> bool:
         return not result.errors or self.skip_invalid
 
@@ -220,6 +230,7 @@ class RowImporter(Importer):
         progress(60, "写入数据库")
         with transaction.atomic():
             self.commit(plan)
+            self.committing(result)
         result.committed = True
         return result
 

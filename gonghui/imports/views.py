@@ -247,4 +247,5 @@ class ExportDownloadView(ScopedMixin, View):
         if job.status != ExportJob.Status.DONE or not job.file:
             raise Http404(FILES_PURGED if job.files_purged_at else "导出尚未完成")
         what = "含完整身份证号、手机号" if job.full else "身份证号、手机号已脱敏"
-        return _download(request, job, job.file, Path(job.file.name).name, f"导出文件{job.title}（{what}）")
+        detail = f"导出文件{job.title}（{what}，共 {job.rows} 行，SHA-256 {job.sha256}）"
+        return _download(request, job, job.file, Path(job.file.name).name, detail)

@@ -229,7 +229,12 @@ class PublicTransferView(View):
             return redirect("joining:apply")
         try:
             tr = services.request_transfer(
-                member, target[0].union, actor=None, workplace=target[1], note="会员本人在线申请"
+                member,
+                target[0].union,
+                actor=None,
+                workplace=target[1],
+                note="会员本人在线申请",
+                ip=client_ip(request),
             )
         except services.JoiningError as exc:
             return render(
@@ -379,11 +384,11 @@ class ApplicationDetailView(DecisionView):
         return f"已批准 {app.name} 入会"
 
     def act_reject(self, request, app, data):
-        services.reject(app, request.user, data["reason"])
+        services.reject(app, request.user, data["reason"], ip=client_ip(request))
         return f"已退回 {app.name} 的申请"
 
     def act_forward(self, request, app, data):
-        services.forward(app, request.user, data["to_union"], data["note"])
+        services.forward(app, request.user, data["to_union"], data["note"], ip=client_ip(request))
         return f"已转交「{data['to_union']}」"
 
 
@@ -453,7 +458,11 @@ class TransferCreateView(ReviewerMixin, View):
                 return self.render_form(request, form, member)
         try:
             tr = services.request_transfer(
-                holder, form.cleaned_data["to_union"], actor=request.user, note=form.cleaned_data["note"]
+                holder,
+                form.cleaned_data["to_union"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                ip=client_ip(request),
             )
         except services.JoiningError as exc:
             form.add_error(None, str(exc))
@@ -492,13 +501,13 @@ class TransferDetailView(DecisionView):
         return "已确认转出，转出、转入记录已生成"
 
     def act_refuse(self, request, tr, data):
-        services.refuse_transfer(tr, request.user, data["reason"])
+        services.refuse_transfer(tr, request.user, data["reason"], ip=client_ip(request))
         return "已拒绝转接"
 
     def act_cancel(self, request, tr, data):
         if not (request.user.is_superuser or tr.requested_by_id == request.user.pk):
             raise services.JoiningError("只有申请人可以撤销")
-        services.cancel_transfer(tr, request.user, "申请方撤销")
+        services.cancel_transfer(tr, request.user, "申请方撤销", ip=client_ip(request))
         return "已撤销"
 
 

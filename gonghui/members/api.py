@@ -5,7 +5,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from gonghui.core import audit
-from gonghui.core.api import SeekPagination, filtered, scoped, scoped_get
+from gonghui.core.api import AuditedSeekPagination, audit_read, filtered, scoped, scoped_get
 from gonghui.core.models import AuditEvent
 
 from .filters import MemberFilterSet
@@ -55,14 +55,16 @@ class MemberRevealedOut(MemberOut):
 
 
 @router.get("/members", response=list[MemberOut], summary="会员列表（身份证号、手机号脱敏，只给出生年份）")
-@paginate(SeekPagination)
+@paginate(AuditedSeekPagination)  # names, masked IDs and phones: each page handed out is audited
 def list_members(request):
     return filtered(request, MemberFilterSet, scoped(request, Member).order_by("-id"))
 
 
 @router.get("/members/{pk}", response=MemberOut, summary="会员详情（脱敏）")
 def get_member(request, pk: int):
-    return scoped_get(request, Member, pk)
+    member = scoped_get(request, Member, pk)
+    audit_read(request, Member, 1, member)
+    return member
 
 
 @router.post(

@@ -158,6 +158,7 @@ class MemberImporter(OrgReferences):
         with transaction.atomic():  # the members app writes its tables (members.bulk)
             bulk.create_joined(creates, actor=self.user)
             bulk.update_details([(existing, changes) for _row, existing, changes in updates])
+            self.committing(result)
         result.timings["commit"] = time.perf_counter() - started
         result.committed = True
         return result

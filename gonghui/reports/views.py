@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
 
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.params import id_param
 from gonghui.core.scope import covers, home_node
@@ -237,5 +239,12 @@ class BulletinDownloadView(LoginRequiredMixin, View):
         text = bulletin.compose(snap, number, issued)
         content_type, render_fn = FORMATS[fmt]
         response = HttpResponse(render_fn(snap, text), content_type=content_type)
+        # Per-unit figures, no person: 下载报表, not the personal-data download.
+        audit.record(
+            request,
+            AuditEvent.Action.DOWNLOAD_REPORT,
+            snap,
+            detail=f"下载通报「{text.title}」（{fmt.upper()}，截至 {snap.as_of:%Y-%m-%d}，文号 {number}）",
+        )
         response["Content-Disposition"] = content_disposition_header(True, f"{text.title}.{fmt}")
         return response

@@ -142,7 +142,13 @@ def snapshot(plan: TargetPlan, as_of: dt.date, actor=None, ip: str | None = None
             plan=plan, as_of=as_of, defaults={"figures": figures, "created_by": actor}
         )
         if created:
-            audit.log(AuditEvent.Action.CREATE, snap, actor=actor, ip=ip, detail=f"通报快照 截至 {as_of}")
+            audit.log(
+                AuditEvent.Action.GENERATE,
+                snap,
+                actor=actor,
+                ip=ip,
+                detail=f"生成通报数据快照：「{plan.title}」，截至 {as_of:%Y-%m-%d}",
+            )
     return snap
 
 

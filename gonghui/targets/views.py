@@ -87,7 +87,9 @@ class PlanUploadView(EditorRequired, View):
 
 
 class PlanTemplateView(EditorRequired, View):
-    """The .xlsx to fill in: the chosen issuer's (default: the user's own union's) direct sub-units."""
+    """The .xlsx to fill in: the chosen issuer's (default: the user's own union's) direct sub-units.
+    Not audited: it holds unit names and empty target cells, no person (the audit log records downloads
+    of personal data and of generated reports, not blank forms)."""
 
     def get(self, request):
         choices = issuer_choices(request.user)

@@ -99,3 +99,28 @@ def test_provincial_audit_admin_sees_the_whole_province(client, registry, events
 def test_others_get_403(client, registry, events, username):
     assert client.login(username=username, password=PASSWORD)
     assert client.get("/accounts/audit/").status_code == 403
+
+
+def test_every_action_and_object_type_is_offered_by_its_chinese_name(client, registry, events):
+    _auditor(registry)
+    assert client.login(username="t-auditor", password=PASSWORD)
+    body = client.get("/accounts/audit/").content.decode()
+    for value, label in AuditEvent.Action.choices:  # the new ones too: 下载报表, 生成通报/报表, 导入数据 …
+        assert f'<option value="{value}">{label}</option>' in body
+    assert '<option value="members.member">会员</option>' in body
+    assert (
+        '<option value="targets.snapshot">' in body and '<option value="accounts.user">用户</option>' in body
+    )
+    body = client.get("/accounts/audit/?object_type=members.member").content.decode()
+    assert "10.0.0.7" in body and "镜湖更新记录" not in body
+    # Not a model name: refused with a Chinese message, nothing listed.
+    body = client.get("/accounts/audit/?object_type=no.such").content.decode()
+    assert "10.0.0.7" not in body and "镜湖更新记录" not in body and "选择一个有效的选项" in body
+
+
+def test_date_range_keeps_both_ends(client, registry, events):
+    _auditor(registry)
+    assert client.login(username="t-auditor", password=PASSWORD)
+    long_ago = (timezone.localdate() - dt.timedelta(days=400)).isoformat()
+    body = client.get(f"/accounts/audit/?date_from={long_ago}&date_to={long_ago}").content.decode()
+    assert "很久以前的登录" in body and "镜湖更新记录" not in body

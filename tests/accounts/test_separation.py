@@ -249,9 +249,11 @@ def test_audit_admin_exports_the_log_and_the_export_is_audited(client, registry,
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "t-secadmin,修改,用户," in body  # Chinese values, not "update" / "accounts.user"
-    exported = AuditEvent.objects.filter(username="t-auditor", action=AuditEvent.Action.OTHER).get()
+    exported = AuditEvent.objects.filter(username="t-auditor", action=AuditEvent.Action.EXPORT).get()
     assert exported.detail.startswith("导出审计日志（csv）")
+    rows = len(body.strip().splitlines()) - 1  # the header
+    assert rows >= 1 and exported.detail.endswith(f"共 {rows} 行")
     # Nobody else exports it: the page itself is refused.
     as_user("secadmin", client)
     assert client.get("/accounts/audit/?export=csv").status_code == 403
-    assert not AuditEvent.objects.filter(username="t-secadmin", action=AuditEvent.Action.OTHER).exists()
+    assert not AuditEvent.objects.filter(username="t-secadmin", action=AuditEvent.Action.EXPORT).exists()

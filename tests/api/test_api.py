@@ -141,3 +141,21 @@ def test_openapi_schema_is_valid_and_lists_the_endpoints(client):
     assert any(
         "Bearer" in str(s) or "bearer" in str(s) for s in schema["components"]["securitySchemes"].values()
     )
+
+
+def test_a_members_page_is_audited_once_whatever_its_length(registry, django_assert_max_num_queries):
+    """One audit row per request, not per record: the statement count of a page does not grow with the
+    records on it (session, user, scope, the page; the audit row's lock, chain head and insert)."""
+    from gonghui.core.models import AuditEvent
+
+    client = bearer(issue("t-wuhu"))
+    for limit in (1, 4):
+        with django_assert_max_num_queries(10):
+            body = client.get(f"/api/v1/members?limit={limit}").json()
+        assert len(body["items"]) == limit
+    rows = AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).order_by("pk")
+    assert [r.detail.split("；")[-1] for r in rows] == [
+        "返回 1 条（身份证号、手机号已脱敏）",
+        "返回 4 条（身份证号、手机号已脱敏）",
+    ]
+    assert all(r.username == "t-wuhu" for r in rows)

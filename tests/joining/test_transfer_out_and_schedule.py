@@ -127,7 +127,9 @@ def test_the_worker_confirms_due_transfers_every_day(joinreg):
     tr.refresh_from_db()
     assert tr.status == TransferStatus.AUTO_CONFIRMED
     assert tr.events.last().actor_label == "系统"
-    audit = AuditEvent.objects.get(object_type="joining.transferrequest", object_id=str(tr.pk))
+    audit = AuditEvent.objects.get(
+        object_type="joining.transferrequest", object_id=str(tr.pk), action=AuditEvent.Action.UPDATE
+    )
     assert audit.action == AuditEvent.Action.UPDATE and "自动确认" in audit.detail
     # …and enqueued tomorrow's run.
     following = DBTaskResult.objects.get(task_path=path, status=TaskResultStatus.READY)

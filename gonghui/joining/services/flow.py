@@ -91,12 +91,13 @@ class Flow(Generic[Row]):
         also: tuple[str, ...] = (),
         event: dict | None = None,
         audit_detail: str = "",
+        ip: str | None = None,
         tell: str = "",
         **changes,
     ):
         """Set ``status`` and ``changes`` on the locked row and save them (with the fields in ``also``
         the action changed itself), write the event row (``event``: its extra fields), the audit row
-        when ``audit_detail`` is given, and queue ``tell`` to the recipient when they left a phone."""
+        when ``audit_detail`` is given (``ip``: the client's address when a page asked), and queue ``tell`` to the recipient when they left a phone."""
         previous = locked.status
         locked.status = status
         for name, value in changes.items():
@@ -104,7 +105,7 @@ class Flow(Generic[Row]):
         locked.save(update_fields=["status", *changes, *also, "updated_at"])
         self.record(locked, previous, actor, note, label, **(event or {}))
         if audit_detail:
-            audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, detail=audit_detail)
+            audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=audit_detail)
         person = self.recipient(locked)
         if tell and person.phone_enc:
             notify.queue(person.phone, self.notice(locked, tell), **{self.subject: locked})

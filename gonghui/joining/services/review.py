@@ -95,6 +95,9 @@ def approve(
         ApplicationStatus.APPROVED,
         actor,
         note=text,
+        audit_detail=f"批准入会申请 {locked.number}，入会工会「{locked.routed_union.name}」"
+        + ("；审核更正：" + "，".join(corrections) if corrections else ""),
+        ip=ip,
         also=("is_migrant_worker", "new_form_group"),
         tell=f"已获「{locked.routed_union.name}」批准，欢迎加入工会！",
         reviewer=actor,
@@ -107,15 +110,18 @@ def approve(
 
 
 @transaction.atomic
-def reject(app: JoinApplication, actor, reason: str) -> JoinApplication:
+def reject(app: JoinApplication, actor, reason: str, ip: str | None = None) -> JoinApplication:
     reason = (reason or "").strip()
     if not reason:
         raise JoiningError("请填写未通过的原因")
+    locked = _review(app, actor)
     return APPLICATIONS.move(
-        _review(app, actor),
+        locked,
         ApplicationStatus.REJECTED,
         actor,
         note=reason,
+        audit_detail=f"入会申请 {locked.number} 未通过，原因：{reason}",
+        ip=ip,
         tell=f"未获通过，原因：{reason}",
         reviewer=actor,
         decided_at=timezone.now(),
@@ -124,7 +130,9 @@ def reject(app: JoinApplication, actor, reason: str) -> JoinApplication:
 
 
 @transaction.atomic
-def forward(app: JoinApplication, actor, to_union: UnionOrg, note: str) -> JoinApplication:
+def forward(
+    app: JoinApplication, actor, to_union: UnionOrg, note: str, ip: str | None = None
+) -> JoinApplication:
     """Hand the application to another union (e.g. the workplace's own union, a zone union). The
     deadline stays: it is a promise to the applicant, not to a union."""
     note = (note or "").strip()
@@ -141,6 +149,8 @@ def forward(app: JoinApplication, actor, to_union: UnionOrg, note: str) -> JoinA
         actor,
         note=note,
         event={"from_union": locked.routed_union},
+        audit_detail=f"入会申请 {locked.number} 由「{locked.routed_union.name}」转交「{to_union.name}」：{note}",
+        ip=ip,
         tell=f"已转交「{to_union.name}」办理。说明：{note}",
         routed_union=to_union,
     )

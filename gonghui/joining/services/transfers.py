@@ -10,6 +10,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
 from gonghui.core.scope import covers
 from gonghui.members import services as membership
 from gonghui.members.models import ChangeReason, Member
@@ -48,6 +50,7 @@ def request_transfer(
     workplace: Workplace | None = None,
     note: str = "",
     at: dt.datetime | None = None,
+    ip: str | None = None,
 ) -> TransferRequest:
     """Start a transfer. Three ways in:
 
@@ -93,6 +96,13 @@ def request_transfer(
     )
     default_note = "转出工会发起转出" if channel == TransferRequest.Channel.OUTGOING else "申请转接"
     TRANSFERS.record(tr, "", actor, note or default_note, label="" if actor else APPLICANT)
+    audit.log(
+        AuditEvent.Action.CREATE,
+        tr,
+        actor=actor,
+        ip=ip,
+        detail=f"申请会籍转接（{tr.get_channel_display()}）：「{tr.from_union.name}」→「{to_union.name}」",
+    )
     return tr
 
 
@@ -132,7 +142,10 @@ def confirm_transfer(
         TransferStatus.AUTO_CONFIRMED if auto else TransferStatus.CONFIRMED,
         actor,
         note=note or ("逾期未答复，系统自动确认" if auto else "确认转接"),
-        audit_detail=f"会籍转接答复期限 {locked.deadline:%Y-%m-%d} 已过，系统自动确认" if auto else "",
+        audit_detail=f"会籍转接答复期限 {locked.deadline:%Y-%m-%d} 已过，系统自动确认"
+        if auto
+        else f"确认会籍转接：「{locked.from_union.name}」→「{locked.to_union.name}」",
+        ip=ip,
         tell="已办理完成",
         decided_at=timezone.now(),
         decided_by=actor,
@@ -140,7 +153,7 @@ def confirm_transfer(
 
 
 @transaction.atomic
-def refuse_transfer(tr: TransferRequest, actor, reason: str) -> TransferRequest:
+def refuse_transfer(tr: TransferRequest, actor, reason: str, ip: str | None = None) -> TransferRequest:
     reason = (reason or "").strip()
     if not reason:
         raise JoiningError("请填写拒绝的原因")
@@ -149,6 +162,8 @@ def refuse_transfer(tr: TransferRequest, actor, reason: str) -> TransferRequest:
         TransferStatus.REFUSED,
         actor,
         note=reason,
+        audit_detail=f"拒绝会籍转接，原因：{reason}",
+        ip=ip,
         tell=f"未获同意，原因：{reason}",
         decided_at=timezone.now(),
         decided_by=actor,
@@ -157,12 +172,16 @@ def refuse_transfer(tr: TransferRequest, actor, reason: str) -> TransferRequest:
 
 
 @transaction.atomic
-def cancel_transfer(tr: TransferRequest, actor=None, note: str = "") -> TransferRequest:
+def cancel_transfer(
+    tr: TransferRequest, actor=None, note: str = "", ip: str | None = None
+) -> TransferRequest:
     return TRANSFERS.move(
         TRANSFERS.lock(tr),
         TransferStatus.CANCELLED,
         actor,
         note=note or "撤销",
+        audit_detail=f"撤销会籍转接申请：{note or '撤销'}",
+        ip=ip,
         decided_at=timezone.now(),
         decided_by=actor,
     )
