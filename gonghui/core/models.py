@@ -283,7 +283,14 @@ class Setting(models.Model):
         verbose_name = verbose_name_plural = "系统设置"
 
     def __str__(self) -> str:
-        return self.key
+        """The Chinese label an app registered for the key (what the audit log shows), else the key."""
+        from .console import setting_spec
+
+        base, _, union_pk = self.key.rpartition(".")
+        spec = setting_spec(self.key) or (setting_spec(base) if union_pk.isdigit() else None)
+        if spec is None:
+            return self.key
+        return spec.label if spec.key == self.key else f"{spec.label}（工会 {union_pk} 的设置）"
 
     @classmethod
     def get(cls, key: str, default=None):

@@ -49,6 +49,12 @@ def registered() -> dict[str, When]:
     return {path: when for path, (_task, when) in _PERIODIC.items()}
 
 
+def task_for(path: str) -> Task | None:
+    """The registered periodic task of ``path`` (the system administrator's 「立即运行」), or None."""
+    entry = _PERIODIC.get(path)
+    return entry[0] if entry is not None else None
+
+
 def describe(when: When) -> str:
     if isinstance(when, dt.timedelta):
         hours = when.total_seconds() / 3600

@@ -29,3 +29,7 @@ class MembersConfig(AppConfig):
             masked_headers=columns.MASKED_HEADERS,
         )
         engine.register(MemberImporter)
+
+        from . import console
+
+        console.register()  # 新就业形态群体 on the system administrator's 参考数据 page
