@@ -143,6 +143,11 @@ class User(AbstractUser):
         return self.role in SEPARATED_ROLES
 
     @property
+    def reads_personal_data(self) -> bool:
+        """Members' records at all (core.models.PersonalQuerySet): every role but the three administrators."""
+        return not self.is_separated_admin
+
+    @property
     def can_view_sensitive(self) -> bool:
         # The three administrators never read personal data by virtue of the role, whatever they were granted.
         return not self.is_separated_admin and self.has_perm("accounts.view_sensitive")

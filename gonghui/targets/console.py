@@ -73,10 +73,11 @@ class MetricForm(forms.ModelForm):
     @property
     def changed_data(self) -> list[str]:
         changed = super().changed_data
-        # The alias list compares as a list, not as the text the field was given.
-        if "aliases" in changed and self.is_bound and hasattr(self, "cleaned_data"):
-            if self.cleaned_data.get("aliases") == list(self.instance.aliases or []):
-                changed = [c for c in changed if c != "aliases"]
+        # The alias list compares as a list, not as the text typed (「a，b」 is 「a、b」).
+        before = [a for a in _SEPARATORS.split(self.initial.get("aliases") or "") if a]
+        after = getattr(self, "cleaned_data", {}).get("aliases")
+        if "aliases" in changed and after == before:
+            changed = [c for c in changed if c != "aliases"]
         return changed
 
 

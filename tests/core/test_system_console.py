@@ -290,7 +290,10 @@ def test_metric_code_and_source_stay_name_and_aliases_change_without_clashes(cli
     assert metric.code == "members" and metric.source == Metric.Source.MEMBERS_NET  # not editable here
     assert metric.name == "会员发展数" and metric.aliases == ["会员数", "新增会员数"]
     event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_type="targets.metric")
-    assert "名称：会员数 → 会员发展数" in event.detail
+    assert (
+        "名称：会员数 → 会员发展数" in event.detail
+        and "表头别名：发展会员数、新增会员数、会员 → 会员数、新增会员数" in event.detail
+    )
     # Metrics are not added here.
     assert client.get(f"{EDIT_URL}?kind=metrics").status_code == 403
     assert client.get(f"{EDIT_URL}?kind=nothing").status_code == 404
@@ -399,3 +402,31 @@ def test_a_dead_import_is_marked_failed_from_the_console(client, admins, as_user
         action=AuditEvent.Action.UPDATE, object_type="imports.importjob", object_id=str(job.pk)
     ).exists()
     assert not AuditEvent.objects.filter(object_type="imports.importjob", object_id=str(alive.pk)).exists()
+
+
+def test_the_system_admin_reads_no_member_anywhere(client, admins, as_user):
+    """Every page and API route, with and without an object (the 鸠江区 objects of the sweeps): no member's
+    name, ID or phone — masked or not — reaches the system administrator (三员分立)."""
+    from tests.scope_objects import PUBLIC_URLS, all_routes, outside_url
+    from tests.test_scope_sweep import _request, _text
+
+    strings = []
+    for m in admins.members.values():
+        strings += [m.name, m.id_number, m.phone, m.id_masked, m.phone_masked]
+    as_user("sysadmin")
+    problems = []
+    for route in all_routes():
+        if route.name in PUBLIC_URLS or route.name.endswith("-delete"):
+            continue
+        url = outside_url(route, admins) if route.params else route.url()
+        response = _request(client, url)
+        if response.status_code >= 500:
+            problems.append(f"{route.name} {url}：{response.status_code}")
+            continue
+        if response.streaming:
+            problems.append(f"{route.name} {url}：下载了文件")
+            continue
+        leaked = [s for s in strings if s and s in _text(response)]
+        if leaked:
+            problems.append(f"{route.name} {url}：{response.status_code} {leaked}")
+    assert not problems, "\n".join(problems)
