@@ -67,6 +67,7 @@ _SETTINGS: dict[str, SettingSpec] = {}
 
 def register_setting(spec: SettingSpec) -> SettingSpec:
     _SETTINGS[spec.key] = spec
+    Setting.labels[spec.key] = spec.label
     return spec
 
 
@@ -167,7 +168,7 @@ class ReferenceSpec:
     slug: str  # in the page's query string: ?kind=<slug>
     label: str
     model: type[models.Model]
-    form_class: type[forms.ModelForm]
+    form_class: type[forms.ModelForm]  # takes user= (core.forms.ScopedModelForm)
     columns: list[tuple[str, Callable[[Any], object]]]  # (header, row → cell)
     can_add: bool = True
     note: str = ""  # what may be changed and why (shown above the table)

@@ -51,7 +51,9 @@ class OverrideForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.spec = spec
         self.fields["union"] = autocomplete_field("unions", user, label="工会")
-        self.fields["value"] = forms.CharField(label=f"{spec.label}", max_length=20)
+        self.fields["value"] = forms.CharField(
+            label=spec.label, max_length=20, widget=forms.TextInput(attrs={"class": "form-control"})
+        )
 
     def clean_value(self) -> int:
         return self.spec.validate(self.cleaned_data["value"])
@@ -228,11 +230,13 @@ class ReferenceEditView(SystemAdminMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.object = self.setup_row(request)
-        return self.render_to_response(self.get_context_data(form=self.spec.form_class(instance=self.object)))
+        return self.render_to_response(
+            self.get_context_data(form=self.spec.form_class(instance=self.object, user=request.user))
+        )
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.object = self.setup_row(request)
-        form = self.spec.form_class(request.POST, instance=self.object)
+        form = self.spec.form_class(request.POST, instance=self.object, user=request.user)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         obj = console.save_reference(form, actor=request.user, ip=client_ip(request))

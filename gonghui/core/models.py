@@ -310,15 +310,18 @@ class Setting(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "系统设置"
 
-    def __str__(self) -> str:
-        """The Chinese label an app registered for the key (what the audit log shows), else the key."""
-        from .console import setting_spec
+    # key → Chinese label, filled by core.console.register_setting (what the audit log shows).
+    labels: ClassVar[dict[str, str]] = {}
 
+    def __str__(self) -> str:
+        """The Chinese label an app registered for the key, else the key; a union's own value of
+        ``<key>.<union pk>`` says so."""
+        if self.key in self.labels:
+            return self.labels[self.key]
         base, _, union_pk = self.key.rpartition(".")
-        spec = setting_spec(self.key) or (setting_spec(base) if union_pk.isdigit() else None)
-        if spec is None:
-            return self.key
-        return spec.label if spec.key == self.key else f"{spec.label}（工会 {union_pk} 的设置）"
+        if union_pk.isdigit() and base in self.labels:
+            return f"{self.labels[base]}（工会 {union_pk} 的设置）"
+        return self.key
 
     @classmethod
     def get(cls, key: str, default=None):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from gonghui.core import console
+from gonghui.core.forms import ScopedModelForm
 
 from .models import NewFormGroup
 
 
-class NewFormGroupForm(forms.ModelForm):
+class NewFormGroupForm(ScopedModelForm):
     """Name, order and 启用 are editable; the code only when the group is created: it is the key the
     seeding command (members.reference) finds a group by, so a changed code would make the next seed add
     the standard group a second time. A group in use is stopped (启用 off), never deleted: applications,

@@ -63,7 +63,7 @@ class MemberEditView(ObjectEditView):
             return self.form_invalid(form)
 
 
-class MemberRevealView(ScopedMixin, View):
+class MemberRevealView(NoSeparatedAdminMixin, ScopedMixin, View):
     """POST only: shows the full ID number and phone of one member, and writes the audit event."""
 
     model = Member

@@ -15,6 +15,7 @@ import re
 from django import forms
 
 from gonghui.core import console
+from gonghui.core.forms import ScopedModelForm
 
 from .importer import _key as header_key
 from .models import Metric
@@ -22,7 +23,7 @@ from .models import Metric
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
 
 
-class MetricForm(forms.ModelForm):
+class MetricForm(ScopedModelForm):
     aliases = forms.CharField(
         label="表头别名",
         required=False,

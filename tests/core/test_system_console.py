@@ -430,3 +430,12 @@ def test_the_system_admin_reads_no_member_anywhere(client, admins, as_user):
         if leaked:
             problems.append(f"{route.name} {url}：{response.status_code} {leaked}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_schedule_reads_in_seconds_minutes_hours_or_a_time_of_day():
+    from gonghui.core import schedule
+
+    assert schedule.describe(dt.timedelta(seconds=15)) == "每 15 秒"
+    assert schedule.describe(dt.timedelta(minutes=30)) == "每 30 分钟"
+    assert schedule.describe(dt.timedelta(hours=6)) == "每 6 小时"
+    assert schedule.describe(dt.time(1, 0)) == "每天 01:00"
