@@ -18,7 +18,9 @@ class CoreConfig(AppConfig):
             ("参考数据", "core:system-reference", "bi-card-list", 96),
             ("后台任务", "core:system-jobs", "bi-gear-wide-connected", 98),
         ):
-            navigation.register(label, url_name, icon, order, lambda u: u.can_administer_system)
+            navigation.register(
+                label, url_name, icon, order, lambda u: bool(getattr(u, "can_administer_system", False))
+            )
 
 
 class GonghuiAdminConfig(admin_apps.AdminConfig):

@@ -25,6 +25,7 @@ from django import forms
 from django.db import models, transaction
 
 from . import audit
+from .forms import ScopedModelForm
 from .models import AuditEvent, Setting
 
 # ------------------------------------------------------------------------------------------ settings
@@ -168,7 +169,7 @@ class ReferenceSpec:
     slug: str  # in the page's query string: ?kind=<slug>
     label: str
     model: type[models.Model]
-    form_class: type[forms.ModelForm]  # takes user= (core.forms.ScopedModelForm)
+    form_class: type[ScopedModelForm]  # knows the user (scoped choices, if any)
     columns: list[tuple[str, Callable[[Any], object]]]  # (header, row → cell)
     can_add: bool = True
     note: str = ""  # what may be changed and why (shown above the table)

@@ -11,6 +11,7 @@ does not apply to them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -62,9 +63,8 @@ class OverrideForm(forms.Form):
 def _security_panel() -> list[tuple[str, str]]:
     """The deployment's security settings as the environment configured them (read-only): what an
     assessor asks for. Never a key, a password or a connection string (Redis: configured or not)."""
-    validators = {
-        v["NAME"].rsplit(".", 1)[-1]: v.get("OPTIONS", {}) for v in settings.AUTH_PASSWORD_VALIDATORS
-    }
+    configured = cast(list[dict[str, Any]], settings.AUTH_PASSWORD_VALIDATORS)
+    validators = {str(v["NAME"]).rsplit(".", 1)[-1]: v.get("OPTIONS", {}) for v in configured}
     min_length = validators.get("MinimumLengthValidator", {}).get("min_length", 8)
     classes = validators.get("CharacterClassesValidator", {}).get("min_classes")
     history = validators.get("PasswordHistoryValidator", {}).get("count")
@@ -123,6 +123,7 @@ class SettingsView(SystemAdminMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user_model = get_user_model()
         node_model = user_model._meta.get_field(user_model.SCOPE_FIELD).related_model
+        assert node_model is not None and not isinstance(node_model, str)
         rows = []
         for spec in console.setting_specs():
             own = list(console.overrides(spec))
@@ -163,7 +164,7 @@ class SettingsView(SystemAdminMixin, TemplateView):
                 if not form.is_valid():
                     self.override_forms = {spec.key: form}
                     messages.error(
-                        request, "未保存：" + "；".join(e for es in form.errors.values() for e in es)
+                        request, "未保存：" + "；".join(str(e) for es in form.errors.values() for e in es)
                     )
                     return self.render_to_response(self.get_context_data(), status=400)
                 union = form.cleaned_data["union"]
