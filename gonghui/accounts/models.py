@@ -133,8 +133,19 @@ class User(AbstractUser):
         return self.role == Role.SYSTEM_ADMIN and self.union_id is not None and self.is_active
 
     @property
+    def can_manage_routing(self) -> bool:
+        """入会分配规则: the system administrator's reference data, and business administrators' for their
+        own subtree (both scoped by the rule's receiving union)."""
+        return self.can_edit or self.can_administer_system
+
+    @property
     def is_separated_admin(self) -> bool:
         return self.role in SEPARATED_ROLES
+
+    @property
+    def reads_personal_data(self) -> bool:
+        """Members' records at all (core.models.PersonalQuerySet): every role but the three administrators."""
+        return not self.is_separated_admin
 
     @property
     def can_view_sensitive(self) -> bool:

@@ -12,6 +12,15 @@ class CoreConfig(AppConfig):
         lookups.register()
 
         navigation.register("首页", "core:home", "bi-house", 0, navigation.anyone)
+        # 系统管理员 (issue 11): its console, for that role alone (the predicate the views enforce).
+        for label, url_name, icon, order in (
+            ("系统设置", "core:system-settings", "bi-sliders", 95),
+            ("参考数据", "core:system-reference", "bi-card-list", 96),
+            ("后台任务", "core:system-jobs", "bi-gear-wide-connected", 98),
+        ):
+            navigation.register(
+                label, url_name, icon, order, lambda u: bool(getattr(u, "can_administer_system", False))
+            )
 
 
 class GonghuiAdminConfig(admin_apps.AdminConfig):

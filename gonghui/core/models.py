@@ -33,6 +33,34 @@ class ScopedQuerySet(models.QuerySet[_Scoped]):
         return narrow(self, user, self.model.scope_path)
 
 
+def reads_personal_data(user) -> bool:
+    """Whether the user's role may read people's records at all: not the three separated administrators
+    (系统/安全/审计管理员, 三员分立), whatever node they hold (the user model says so:
+    ``reads_personal_data``)."""
+    return bool(getattr(user, "reads_personal_data", True))
+
+
+class PersonalQuerySet(ScopedQuerySet[_Scoped]):
+    """Rows about people (members, their membership events): the user's subtree, and nothing at all for
+    a role that reads no personal data."""
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
+        if not reads_personal_data(user):
+            return self.none()
+        return super().visible_to(user)
+
+
+class OwnJobsQuerySet(ScopedQuerySet[_Scoped]):
+    """Jobs whose files hold people's data (imports, exports): the user's subtree; a role that reads no
+    personal data sees only the jobs it started itself (the auditor's export of the audit log)."""
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
+        rows = super().visible_to(user)
+        if not reads_personal_data(user):
+            return rows.filter(user=user)
+        return rows
+
+
 class ScopedModel(models.Model):
     """A row that hangs in the union tree: ``objects.visible_to(user)`` through ``scope_path``."""
 
@@ -295,7 +323,17 @@ class Setting(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "系统设置"
 
+    # key → Chinese label, filled by core.console.register_setting (what the audit log shows).
+    labels: ClassVar[dict[str, str]] = {}
+
     def __str__(self) -> str:
+        """The Chinese label an app registered for the key, else the key; a union's own value of
+        ``<key>.<union pk>`` says so."""
+        if self.key in self.labels:
+            return self.labels[self.key]
+        base, _, union_pk = self.key.rpartition(".")
+        if union_pk.isdigit() and base in self.labels:
+            return f"{self.labels[base]}（工会 {union_pk} 的设置）"
         return self.key
 
     @classmethod

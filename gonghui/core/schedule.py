@@ -49,10 +49,20 @@ def registered() -> dict[str, When]:
     return {path: when for path, (_task, when) in _PERIODIC.items()}
 
 
+def task_for(path: str) -> Task | None:
+    """The registered periodic task of ``path`` (the system administrator's 「立即运行」), or None."""
+    entry = _PERIODIC.get(path)
+    return entry[0] if entry is not None else None
+
+
 def describe(when: When) -> str:
     if isinstance(when, dt.timedelta):
-        hours = when.total_seconds() / 3600
-        return f"每 {hours:g} 小时"
+        seconds = when.total_seconds()
+        if seconds < 60:
+            return f"每 {seconds:g} 秒"
+        if seconds < 3600:
+            return f"每 {seconds / 60:g} 分钟"
+        return f"每 {seconds / 3600:g} 小时"
     return f"每天 {when:%H:%M}"
 
 

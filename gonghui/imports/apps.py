@@ -17,3 +17,7 @@ class ImportsConfig(AppConfig):
 
         exports.register_background(tasks.start_export)  # exports above EXPORT_SYNC_MAX_ROWS
         exports.register_list_actions(list_actions)  # 下载导入模板 / 批量导入 on an importable list
+
+        from . import console
+
+        console.register()  # the system administrator's view of jobs (metadata only)

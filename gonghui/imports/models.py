@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from gonghui.core.files import get_private_storage
-from gonghui.core.models import ScopedQuerySet
+from gonghui.core.models import OwnJobsQuerySet
 
 from .engine import kind_choices
 
@@ -31,7 +31,7 @@ class ImportJob(models.Model):
         FAILED = "failed", "失败"
 
     scope_path = "scope__path"
-    objects = ScopedQuerySet.as_manager()
+    objects = OwnJobsQuerySet.as_manager()
 
     # The kinds registered with the engine by their apps (members, workplaces, unions …).
     kind = models.CharField("导入类型", max_length=16, choices=kind_choices)
@@ -174,7 +174,7 @@ class ExportJob(models.Model):
         FAILED = "failed", "失败"
 
     scope_path = "scope__path"
-    objects = ScopedQuerySet.as_manager()
+    objects = OwnJobsQuerySet.as_manager()
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

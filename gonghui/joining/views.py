@@ -515,10 +515,11 @@ class TransferDetailView(DecisionView):
 
 
 class AdminOnlyMixin:
-    """Routing rules decide where every application goes: administrators only, not reviewers."""
+    """Routing rules decide where every application goes: the system administrator (all of them: its node
+    is the root) and business administrators (those of their subtree), not reviewers."""
 
-    required_role = "can_edit"
-    permission_denied_message = "只有管理员可以查看和修改入会分配规则"
+    required_role = "can_manage_routing"
+    permission_denied_message = "只有系统管理员和业务管理员可以查看和修改入会分配规则"
 
 
 class RoutingRuleListView(AdminOnlyMixin, ObjectListView):
@@ -531,6 +532,11 @@ class RoutingRuleListView(AdminOnlyMixin, ObjectListView):
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("region", "new_form_group", "union")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["add_url_name"] = self.add_url_name  # the list's own role, not can_edit (the system admin)
+        return context
 
 
 class RoutingRuleEditView(AdminOnlyMixin, ObjectEditView):

@@ -80,6 +80,11 @@ def configured_days(union, key: str, default: int) -> int:
     return days
 
 
+def clear_cached_days() -> None:
+    """Forget this process's cached values (the console changed one; other processes wait out the minute)."""
+    _DAYS.clear()
+
+
 def _configured_days(union, key: str, default: int) -> int:
     chain = [union.pk] + [int(seg) for seg in union.path.strip("/").split("/")[:-1][::-1] if seg]
     keys = [f"{key}.{pk}" for pk in chain]

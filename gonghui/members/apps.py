@@ -11,7 +11,14 @@ class MembersConfig(AppConfig):
 
         from .stats import subtree_member_counts
 
-        navigation.register("会员", "members:member-list", "bi-people", 40)
+        # The predicate the member pages enforce (三员分立: not the three administrators).
+        navigation.register(
+            "会员",
+            "members:member-list",
+            "bi-people",
+            40,
+            lambda u: navigation.governs_a_node(u) and u.reads_personal_data,
+        )
         register_counter(subtree_member_counts)  # the member figures of the tree page and union stats
 
         from gonghui.core import exports
@@ -29,3 +36,7 @@ class MembersConfig(AppConfig):
             masked_headers=columns.MASKED_HEADERS,
         )
         engine.register(MemberImporter)
+
+        from . import console
+
+        console.register()  # 新就业形态群体 on the system administrator's 参考数据 page

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from gonghui.core.models import PersonalData, ScopedModel, ScopedQuerySet, TimestampedModel
+from gonghui.core.models import PersonalData, PersonalQuerySet, ScopedModel, TimestampedModel
 from gonghui.core.search import trigram_index
 
 
@@ -63,6 +63,7 @@ class Member(PersonalData, ScopedModel, TimestampedModel):
     database allows only one row per person in 在会 / 保留会籍."""
 
     scope_path = "union__path"
+    objects = PersonalQuerySet.as_manager()
 
     name = models.CharField("姓名", max_length=50)  # indexed for prefix search in Meta
     id_upgraded = models.BooleanField("由15位升级", default=False, editable=False)
@@ -197,7 +198,7 @@ class MembershipEvent(models.Model):
     """
 
     scope_path = "union__path"
-    objects = ScopedQuerySet.as_manager()
+    objects = PersonalQuerySet.as_manager()
 
     member = models.ForeignKey(Member, verbose_name="会员", on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("变动类型", max_length=16, choices=EventKind.choices)

@@ -16,7 +16,14 @@ from .models import Member
 from .tables import MemberTable
 
 
-class MemberListView(ObjectListView):
+class NoSeparatedAdminMixin:
+    """三员分立: the system, security and audit administrators read no member (a 403 that says why)."""
+
+    required_role = "reads_personal_data"
+    permission_denied_message = "系统管理员、安全管理员和审计管理员不能查看会员信息（三员分立）"
+
+
+class MemberListView(NoSeparatedAdminMixin, ObjectListView):
     model = Member
     filterset_class = MemberFilterSet
     table_class = MemberTable
@@ -26,7 +33,7 @@ class MemberListView(ObjectListView):
         return super().get_base_queryset().select_related("union", "new_form_group")
 
 
-class MemberDetailView(ObjectDetailView):
+class MemberDetailView(NoSeparatedAdminMixin, ObjectDetailView):
     model = Member
     template_name = "members/member_detail.html"
 
@@ -56,7 +63,7 @@ class MemberEditView(ObjectEditView):
             return self.form_invalid(form)
 
 
-class MemberRevealView(ScopedMixin, View):
+class MemberRevealView(NoSeparatedAdminMixin, ScopedMixin, View):
     """POST only: shows the full ID number and phone of one member, and writes the audit event."""
 
     model = Member
