@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DirectoriesConfig(AppConfig):
+    name = "gonghui.directories"
+    verbose_name = "名录与未建会清单"
