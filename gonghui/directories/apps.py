@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DirectoriesConfig(AppConfig):
     name = "gonghui.directories"
     verbose_name = "名录与未建会清单"
+
+    def ready(self) -> None:
+        from gonghui.imports import engine
+
+        from .importer import DirectoryImporter
+
+        engine.register(DirectoryImporter)

@@ -64,9 +64,14 @@ class Result:
     notes: list[str] = field(default_factory=list)  # file-level remarks shown with the preview
     extra_columns: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # A kind's own figures (a directory's matched / uncertain / new …), added to the JSON summary.
+    extra: dict[str, int] = field(default_factory=dict)
+    # A kind's own per-row outcome (data row index → values), for a report of every row.
+    row_outcomes: list[tuple] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
+            **self.extra,
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
@@ -91,7 +96,8 @@ class Importer:
     sensitive_columns: tuple[str, ...] = ()  # column keys masked cell by cell in the masked error report
     skip_invalid = False  # True: commit the valid rows of a file that has row errors
 
-    def __init__(self, user, scope=None, default_union=None):
+    def __init__(self, user, scope=None, default_union=None, options: dict | None = None):
+        self.options = options or {}  # a kind's own parameters (a directory's source and date)
         self.user = user
         self.scope = scope  # the union tree node the importer is held to; None: the whole database
         self.default_union = default_union
@@ -326,14 +332,14 @@ def list_actions(view):
     }
 
 
-def importer_for(kind: str, user, default_union=None) -> Importer:
+def importer_for(kind: str, user, default_union=None, options: dict | None = None) -> Importer:
     """The importer for a user: a superuser's is unbounded (scope None), anyone else's is held to their
     node, and a user who governs nothing gets none."""
     prefix = scope_prefix(user)
     if prefix is None:
         raise PermissionDenied("您的账号未分配所属工会，不能导入")
     scope = None if prefix == EVERYTHING else home_node(user)
-    return _IMPORTERS[kind](user, scope, default_union)
+    return _IMPORTERS[kind](user, scope, default_union, options)
 
 
 def iter_issue_text(issues: Iterable[Issue]) -> dict[int, str]:

@@ -127,7 +127,7 @@ def _run(job: ImportJob, dry_run: bool, progress, outcome: dict) -> Result | Non
     if not job.file:
         _finish(job, ImportJob.Status.FAILED, message=f"原始{FILES_PURGED}，请重新上传")
         return None
-    importer = importer_for(job.kind, user, job.default_union)
+    importer = importer_for(job.kind, user, job.default_union, job.options)
     importer.skip_invalid = job.skip_invalid
     try:
         with plain_copy(job.file, Path(job.file_name).suffix) as plain:

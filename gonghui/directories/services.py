@@ -1,0 +1,305 @@
+"""The operations that change directories: storing an imported edition, and the answers of the confirm
+page (confirm a candidate, reject it, 「新单位」). Each runs in one transaction and writes its audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
+from gonghui.imports.engine import batches
+from gonghui.imports.services import create_job
+from gonghui.orgs.models import UnionOrg, Workplace
+
+from .matching import EntryRow, Outcome, rejected_pairs
+from .models import DirectoryEdition, DirectoryEntry, DirectorySource, MatchCandidate, MatchMethod
+
+BATCH = 2000
+# The entry's fields a new edition rewrites (the match fields follow unless a user decided).
+DATA_FIELDS = (
+    "uscc", "name", "name_normalized", "legal_representative", "registration_status", "is_closed",
+    "founded_on", "registered_capital", "employees", "address", "region_id", "industry", "industry_text",
+)  # fmt: skip
+MATCH_FIELDS = ("workplace_id", "match_method", "match_confidence", "territory_id")
+
+
+def create_directory_job(user, path: Path | str, file_name: str, source: DirectorySource, as_of: dt.date):
+    """An import job of kind 名录 for a file, with its source and date handed to the importer."""
+    job = create_job(
+        user, "directory", path, file_name, options={"source": source.code, "as_of": as_of.isoformat()}
+    )
+    job.options.update(file_name=job.file_name, sha256=job.sha256, job=job.pk)
+    job.save(update_fields=["options"])
+    return job
+
+
+@dataclass
+class Stored:
+    edition: DirectoryEdition
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unlisted: int = 0
+
+
+def _row_values(row: EntryRow) -> dict:
+    return {
+        "uscc": row.uscc,
+        "name": row.name,
+        "name_normalized": row.name_normalized,
+        "legal_representative": row.legal_representative,
+        "registration_status": row.registration_status,
+        "is_closed": row.is_closed,
+        "founded_on": row.founded_on,
+        "registered_capital": row.registered_capital,
+        "employees": row.employees,
+        "address": row.address,
+        "region_id": row.county.pk,
+        "industry": row.industry,
+        "industry_text": row.industry_text,
+    }
+
+
+def _match_values(outcome: Outcome) -> dict:
+    return {
+        "workplace_id": outcome.workplace_id,
+        "match_method": outcome.method,
+        "match_confidence": outcome.confidence,
+        "territory_id": outcome.territory_id,
+    }
+
+
+def store_edition(
+    source: DirectorySource,
+    as_of: dt.date,
+    rows: list[EntryRow],
+    outcomes: dict[str, Outcome],
+    *,
+    user=None,
+    scope: UnionOrg | None = None,
+    options: dict | None = None,
+) -> Stored:
+    """Write one edition: its entries created or updated (one per key, never twice), the questions
+    for the confirm page, and the entries of the file's counties this edition no longer lists marked
+    so (never deleted). The same file of the same source imported again reuses its edition."""
+    options = options or {}
+    with transaction.atomic():
+        scope_union = scope or UnionOrg.objects.filter(parent=None).order_by("pk").first()
+        sha = options.get("sha256", "")
+        edition = (
+            DirectoryEdition.objects.filter(source=source, sha256=sha, scope=scope_union).first()
+            if sha
+            else None
+        )
+        if edition is None:
+            edition = DirectoryEdition.objects.create(
+                source=source,
+                as_of=as_of,
+                file_name=options.get("file_name", "")[:255],
+                sha256=sha,
+                scope=scope_union,
+                imported_by=user if getattr(user, "pk", None) else None,
+                import_job_id=options.get("job"),
+            )
+        stored = Stored(edition)
+        rejected = rejected_pairs([o.existing for o in outcomes.values() if o.existing])
+        for outcome in outcomes.values():
+            if outcome.existing and outcome.candidates:
+                outcome.candidates = [
+                    c for c in outcome.candidates if (outcome.existing, c.workplace_id) not in rejected
+                ]
+                if outcome.method == MatchMethod.UNCERTAIN and not outcome.candidates:
+                    outcome.method, outcome.confidence = MatchMethod.NEW, 0
+        new_rows = [r for r in rows if not outcomes[r.key].existing]
+        old_rows = [r for r in rows if outcomes[r.key].existing]
+
+        created: list[DirectoryEntry] = []
+        for batch in batches(new_rows, BATCH):
+            created += DirectoryEntry.objects.bulk_create(
+                [
+                    DirectoryEntry(
+                        source=source,
+                        key=r.key,
+                        first_edition=edition,
+                        last_edition=edition,
+                        **_row_values(r),
+                        **_match_values(outcomes[r.key]),
+                    )
+                    for r in batch
+                ]
+            )
+        stored.created = len(created)
+        for entry in created:
+            outcomes[entry.key].existing = entry.pk
+
+        rematched: list[int] = []
+        for batch in batches(old_rows, BATCH):
+            current = DirectoryEntry.objects.in_bulk([outcomes[r.key].existing for r in batch])
+            changed, same = [], []
+            for r in batch:
+                outcome = outcomes[r.key]
+                entry = current[outcome.existing]
+                values = _row_values(r)
+                if not outcome.kept:
+                    values |= _match_values(outcome)
+                    rematched.append(entry.pk)
+                diff = {k: v for k, v in values.items() if getattr(entry, k) != v}
+                if diff or not entry.is_listed:
+                    for k, v in values.items():
+                        setattr(entry, k, v)
+                    entry.is_listed, entry.last_edition = True, edition
+                    changed.append(entry)
+                else:
+                    same.append(entry.pk)
+            DirectoryEntry.objects.bulk_update(
+                changed,
+                [*DATA_FIELDS, *MATCH_FIELDS, "is_listed", "last_edition", "updated_at"],
+                batch_size=500,
+            )
+            DirectoryEntry.objects.filter(pk__in=same).update(last_edition=edition)
+            stored.updated += len(changed)
+            stored.unchanged += len(same)
+
+        # The questions: pending ones of re-matched entries are asked afresh (decided ones stay).
+        for batch in batches(rematched, BATCH):
+            MatchCandidate.objects.filter(
+                entry_id__in=batch, decision=MatchCandidate.Decision.PENDING
+            ).delete()
+        questions = [
+            MatchCandidate(
+                entry_id=outcomes[r.key].existing,
+                workplace_id=c.workplace_id,
+                confidence=c.confidence,
+                reason=c.reason,
+            )
+            for r in rows
+            if not outcomes[r.key].kept
+            for c in outcomes[r.key].candidates
+        ]
+        MatchCandidate.objects.bulk_create(questions, batch_size=BATCH, ignore_conflicts=True)
+
+        counties = {r.county.pk for r in rows}
+        stored.unlisted = (
+            DirectoryEntry.objects.filter(source=source, region_id__in=counties, is_listed=True)
+            .exclude(last_edition=edition)
+            .exclude(last_edition__as_of__gt=as_of)
+            .update(is_listed=False, updated_at=timezone.now())
+        )
+        counts = {"matched_code": 0, "matched_name": 0, "uncertain": 0, "new": 0, "closed": 0}
+        for r in rows:
+            counts[outcomes[r.key].method_count_key] += 1
+            counts["closed"] += r.is_closed
+        for key, value in counts.items():
+            setattr(edition, key, value)
+        edition.rows = options.get("rows", len(rows))
+        edition.created, edition.updated, edition.unlisted = stored.created, stored.updated, stored.unlisted
+        edition.save()
+        audit.log(
+            AuditEvent.Action.CREATE,
+            edition,
+            actor=user,
+            detail=f"导入名录：新增 {stored.created}，更新 {stored.updated}，不再列入 {stored.unlisted}",
+        )
+    return stored
+
+
+# ---------------------------------------------------------------------- the confirm page
+def _check_workplace(actor, workplace: Workplace) -> None:
+    if not Workplace.objects.visible_to(actor).filter(pk=workplace.pk).exists():
+        raise PermissionDenied("该单位不在您的管辖范围内")
+
+
+def _territory_for(entry: DirectoryEntry, workplace: Workplace) -> int:
+    county_union = entry.territory
+    if county_union.kind != "county":
+        county_union = next(
+            (u for u in reversed(county_union.ancestors()) if u.kind == "county"), county_union
+        )
+    union = workplace.governing_union
+    return union.pk if union.path.startswith(county_union.path) else county_union.pk
+
+
+def confirm_candidate(candidate: MatchCandidate, *, actor, ip: str | None = None) -> DirectoryEntry:
+    """The entry is this workplace: linked (人工确认), the other pending candidates rejected."""
+    with transaction.atomic():
+        candidate = (
+            MatchCandidate.objects.select_for_update()
+            .select_related("entry", "workplace")
+            .get(pk=candidate.pk)
+        )
+        if candidate.decision != MatchCandidate.Decision.PENDING:
+            raise ValueError("该候选已处理，请刷新页面")
+        _check_workplace(actor, candidate.workplace)
+        now = timezone.now()
+        entry = candidate.entry
+        candidate.decision, candidate.decided_by, candidate.decided_at = (
+            MatchCandidate.Decision.CONFIRMED,
+            actor,
+            now,
+        )
+        candidate.save(update_fields=["decision", "decided_by", "decided_at"])
+        entry.candidates.filter(decision=MatchCandidate.Decision.PENDING).update(
+            decision=MatchCandidate.Decision.REJECTED, decided_by=actor, decided_at=now
+        )
+        entry.workplace = candidate.workplace
+        entry.match_method = MatchMethod.MANUAL
+        entry.match_confidence = 100
+        entry.territory_id = _territory_for(entry, candidate.workplace)
+        entry.confirmed_by, entry.confirmed_at = actor, now
+        entry.save()
+        audit.log(
+            AuditEvent.Action.UPDATE,
+            entry,
+            actor=actor,
+            ip=ip,
+            detail=f"确认匹配单位 #{candidate.workplace_id}",
+        )
+    return entry
+
+
+def reject_candidate(candidate: MatchCandidate, *, actor, ip: str | None = None) -> DirectoryEntry:
+    """This workplace is not the entry; when no candidate is left the entry counts as 新单位 (not
+    confirmed: a workplace registered later may still match it)."""
+    with transaction.atomic():
+        candidate = MatchCandidate.objects.select_for_update().select_related("entry").get(pk=candidate.pk)
+        if candidate.decision != MatchCandidate.Decision.PENDING:
+            raise ValueError("该候选已处理，请刷新页面")
+        candidate.decision = MatchCandidate.Decision.REJECTED
+        candidate.decided_by, candidate.decided_at = actor, timezone.now()
+        candidate.save(update_fields=["decision", "decided_by", "decided_at"])
+        entry = candidate.entry
+        if not entry.candidates.filter(decision=MatchCandidate.Decision.PENDING).exists():
+            entry.match_method, entry.match_confidence = MatchMethod.NEW, 0
+            entry.save(update_fields=["match_method", "match_confidence", "updated_at"])
+        audit.log(
+            AuditEvent.Action.UPDATE,
+            entry,
+            actor=actor,
+            ip=ip,
+            detail=f"否定候选单位 #{candidate.workplace_id}",
+        )
+    return entry
+
+
+def mark_new(entry: DirectoryEntry, *, actor, ip: str | None = None) -> DirectoryEntry:
+    """「新单位」: none of the candidates is the entry; the answer stands through later imports."""
+    with transaction.atomic():
+        entry = DirectoryEntry.objects.select_for_update().get(pk=entry.pk)
+        now = timezone.now()
+        entry.candidates.filter(decision=MatchCandidate.Decision.PENDING).update(
+            decision=MatchCandidate.Decision.REJECTED, decided_by=actor, decided_at=now
+        )
+        entry.workplace = None
+        entry.match_method, entry.match_confidence = MatchMethod.NEW, 0
+        entry.confirmed_by, entry.confirmed_at = actor, now
+        entry.save()
+        audit.log(
+            AuditEvent.Action.UPDATE, entry, actor=actor, ip=ip, detail="确认为新单位（名录中未登记的单位）"
+        )
+    return entry
