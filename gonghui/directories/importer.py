@@ -22,7 +22,7 @@ from gonghui.imports.reader import Table
 from gonghui.orgs.models import Industry, UnionKind, UnionOrg
 from gonghui.regions.models import Region
 
-from .matching import EntryRow, Outcome, match_rows
+from .matching import EntryRow, match_rows
 from .models import DirectorySource
 
 # Words in 登记状态 that mean the registrant no longer exists (注销, 吊销, 撤销 and their 已… forms).
@@ -112,6 +112,36 @@ class DirectoryImporter(Importer):
         self.skip_invalid = True
 
     # ------------------------------------------------------------------ options
+    @classmethod
+    def option_fields(cls, user) -> dict:
+        from django import forms
+        from django.utils import timezone
+
+        def not_future(day: dt.date) -> None:
+            if day > timezone.localdate():
+                raise forms.ValidationError("截至日期不能晚于今天")
+
+        source = forms.ModelChoiceField(
+            label="名录来源",
+            queryset=DirectorySource.objects.filter(is_active=True).exclude(code=DirectorySource.JOINING),
+            empty_label="（请选择）",
+            error_messages={"required": "请选择名录来源", "invalid_choice": "请选择列表中的名录来源"},
+        )
+        as_of = forms.DateField(
+            label="截至日期",
+            help_text="名录数据的截至日期（同一来源的较新版本会把其中已不存在的单位标为「不再列入」）",
+            widget=forms.DateInput(attrs={"type": "date"}),
+            validators=[not_future],
+            error_messages={"required": "请填写截至日期", "invalid": "截至日期格式不正确，应为 YYYY-MM-DD"},
+        )
+        source.widget.attrs.update({"class": "form-select"})
+        as_of.widget.attrs.update({"class": "form-control"})
+        return {"source": source, "as_of": as_of}
+
+    @classmethod
+    def options_from(cls, cleaned: dict) -> dict:
+        return {"source": cleaned["source"].code, "as_of": cleaned["as_of"].isoformat()}
+
     def source(self) -> DirectorySource:
         source = DirectorySource.objects.filter(code=self.options.get("source", "")).first()
         if source is None:
@@ -244,6 +274,11 @@ class DirectoryImporter(Importer):
             counts[outcomes[row.key].method_count_key] += 1
             counts["closed"] += row.is_closed
         result.extra = {**counts, "duplicates": len(duplicates)}
+        result.notes.append(
+            f"{source.name}名录（截至 {self.as_of():%Y-%m-%d}）：按代码匹配 {counts['matched_code']}，"
+            f"按名称匹配 {counts['matched_name']}，待确认 {counts['uncertain']}，新单位 {counts['new']}，"
+            f"注销吊销 {counts['closed']}，文件内重复 {len(duplicates)}"
+        )
         reasons: dict[int, list[str]] = defaultdict(list)
         for issue in result.issues:
             if not issue.warning:
@@ -266,7 +301,7 @@ class DirectoryImporter(Importer):
             return result
         progress(60, "写入数据库")
         stored = store_edition(
-            source, self.as_of(), rows, outcomes, user=self.user, scope=self.scope, options=self.options
+            source, self.as_of(), rows, outcomes, user=self.user, scope=self.scope, job=self.job
         )
         result.created, result.updated, result.skipped = stored.created, stored.updated, stored.unchanged
         result.extra["unlisted"] = stored.unlisted

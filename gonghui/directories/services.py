@@ -31,12 +31,9 @@ MATCH_FIELDS = ("workplace_id", "match_method", "match_confidence", "territory_i
 
 def create_directory_job(user, path: Path | str, file_name: str, source: DirectorySource, as_of: dt.date):
     """An import job of kind 名录 for a file, with its source and date handed to the importer."""
-    job = create_job(
+    return create_job(
         user, "directory", path, file_name, options={"source": source.code, "as_of": as_of.isoformat()}
     )
-    job.options.update(file_name=job.file_name, sha256=job.sha256, job=job.pk)
-    job.save(update_fields=["options"])
-    return job
 
 
 @dataclass
@@ -83,15 +80,14 @@ def store_edition(
     *,
     user=None,
     scope: UnionOrg | None = None,
-    options: dict | None = None,
+    job=None,
 ) -> Stored:
     """Write one edition: its entries created or updated (one per key, never twice), the questions
     for the confirm page, and the entries of the file's counties this edition no longer lists marked
     so (never deleted). The same file of the same source imported again reuses its edition."""
-    options = options or {}
     with transaction.atomic():
         scope_union = scope or UnionOrg.objects.filter(parent=None).order_by("pk").first()
-        sha = options.get("sha256", "")
+        sha = job.sha256 if job is not None else ""
         edition = (
             DirectoryEdition.objects.filter(source=source, sha256=sha, scope=scope_union).first()
             if sha
@@ -101,11 +97,11 @@ def store_edition(
             edition = DirectoryEdition.objects.create(
                 source=source,
                 as_of=as_of,
-                file_name=options.get("file_name", "")[:255],
+                file_name=job.file_name if job is not None else "",
                 sha256=sha,
                 scope=scope_union,
                 imported_by=user if getattr(user, "pk", None) else None,
-                import_job_id=options.get("job"),
+                import_job=job,
             )
         stored = Stored(edition)
         rejected = rejected_pairs([o.existing for o in outcomes.values() if o.existing])
@@ -197,7 +193,7 @@ def store_edition(
             counts["closed"] += r.is_closed
         for key, value in counts.items():
             setattr(edition, key, value)
-        edition.rows = options.get("rows", len(rows))
+        edition.rows = job.rows if job is not None and job.rows else len(rows)
         edition.created, edition.updated, edition.unlisted = stored.created, stored.updated, stored.unlisted
         edition.save()
         audit.log(

@@ -96,8 +96,19 @@ class Importer:
     sensitive_columns: tuple[str, ...] = ()  # column keys masked cell by cell in the masked error report
     skip_invalid = False  # True: commit the valid rows of a file that has row errors
 
+    @classmethod
+    def option_fields(cls, user) -> dict:
+        """A kind's own upload fields (name → form field), shown on the upload page after the file."""
+        return {}
+
+    @classmethod
+    def options_from(cls, cleaned: dict) -> dict:
+        """The job's ``options`` (JSON) from the upload form's cleaned data."""
+        return {}
+
     def __init__(self, user, scope=None, default_union=None, options: dict | None = None):
         self.options = options or {}  # a kind's own parameters (a directory's source and date)
+        self.job = None  # the ImportJob being run, set by the job runner
         self.user = user
         self.scope = scope  # the union tree node the importer is held to; None: the whole database
         self.default_union = default_union

@@ -128,6 +128,7 @@ def _run(job: ImportJob, dry_run: bool, progress, outcome: dict) -> Result | Non
         _finish(job, ImportJob.Status.FAILED, message=f"原始{FILES_PURGED}，请重新上传")
         return None
     importer = importer_for(job.kind, user, job.default_union, job.options)
+    importer.job = job  # the file's name and SHA-256, for a kind that records them (a directory edition)
     importer.skip_invalid = job.skip_invalid
     try:
         with plain_copy(job.file, Path(job.file_name).suffix) as plain:

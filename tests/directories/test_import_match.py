@@ -97,13 +97,13 @@ def test_ambiguous_name_goes_to_the_confirm_page(registry, superuser, tmp_path):
         name="芜湖鸠江未建会有限责任公司", region=registry.workplaces["jiujiang_none"].region,
         governing_union=registry.unions["jiujiang"],
     )  # fmt: skip
-    code, out = run(write_csv(tmp_path / "d.csv", [row("鸠江未建会股份有限公司")]))
+    _code, out = run(write_csv(tmp_path / "d.csv", [row("鸠江未建会股份有限公司")]))
     assert out["uncertain"] == 1 and out["matched_name"] == 0
     assert DirectoryEntry.objects.get().candidates.count() == 2
 
 
 def test_closed_entry_is_flagged(registry, superuser, tmp_path):
-    code, out = run(
+    _code, out = run(
         write_csv(
             tmp_path / "d.csv",
             [
@@ -170,7 +170,7 @@ def test_reimport_is_idempotent_and_newer_edition_unlists(registry, superuser, t
         tmp_path / "d2.csv",
         [row("甲单位（更名）", uscc=make_uscc(61, "340207"), employees=99), row("丙单位", county="镜湖区")],
     )
-    code, out = run(newer, as_of="2026-09-30")
+    code, _out = run(newer, as_of="2026-09-30")
     assert code == 0 and DirectoryEntry.objects.count() == 3 and DirectoryEdition.objects.count() == 2
     jia = DirectoryEntry.objects.get(uscc=make_uscc(61, "340207"))
     assert (jia.name, jia.employees, jia.is_listed) == ("甲单位(更名)", 99, True)
