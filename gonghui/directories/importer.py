@@ -132,7 +132,10 @@ class DirectoryImporter(Importer):
             help_text="名录数据的截至日期（同一来源的较新版本会把其中已不存在的单位标为「不再列入」）",
             widget=forms.DateInput(attrs={"type": "date"}),
             validators=[not_future],
-            error_messages={"required": "请填写截至日期", "invalid": "截至日期格式不正确，应为 YYYY-MM-DD"},
+            error_messages={
+                "required": "请填写截至日期",
+                "invalid": "截至日期格式不正确，请按「年-月-日」填写，如 2026-06-30",
+            },
         )
         source.widget.attrs.update({"class": "form-select"})
         as_of.widget.attrs.update({"class": "form-control"})

@@ -214,9 +214,12 @@ class DirectoryEntry(ScopedModel, TimestampedModel):
         return reverse("directories:entry-detail", args=[self.pk])
 
 
-class MatchCandidate(models.Model):
+class MatchCandidate(ScopedModel):
     """A question for the confirm page: is this entry that workplace? Pending until a user confirms or
-    rejects it (or answers 「新单位」 for the entry, which rejects every pending candidate)."""
+    rejects it (or answers 「新单位」 for the entry, which rejects every pending candidate). Seen by
+    whoever sees its entry."""
+
+    scope_path = "entry__territory__path"
 
     class Decision(models.TextChoices):
         PENDING = "pending", "待确认"
@@ -281,7 +284,11 @@ class ListItem(ScopedModel, TimestampedModel):
         OTHER = "other", "其他"
 
     entry = models.OneToOneField(
-        DirectoryEntry, verbose_name="名录条目", on_delete=models.PROTECT, related_name="list_item"
+        DirectoryEntry,
+        verbose_name="名录条目",
+        on_delete=models.PROTECT,
+        related_name="list_item",
+        error_messages={"unique": "该名录条目已在清单中"},
     )
     territory = models.ForeignKey(
         "orgs.UnionOrg", verbose_name="属地工会", on_delete=models.PROTECT, related_name="list_items"

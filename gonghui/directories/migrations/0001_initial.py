@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
                 ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='派单人')),
                 ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claimed_items', to='orgs.unionorg', verbose_name='领单工会')),
                 ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='销号人')),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='list_item', to='directories.directoryentry', verbose_name='名录条目')),
+                ('entry', models.OneToOneField(error_messages={'unique': '该名录条目已在清单中'}, on_delete=django.db.models.deletion.PROTECT, related_name='list_item', to='directories.directoryentry', verbose_name='名录条目')),
                 ('founded_union', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unionorg', verbose_name='所建工会')),
                 ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='list_items', to='orgs.unionorg', verbose_name='属地工会')),
             ],
