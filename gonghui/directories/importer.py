@@ -233,7 +233,9 @@ class DirectoryImporter(Importer):
                 continue
             county = counties[index]
             norm = normalize_org_name(names[index], county.code)
-            key = f"U{usccs[index]}" if usccs[index] else f"N{county.code}{norm}"
+            # Without a code, the name as typed (spaces aside) identifies the row: two registrants whose
+            # names differ only by a place prefix share the matching key but are two entries.
+            key = f"U{usccs[index]}" if usccs[index] else f"N{county.code}{compact(names[index]).upper()}"
             first = seen.setdefault(key, index)
             if first != index:
                 label = "统一社会信用代码" if usccs[index] else "区县和单位名称"
