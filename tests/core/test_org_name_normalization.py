@@ -38,4 +38,6 @@ def test_vectors(name, region, key):
 def test_spellings_of_one_registrant_share_the_key_and_others_do_not():
     spellings = ["芜湖市鸠江区 星火科技有限责任公司", "星火科技(芜湖)股份有限公司", "安徽星火科技有限公司"]
     assert len({normalize_org_name(s, JIUJIANG) for s in spellings}) == 1
-    assert normalize_org_name("星火电子有限公司", JIUJIANG) != normalize_org_name("星火科技有限公司", JIUJIANG)
+    assert normalize_org_name("星火电子有限公司", JIUJIANG) != normalize_org_name(
+        "星火科技有限公司", JIUJIANG
+    )
