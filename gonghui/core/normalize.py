@@ -136,11 +136,33 @@ def _checked_resident_id(text: str, upgraded: bool, warnings: list[str], today: 
     return ResidentId(number=text, birth_date=birth, sex=sex, upgraded=upgraded, warnings=warnings)
 
 
+# stdnum's own alphabet and weights (GB 32100), for the fast path of normalize_uscc.
+_USCC_VALUES = {c: i for i, c in enumerate(uscc._alphabet)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def _uscc_checks_out(text: str) -> bool:
+    """stdnum's checks on a compacted code (18 characters, 8 digits, alphabet, check digit) without its
+    per-call clean-up, which made stdnum.cn.uscc.validate ≈ 160 µs a code (a 200,000-row directory spent
+    30 s there). Anything this does not accept goes to stdnum for the verdict and the reason; a test
+    compares both on random codes."""
+    if len(text) != 18 or not text[:8].isdigit() or not text[:8].isascii():
+        return False
+    values = _USCC_VALUES
+    try:
+        total = sum(values[c] * w for c, w in zip(text, _USCC_WEIGHTS, strict=False))
+        return values[text[17]] == (31 - total) % 31
+    except KeyError:
+        return False
+
+
 def normalize_uscc(value: object) -> str:
     """Unified social credit code (GB 32100), 18 characters; empty stays empty."""
     text = compact(value).upper()
     if not text:
         return ""
+    if _uscc_checks_out(text):
+        return text
     try:
         return uscc.validate(text)
     except StdnumError as exc:

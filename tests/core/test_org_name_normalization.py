@@ -41,3 +41,35 @@ def test_spellings_of_one_registrant_share_the_key_and_others_do_not():
     assert normalize_org_name("星火电子有限公司", JIUJIANG) != normalize_org_name(
         "星火科技有限公司", JIUJIANG
     )
+
+
+def test_fast_uscc_check_agrees_with_stdnum():
+    """normalize_uscc's fast path accepts exactly what stdnum.cn.uscc accepts (random codes, half of them
+    given their right check digit, and hand-picked bad ones)."""
+    import random
+
+    from stdnum.cn import uscc
+
+    from gonghui.core.normalize import InvalidValue, normalize_uscc
+
+    rnd = random.Random(5)
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY" + "IOZSV"
+    valid = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
+    codes = ["91340207MA2N0ABC0", "91340207MA2N0ABCX1", "A1340207000000001X", ""]
+    for _ in range(3000):
+        body = "".join(rnd.choice("0123456789") for _ in range(8)) + "".join(
+            rnd.choice(alphabet) for _ in range(9)
+        )
+        last = (
+            uscc.calc_check_digit(body + "0")
+            if rnd.random() < 0.5 and set(body) <= valid
+            else rnd.choice(alphabet)
+        )
+        codes.append(body + last)
+    for code in codes:
+        try:
+            ours = normalize_uscc(code)
+        except InvalidValue:
+            ours = None
+        expected = uscc.validate(code) if code and uscc.is_valid(code) else (None if code else "")
+        assert ours == expected, code

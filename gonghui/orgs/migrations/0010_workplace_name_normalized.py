@@ -4,22 +4,14 @@ from django.db import migrations, models
 
 from gonghui.core.normalize import normalize_org_name
 
-FIELD_ARGS = {"blank": True, "editable": False, "max_length": 200, "verbose_name": "规范化名称"}
+FIELD_ARGS = {"blank": True, "editable": False, "max_length": 200, "verbose_name": "规范化名称", "db_default": ""}
 
 
 def add_column(apps, schema_editor):
-    """The column, added in place. On SQLite Django would rebuild the table for a NOT NULL column, and
-    the rebuild re-creates every index of the model state, the PostgreSQL-only trigram index included
-    (which SQLite cannot parse): there ADD COLUMN with a constant default does the same in place."""
-    Workplace = apps.get_model("orgs", "Workplace")
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(
-            "ALTER TABLE orgs_workplace ADD COLUMN name_normalized varchar(200) NOT NULL DEFAULT ''"
-        )
-        return
-    field = models.CharField(default="", **FIELD_ARGS)
-    field.set_attributes_from_name("name_normalized")
-    schema_editor.add_field(Workplace, field)
+    """The column, added in place with its constant default (instant on PostgreSQL ≥ 11). On SQLite
+    Django would rebuild the table for a NOT NULL column, and the rebuild re-creates every index of
+    the model state, the PostgreSQL-only trigram index included (which SQLite cannot parse)."""
+    schema_editor.execute("ALTER TABLE orgs_workplace ADD COLUMN name_normalized varchar(200) DEFAULT '' NOT NULL")
 
 
 def drop_column(apps, schema_editor):
