@@ -15,6 +15,7 @@ workplaces are generated once per size and reused.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import random
@@ -211,7 +212,10 @@ def run(args) -> None:
     _switch_database(DB_NAME + ("_quick" if quick else ""))
     from django.db import connection
 
+    from bench.imports import _backend_cpu_seconds, _cpu_seconds
     from gonghui.directories.importer import DirectoryImporter
+    from gonghui.directories.models import DirectorySource
+    from gonghui.directories.services import create_directory_job
     from gonghui.imports.reader import read_table
 
     user, counties, registry = _setup(workplaces)
@@ -228,25 +232,43 @@ def run(args) -> None:
             "TRUNCATE directories_matchcandidate, directories_directoryentry, directories_directoryedition CASCADE"
         )
 
+    source = DirectorySource.objects.get(code="market")
+
     def import_once():
-        importer = DirectoryImporter(user, user.union, options={"source": "market", "as_of": "2026-06-30"})
+        """As the page and the command do: a job (sealed copy of the file, its SHA-256), then the
+        importer on it; timed from reading the file to the commit."""
+        job = create_directory_job(user, path, path.name, source, dt.date(2026, 6, 30))
+        importer = DirectoryImporter(user, user.union, options=job.options)
+        importer.job = job
+        cpu0, server0 = _cpu_seconds(), _backend_cpu_seconds()
         t0 = time.perf_counter()
         table = read_table(path)
         t_read = time.perf_counter() - t0
         hmap = importer.match(table, path.name)
         result = importer.run(table, hmap, dry_run=False)
-        return result, t_read, time.perf_counter() - t0
+        total = time.perf_counter() - t0
+        server = _backend_cpu_seconds()
+        cpu = (_cpu_seconds() - cpu0, None if server is None or server0 is None else server - server0)
+        return result, t_read, total, cpu
 
-    result, t_read, total = import_once()
+    result, t_read, total, cpu = import_once()
     extra = result.extra
+    load = os.getloadavg()[0]
     print(f"读取   {result.rows / t_read:>10,.0f} 行/秒  ({t_read:.1f} s)")
-    print(f"端到端 {result.rows / total:>10,.0f} 行/秒  ({total:.1f} s，校验 + 匹配 + 写入)")
+    print(
+        f"端到端 {result.rows / total:>10,.0f} 行/秒  ({total:.1f} s，校验 + 匹配 + 写入；1 分钟平均负载 {load:.1f}，2 核)"
+    )
+    busy = cpu[0] + (cpu[1] or 0)
+    print(
+        f"CPU：本进程 {cpu[0]:.1f} s + PostgreSQL 后端 {cpu[1] or 0:.1f} s = {busy:.1f} s（机器空闲时端到端约为此值）"
+    )
+    print("阶段（累计秒）：" + "，".join(f"{k} {v:.1f}" for k, v in result.timings.items()))
     print(
         f"结果：按代码 {extra['matched_code']:,}，按名称 {extra['matched_name']:,}，待确认 {extra['uncertain']:,}，"
         f"新单位 {extra['new']:,}，注销 {extra['closed']:,}，重复 {extra['duplicates']:,}，错误 {result.errors:,}；"
         f"新增条目 {result.created:,}"
     )
-    again, _, total_again = import_once()
+    again, _, total_again, _ = import_once()
     print(
         f"重复导入同一文件：{again.rows / total_again:,.0f} 行/秒（{total_again:.1f} s），新增 {again.created}，未变 {again.skipped:,}"
     )
@@ -268,6 +290,8 @@ def run(args) -> None:
                 "rows": result.rows,
                 "workplaces": workplaces,
                 "seconds": round(total, 1),
+                "cpu_seconds": round(busy, 1),
+                "load_average": round(load, 1),
                 "rows_per_s": round(rate),
                 "reimport_seconds": round(total_again, 1),
                 "baseline_rows_per_s": round(baseline),

@@ -6,6 +6,7 @@ its error report; this module validates the rows set-based, matches them to the 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 
 from gonghui.core.normalize import (
@@ -205,6 +206,7 @@ class DirectoryImporter(Importer):
         from .services import store_edition
 
         progress = progress or (lambda pct, stage: None)
+        started = time.perf_counter()
         result = Result(kind=self.kind, rows=len(table.rows), extra_columns=hmap.extra)
         progress(5, "校验数据")
         bad: set[int] = set()
@@ -224,6 +226,7 @@ class DirectoryImporter(Importer):
         addresses = [clean_text(v)[:255] for v in col("address")]
         industry_codes: dict[str, str] = {}
 
+        result.timings["validate"] = time.perf_counter() - started
         progress(20, "检查重复")
         rows: list[EntryRow] = []
         seen: dict[str, int] = {}
@@ -270,6 +273,7 @@ class DirectoryImporter(Importer):
                     industry_text=industry,
                 )
             )
+        result.timings["rows"] = time.perf_counter() - started
         progress(35, "与单位名录比对")
         source = self.source()
         outcomes = match_rows(rows, self.scope, source)
@@ -304,11 +308,14 @@ class DirectoryImporter(Importer):
             result.updated = len(rows) - result.created
             result.skipped = 0
             return result
+        result.timings["match"] = time.perf_counter() - started
         progress(60, "写入数据库")
         stored = store_edition(
             source, self.as_of(), rows, outcomes, user=self.user, scope=self.scope, job=self.job
         )
         result.created, result.updated, result.skipped = stored.created, stored.updated, stored.unchanged
         result.extra["unlisted"] = stored.unlisted
+        result.timings["commit"] = time.perf_counter() - started
+        result.timings |= {f"commit.{k}": v for k, v in stored.timings.items()}
         result.committed = True
         return result

@@ -131,7 +131,7 @@ def match_rows(rows: list[EntryRow], scope, source: DirectorySource | None = Non
     existing: dict[str, tuple] = {}
     if source is not None:
         for batch in batches([r.key for r in rows], BATCH):
-            for values in DirectoryEntry.objects.filter(source=source, key__in=batch).values_list(
+            for values in DirectoryEntry.objects.filter(source=source, key__any=batch).order_by().values_list(
                 "key", "pk", "workplace_id", "match_method", "match_confidence", "confirmed_by_id",
                 "confirmed_at", "territory_id",
             ):  # fmt: skip
@@ -140,7 +140,7 @@ def match_rows(rows: list[EntryRow], scope, source: DirectorySource | None = Non
     # 1. by code: one query per batch of USCCs.
     by_code: dict[str, _Workplace] = {}
     for batch in batches(sorted({r.uscc for r in rows if r.uscc}), BATCH):
-        for w in _workplaces(Workplace.objects.filter(uscc__in=batch).values_list(*_FIELDS)):
+        for w in _workplaces(Workplace.objects.filter(uscc__any=batch).order_by().values_list(*_FIELDS)):
             by_code[w.uscc or ""] = w
     taken_by_code = {by_code[r.uscc].pk for r in rows if r.uscc in by_code}
 
@@ -148,12 +148,12 @@ def match_rows(rows: list[EntryRow], scope, source: DirectorySource | None = Non
     pending = [r for r in rows if r.uscc not in by_code]
     by_name: dict[str, list[_Workplace]] = defaultdict(list)
     for batch in batches(sorted({r.name_normalized for r in pending}), BATCH):
-        for w, norm in _with_norm(Workplace.objects.filter(name_normalized__in=batch)):
+        for w, norm in _with_norm(Workplace.objects.filter(name_normalized__any=batch).order_by()):
             by_name[norm].append(w)
     # The same name as typed, for the other-county questions (the county prefixes stripped differ).
     by_typed: dict[str, list[_Workplace]] = defaultdict(list)
     for batch in batches(sorted({clean_text(r.name) for r in pending}), BATCH):
-        for w in _workplaces(Workplace.objects.filter(name__in=batch).values_list(*_FIELDS)):
+        for w in _workplaces(Workplace.objects.filter(name__any=batch).order_by().values_list(*_FIELDS)):
             by_typed[w.name].append(w)
     in_file = Counter((r.county.code, r.name_normalized) for r in pending)
 
@@ -172,8 +172,8 @@ def match_rows(rows: list[EntryRow], scope, source: DirectorySource | None = Non
 
 
 def _with_norm(qs):
-    for values in qs.values_list(*_FIELDS, "name_normalized"):
-        yield _workplaces([values[:-1]])[0], values[-1]
+    for pk, name, code, uscc, union_id, path, norm in qs.values_list(*_FIELDS, "name_normalized"):
+        yield _Workplace(pk, name, (code or "")[:6], uscc, union_id, path), norm
 
 
 def _territory(row: EntryRow, w: _Workplace) -> int:
@@ -232,8 +232,8 @@ def rejected_pairs(entry_ids: list[int]) -> set[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
     for batch in batches(entry_ids, BATCH):
         pairs.update(
-            MatchCandidate.objects.filter(
-                entry_id__in=batch, decision=MatchCandidate.Decision.REJECTED
-            ).values_list("entry_id", "workplace_id")
+            MatchCandidate.objects.filter(entry__id__any=batch, decision=MatchCandidate.Decision.REJECTED)
+            .order_by()
+            .values_list("entry_id", "workplace_id")
         )
     return pairs
