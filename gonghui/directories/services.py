@@ -7,6 +7,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -18,7 +19,7 @@ from gonghui.imports.engine import batches, copy_line
 from gonghui.imports.services import create_job
 from gonghui.orgs.models import UnionOrg, Workplace
 
-from .matching import EntryRow, Outcome, rejected_pairs
+from .matching import Candidate, EntryRow, Outcome, rejected_pairs
 from .models import DirectoryEdition, DirectoryEntry, DirectorySource, MatchCandidate, MatchMethod
 
 BATCH = 2000
@@ -96,6 +97,8 @@ def store_edition(
             if sha
             else None
         )
+        if scope_union is None:
+            raise ValueError("系统中还没有工会组织，不能导入名录")
         if edition is None:
             edition = DirectoryEdition.objects.create(
                 source=source,
@@ -138,18 +141,17 @@ def store_edition(
             changed = []
             for r in batch:
                 outcome = outcomes[r.key]
-                stored_values = dict(zip(compared, current[outcome.existing], strict=True))
+                pk = cast(int, outcome.existing)  # an old row: its entry exists
+                stored_values = dict(zip(compared, current[pk], strict=True))
                 values = _row_values(r)
                 if outcome.kept:
                     values |= {k: stored_values[k] for k in MATCH_FIELDS}
                 else:
                     values |= _match_values(outcome)
-                    rematched.append(outcome.existing)
+                    rematched.append(pk)
                 if stored_values["is_listed"] and all(stored_values[k] == v for k, v in values.items()):
-                    if (
-                        stored_values["last_edition_id"] != edition.pk
-                    ):  # the same file again: nothing to write
-                        same.append(outcome.existing)
+                    if stored_values["last_edition_id"] != edition.pk:  # the same file again: no write
+                        same.append(pk)
                     stored.unchanged += 1
                     continue
                 changed.append(
@@ -168,17 +170,19 @@ def store_edition(
         stored.timings["update"] = time.perf_counter() - started
         # The questions: the pending ones of re-matched entries become exactly this import's (decided
         # ones stay, and a pair already asked is left as it is).
-        wanted = {
-            (outcomes[r.key].existing, c.workplace_id): c
+        wanted: dict[tuple[int, int], Candidate] = {
+            (cast(int, outcomes[r.key].existing), c.workplace_id): c
             for r in rows
             if not outcomes[r.key].kept
             for c in outcomes[r.key].candidates
         }
         asked: dict[tuple[int, int], int] = {}
         for batch in batches(rematched, BATCH):
-            for pk, entry_id, workplace_id, decision in MatchCandidate.objects.filter(
-                entry__id__any=batch
-            ).values_list("pk", "entry_id", "workplace_id", "decision"):
+            for pk, entry_id, workplace_id, decision in (
+                MatchCandidate.objects.filter(entry__id__any=batch)
+                .order_by()
+                .values_list("pk", "entry_id", "workplace_id", "decision")
+            ):
                 asked[(entry_id, workplace_id)] = pk if decision == MatchCandidate.Decision.PENDING else 0
         stale = [pk for pair, pk in asked.items() if pk and pair not in wanted]
         for batch in batches(stale, BATCH):
@@ -300,7 +304,7 @@ def _update_ids(ids: list[int], **values) -> None:
         return
     if connection.vendor == "postgresql":
         table = DirectoryEntry._meta.db_table
-        columns = ", ".join(f"{DirectoryEntry._meta.get_field(k).column} = %s" for k in values)
+        columns = ", ".join(f"{k} = %s" for k in values)  # the names given are the columns' (…_id)
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET {columns} WHERE id = ANY(%s)", [*values.values(), ids])
         return

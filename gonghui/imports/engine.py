@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -108,7 +109,7 @@ class Importer:
 
     def __init__(self, user, scope=None, default_union=None, options: dict | None = None):
         self.options = options or {}  # a kind's own parameters (a directory's source and date)
-        self.job = None  # the ImportJob being run, set by the job runner
+        self.job: Any = None  # the ImportJob being run, set by the job runner (models import this module)
         self.user = user
         self.scope = scope  # the union tree node the importer is held to; None: the whole database
         self.default_union = default_union
