@@ -201,6 +201,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 }
 
 URL_MODELS: dict[str, str] = {
+    "api:get_directory_edition": "directories.directoryedition",
+    "api:get_directory_entry": "directories.directoryentry",
     "accounts:token-revoke": "accounts.apitoken",
     "api:get_region": "regions.region",
     "api:get_workplace": "orgs.workplace",

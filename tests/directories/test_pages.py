@@ -193,3 +193,18 @@ def test_upload_page_takes_source_and_date(client, as_user, registry, tmp_path):
         job.sha256,
         job,
     )
+
+
+def test_api_reads_are_scoped(imported, registry):
+    from tests.api.test_api import bearer, issue
+
+    own = bearer(issue("t-jiujiang"))
+    names = {e["name"] for e in own.get("/api/v1/directory-entries?limit=500").json()["items"]}
+    assert names == {"鸠江乙公司", "鸠江未建会公司", "全新名录单位"}
+    assert own.get(f"/api/v1/directory-entries/{imported.pk}").json()["match_method"] == "uncertain"
+    edition = DirectoryEdition.objects.get()
+    assert own.get(f"/api/v1/directory-editions/{edition.pk}").json()["uncertain"] == 1
+    other = bearer(issue("t-jinghu"))
+    assert other.get("/api/v1/directory-entries?limit=500").json()["items"] == []
+    assert other.get(f"/api/v1/directory-entries/{imported.pk}").status_code == 404
+    assert other.get(f"/api/v1/directory-editions/{edition.pk}").status_code == 404
