@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.imports",
     "gonghui.targets",
+    "gonghui.directories",
     "gonghui.reports",
     "gonghui.joining",
     "gonghui.demo",

@@ -139,7 +139,52 @@ def _api_token_jiujiang(reg):
     return ApiToken.issue(reg.users["jiujiang"], "鸠江区数据同步")[0]
 
 
+def _directory_edition_jiujiang(reg: Registry) -> Model:
+    """名录版本 (issue 12): a 市场监管 edition imported by 鸠江区总工会."""
+    import datetime as dt
+
+    from gonghui.directories.models import DirectoryEdition, DirectorySource
+
+    return DirectoryEdition.objects.get_or_create(
+        source=DirectorySource.objects.get(code="market"),
+        sha256="0" * 64,
+        scope=reg.unions["jiujiang"],
+        defaults={"as_of": dt.date(2026, 6, 30), "file_name": "鸠江名录.xlsx"},
+    )[0]
+
+
+def _directory_entry_jiujiang(reg: Registry) -> Model:
+    """名录条目 (issue 12): an uncertain entry of 鸠江区 with 鸠江乙公司 as its pending candidate."""
+    from gonghui.directories.models import DirectoryEntry, MatchCandidate, MatchMethod
+
+    edition = _directory_edition_jiujiang(reg)
+    entry, _ = DirectoryEntry.objects.get_or_create(
+        source=edition.source,
+        key="N340207鸠江乙名录公司",
+        defaults={
+            "name": "鸠江乙名录公司",
+            "name_normalized": "乙名录公司",
+            "region": _region_jiujiang(reg),
+            "territory": reg.unions["jiujiang"],
+            "first_edition": edition,
+            "last_edition": edition,
+            "match_method": MatchMethod.UNCERTAIN,
+        },
+    )
+    MatchCandidate.objects.get_or_create(
+        entry=entry, workplace=reg.workplaces["jiujiang_b"], defaults={"confidence": 70, "reason": "同一区县"}
+    )
+    return entry
+
+
+def _match_candidate_jiujiang(reg: Registry) -> Model:
+    return _directory_entry_jiujiang(reg).candidates.get()
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "directories.directoryedition": _directory_edition_jiujiang,
+    "directories.directoryentry": _directory_entry_jiujiang,
+    "directories.matchcandidate": _match_candidate_jiujiang,
     "accounts.apitoken": _api_token_jiujiang,
     "joining.joinapplication": _join_application_jiujiang,
     "joining.transferrequest": _transfer_request_jiujiang,
@@ -156,6 +201,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 }
 
 URL_MODELS: dict[str, str] = {
+    "api:get_directory_edition": "directories.directoryedition",
+    "api:get_directory_entry": "directories.directoryentry",
     "accounts:token-revoke": "accounts.apitoken",
     "accounts:user-otp-reset": "accounts.user",
     "api:get_region": "regions.region",

@@ -248,6 +248,8 @@ class DemoBuilder:
                     registered_on=dt.date(2005, 1, 1) + dt.timedelta(days=(len(workplaces) * 37) % 1095),
                 )
             )
+        for workplace in workplaces:  # bulk_create bypasses save(): the matching key is set here
+            workplace.normalize_name()
         Workplace.objects.bulk_create(workplaces, batch_size=500)
         workplaces = list(Workplace.objects.select_related("governing_union", "region").order_by("id"))
         by_holder: dict[int, list[Workplace]] = {}

@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -66,9 +67,14 @@ class Result:
     notes: list[str] = field(default_factory=list)  # file-level remarks shown with the preview
     extra_columns: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # A kind's own figures (a directory's matched / uncertain / new …), added to the JSON summary.
+    extra: dict[str, int] = field(default_factory=dict)
+    # A kind's own per-row outcome (data row index → values), for a report of every row.
+    row_outcomes: list[tuple] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
+            **self.extra,
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
@@ -96,7 +102,19 @@ class Importer:
     # the import's audit row there, so the rows and the record of who imported them commit together.
     commit_hook: Callable[[Result], None] | None = None
 
-    def __init__(self, user, scope=None, default_union=None):
+    @classmethod
+    def option_fields(cls, user) -> dict:
+        """A kind's own upload fields (name → form field), shown on the upload page after the file."""
+        return {}
+
+    @classmethod
+    def options_from(cls, cleaned: dict) -> dict:
+        """The job's ``options`` (JSON) from the upload form's cleaned data."""
+        return {}
+
+    def __init__(self, user, scope=None, default_union=None, options: dict | None = None):
+        self.options = options or {}  # a kind's own parameters (a directory's source and date)
+        self.job: Any = None  # the ImportJob being run, set by the job runner (models import this module)
         self.user = user
         self.scope = scope  # the union tree node the importer is held to; None: the whole database
         self.default_union = default_union
@@ -337,14 +355,14 @@ def list_actions(view):
     }
 
 
-def importer_for(kind: str, user, default_union=None) -> Importer:
+def importer_for(kind: str, user, default_union=None, options: dict | None = None) -> Importer:
     """The importer for a user: a superuser's is unbounded (scope None), anyone else's is held to their
     node, and a user who governs nothing gets none."""
     prefix = scope_prefix(user)
     if prefix is None:
         raise PermissionDenied("您的账号未分配所属工会，不能导入")
     scope = None if prefix == EVERYTHING else home_node(user)
-    return _IMPORTERS[kind](user, scope, default_union)
+    return _IMPORTERS[kind](user, scope, default_union, options)
 
 
 def iter_issue_text(issues: Iterable[Issue]) -> dict[int, str]:

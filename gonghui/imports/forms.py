@@ -19,11 +19,14 @@ class UploadForm(forms.Form):
         help_text="表中「所在工会 / 属地工会 / 上级工会」留空的行归入此工会",
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, option_fields=None, uses_default_union=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(option_fields or {})  # the kind's own fields (a directory's 来源, 截至日期)
         unions = union_model()
         cast(forms.ModelChoiceField, self.fields["default_union"]).queryset = unions.objects.visible_to(
             user
         ).filter(status=unions.Status.ACTIVE)
         self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx,.xls,.csv"})
         self.fields["default_union"].widget.attrs.update({"class": "form-select"})
+        if not uses_default_union:  # a kind whose rows name no union the default could fill in
+            del self.fields["default_union"]

@@ -128,7 +128,8 @@ def _run(job: ImportJob, dry_run: bool, progress, outcome: dict) -> Result | Non
     if not job.file:
         _finish(job, ImportJob.Status.FAILED, message=f"原始{FILES_PURGED}，请重新上传")
         return None
-    importer = importer_for(job.kind, user, job.default_union)
+    importer = importer_for(job.kind, user, job.default_union, job.options)
+    importer.job = job  # the file's name and SHA-256, for a kind that records them (a directory edition)
     importer.skip_invalid = job.skip_invalid
     importer.commit_hook = lambda result: audit_commit(job, importer, result)
     try:

@@ -94,6 +94,8 @@ class ImportJob(models.Model):
     )
     retries = models.PositiveSmallIntegerField("重试次数", default=0)
     task_id = models.CharField("后台任务编号", max_length=64, blank=True)
+    # A kind's own parameters, given at upload and handed to its importer (a directory's 来源 and 截至日期).
+    options = models.JSONField("导入参数", default=dict, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "导入记录"

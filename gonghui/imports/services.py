@@ -23,7 +23,9 @@ from .jobs import sha256_of
 from .models import ImportJob, ImportRowError
 
 
-def create_job(user, kind: str, path: Path | str, file_name: str, default_union=None) -> ImportJob:
+def create_job(
+    user, kind: str, path: Path | str, file_name: str, default_union=None, options: dict | None = None
+) -> ImportJob:
     """Store a sealed copy of the file (PRIVATE_FILES_ROOT, deleted after the retention period) and open
     a job for it."""
     path = Path(path)
@@ -35,6 +37,7 @@ def create_job(user, kind: str, path: Path | str, file_name: str, default_union=
         user=user if getattr(user, "pk", None) else None,
         scope=scope,
         default_union=default_union,
+        options=options or {},
         file_name=file_name[:255],
         sha256=sha256_of(path),
         size=path.stat().st_size,

@@ -62,7 +62,13 @@ class UploadView(EditorRequired, FormView):
     template_name = "imports/upload.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        importer = importer_class(self.kind)
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "option_fields": importer.option_fields(self.request.user),
+            "uses_default_union": bool(importer.default_column),
+        }
 
     def get_context_data(self, **kwargs):
         return {
@@ -83,7 +89,12 @@ class UploadView(EditorRequired, FormView):
                 tmp.write(chunk)
             tmp.flush()
             job = create_job(
-                self.request.user, self.kind, tmp.name, upload.name, form.cleaned_data["default_union"]
+                self.request.user,
+                self.kind,
+                tmp.name,
+                upload.name,
+                form.cleaned_data.get("default_union"),
+                options=importer_class(self.kind).options_from(form.cleaned_data),
             )
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, stage="等待预检")
         enqueue_job(job)

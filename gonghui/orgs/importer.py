@@ -345,9 +345,10 @@ class WorkplaceImporter(OrgReferences, RowImporter):
         return plan
 
     def commit(self, plan) -> None:
-        created = Workplace.objects.bulk_create(
-            [Workplace(**record) for action, _, record in plan if action == "create"]
-        )
+        new = [Workplace(**record) for action, _, record in plan if action == "create"]
+        for workplace in new:  # bulk_create bypasses save(): the matching key is set here
+            workplace.normalize_name()
+        created = Workplace.objects.bulk_create(new)
         updated = []
         for action, current, changed in plan:
             if action == "update":

@@ -24,24 +24,32 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "members": "gonghui.members.importer",
         "workplaces": "gonghui.orgs.importer",
         "unions": "gonghui.orgs.importer",
+        "directory": "gonghui.directories.importer",
     }
     assert {kind: i.model for kind, i in importers.items()} == {
         "members": "members.member",
         "workplaces": "orgs.workplace",
         "unions": "orgs.unionorg",
+        "directory": "directories.directoryentry",
     }
     # ImportJob.kind offers what was registered, with the importer's title.
     assert dict(ImportJob._meta.get_field("kind").choices) == {
         "members": "会员",
         "workplaces": "单位",
         "unions": "工会组织",
+        "directory": "名录",
     }
 
 
 def test_the_imports_app_imports_no_app_that_registers_an_importer():
     edges = import_edges(Path(gonghui.__file__).parent, "gonghui")
     assert (
-        sorted((a, b) for a, b in edges if app_of(a) == "imports" and app_of(b) in {"members", "orgs"}) == []
+        sorted(
+            (a, b)
+            for a, b in edges
+            if app_of(a) == "imports" and app_of(b) in {"members", "orgs", "directories"}
+        )
+        == []
     )
 
 
