@@ -9,6 +9,8 @@ import datetime as dt
 import time
 from collections import defaultdict
 
+from django.db import transaction
+
 from gonghui.core.normalize import (
     InvalidValue,
     clean_text,
@@ -310,11 +312,14 @@ class DirectoryImporter(Importer):
             return result
         result.timings["match"] = time.perf_counter() - started
         progress(60, "写入数据库")
-        stored = store_edition(
-            source, self.as_of(), rows, outcomes, user=self.user, scope=self.scope, job=self.job
-        )
-        result.created, result.updated, result.skipped = stored.created, stored.updated, stored.unchanged
-        result.extra["unlisted"] = stored.unlisted
+        # The job's import audit row (file, SHA-256, counts) commits with the entries (engine.committing).
+        with transaction.atomic():
+            stored = store_edition(
+                source, self.as_of(), rows, outcomes, user=self.user, scope=self.scope, job=self.job
+            )
+            result.created, result.updated, result.skipped = stored.created, stored.updated, stored.unchanged
+            result.extra["unlisted"] = stored.unlisted
+            self.committing(result)
         result.timings["commit"] = time.perf_counter() - started
         result.timings |= {f"commit.{k}": v for k, v in stored.timings.items()}
         result.committed = True

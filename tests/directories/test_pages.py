@@ -193,6 +193,11 @@ def test_upload_page_takes_source_and_date(client, as_user, registry, tmp_path):
         job.sha256,
         job,
     )
+    # The job's import row (file, SHA-256, counts) committed with the entries, as for every import kind.
+    from gonghui.core.models import AuditEvent
+
+    row = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT, object_id=str(job.pk))
+    assert "d.csv" in row.detail and job.sha256 in row.detail and "新增 1 行" in row.detail
 
 
 def test_api_reads_are_scoped(imported, registry):
