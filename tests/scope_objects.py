@@ -139,8 +139,16 @@ def _api_token_jiujiang(reg):
     return ApiToken.issue(reg.users["jiujiang"], "鸠江区数据同步")[0]
 
 
+def _user_session_jiujiang(reg):
+    """登录会话 (issue 11): a live session of the 鸠江区 administrator."""
+    from gonghui.accounts.services import start_session
+
+    return start_session(reg.users["jiujiang"], ip="10.9.9.9")
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "accounts.apitoken": _api_token_jiujiang,
+    "accounts.usersession": _user_session_jiujiang,
     "joining.joinapplication": _join_application_jiujiang,
     "joining.transferrequest": _transfer_request_jiujiang,
     "joining.routingrule": _routing_rule_jiujiang,
@@ -157,6 +165,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 
 URL_MODELS: dict[str, str] = {
     "accounts:token-revoke": "accounts.apitoken",
+    "accounts:token-scope": "accounts.apitoken",
+    "accounts:session-end": "accounts.usersession",
     "api:get_region": "regions.region",
     "api:get_workplace": "orgs.workplace",
     "api:get_union": "orgs.unionorg",

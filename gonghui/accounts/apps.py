@@ -32,4 +32,12 @@ class AccountsConfig(AppConfig):
                 ("说明", exports.attr("detail")),
             ],
         )
+        # The security administrator's tools (三员分立): the predicate its views enforce.
+        navigation.register(
+            "登录锁定", "accounts:lockout-list", "bi-unlock", 92, lambda u: u.is_security_admin
+        )
+        navigation.register(
+            "会话", "accounts:session-all", "bi-pc-display", 93, lambda u: u.is_security_admin
+        )
+        navigation.register("令牌", "accounts:token-list", "bi-key", 94, lambda u: u.is_security_admin)
         navigation.register("审计日志", "accounts:audit-list", "bi-journal-text", 91, lambda u: u.can_audit)
