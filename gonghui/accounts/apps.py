@@ -9,10 +9,27 @@ class AccountsConfig(AppConfig):
         from django.utils import timezone
 
         from gonghui.core import exports, navigation
+        from gonghui.core.forms import AutocompleteSource, register_autocomplete
         from gonghui.core.models import AuditEvent
 
         from . import login_audit, middleware  # noqa: F401  (connects the receivers)
+        from .models import User
         from .templatetags.accounts_tags import model_verbose_name
+
+        # The owner of a token the security administrator issues (TokenIssueForm): the active users of its
+        # subtree, found by username; nobody else is offered any user.
+        register_autocomplete(
+            AutocompleteSource(
+                "token-owners",
+                lambda user: (
+                    User.objects.visible_to(user).filter(is_active=True)
+                    if getattr(user, "is_security_admin", False)
+                    else User.objects.none()
+                ),
+                search_field="username",
+                label=lambda u: f"{u.username}（{u.full_name}）" if u.full_name else u.username,
+            )
+        )
 
         # The same predicates the views enforce (AdminRequiredMixin, AuditLogView).
         navigation.register(

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import MaxValueValidator
 
-from gonghui.core.forms import ScopedModelForm
+from gonghui.core.forms import ScopedModelForm, autocomplete_field
 
 from . import services
 from .models import SEPARATED_NO_SENSITIVE, SEPARATED_ROLES, Role, User
@@ -121,11 +121,14 @@ class TokenIssueForm(forms.Form):
         self.fields["days"].widget.attrs["max"] = max_days
         self.fields["days"].help_text = f"1 至 {max_days} 天"
         if actor.is_security_admin:
-            self.fields["owner"].queryset = (
-                User.objects.visible_to(actor).filter(is_active=True).order_by("username")
+            # An autocomplete over the subtree's users (a province holds thousands): source "token-owners".
+            self.fields["owner"] = autocomplete_field(
+                "token-owners",
+                actor,
+                label="令牌所属用户",
+                required=False,
+                help_text="留空表示签发给自己；输入用户名查找您管辖范围内的用户",
             )
-            self.fields["owner"].help_text = "留空表示签发给自己；只能选择您管辖范围内的用户"
-            self.fields["owner"].empty_label = "本人"
         else:
             # Users issue their own tokens, read-only; write scope is the security administrator's grant.
             del self.fields["owner"]

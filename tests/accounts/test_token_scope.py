@@ -168,3 +168,13 @@ def test_the_security_admin_lists_and_revokes_tokens_of_its_subtree(registry, se
     assert event.user == secadmin and "吊销" in event.detail
     foreign.refresh_from_db()
     assert foreign.revoked_at is None
+
+
+def test_the_owner_autocomplete_offers_the_security_admins_subtree_only(registry, secadmin, as_user):
+    found = as_user(secadmin).get("/autocomplete/", {"source": "token-owners", "q": "t-"}).json()["results"]
+    names = {row["text"] for row in found}
+    assert {"t-wuhu", "t-jinghu", "t-jiujiang", "t-viewer"} <= names
+    assert "t-province" not in names and "t-nounion" not in names
+    # A business administrator is offered nobody: issuing for others is the security administrator's.
+    business = as_user("wuhu", Client()).get("/autocomplete/", {"source": "token-owners", "q": "t-"}).json()
+    assert business["results"] == []
