@@ -56,5 +56,5 @@ class AccountsConfig(AppConfig):
         navigation.register(
             "会话", "accounts:session-all", "bi-pc-display", 93, lambda u: u.is_security_admin
         )
-        navigation.register("令牌", "accounts:token-list", "bi-key", 94, lambda u: u.is_security_admin)
+        navigation.register("令牌", "accounts:token-all", "bi-key", 94, lambda u: u.is_security_admin)
         navigation.register("审计日志", "accounts:audit-list", "bi-journal-text", 91, lambda u: u.can_audit)

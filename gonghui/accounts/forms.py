@@ -101,8 +101,9 @@ class UserForm(ScopedModelForm):
 
 
 class TokenIssueForm(forms.Form):
-    """A new API token: its use and validity (at most GONGHUI_API_TOKEN_DAYS days). The security
-    administrator also picks whose token it is (a user it manages) and may grant write scope."""
+    """A new API token: its use and validity (at most GONGHUI_API_TOKEN_DAYS days). On 令牌
+    (``for_others``) the security administrator also picks whose token it is (a user it manages) and may
+    grant write scope; elsewhere the token is the actor's own and read-only."""
 
     name = forms.CharField(label="用途", max_length=100, help_text="例如「人社部门对接」，便于日后辨认")
     days = forms.IntegerField(label="有效天数", min_value=1)
@@ -111,7 +112,7 @@ class TokenIssueForm(forms.Form):
         label="允许写操作（仅授予有修改权限的用户；每次授予记入审计日志）", required=False
     )
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args, actor: User, for_others: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
         max_days = settings.GONGHUI_API_TOKEN_DAYS
@@ -120,7 +121,7 @@ class TokenIssueForm(forms.Form):
         self.fields["days"].initial = max_days
         self.fields["days"].widget.attrs["max"] = max_days
         self.fields["days"].help_text = f"1 至 {max_days} 天"
-        if actor.is_security_admin:
+        if for_others and actor.is_security_admin:
             # An autocomplete over the subtree's users (a province holds thousands): source "token-owners".
             self.fields["owner"] = autocomplete_field(
                 "token-owners",

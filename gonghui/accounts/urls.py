@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("tokens/", views.TokenListView.as_view(), name="token-list"),
+    path("tokens/all/", views.TokenListView.as_view(everyone=True), name="token-all"),
     path("tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
     path("tokens/<int:pk>/scope/", views.TokenScopeView.as_view(), name="token-scope"),
     path("lockouts/", views.LockoutListView.as_view(), name="lockout-list"),

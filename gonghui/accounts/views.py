@@ -64,10 +64,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-def visible_tokens(user):
-    """A user's own tokens; for an administrator also those of the users of their subtree, and for the
-    security administrator every token of its subtree."""
-    if user.can_edit or user.is_security_admin:
+def visible_tokens(user, *, everyone: bool = False):
+    """A user's own tokens and, for a business administrator, those of the users of their subtree; with
+    ``everyone``, for the security administrator, every token of its subtree."""
+    if user.can_edit or (everyone and user.is_security_admin):
         owners = User.objects.visible_to(user)
     else:
         owners = User.objects.filter(pk=user.pk)
@@ -75,18 +75,28 @@ def visible_tokens(user):
 
 
 class TokenListView(LoginRequiredMixin, TemplateView):
-    """API tokens: a user's own, and for an administrator those of the users they manage; each can be
-    revoked here (``services.revoke_token``, audited). Everyone issues their own read-only tokens; the
-    security administrator issues for users it manages and grants or withdraws write scope."""
+    """API 令牌 (``everyone`` False, in every user's header menu): one's own tokens, and for a business
+    administrator those of the users they manage; everyone issues their own, read-only. 令牌 (``everyone``
+    True, the security administrator's menu): every token of its subtree; it issues for the users it
+    manages and grants or withdraws write scope. Revoking (``services.revoke_token``) is audited."""
 
     template_name = "accounts/token_list.html"
+    everyone = False
     open_without_node = True  # one's own tokens need no node; the form offers no one else then
 
+    def dispatch(self, request, *args, **kwargs):
+        if self.everyone and request.user.is_authenticated and not request.user.is_security_admin:
+            raise PermissionDenied(SecurityAdminRequiredMixin.permission_denied_message)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _form(self, data=None) -> TokenIssueForm:
+        return TokenIssueForm(data, actor=self.request.user, for_others=self.everyone)
+
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=TokenIssueForm(actor=request.user)))
+        return self.render_to_response(self.get_context_data(form=self._form()))
 
     def post(self, request, *args, **kwargs):
-        form = TokenIssueForm(request.POST, actor=request.user)
+        form = self._form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         data = form.cleaned_data
@@ -99,37 +109,43 @@ class TokenListView(LoginRequiredMixin, TemplateView):
             ip=client_ip(request),
         )
         # The key is shown in this one answer and stored nowhere (not in a message, not in the session).
-        context = self.get_context_data(form=TokenIssueForm(actor=request.user), new_token=token, new_key=key)
+        context = self.get_context_data(form=self._form(), new_token=token, new_key=key)
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        tokens = visible_tokens(user).order_by("-created_at")
+        tokens = visible_tokens(user, everyone=self.everyone).order_by("-created_at")
         rows = [(t, t.user_id == user.pk or may_manage(user, t.user)) for t in tokens]
         return {
             **super().get_context_data(**kwargs),
-            "title": "API 令牌",
+            "title": "令牌" if self.everyone else "API 令牌",
+            "everyone": self.everyone,
             "rows": rows,
-            "grants": user.is_security_admin,
+            "grants": self.everyone,
             "max_days": settings.GONGHUI_API_TOKEN_DAYS,
         }
 
 
+def _back_to_tokens(request):
+    return redirect("accounts:token-all" if request.POST.get("next") == "all" else "accounts:token-list")
+
+
 class TokenRevokeView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
-        token = get_object_or_404(visible_tokens(request.user), pk=pk)  # outside my subtree: 404
+        # Outside my subtree: 404 (the security administrator reaches its subtree's tokens).
+        token = get_object_or_404(visible_tokens(request.user, everyone=True), pk=pk)
         if token.user_id != request.user.pk and not may_manage(request.user, token.user):
             raise PermissionDenied("只能吊销本人或您所管理用户的令牌")
         services.revoke_token(token, actor=request.user, ip=client_ip(request))
         messages.success(request, f"已吊销令牌「{token.name}」")
-        return redirect("accounts:token-list")
+        return _back_to_tokens(request)
 
 
 class TokenScopeView(LoginRequiredMixin, View):
     """The security administrator grants (``can_write=1``) or withdraws (``0``) a token's write scope."""
 
     def post(self, request, pk: int):
-        token = get_object_or_404(visible_tokens(request.user), pk=pk)  # outside my subtree: 404
+        token = get_object_or_404(visible_tokens(request.user, everyone=True), pk=pk)  # outside: 404
         if not (request.user.is_security_admin and may_manage(request.user, token.user)):
             raise PermissionDenied("只有安全管理员可以授予或收回 API 令牌的写权限")
         raw = request.POST.get("can_write", "")
@@ -142,7 +158,7 @@ class TokenScopeView(LoginRequiredMixin, View):
         else:
             verb = "授予" if raw == "1" else "收回"
             messages.success(request, f"已{verb}令牌「{token.name}」的写权限")
-        return redirect("accounts:token-list")
+        return _back_to_tokens(request)
 
 
 class SecurityAdminRequiredMixin(RoleRequiredMixin):

@@ -17,6 +17,7 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("accounts:token-list")
+ALL = reverse("accounts:token-all")
 
 
 def bearer(key) -> Client:
@@ -140,29 +141,37 @@ def test_the_security_admin_issues_a_write_token_for_a_user_it_manages(registry,
     client = as_user(secadmin)
     owner = registry.users["jinghu"]
     data = {"name": "数据对接", "days": "10", "owner": owner.pk, "can_write": "on"}
-    assert client.post(LIST, data).status_code == 200
+    assert client.post(ALL, data).status_code == 200
     token = ApiToken.objects.get(name="数据对接")
     assert token.user == owner and token.can_write
     assert "可读写" in AuditEvent.objects.get(action=AuditEvent.Action.CREATE, object_id=str(token.pk)).detail
     # Outside its subtree the owner is not even a choice.
     outside = {"name": "越权", "days": "10", "owner": registry.users["province"].pk}
-    assert client.post(LIST, outside).status_code == 400
+    assert client.post(ALL, outside).status_code == 400
     assert not ApiToken.objects.filter(name="越权").exists()
 
 
-def test_a_business_admins_form_has_no_owner_or_write_choice(registry, as_user):
-    text = as_user("wuhu").get(LIST).content.decode()
+def test_a_business_admins_form_has_no_owner_or_write_choice(registry, secadmin, as_user):
+    client = as_user("wuhu")
+    text = client.get(LIST).content.decode()
     assert 'name="name"' in text and 'name="owner"' not in text and 'name="can_write"' not in text
+    assert client.get(ALL).status_code == 403
+    # The security administrator's own page issues its own read-only tokens; 令牌 issues for others.
+    mine = as_user(secadmin, Client()).get(LIST).content.decode()
+    assert 'name="owner"' not in mine and 'name="can_write"' not in mine
+    assert 'name="owner"' in as_user(secadmin, Client()).get(ALL).content.decode()
 
 
 def test_the_security_admin_lists_and_revokes_tokens_of_its_subtree(registry, secadmin, as_user):
     token, key = services.issue_token(registry.users["jinghu"], "县级同步")
     foreign, _ = services.issue_token(registry.users["province"], "省级同步")
     client = as_user(secadmin)
-    text = client.get(LIST).content.decode()
+    assert "县级同步" not in client.get(LIST).content.decode()  # its own page: its own tokens
+    text = client.get(ALL).content.decode()
     assert "县级同步" in text and "省级同步" not in text
     assert client.post(reverse("accounts:token-revoke", args=[foreign.pk])).status_code == 404
-    assert client.post(reverse("accounts:token-revoke", args=[token.pk])).status_code == 302
+    response = client.post(reverse("accounts:token-revoke", args=[token.pk]), {"next": "all"})
+    assert response.status_code == 302 and response["Location"] == ALL
     assert bearer(key).get("/api/v1/members").status_code == 401
     event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_id=str(token.pk))
     assert event.user == secadmin and "吊销" in event.detail

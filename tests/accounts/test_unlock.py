@@ -128,5 +128,5 @@ def test_bad_parameters_are_a_chinese_400_and_nothing_changes(registry, as_user)
 
 def test_the_menu_shows_the_security_tools_to_the_security_admin(registry, as_user):
     text = as_user(security_admin(registry)).get(reverse("core:home")).content.decode()
-    for label, name in (("登录锁定", "lockout-list"), ("会话", "session-all"), ("令牌", "token-list")):
+    for label, name in (("登录锁定", "lockout-list"), ("会话", "session-all"), ("令牌", "token-all")):
         assert label in text and reverse(f"accounts:{name}") in text
