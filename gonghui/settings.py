@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "gonghui.core.middleware.ForbiddenAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gonghui.accounts.middleware.SessionTimeoutMiddleware",  # issue 11: idle and absolute session timeouts
+    "gonghui.accounts.middleware.UserSessionMiddleware",  # issue 11: ended sessions, the login limit
     # issue 11: the second factor before anything else, the password change included (a stolen password
     # must not even be changed without the code)
     "gonghui.accounts.middleware.OTPRequiredMiddleware",
@@ -286,8 +287,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- issue 11: authentication -------------------------------------------------------------------------------
 # Lockout (django-axes): GONGHUI_LOGIN_FAILURE_LIMIT failed logins within GONGHUI_LOGIN_LOCKOUT_MINUTES lock
 # the account and, separately, the client address, for that long (no CAPTCHA: works offline). A security
-# administrator unlocks earlier with `manage.py axes_reset_username NAME` / `axes_reset_ip IP` or by deleting
-# the attempt in the admin. Client addresses come from gonghui.core.net.client_ip (trusted proxies only).
+# administrator unlocks earlier on 「登录锁定」 (/accounts/lockouts/, audited), or on the server with
+# `manage.py axes_reset_username NAME` / `axes_reset_ip IP`. Client addresses come from
+# gonghui.core.net.client_ip (trusted proxies only).
 AUTHENTICATION_BACKENDS = [
     "gonghui.accounts.auth_backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -322,6 +324,9 @@ OTP_TOTP_ISSUER = os.environ.get("GONGHUI_OTP_ISSUER", "基层工会组织建设
 # django-otp's own per-device back-off (1, 2, 4 … s after each failure) is off: the limit above is the one
 # rule, with a Chinese message and an audit row, instead of a second, silent one that refuses right codes.
 OTP_TOTP_THROTTLE_FACTOR = 0
+# At most this many live sessions per user (0: no limit): a new login beyond it ends the oldest, whose
+# browser is told so at its next request (accounts.services.start_session, audited).
+GONGHUI_MAX_SESSIONS = int(os.environ.get("GONGHUI_MAX_SESSIONS", "3"))
 # API tokens expire after this many days unless issued with --days (accounts.services.issue_token).
 GONGHUI_API_TOKEN_DAYS = int(os.environ.get("GONGHUI_API_TOKEN_DAYS", "90"))
 X_FRAME_OPTIONS = "DENY"

@@ -181,11 +181,19 @@ def _match_candidate_jiujiang(reg: Registry) -> Model:
     return _directory_entry_jiujiang(reg).candidates.get()
 
 
+def _user_session_jiujiang(reg):
+    """登录会话 (issue 11): a live session of the 鸠江区 administrator."""
+    from gonghui.accounts.services import start_session
+
+    return start_session(reg.users["jiujiang"], ip="10.9.9.9")
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "directories.directoryedition": _directory_edition_jiujiang,
     "directories.directoryentry": _directory_entry_jiujiang,
     "directories.matchcandidate": _match_candidate_jiujiang,
     "accounts.apitoken": _api_token_jiujiang,
+    "accounts.usersession": _user_session_jiujiang,
     "joining.joinapplication": _join_application_jiujiang,
     "joining.transferrequest": _transfer_request_jiujiang,
     "joining.routingrule": _routing_rule_jiujiang,
@@ -205,6 +213,8 @@ URL_MODELS: dict[str, str] = {
     "api:get_directory_entry": "directories.directoryentry",
     "accounts:token-revoke": "accounts.apitoken",
     "accounts:user-otp-reset": "accounts.user",
+    "accounts:token-scope": "accounts.apitoken",
+    "accounts:session-end": "accounts.usersession",
     "api:get_region": "regions.region",
     "api:get_workplace": "orgs.workplace",
     "api:get_union": "orgs.unionorg",

@@ -6,20 +6,30 @@ The token model lives here in accounts, so the authentication does too; ``gonghu
 from __future__ import annotations
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from .middleware import otp_step
 from .models import ApiToken
 
+# Methods that only read. Anything else (POST, PUT, PATCH, DELETE) needs a token with write scope.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_ONLY_TOKEN = "该 API 令牌为只读，不能执行写操作；如需写权限，请联系安全管理员授予"
+
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer gh_…`` — tokens are issued with ``manage.py issue_token``."""
+    """``Authorization: Bearer gh_…`` — issued on 「API 令牌」 (/accounts/tokens/) or with ``manage.py
+    issue_token``. Read-only unless granted: checked here, once for every route, so a new write route
+    cannot forget it."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = ApiToken.lookup(token)
+        if found is None:
+            return None
+        if request.method not in SAFE_METHODS and not found.writes:
+            raise HttpError(403, READ_ONLY_TOKEN)
+        request.user = found.user
+        return found.user
 
 
 class VerifiedSessionAuth(SessionAuth):

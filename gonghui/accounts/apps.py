@@ -9,10 +9,27 @@ class AccountsConfig(AppConfig):
         from django.utils import timezone
 
         from gonghui.core import exports, navigation
+        from gonghui.core.forms import AutocompleteSource, register_autocomplete
         from gonghui.core.models import AuditEvent
 
         from . import login_audit, middleware  # noqa: F401  (connects the receivers)
+        from .models import User
         from .templatetags.accounts_tags import model_verbose_name
+
+        # The owner of a token the security administrator issues (TokenIssueForm): the active users of its
+        # subtree, found by username; nobody else is offered any user.
+        register_autocomplete(
+            AutocompleteSource(
+                "token-owners",
+                lambda user: (
+                    User.objects.visible_to(user).filter(is_active=True)
+                    if getattr(user, "is_security_admin", False)
+                    else User.objects.none()
+                ),
+                search_field="username",
+                label=lambda u: f"{u.username}（{u.full_name}）" if u.full_name else u.username,
+            )
+        )
 
         # The same predicates the views enforce (AdminRequiredMixin, AuditLogView).
         navigation.register(
@@ -32,6 +49,14 @@ class AccountsConfig(AppConfig):
                 ("说明", exports.attr("detail")),
             ],
         )
+        # The security administrator's tools (三员分立): the predicate its views enforce.
+        navigation.register(
+            "登录锁定", "accounts:lockout-list", "bi-unlock", 92, lambda u: u.is_security_admin
+        )
+        navigation.register(
+            "会话", "accounts:session-all", "bi-pc-display", 93, lambda u: u.is_security_admin
+        )
+        navigation.register("令牌", "accounts:token-all", "bi-key", 94, lambda u: u.is_security_admin)
         navigation.register("审计日志", "accounts:audit-list", "bi-journal-text", 91, lambda u: u.can_audit)
         navigation.register("动态验证码", "accounts:otp-status", "bi-shield-lock", 95, navigation.anyone)
 

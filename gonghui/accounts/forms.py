@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import MaxValueValidator
 
-from gonghui.core.forms import ScopedModelForm
+from gonghui.core.forms import ScopedModelForm, autocomplete_field
 
 from . import services
 from .models import SEPARATED_NO_SENSITIVE, SEPARATED_ROLES, Role, User
-from .roles import grantable_roles
+from .roles import grantable_roles, may_manage
 
 
 class UserForm(ScopedModelForm):
@@ -114,9 +116,6 @@ class UserForm(ScopedModelForm):
         return f"{label}：{'是' if old else '否'} → {'是' if new else '否'}"
 
 
-__all__ = ["OTPCodeForm", "Role", "UserForm"]
-
-
 class OTPCodeForm(forms.Form):
     """The six digits an authenticator app shows (spaces people type between groups are dropped)."""
 
@@ -140,3 +139,57 @@ class OTPCodeForm(forms.Form):
         if len(code) != 6 or not code.isascii() or not code.isdigit():
             raise forms.ValidationError("动态验证码是手机验证器上显示的 6 位数字")
         return code
+
+
+class TokenIssueForm(forms.Form):
+    """A new API token: its use and validity (at most GONGHUI_API_TOKEN_DAYS days). On 令牌
+    (``for_others``) the security administrator also picks whose token it is (a user it manages) and may
+    grant write scope; elsewhere the token is the actor's own and read-only."""
+
+    name = forms.CharField(label="用途", max_length=100, help_text="例如「人社部门对接」，便于日后辨认")
+    days = forms.IntegerField(label="有效天数", min_value=1)
+    owner = forms.ModelChoiceField(label="令牌所属用户", queryset=User.objects.none(), required=False)
+    can_write = forms.BooleanField(
+        label="允许写操作（仅授予有修改权限的用户；每次授予记入审计日志）", required=False
+    )
+
+    def __init__(self, *args, actor: User, for_others: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        max_days = settings.GONGHUI_API_TOKEN_DAYS
+        self.fields["days"].max_value = max_days
+        self.fields["days"].validators.append(MaxValueValidator(max_days, f"有效天数不能超过 {max_days} 天"))
+        self.fields["days"].initial = max_days
+        self.fields["days"].widget.attrs["max"] = max_days
+        self.fields["days"].help_text = f"1 至 {max_days} 天"
+        if for_others and actor.is_security_admin:
+            # An autocomplete over the subtree's users (a province holds thousands): source "token-owners".
+            self.fields["owner"] = autocomplete_field(
+                "token-owners",
+                actor,
+                label="令牌所属用户",
+                required=False,
+                help_text="留空表示签发给自己；输入用户名查找您管辖范围内的用户",
+            )
+        else:
+            # Users issue their own tokens, read-only; write scope is the security administrator's grant.
+            del self.fields["owner"]
+            del self.fields["can_write"]
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        if "owner" in self.fields:
+            self.fields["owner"].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        owner = data.get("owner") or self.actor
+        if owner != self.actor and not may_manage(self.actor, owner):
+            self.add_error("owner", "不能为该用户签发令牌")
+        if data.get("can_write") and not owner.can_edit:
+            self.add_error("can_write", f"用户「{owner.username}」没有修改数据的权限，其令牌只能只读")
+        data["owner"] = owner
+        return data
+
+
+__all__ = ["OTPCodeForm", "Role", "TokenIssueForm", "UserForm"]

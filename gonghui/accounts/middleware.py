@@ -5,6 +5,12 @@ and, however busy, ``GONGHUI_SESSION_MAX_HOURS`` (8) after the login. The times 
 (``_gonghui_login_at``, ``_gonghui_seen_at``, epoch seconds); the last-seen time is written at most once a
 minute so that not every request rewrites the session row.
 
+``UserSessionMiddleware``: each signed-in session has its row (``UserSession``, recorded at login by
+``services.start_session``; the session holds the row's id under ``_gonghui_session_id``). A session whose
+row was ended (by its user, the security administrator, or the login limit ``GONGHUI_MAX_SESSIONS``) is
+logged out at its next request with a Chinese message saying why; the row's last-seen time is written at
+most once a minute.
+
 ``PasswordChangeRequiredMiddleware``: a user whose password has expired (``GONGHUI_PASSWORD_MAX_AGE_DAYS``)
 or was reset by an administrator (``must_change_password``) sees only the change-password page (and can
 log out) until they choose a new one.
@@ -15,19 +21,24 @@ anything else is allowed, a password change included): a user who must give a TO
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
-from . import otp
+from gonghui.core.net import client_ip
+
+from . import otp, services
+from .models import UserSession
 
 LOGIN_AT = "_gonghui_login_at"
 SEEN_AT = "_gonghui_seen_at"
@@ -35,6 +46,15 @@ IDLE_EXPIRED = "您已超过 {minutes} 分钟未操作，为保护数据安全�
 ABSOLUTE_EXPIRED = "本次登录已满 {hours} 小时，为保护数据安全已自动退出，请重新登录。"
 PASSWORD_EXPIRED = "您的密码已超过有效期，请先修改密码再继续使用。"
 PASSWORD_RESET = "您的密码由管理员重置，请先设置一个只有您知道的新密码。"
+SESSION_ID = "_gonghui_session_id"
+END_REASON = "_gonghui_end_reason"  # set on the request before a logout that is not the user's own
+SESSION_ENDED = {
+    UserSession.EndReason.LIMIT: "您的账号在其他地方登录，同时登录数超过上限（{limit} 个），本次登录已结束。"
+    "如非本人操作，请立即修改密码并联系安全管理员。",
+    UserSession.EndReason.BY_ADMIN: "安全管理员已结束您的本次登录，请重新登录。",
+    UserSession.EndReason.BY_USER: "本次登录已在「我的登录会话」中被结束，请重新登录。",
+    UserSession.EndReason.PASSWORD: "您的密码已修改，本次登录已结束，请用新密码登录。",
+}
 
 
 OTP_NEEDED = "请先输入手机验证器上的动态验证码。"
@@ -146,6 +166,55 @@ def _start_session_clock(sender, request, user, **kwargs):
         request.session[LOGIN_AT] = request.session[SEEN_AT] = now
 
 
+def _sign_out(request, message: str) -> HttpResponse:
+    """Log the request's session out and send the browser to the login page with ``message``."""
+    logout(request)
+    messages.warning(request, message)
+    login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
+    if getattr(request, "htmx", False):
+        return HttpResponse(status=204, headers={"HX-Redirect": login_url})
+    return redirect(login_url)
+
+
+def _user_agent(request) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")
+
+
+@receiver(user_logged_in)
+def _record_session(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        row = services.start_session(user, ip=client_ip(request), user_agent=_user_agent(request))
+        request.session[SESSION_ID] = row.pk
+
+
+@receiver(user_logged_out)
+def _close_session(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        reason = getattr(request, END_REASON, UserSession.EndReason.LOGOUT)
+        services.close_session(request.session.get(SESSION_ID), reason)
+
+
+class UserSessionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            row_id = request.session.get(SESSION_ID)
+            row = UserSession.objects.filter(pk=row_id, user=user).first() if row_id else None
+            if row is None:
+                # A session older than the sessions table (or whose row is gone): record it now.
+                row = services.start_session(user, ip=client_ip(request), user_agent=_user_agent(request))
+                request.session[SESSION_ID] = row.pk
+            elif row.ended_at is not None:
+                message = SESSION_ENDED.get(row.end_reason, "本次登录已结束，请重新登录。")
+                return _sign_out(request, message.format(limit=services.max_sessions()))
+            elif timezone.now() - row.last_seen_at >= dt.timedelta(minutes=1):
+                UserSession.objects.filter(pk=row.pk).update(last_seen_at=timezone.now())
+        return self.get_response(request)
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -155,12 +224,8 @@ class SessionTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             expired = self._expired(request)
             if expired:
-                logout(request)
-                messages.warning(request, expired)
-                login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
-                if getattr(request, "htmx", False):
-                    return HttpResponse(status=204, headers={"HX-Redirect": login_url})
-                return redirect(login_url)
+                setattr(request, END_REASON, UserSession.EndReason.TIMEOUT)
+                return _sign_out(request, expired)
         return self.get_response(request)
 
     @staticmethod

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from gonghui.core.scope import narrow
@@ -123,6 +124,12 @@ class User(AbstractUser):
         return self._holds(ADMIN_ROLES | {Role.SECURITY_ADMIN})
 
     @property
+    def is_security_admin(self) -> bool:
+        """The security administrator (安全管理员): unlocking, every session and token of its subtree, and
+        the write scope of API tokens."""
+        return self._holds({Role.SECURITY_ADMIN})
+
+    @property
     def can_audit(self) -> bool:
         """The audit log is the audit administrator's alone (三员分立)."""
         return self._holds({Role.AUDITOR})
@@ -184,6 +191,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    # Read-only unless granted: without it every call but GET/HEAD/OPTIONS answers 403 (api_auth.TokenAuth).
+    # Only the security administrator grants it, and only to a user who can edit (services.set_token_write).
+    can_write = models.BooleanField("允许写操作", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌"
@@ -218,7 +228,8 @@ class ApiToken(models.Model):
         return "有效"
 
     @classmethod
-    def authenticate(cls, key: str) -> User | None:
+    def lookup(cls, key: str) -> ApiToken | None:
+        """The valid token (not revoked, not expired, its user active) for ``key``; marks it used."""
         token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key)).first()
         if token is None or token.revoked_at is not None or not token.user.is_active:
             return None
@@ -226,4 +237,117 @@ class ApiToken(models.Model):
         if token.expires_at and token.expires_at < now:
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user
+        return token
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        token = cls.lookup(key)
+        return None if token is None else token.user
+
+    @property
+    def writes(self) -> bool:
+        """Write scope in force: granted, and its user still one who can edit (a later demotion withdraws
+        it without anyone having to remember the token)."""
+        return self.can_write and self.user.can_edit
+
+
+def _live_since() -> tuple[dt.datetime, dt.datetime]:
+    """(seen after, created after): the bounds of a session that has not timed out. last_seen_at is
+    written at most once a minute, hence a minute of slack so that a busy session is not called idle."""
+    now = timezone.now()
+    idle = dt.timedelta(minutes=settings.GONGHUI_SESSION_IDLE_MINUTES + 1)
+    return now - idle, now - dt.timedelta(hours=settings.GONGHUI_SESSION_MAX_HOURS)
+
+
+class UserSessionQuerySet(models.QuerySet):
+    def live(self) -> UserSessionQuerySet:
+        """Sessions not ended and not past the idle or absolute timeout (SessionTimeoutMiddleware ends
+        those at their next request; a closed browser never comes back to be ended, so time decides)."""
+        seen_after, created_after = _live_since()
+        return self.filter(ended_at=None, last_seen_at__gte=seen_after, created_at__gte=created_after)
+
+    def visible_to(self, actor) -> UserSessionQuerySet:
+        """The actor's own sessions and, for the security administrator, those of its subtree's users."""
+        if getattr(actor, "is_security_admin", False):
+            return self.filter(Q(user=actor) | Q(user__in=User.objects.visible_to(actor)))
+        if getattr(actor, "is_authenticated", False) and actor.is_active:
+            return self.filter(user=actor)
+        return self.none()
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user, recorded at login (``services.start_session``), so that the user
+    and the security administrator can list and end sessions and a new login beyond
+    ``GONGHUI_MAX_SESSIONS`` ends the oldest. The session itself holds this row's id; the session key is
+    not stored (it changes when the password is changed, and a key in a second table is a second copy of
+    a credential). Ending a session sets ``ended_at``; ``UserSessionMiddleware`` logs it out at its next
+    request, whatever the session engine."""
+
+    class EndReason(models.TextChoices):
+        LOGOUT = "logout", "已退出"
+        TIMEOUT = "timeout", "超时退出"
+        BY_USER = "by_user", "本人结束"
+        BY_ADMIN = "by_admin", "安全管理员结束"
+        LIMIT = "limit", "超过同时登录数上限"
+        PASSWORD = "password", "密码已修改"
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField("登录时间", default=timezone.now, db_index=True)
+    last_seen_at = models.DateTimeField("最近活动", default=timezone.now)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=200, blank=True)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+    end_reason = models.CharField("结束原因", max_length=16, choices=EndReason.choices, blank=True)
+
+    objects = UserSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录会话"
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user.username} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def browser(self) -> str:
+        return summarise_user_agent(self.user_agent)
+
+    @property
+    def is_live(self) -> bool:
+        seen_after, created_after = _live_since()
+        return self.ended_at is None and self.last_seen_at >= seen_after and self.created_at >= created_after
+
+    @property
+    def status(self) -> str:
+        if self.ended_at:
+            return self.get_end_reason_display() or "已结束"
+        return "有效" if self.is_live else "已超时"
+
+
+# Browser families in the order their tokens must be tested (Edge and 360 also say Chrome; Chrome also
+# says Safari). Names in Chinese: the interface has no English.
+_BROWSERS = [
+    ("Edg/", "微软浏览器"),
+    ("QQBrowser/", "腾讯浏览器"),
+    ("360SE", "360 浏览器"),
+    ("Firefox/", "火狐浏览器"),
+    ("Chrome/", "谷歌浏览器"),
+    ("Safari/", "苹果浏览器"),
+]
+
+
+def summarise_user_agent(user_agent: str) -> str:
+    """「谷歌浏览器 120 · 电脑」 from a User-Agent header: enough for a user to recognise their own device."""
+    if not user_agent:
+        return "未知"
+    name, version = "其他浏览器", ""
+    for token, label in _BROWSERS:
+        at = user_agent.find(token)
+        if at >= 0:
+            name = label
+            version = user_agent[at + len(token) :].split(".", 1)[0].split(" ", 1)[0]
+            version = version if version.isdigit() else ""
+            break
+    mobile = any(t in user_agent for t in ("Mobile", "Android", "iPhone"))
+    device = "平板" if "iPad" in user_agent else "手机" if mobile else "电脑"
+    return " ".join(part for part in (name, version, "·", device) if part)

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,9 +22,10 @@ from gonghui.core.views import ObjectDeleteView, ObjectEditView, ObjectListView,
 
 from . import otp, services
 from .filters import AuditEventFilterSet, UserFilterSet
-from .forms import OTPCodeForm, UserForm
-from .middleware import otp_step
-from .models import ApiToken, User
+from .forms import OTPCodeForm, TokenIssueForm, UserForm
+from .lockouts import ACCOUNT, ADDRESS, current_lockouts, find_lockout
+from .middleware import SESSION_ID, otp_step
+from .models import ApiToken, User, UserSession
 from .roles import may_manage, may_reset_otp
 from .tables import AuditEventTable, UserTable
 
@@ -216,41 +218,193 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     @transaction.atomic
     def form_valid(self, form):
-        response = super().form_valid(form)
-        audit.record(
-            self.request, AuditEvent.Action.PASSWORD_CHANGE, self.request.user, detail="本人修改密码"
-        )
+        response = super().form_valid(form)  # update_session_auth_hash: this session stays signed in
+        ended = services.end_other_sessions(self.request.user, keep=self.request.session.get(SESSION_ID))
+        detail = "本人修改密码" + (f"，结束其他 {ended} 个登录会话" if ended else "")
+        audit.record(self.request, AuditEvent.Action.PASSWORD_CHANGE, self.request.user, detail=detail)
         messages.success(self.request, "密码已修改")
         return response
 
 
-def visible_tokens(user):
-    """A user's own tokens, and for an administrator those of the users of their subtree."""
-    owners = User.objects.visible_to(user) if user.can_edit else User.objects.filter(pk=user.pk)
-    return ApiToken.objects.filter(user__in=owners).select_related("user")
+def visible_tokens(user, *, everyone: bool = False):
+    """A user's own tokens and, for a business administrator, those of the users of their subtree; with
+    ``everyone``, for the security administrator, every token of its subtree."""
+    if user.can_edit or (everyone and user.is_security_admin):
+        owners = User.objects.visible_to(user)
+    else:
+        owners = User.objects.filter(pk=user.pk)
+    return ApiToken.objects.filter(user__in=owners).select_related("user", "user__union")
 
 
 class TokenListView(LoginRequiredMixin, TemplateView):
-    """API tokens: a user's own, and for an administrator those of the users they manage; each can be
-    revoked here (``services.revoke_token``, audited)."""
+    """API 令牌 (``everyone`` False, in every user's header menu): one's own tokens, and for a business
+    administrator those of the users they manage; everyone issues their own, read-only. 令牌 (``everyone``
+    True, the security administrator's menu): every token of its subtree; it issues for the users it
+    manages and grants or withdraws write scope. Revoking (``services.revoke_token``) is audited."""
 
     template_name = "accounts/token_list.html"
+    everyone = False
+    open_without_node = True  # one's own tokens need no node; the form offers no one else then
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.everyone and request.user.is_authenticated and not request.user.is_security_admin:
+            raise PermissionDenied(SecurityAdminRequiredMixin.permission_denied_message)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _form(self, data=None) -> TokenIssueForm:
+        return TokenIssueForm(data, actor=self.request.user, for_others=self.everyone)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self._form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = form.cleaned_data
+        token, key = services.issue_token(
+            data["owner"],
+            data["name"],
+            days=data["days"],
+            can_write=bool(data.get("can_write")),
+            actor=request.user,
+            ip=client_ip(request),
+        )
+        # The key is shown in this one answer and stored nowhere (not in a message, not in the session).
+        context = self.get_context_data(form=self._form(), new_token=token, new_key=key)
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        tokens = visible_tokens(user).order_by("-created_at")
+        tokens = visible_tokens(user, everyone=self.everyone).order_by("-created_at")
         rows = [(t, t.user_id == user.pk or may_manage(user, t.user)) for t in tokens]
-        return {**super().get_context_data(**kwargs), "title": "API 令牌", "rows": rows}
+        return {
+            **super().get_context_data(**kwargs),
+            "title": "令牌" if self.everyone else "API 令牌",
+            "everyone": self.everyone,
+            "rows": rows,
+            "grants": self.everyone,
+            "max_days": settings.GONGHUI_API_TOKEN_DAYS,
+        }
+
+
+def _back_to_tokens(request):
+    return redirect("accounts:token-all" if request.POST.get("next") == "all" else "accounts:token-list")
 
 
 class TokenRevokeView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
-        token = get_object_or_404(visible_tokens(request.user), pk=pk)  # outside my subtree: 404
+        # Outside my subtree: 404 (the security administrator reaches its subtree's tokens).
+        token = get_object_or_404(visible_tokens(request.user, everyone=True), pk=pk)
         if token.user_id != request.user.pk and not may_manage(request.user, token.user):
             raise PermissionDenied("只能吊销本人或您所管理用户的令牌")
         services.revoke_token(token, actor=request.user, ip=client_ip(request))
         messages.success(request, f"已吊销令牌「{token.name}」")
-        return redirect("accounts:token-list")
+        return _back_to_tokens(request)
+
+
+class TokenScopeView(LoginRequiredMixin, View):
+    """The security administrator grants (``can_write=1``) or withdraws (``0``) a token's write scope."""
+
+    def post(self, request, pk: int):
+        token = get_object_or_404(visible_tokens(request.user, everyone=True), pk=pk)  # outside: 404
+        if not (request.user.is_security_admin and may_manage(request.user, token.user)):
+            raise PermissionDenied("只有安全管理员可以授予或收回 API 令牌的写权限")
+        raw = request.POST.get("can_write", "")
+        if raw not in ("0", "1"):
+            raise BadRequest("参数 can_write 应为 0 或 1")
+        try:
+            services.set_token_write(token, raw == "1", actor=request.user, ip=client_ip(request))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            verb = "授予" if raw == "1" else "收回"
+            messages.success(request, f"已{verb}令牌「{token.name}」的写权限")
+        return _back_to_tokens(request)
+
+
+class SecurityAdminRequiredMixin(RoleRequiredMixin):
+    required_role = "is_security_admin"
+    permission_denied_message = "只有安全管理员可以使用此功能（三员分立）"
+
+
+class LockoutListView(SecurityAdminRequiredMixin, TemplateView):
+    """登录锁定: the lockouts in force the security administrator may lift (see ``lockouts``)."""
+
+    template_name = "accounts/lockout_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": "登录锁定",
+            "lockouts": current_lockouts(self.request.user),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        }
+
+
+class LockoutUnlockView(SecurityAdminRequiredMixin, View):
+    def post(self, request):
+        kind, value = request.POST.get("kind", ""), request.POST.get("value", "").strip()
+        if kind not in (ACCOUNT, ADDRESS) or not value:
+            raise BadRequest("参数 kind 应为 username 或 ip，value 不能为空")
+        lockout = find_lockout(request.user, kind, value)
+        if lockout is None:
+            raise Http404("没有这项锁定，或它已自动解除，或不在您的管辖范围内")
+        services.unlock(lockout, actor=request.user, ip=client_ip(request))
+        messages.success(request, f"已解除{lockout.kind_label}「{lockout.value}」的登录锁定")
+        return redirect("accounts:lockout-list")
+
+
+class SessionListView(LoginRequiredMixin, TemplateView):
+    """我的登录会话 (``everyone`` False): one's own sessions; 会话 (True): the security administrator's list
+    of the live sessions of its subtree."""
+
+    template_name = "accounts/session_list.html"
+    everyone = False
+    open_without_node = True  # one's own sessions need no node
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.everyone and request.user.is_authenticated and not request.user.is_security_admin:
+            raise PermissionDenied(SecurityAdminRequiredMixin.permission_denied_message)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        rows = UserSession.objects.visible_to(user).select_related("user", "user__union")
+        if self.everyone:
+            rows = rows.live().order_by("user__union__path", "user__username", "-created_at")[:SESSION_ROWS]
+        else:
+            rows = rows.filter(user=user).order_by("-created_at")[:SESSION_ROWS]
+        return {
+            **super().get_context_data(**kwargs),
+            "title": "会话" if self.everyone else "我的登录会话",
+            "everyone": self.everyone,
+            "rows": rows,
+            "current": self.request.session.get(SESSION_ID),
+            "max_sessions": services.max_sessions(),
+            "row_cap": SESSION_ROWS,
+        }
+
+
+SESSION_ROWS = 200  # the newest; older rows stay in the table for the record
+
+
+class SessionEndView(LoginRequiredMixin, View):
+    open_without_node = True
+
+    def post(self, request, pk: int):
+        session = get_object_or_404(
+            UserSession.objects.visible_to(request.user).select_related("user"), pk=pk
+        )
+        if session.user_id != request.user.pk and not may_manage(request.user, session.user):
+            raise PermissionDenied("只能结束本人或您所管理用户的登录会话")
+        services.end_session(session, actor=request.user, ip=client_ip(request))
+        if session.pk == request.session.get(SESSION_ID):
+            return redirect("accounts:login")  # the middleware signs this very session out next
+        messages.success(request, "已结束该登录会话")
+        back = "accounts:session-all" if request.POST.get("next") == "all" else "accounts:session-list"
+        return redirect(back)
 
 
 class AdminRequiredMixin(RoleRequiredMixin):

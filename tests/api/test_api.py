@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from openapi_spec_validator import validate as validate_openapi
 
+from gonghui.accounts import services
 from gonghui.accounts.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,11 @@ def test_token_responses_are_masked_and_reveal_is_audited(registry):
     assert member.id_number not in viewer.get("/api/v1/members?limit=500").content.decode()
     assert viewer.post(f"/api/v1/members/{member.pk}/reveal").status_code == 403
 
-    admin = bearer(issue("t-jinghu"))
+    # Reveal is a POST: a token needs the write scope the security administrator grants (issue 11).
+    key = issue("t-jinghu")
+    assert bearer(key).post(f"/api/v1/members/{member.pk}/reveal").status_code == 403
+    services.set_token_write(ApiToken.objects.get(key_hash=ApiToken.hash_key(key)), True)
+    admin = bearer(key)
     revealed = admin.post(f"/api/v1/members/{member.pk}/reveal").json()
     assert revealed["id_number"] == member.id_number and revealed["phone"] == "13812345678"
     event = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL)
