@@ -67,6 +67,7 @@ def test_admin_enrols_with_the_qr_code_and_is_asked_at_the_next_login(page, live
     assert "已绑定动态验证码" in page.inner_text("body")
     assert not violations, violations
 
+    page.click("#user-menu")  # 退出 sits in the user menu under the name
     page.click("button:has-text('退出')")
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     _login(page, live_server.url)
