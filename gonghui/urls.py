@@ -15,6 +15,7 @@ urlpatterns = [
     path("members/", include("gonghui.members.urls")),
     path("imports/", include("gonghui.imports.urls")),
     path("targets/", include("gonghui.targets.urls")),
+    path("worklist/", include("gonghui.directories.worklist_urls")),
     path("reports/", include("gonghui.reports.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),

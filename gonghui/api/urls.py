@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from gonghui.accounts.api_auth import AUTH
 from gonghui.core.api import install_error_handlers
+from gonghui.directories.worklist_api import router as worklist_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.regions.api import router as regions_router
@@ -21,3 +22,4 @@ api.add_router("/regions", regions_router)
 api.add_router("/", orgs_router)
 api.add_router("/", members_router)
 api.add_router("/", targets_router)
+api.add_router("/", worklist_router)

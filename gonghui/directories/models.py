@@ -351,6 +351,9 @@ class ListItem(ScopedModel, TimestampedModel):
     def __str__(self) -> str:
         return f"清单项 {self.entry}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("worklist:item-detail", args=[self.pk])
+
 
 class ListItemEvent(models.Model):
     """Every step of an item (claim, assignment, visit, closing …): who, when, from → to."""
