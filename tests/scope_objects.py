@@ -139,7 +139,46 @@ def _api_token_jiujiang(reg):
     return ApiToken.issue(reg.users["jiujiang"], "鸠江区数据同步")[0]
 
 
+def _list_item_jiujiang(reg: Registry) -> Model:
+    """未建会清单项 (issue 12): a new registrant in 鸠江区's list, with a visit that has an attachment."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.directories import worklist
+    from gonghui.directories.models import DirectoryEntry, DirectorySource, ListItem
+
+    item = ListItem.objects.filter(entry__key="N340207鸠江清单扫描公司").first()
+    if item is not None:
+        return item
+    entry = DirectoryEntry.objects.create(
+        source=DirectorySource.objects.get(code="market"),
+        key="N340207鸠江清单扫描公司",
+        name="鸠江清单扫描公司",
+        name_normalized="鸠江清单扫描公司",
+        legal_representative="鸠江法人",
+        employees=30,
+        region=_region_jiujiang(reg),
+        territory=reg.unions["jiujiang"],
+    )
+    item = ListItem.objects.create(entry=entry, territory=reg.unions["jiujiang"])
+    worklist.record_visit(
+        item,
+        worklist.VisitInput(
+            dt.date(2026, 1, 5), "鸠江干事", "contacted", attachment=SimpleUploadedFile("走访.txt", b"visit")
+        ),
+        actor=reg.users["jiujiang"],
+    )
+    return item
+
+
+def _visit_jiujiang(reg: Registry) -> Model:
+    return _list_item_jiujiang(reg).visits.get()
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "directories.listitem": _list_item_jiujiang,
+    "directories.visit": _visit_jiujiang,
     "accounts.apitoken": _api_token_jiujiang,
     "joining.joinapplication": _join_application_jiujiang,
     "joining.transferrequest": _transfer_request_jiujiang,
@@ -156,6 +195,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 }
 
 URL_MODELS: dict[str, str] = {
+    "api:get_worklist_item": "directories.listitem",
     "accounts:token-revoke": "accounts.apitoken",
     "api:get_region": "regions.region",
     "api:get_workplace": "orgs.workplace",

@@ -281,7 +281,11 @@ class ListItem(ScopedModel, TimestampedModel):
         OTHER = "other", "其他"
 
     entry = models.OneToOneField(
-        DirectoryEntry, verbose_name="名录条目", on_delete=models.PROTECT, related_name="list_item"
+        DirectoryEntry,
+        verbose_name="名录条目",
+        on_delete=models.PROTECT,
+        related_name="list_item",
+        error_messages={"unique": "该名录条目已在清单中"},
     )
     territory = models.ForeignKey(
         "orgs.UnionOrg", verbose_name="属地工会", on_delete=models.PROTECT, related_name="list_items"
@@ -353,6 +357,11 @@ class ListItem(ScopedModel, TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("worklist:item-detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        """The registrant's name (what lists, exports and the API show for an item)."""
+        return self.entry.name
 
 
 class ListItemEvent(models.Model):
