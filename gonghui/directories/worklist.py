@@ -266,7 +266,9 @@ def close_founded(
     else:
         parent = item.claimed_by or item.territory
         union = orgs.found_union(workplace, parent=parent, founded_on=founded_on or today, name=union_name)
-        audit.log(AuditEvent.Action.CREATE, union, actor=actor, ip=ip, detail=f"由未建会清单建会（{workplace}）")
+        audit.log(
+            AuditEvent.Action.CREATE, union, actor=actor, ip=ip, detail=f"由未建会清单建会（{workplace}）"
+        )
         detail = f"已建会：新建「{union}」（{union.founded_on:%Y-%m-%d}）"
     item.founded_union = union
     return _close(item, actor, Outcome.FOUNDED, detail, ip)
@@ -309,7 +311,9 @@ def close_not_eligible(
     item.ineligible_reason = reason
     item.reason_note = note[:255]
     label = ListItem.IneligibleReason(reason).label
-    return _close(item, actor, Outcome.NOT_ELIGIBLE, f"不具备建会条件：{label}" + (f"，{note}" if note else ""), ip)
+    return _close(
+        item, actor, Outcome.NOT_ELIGIBLE, f"不具备建会条件：{label}" + (f"，{note}" if note else ""), ip
+    )
 
 
 # --- putting entries on the list, ticking off covered ones ------------------------------------------

@@ -24,7 +24,9 @@ class ListItemFilterSet(ScopedFilterSet):
     source = django_filters.ModelChoiceFilter(
         label="来源", field_name="entry__source", queryset=DirectorySource.objects.all()
     )
-    industry = django_filters.ChoiceFilter(label="行业", field_name="entry__industry", choices=Industry.choices)
+    industry = django_filters.ChoiceFilter(
+        label="行业", field_name="entry__industry", choices=Industry.choices
+    )
     status = django_filters.ChoiceFilter(label="领单情况", choices=ListItem.Status.choices)
     visited = django_filters.BooleanFilter(label="已走访", method="filter_visited")
 

@@ -64,12 +64,16 @@ class AssignForm(ClaimForm):
 class VisitForm(_Styled):
     visited_on = _date("走访日期")
     visitors = forms.CharField(
-        label="走访人", max_length=100, error_messages={"required": "请填写走访人", "max_length": "走访人最多 100 字"}
+        label="走访人",
+        max_length=100,
+        error_messages={"required": "请填写走访人", "max_length": "走访人最多 100 字"},
     )
     outcome = forms.ChoiceField(
         label="走访结果", choices=Visit.Outcome.choices, error_messages={"invalid_choice": "请选择走访结果"}
     )
-    note = forms.CharField(label="情况说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="情况说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     attachment = forms.FileField(
         label="附件（选填）",
         required=False,

@@ -39,7 +39,9 @@ class BandRate:
 
     @property
     def directory_rate(self) -> float | None:
-        return None if self.directory_total is None else _rate(self.directory_covered or 0, self.directory_total)
+        return (
+            None if self.directory_total is None else _rate(self.directory_covered or 0, self.directory_total)
+        )
 
     @property
     def registry_rate(self) -> float | None:
@@ -65,7 +67,12 @@ def directory_registrants(node: UnionOrg) -> list[tuple[int, bool, bool]]:
         .exclude(match_method=MatchMethod.UNCERTAIN)
         .annotate(covered=_covered("workplace_id"))
         .values_list(
-            "workplace_id", "uscc", "region_id", "name_normalized", "employees", "covered",
+            "workplace_id",
+            "uscc",
+            "region_id",
+            "name_normalized",
+            "employees",
+            "covered",
             "workplace__is_above_scale",
         )
     )
@@ -115,7 +122,9 @@ def band_rates(node: UnionOrg) -> list[BandRate]:
             rate.source, rate.reason = "名录", "名录所列单位多于单位台账，以名录为分母"
         else:
             rate.source = "单位台账"
-            rate.reason = "本范围尚无名录" if not rate.directory_total else "单位台账所列单位不少于名录，以台账为分母"
+            rate.reason = (
+                "本范围尚无名录" if not rate.directory_total else "单位台账所列单位不少于名录，以台账为分母"
+            )
         out.append(rate)
     out.append(
         BandRate(

@@ -18,8 +18,18 @@ class ListItemTable(tables.Table):
 
     class Meta:
         model = ListItem
-        fields = ("name", "uscc", "legal_representative", "employees", "industry", "source", "territory",
-                  "status", "claimed_by", "due_on")
+        fields = (
+            "name",
+            "uscc",
+            "legal_representative",
+            "employees",
+            "industry",
+            "source",
+            "territory",
+            "status",
+            "claimed_by",
+            "due_on",
+        )
         empty_text = "没有符合条件的清单项"
 
     def render_industry(self, record):

@@ -70,8 +70,17 @@ class ListItemDetailView(ObjectDetailView):
     template_name = "directories/worklist/item_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related(
-            "entry__source", "entry__region", "entry__workplace", "territory", "claimed_by", "founded_union"
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "entry__source",
+                "entry__region",
+                "entry__workplace",
+                "territory",
+                "claimed_by",
+                "founded_union",
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -184,7 +193,12 @@ class VisitAttachmentView(RoleRequiredMixin, View):
     def get(self, request, pk):
         items = ListItem.objects.visible_to(request.user)
         visit = get_object_or_404(Visit.objects.filter(item__in=items).exclude(attachment=""), pk=pk)
-        audit.record(request, AuditEvent.Action.DOWNLOAD, visit.item, detail=f"下载走访附件（{visit.visited_on:%Y-%m-%d}）")
+        audit.record(
+            request,
+            AuditEvent.Action.DOWNLOAD,
+            visit.item,
+            detail=f"下载走访附件（{visit.visited_on:%Y-%m-%d}）",
+        )
         return sealed_response(visit.attachment, visit.attachment.name.rsplit("/", 1)[-1])
 
 
@@ -221,7 +235,10 @@ class NumbersView(ScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         node = _node(self.request)
         context.update(
-            title="建会工作数据", node=node, bands=worklist_stats.band_rates(node), funnel=worklist_stats.funnel(node)
+            title="建会工作数据",
+            node=node,
+            bands=worklist_stats.band_rates(node),
+            funnel=worklist_stats.funnel(node),
         )
         return context
 
@@ -233,4 +250,8 @@ class FunnelPanelView(ScopedMixin, View):
 
     def get(self, request, pk):
         node = get_object_or_404(UnionOrg.objects.visible_to(request.user), pk=pk)
-        return render(request, "directories/worklist/_funnel_panel.html", {"node": node, "funnel": worklist_stats.funnel(node)})
+        return render(
+            request,
+            "directories/worklist/_funnel_panel.html",
+            {"node": node, "funnel": worklist_stats.funnel(node)},
+        )

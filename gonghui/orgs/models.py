@@ -63,8 +63,9 @@ class Workplace(ScopedModel, TimestampedModel):
     name = models.CharField("单位名称", max_length=200, db_index=True)
     # The matching key of the name (core.normalize.normalize_org_name with the region's code): directory
     # entries are matched to workplaces by it, set-based. Kept by save() and by every bulk writer.
+    # db_default: a row written by raw SQL (the benchmarks' generators) gets "" and matches nothing.
     name_normalized = models.CharField(
-        "规范化名称", max_length=200, blank=True, editable=False, db_index=True
+        "规范化名称", max_length=200, blank=True, editable=False, db_default=""
     )
     uscc = models.CharField(
         "统一社会信用代码",

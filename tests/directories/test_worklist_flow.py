@@ -129,7 +129,9 @@ def test_refresh_ticks_off_an_item_whose_workplace_got_a_union_elsewhere(registr
     entry = make_entry(registry, "鸠江未建会公司", workplace=w)
     worklist.refresh_list()
     union = UnionOrg.objects.create(
-        name="鸠江未建会公司工会委员会", kind=UnionKind.COMMITTEE, parent=registry.unions["jiujiang"],
+        name="鸠江未建会公司工会委员会",
+        kind=UnionKind.COMMITTEE,
+        parent=registry.unions["jiujiang"],
         region=w.region,
     )
     union.workplaces.set([w])

@@ -52,7 +52,9 @@ def test_list_is_scoped_sorted_by_employees_with_band_counts(client, as_user, re
     assert response.status_code == 200
     assert body.index("鸠江大厂有限公司") < body.index("鸠江小店") and "镜湖新开公司" not in body
     assert [(label, n) for label, n, _code in response.context["bands"]][:3] == [
-        ("全部", 2), ("25人以上", 1), ("100人以上", 1)
+        ("全部", 2),
+        ("25人以上", 1),
+        ("100人以上", 1),
     ]
     only_small = client.get(reverse("worklist:item-list"), {"band": "25", "status": "open"})
     assert "鸠江小店" not in only_small.content.decode()
@@ -93,18 +95,23 @@ def test_a_county_assigns_to_a_township_which_then_holds_it(client, as_user, reg
     jiujiang = as_user("jiujiang", client.__class__())
     jiujiang.post(reverse("worklist:item-assign", args=[lists["big"].pk]), {"to": street.pk})
     lists["big"].refresh_from_db()
-    assert lists["big"].status == ListItem.Status.OPEN and lists["big"].territory == registry.unions["jiujiang"]
+    assert (
+        lists["big"].status == ListItem.Status.OPEN and lists["big"].territory == registry.unions["jiujiang"]
+    )
 
 
 def test_close_as_not_eligible_without_a_reason_changes_nothing(client, as_user, registry, lists):
     item = lists["small"]
     as_user("jiujiang")
-    response = client.post(reverse("worklist:item-close", args=[item.pk]), {"outcome": "not_eligible"}, follow=True)
+    response = client.post(
+        reverse("worklist:item-close", args=[item.pk]), {"outcome": "not_eligible"}, follow=True
+    )
     assert "不具备建会条件的须选择原因" in response.content.decode()
     item.refresh_from_db()
     assert item.status == ListItem.Status.OPEN and item.events.count() == 1
     client.post(
-        reverse("worklist:item-close", args=[item.pk]), {"outcome": "not_eligible", "reason": "moved", "note": "迁往合肥"}
+        reverse("worklist:item-close", args=[item.pk]),
+        {"outcome": "not_eligible", "reason": "moved", "note": "迁往合肥"},
     )
     item.refresh_from_db()
     assert (item.outcome, item.ineligible_reason, item.reason_note) == ("not_eligible", "moved", "迁往合肥")

@@ -4,12 +4,27 @@ from django.db import migrations, models
 
 from gonghui.core.normalize import normalize_org_name
 
+FIELD_ARGS = {"blank": True, "editable": False, "max_length": 200, "verbose_name": "规范化名称", "db_default": ""}
+
+
+def add_column(apps, schema_editor):
+    """The column, added in place with its constant default (instant on PostgreSQL ≥ 11). On SQLite
+    Django would rebuild the table for a NOT NULL column, and the rebuild re-creates every index of
+    the model state, the PostgreSQL-only trigram index included (which SQLite cannot parse)."""
+    schema_editor.execute("ALTER TABLE orgs_workplace ADD COLUMN name_normalized varchar(200) DEFAULT '' NOT NULL")
+
+
+def drop_column(apps, schema_editor):
+    schema_editor.execute("ALTER TABLE orgs_workplace DROP COLUMN name_normalized")
+
 
 def backfill(apps, schema_editor):
     """The matching key of every existing workplace, in batches (the same pure function save() uses)."""
     Workplace = apps.get_model("orgs", "Workplace")
     batch = []
-    rows = Workplace.objects.order_by("pk").values_list("pk", "name", "region__code").iterator(chunk_size=5000)
+    rows = (
+        Workplace.objects.order_by("pk").values_list("pk", "name", "region__code").iterator(chunk_size=5000)
+    )
     for pk, name, code in rows:
         batch.append(Workplace(pk=pk, name_normalized=normalize_org_name(name, code or "")))
         if len(batch) == 5000:
@@ -19,21 +34,23 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0009_name_trigram_indexes'),
-        ('regions', '0002_chinese_unique_messages'),
+        ("orgs", "0009_name_trigram_indexes"),
+        ("regions", "0002_chinese_unique_messages"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='workplace',
-            name='name_normalized',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=200, verbose_name='规范化名称'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="workplace", name="name_normalized", field=models.CharField(**FIELD_ARGS)
+                )
+            ],
+            database_operations=[migrations.RunPython(add_column, drop_column)],
         ),
         migrations.AddIndex(
-            model_name='workplace',
-            index=models.Index(fields=['name_normalized'], name='workplace_name_normalized'),
+            model_name="workplace",
+            index=models.Index(fields=["name_normalized"], name="workplace_name_normalized"),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
