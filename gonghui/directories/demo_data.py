@@ -102,7 +102,7 @@ def load(builder, built) -> dict[str, int]:
         )
     # New registrants: about 30 per county, a few of them 注销.
     names: set[str] = set()
-    for county_name, county in counties.items():
+    for county in counties.values():
         for n in range(30):
             while True:
                 name = f"芜湖{''.join(rnd.sample(WORDS, 2))}{rnd.choice(SUFFIXES)}"

@@ -29,10 +29,10 @@ pytestmark = pytest.mark.django_db
 def lists(registry):
     """鸠江区 holds two new entries; 镜湖区 one, which its county assigns to 方村街道."""
     items = {}
-    for key, name, county, employees in (
-        ("big", "鸠江大厂有限公司", "jiujiang", 400),
-        ("small", "鸠江小店", "jiujiang", 12),
-        ("jinghu", "镜湖新开公司", "jinghu", 60),
+    for name, county, employees in (
+        ("鸠江大厂有限公司", "jiujiang", 400),
+        ("鸠江小店", "jiujiang", 12),
+        ("镜湖新开公司", "jinghu", 60),
     ):
         make_entry(registry, name, county=county, employees=employees)
     worklist.refresh_list()
