@@ -11,10 +11,12 @@ import datetime as dt
 import random
 
 from django.utils import timezone
+from stdnum.cn import ric
 from stdnum.cn import uscc as uscc_check
 
 from gonghui.accounts.models import Role, User
-from gonghui.core.normalize import normalize_org_name
+from gonghui.core.normalize import normalize_org_name, normalize_resident_id
+from gonghui.members import services as membership
 from gonghui.orgs.models import UnionKind, UnionOrg, Workplace
 
 from . import worklist
@@ -177,12 +179,25 @@ def load(builder, built) -> dict[str, int]:
         .order_by("-entry__employees", "pk")
         .first()
     )
+    members = 0
     if founded is not None:
-        worklist.close_founded(founded, actor=users[jiujiang.pk])
+        item = worklist.close_founded(founded, actor=users[jiujiang.pk])
+        # Its first members (the funnel's last step: 会员录入).
+        workplace = item.entry.workplace
+        for n in range(min(5, workplace.employee_count)):
+            body = f"340207{dt.date(1980 + n * 3, 3 + n, 10 + n):%Y%m%d}{rnd.randrange(1000):03d}"
+            applicant = membership.Applicant(
+                resident_id=normalize_resident_id(body + ric.calc_check_digit(body + "0")),
+                name=builder.fake.name(),
+                workplace=workplace,
+            )
+            membership.join(applicant, item.founded_union, today)
+            members += 1
     return {
         "directory_entries": len(entries),
         "list_items": ListItem.objects.count(),
         "list_claimed": claimed,
         "list_visits": visited,
+        "list_founded_members": members,
         "street_user": 1 if street_user else 0,
     }

@@ -27,7 +27,12 @@ class ListItemFilterSet(ScopedFilterSet):
     industry = django_filters.ChoiceFilter(
         label="行业", field_name="entry__industry", choices=Industry.choices
     )
-    status = django_filters.ChoiceFilter(label="领单情况", choices=ListItem.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label="领单情况",
+        choices=[*ListItem.Status.choices, ("all", "全部（含已销号）")],
+        empty_label="未销号",
+        method="filter_status",
+    )
     visited = django_filters.BooleanFilter(label="已走访", method="filter_visited")
 
     scope_label = ""
@@ -41,6 +46,19 @@ class ListItemFilterSet(ScopedFilterSet):
         if len(text) == 18 and text.isalnum():
             return qs.filter(entry__uscc=text)
         return name_contains(qs, "entry__name", value)
+
+    @property
+    def qs(self):
+        # The list is what is still to do: closed items only when asked for (领单情况 = 已销号 or 全部).
+        qs = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status")):
+            qs = qs.exclude(status=ListItem.Status.CLOSED)
+        return qs
+
+    def filter_status(self, qs, name, value):
+        if not value or value == "all":
+            return qs
+        return qs.filter(status=value)
 
     def filter_band(self, qs, name, value):
         return qs.filter(band_q(value)) if value else qs

@@ -33,6 +33,8 @@ LIST_EXPORT = [
 
 
 def register() -> None:
+    from . import worklist_tasks  # noqa: F401  (registers the hourly refresh of the lists)
+
     navigation.register("未建会清单", "worklist:item-list", "bi-list-check", 37)
     navigation.register("逾期清单", "worklist:overdue", "bi-alarm", 38)
     navigation.register("建会工作数据", "worklist:numbers", "bi-funnel", 39)
