@@ -222,3 +222,33 @@ def test_api_lists_the_items_of_the_callers_scope(client, as_user, registry, lis
     assert client.get(f"/api/v1/worklist/items/{lists['jinghu'].pk}").status_code == 404
     one = client.get(f"/api/v1/worklist/items/{lists['big'].pk}").json()
     assert one["employees"] == 400 and one["source"] == "市场监管"
+
+
+def test_list_page_queries_do_not_grow_with_its_rows(client, as_user, registry, lists):
+    """The list page and the item page keep a query ceiling: 3 items or 33, the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    as_user("jiujiang")
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count(reverse("worklist:item-list"))
+    for n in range(30):
+        make_entry(registry, f"鸠江批量{n}号有限公司", employees=n + 30)
+    worklist.refresh_list()
+    assert count(reverse("worklist:item-list")) == few
+    item = lists["big"]
+    user = registry.users["jiujiang"]
+    worklist.claim(item, actor=user)
+    one = count(item.get_absolute_url())
+    for day in range(5):
+        worklist.record_visit(
+            item,
+            worklist.VisitInput(timezone.localdate() - dt.timedelta(days=day), "李干事", "contacted"),
+            actor=user,
+        )
+    assert count(item.get_absolute_url()) == one
