@@ -198,6 +198,7 @@ def load(builder, built) -> dict[str, int]:
         "list_items": ListItem.objects.count(),
         "list_claimed": claimed,
         "list_visits": visited,
+        "list_unions_founded": 1 if founded is not None else 0,
         "list_founded_members": members,
         "street_user": 1 if street_user else 0,
     }
