@@ -435,7 +435,10 @@ def feed_from_joining() -> int:
     becomes an entry of the source 网上入会 in the applicant's county — once per employer; matched by USCC,
     or by the normalised name when exactly one workplace of that county bears it. Applications refused
     or withdrawn are left out. Returns the entries created."""
-    source = DirectorySource.objects.get(code=DirectorySource.JOINING)
+    # The built-in source the code writes to (seeded by the migration; made again if a flush removed it).
+    source, _ = DirectorySource.objects.get_or_create(
+        code=DirectorySource.JOINING, defaults={"name": "网上入会", "editable": False, "order": 60}
+    )
     applications = (
         JoinApplication.objects.filter(no_union_at_work=True, district__isnull=False)
         .exclude(employer_name="")

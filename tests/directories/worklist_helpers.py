@@ -9,6 +9,7 @@ from gonghui.directories.models import DirectoryEntry, DirectorySource, MatchMet
 from gonghui.regions.models import Region
 
 _seq = itertools.count(1)
+SOURCE_NAMES = {"market": "市场监管", "tax": "税务"}
 
 
 def make_entry(
@@ -27,7 +28,8 @@ def make_entry(
     region = Region.objects.get(code={"jiujiang": "340207", "jinghu": "340202"}[county])
     normalized = normalize_org_name(name, region.code)
     return DirectoryEntry.objects.create(
-        source=DirectorySource.objects.get(code=source),
+        # get_or_create: a transactional test (the browser test) may run after a flush of the seeded rows.
+        source=DirectorySource.objects.get_or_create(code=source, defaults={"name": SOURCE_NAMES[source]})[0],
         key=f"U{uscc}" if uscc else f"N{region.code}{normalized}{next(_seq)}",
         uscc=uscc,
         name=name,
