@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/", include("gonghui.imports.urls")),
     path("targets/", include("gonghui.targets.urls")),
     path("directories/", include("gonghui.directories.urls")),
+    path("worklist/", include("gonghui.directories.worklist_urls")),
     path("reports/", include("gonghui.reports.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),

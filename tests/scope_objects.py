@@ -188,10 +188,49 @@ def _user_session_jiujiang(reg):
     return start_session(reg.users["jiujiang"], ip="10.9.9.9")
 
 
+def _list_item_jiujiang(reg: Registry) -> Model:
+    """未建会清单项 (issue 12): a new registrant in 鸠江区's list, with a visit that has an attachment."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.directories import worklist
+    from gonghui.directories.models import DirectoryEntry, DirectorySource, ListItem
+
+    item = ListItem.objects.filter(entry__key="N340207鸠江清单扫描公司").first()
+    if item is not None:
+        return item
+    entry = DirectoryEntry.objects.create(
+        source=DirectorySource.objects.get(code="market"),
+        key="N340207鸠江清单扫描公司",
+        name="鸠江清单扫描公司",
+        name_normalized="鸠江清单扫描公司",
+        legal_representative="鸠江法人",
+        employees=30,
+        region=_region_jiujiang(reg),
+        territory=reg.unions["jiujiang"],
+    )
+    item = ListItem.objects.create(entry=entry, territory=reg.unions["jiujiang"])
+    worklist.record_visit(
+        item,
+        worklist.VisitInput(
+            dt.date(2026, 1, 5), "鸠江干事", "contacted", attachment=SimpleUploadedFile("走访.txt", b"visit")
+        ),
+        actor=reg.users["jiujiang"],
+    )
+    return item
+
+
+def _visit_jiujiang(reg: Registry) -> Model:
+    return _list_item_jiujiang(reg).visits.get()
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "directories.directoryedition": _directory_edition_jiujiang,
     "directories.directoryentry": _directory_entry_jiujiang,
     "directories.matchcandidate": _match_candidate_jiujiang,
+    "directories.listitem": _list_item_jiujiang,
+    "directories.visit": _visit_jiujiang,
     "accounts.apitoken": _api_token_jiujiang,
     "accounts.usersession": _user_session_jiujiang,
     "joining.joinapplication": _join_application_jiujiang,
@@ -211,6 +250,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 URL_MODELS: dict[str, str] = {
     "api:get_directory_edition": "directories.directoryedition",
     "api:get_directory_entry": "directories.directoryentry",
+    "api:get_worklist_item": "directories.listitem",
     "accounts:token-revoke": "accounts.apitoken",
     "accounts:user-otp-reset": "accounts.user",
     "accounts:token-scope": "accounts.apitoken",

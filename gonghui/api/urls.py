@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from gonghui.accounts.api_auth import AUTH
 from gonghui.core.api import install_error_handlers
 from gonghui.directories.api import router as directories_router
+from gonghui.directories.worklist_api import router as worklist_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.regions.api import router as regions_router
@@ -23,3 +24,4 @@ api.add_router("/", orgs_router)
 api.add_router("/", members_router)
 api.add_router("/", targets_router)
 api.add_router("/", directories_router)
+api.add_router("/", worklist_router)

@@ -18,6 +18,7 @@ from stdnum.cn import ric, uscc
 from gonghui.accounts.models import Role, User
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.models import Setting
+from gonghui.directories.worklist import refresh_list
 from gonghui.members.models import (
     EVENT_DELTA,
     ChangeReason,
@@ -472,6 +473,9 @@ def load_demo(size: DemoSize | None = None) -> dict[str, int]:
     members = builder.build_members(grassroots, built)
     users = builder.build_users(built)
     extra = load_app_demo_data(builder, built)
+    # The employers the demo's online applicants named (joining's demo data runs after the directory's)
+    # go on their county's list now, not at the worker's first hourly refresh.
+    extra["list_items_from_joining"] = refresh_list().listed
     # The dated history the indicators read as of a past day: each demo workplace as finally built,
     # valid from its 登记日期 (recorded last, after every step that may adjust a workplace).
     record_workplace_states(Workplace.objects.all())

@@ -16,6 +16,10 @@ class DirectoriesConfig(AppConfig):
         navigation.register("名录匹配确认", "directories:confirm", "bi-check2-square", 36)
         badges.register("orgs.workplace", closed_badges)
 
+        from . import worklist_setup  # the list (清单), claims and numbers
+
+        worklist_setup.register()
+
 
 def closed_badges(workplace) -> list[tuple[str, str]]:
     """A workplace some directory lists as 注销 / 吊销 (still listed): a warning on its page."""

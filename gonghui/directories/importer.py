@@ -320,6 +320,10 @@ class DirectoryImporter(Importer):
             result.created, result.updated, result.skipped = stored.created, stored.updated, stored.unchanged
             result.extra["unlisted"] = stored.unlisted
             self.committing(result)
+        # The new edition's uncovered registrants reach the lists (清单) now, not at the next hourly refresh.
+        from .worklist import refresh_list
+
+        refresh_list(actor=self.user)
         result.timings["commit"] = time.perf_counter() - started
         result.timings |= {f"commit.{k}": v for k, v in stored.timings.items()}
         result.committed = True

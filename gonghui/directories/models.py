@@ -358,6 +358,14 @@ class ListItem(ScopedModel, TimestampedModel):
     def __str__(self) -> str:
         return f"清单项 {self.entry}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("worklist:item-detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        """The registrant's name (what lists, exports and the API show for an item)."""
+        return self.entry.name
+
 
 class ListItemEvent(models.Model):
     """Every step of an item (claim, assignment, visit, closing …): who, when, from → to."""

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from .models import STATE_FIELDS, UnionOrg, Workplace, WorkplaceState
+from .models import STATE_FIELDS, UnionCoverage, UnionKind, UnionOrg, Workplace, WorkplaceState
 
 
 def state_values(workplace: Workplace) -> dict:
@@ -77,3 +77,46 @@ def common_ancestor_name(path_a: str | None, path_b: str, names: dict | None = N
     if pk not in names:
         names[pk] = UnionOrg.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
     return names[pk]
+
+
+@transaction.atomic
+def create_workplace(**fields) -> Workplace:
+    """A new workplace with its first dated state (every writer keeps ``WorkplaceState`` in step):
+    the one way other apps add a workplace (the unorganised list's 「一键建档」)."""
+    workplace = Workplace(**fields)
+    workplace.full_clean()
+    workplace.save()
+    record_workplace_states([workplace])
+    return workplace
+
+
+@transaction.atomic
+def cover(union: UnionOrg, workplace: Workplace) -> bool:
+    """The union covers the workplace from today (``UnionCoverage``); False when it already did."""
+    _link, made = UnionCoverage.objects.get_or_create(unionorg=union, workplace=workplace)
+    return made
+
+
+@transaction.atomic
+def found_union(
+    workplace: Workplace,
+    *,
+    parent: UnionOrg,
+    founded_on: dt.date | None = None,
+    name: str = "",
+    kind: str = UnionKind.COMMITTEE,
+) -> UnionOrg:
+    """A grassroots union founded at a workplace: created under ``parent`` with its founding date and
+    the coverage link, so 组建数 (unions founded in the year, ``targets.growth``) and 建会率 (covered
+    workplaces, ``targets.indicators``) count it the same day."""
+    union = UnionOrg(
+        name=name or f"{workplace.name}工会委员会",
+        kind=kind,
+        parent=parent,
+        region=workplace.region,
+        founded_on=founded_on or timezone.localdate(),
+    )
+    union.full_clean()
+    union.save()
+    cover(union, workplace)
+    return union

@@ -1,5 +1,5 @@
-"""The home page loads the panels the apps registered (orgs: the subtree counts of the user's node);
-core's template names no app's page."""
+"""The home page loads the panels the apps registered (orgs: the subtree counts of the user's node;
+directories: the list's funnel per sub-unit), in their order; core's template names no app's page."""
 
 import pytest
 
@@ -12,9 +12,11 @@ def test_home_page_loads_the_registered_panels_for_the_users_node(client, regist
     assert client.login(username="t-jinghu", password=PASSWORD)
     page = client.get("/")
     stats = f"/orgs/unions/{registry.unions['jinghu'].pk}/stats/"
-    assert page.context["panels"] == [stats]
-    assert f'hx-get="{stats}"' in page.content.decode()
-    assert client.get(stats).status_code == 200
+    funnel = f"/worklist/panel/{registry.unions['jinghu'].pk}/"
+    assert page.context["panels"] == [stats, funnel]
+    for url in (stats, funnel):
+        assert f'hx-get="{url}"' in page.content.decode()
+        assert client.get(url).status_code == 200
 
 
 def test_a_user_with_no_node_gets_no_panel(client, registry):

@@ -198,6 +198,10 @@ def test_upload_page_takes_source_and_date(client, as_user, registry, tmp_path):
 
     row = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT, object_id=str(job.pk))
     assert "d.csv" in row.detail and job.sha256 in row.detail and "新增 1 行" in row.detail
+    # …and the new registrant, without a union, is on 鸠江区's list at once (not at the next hourly refresh).
+    from gonghui.directories.models import ListItem
+
+    assert ListItem.objects.filter(entry__name="页面上传单位", territory=registry.unions["jiujiang"]).exists()
 
 
 def test_api_reads_are_scoped(imported, registry):
