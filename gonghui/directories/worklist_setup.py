@@ -33,7 +33,11 @@ LIST_EXPORT = [
 
 
 def register() -> None:
-    from . import worklist_tasks  # noqa: F401  (registers the hourly refresh of the lists)
+    from gonghui.core import console
+
+    from . import worklist_tasks  # registers the hourly refresh of the lists with core.schedule
+
+    console.register_task_label(worklist_tasks.refresh_worklist_task, "更新未建会清单")
 
     navigation.register("未建会清单", "worklist:item-list", "bi-list-check", 37)
     navigation.register("逾期清单", "worklist:overdue", "bi-alarm", 38)

@@ -439,3 +439,12 @@ def test_the_schedule_reads_in_seconds_minutes_hours_or_a_time_of_day():
     assert schedule.describe(dt.timedelta(minutes=30)) == "每 30 分钟"
     assert schedule.describe(dt.timedelta(hours=6)) == "每 6 小时"
     assert schedule.describe(dt.time(1, 0)) == "每天 01:00"
+
+
+def test_every_periodic_task_has_a_chinese_label():
+    """The jobs page names each scheduled task in Chinese: an app that schedules a task registers its label
+    (core.console.register_task_label) — 「未登记名称的任务」 on the page is a forgotten registration."""
+    from gonghui.core import console, schedule
+
+    unnamed = [path for path in schedule.registered() if console.task_label(path) == "未登记名称的任务"]
+    assert not unnamed, unnamed
