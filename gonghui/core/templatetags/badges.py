@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from gonghui.core.badges import badges_for
 
@@ -13,4 +13,4 @@ def object_badges(obj) -> str:
         " ",
         '<span class="badge text-bg-{} object-badge"><i class="bi bi-exclamation-triangle"></i> {}</span>',
         ((level, text) for text, level in badges_for(obj)),
-    ) or format_html("")
+    )
