@@ -61,6 +61,7 @@ def test_import_a_directory_confirm_a_match_claim_and_found(live_server, registr
     """The whole loop in the browser, as a county user: upload a small directory with its 来源 and
     截至日期, preview and confirm the import, answer the one uncertain match 是同一单位, then claim the
     item that answer put on the list and close it by founding a union."""
+    from django.db import connection
     from playwright.sync_api import expect, sync_playwright
 
     from gonghui.directories.models import (
@@ -151,6 +152,9 @@ def test_import_a_directory_confirm_a_match_claim_and_found(live_server, registr
         page.wait_for_selector("text=已销号")
         closed = page.inner_text("#item-status")
         browser.close()
+        # The queries above ran while playwright's loop runs in this thread, on a connection of their
+        # own: closed here, or the test database cannot be dropped at teardown.
+        connection.close()
 
     assert "已建会" in closed
     item.refresh_from_db()
