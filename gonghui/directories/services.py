@@ -21,6 +21,7 @@ from gonghui.orgs.models import UnionOrg, Workplace
 
 from .matching import Candidate, EntryRow, Outcome, rejected_pairs
 from .models import DirectoryEdition, DirectoryEntry, DirectorySource, MatchCandidate, MatchMethod
+from .worklist import refresh_entry
 
 BATCH = 2000
 # The entry's fields a new edition rewrites (the match fields follow unless a user decided).
@@ -120,8 +121,22 @@ def store_edition(
                     outcome.method, outcome.confidence = MatchMethod.NEW, 0
         new_rows = [r for r in rows if not outcomes[r.key].existing]
         old_rows = [r for r in rows if outcomes[r.key].existing]
+        # An older edition imported after a newer one (its 截至日期 earlier than an entry's last
+        # edition) tells nothing new about what the newer one listed: those entries keep their data,
+        # match and last edition; entries it adds in a county a newer edition covered did not appear in
+        # that edition, so they start as no longer listed.
+        as_of_by_edition = dict(DirectoryEdition.objects.filter(source=source).values_list("pk", "as_of"))
+        counties = {r.county.pk for r in rows}
+        superseded = set(
+            DirectoryEntry.objects.filter(
+                source=source, region_id__in=counties, last_edition__as_of__gt=as_of
+            )
+            .order_by()
+            .values_list("region_id", flat=True)
+            .distinct()
+        )
 
-        stored.created = _create_entries(source, edition, new_rows, outcomes)
+        stored.created = _create_entries(source, edition, new_rows, outcomes, superseded)
 
         stored.timings["create"] = time.perf_counter() - started
         rematched: list[int] = []
@@ -143,6 +158,10 @@ def store_edition(
                 outcome = outcomes[r.key]
                 pk = cast(int, outcome.existing)  # an old row: its entry exists
                 stored_values = dict(zip(compared, current[pk], strict=True))
+                if as_of_by_edition[stored_values["last_edition_id"]] > as_of:
+                    outcome.kept = True  # no re-match either: the newer edition's questions stand
+                    stored.unchanged += 1
+                    continue
                 values = _row_values(r)
                 if outcome.kept:
                     values |= {k: stored_values[k] for k in MATCH_FIELDS}
@@ -201,7 +220,6 @@ def store_edition(
         stored.timings["questions"] = time.perf_counter() - started
         # No longer listed: the source's entries in the file's counties this edition did not name (and
         # no newer edition named since). Read as ids, so the update names only those few rows.
-        counties = {r.county.pk for r in rows}
         seen = {o.existing for o in outcomes.values()}
         unlisted = [
             pk
@@ -241,9 +259,12 @@ ENTRY_COLUMNS = (
 )  # fmt: skip
 
 
-def _create_entries(source, edition, rows: list[EntryRow], outcomes: dict[str, Outcome]) -> int:
+def _create_entries(
+    source, edition, rows: list[EntryRow], outcomes: dict[str, Outcome], unlisted_counties: set[int]
+) -> int:
     """Insert the new entries and note each one's id in its outcome: on PostgreSQL through COPY, the
-    ids drawn from the sequence in one statement beforehand; elsewhere bulk_create."""
+    ids drawn from the sequence in one statement beforehand; elsewhere bulk_create. Entries in
+    ``unlisted_counties`` (a newer edition of the source covered them) start as no longer listed."""
     if not rows:
         return 0
     if connection.vendor != "postgresql":
@@ -252,6 +273,7 @@ def _create_entries(source, edition, rows: list[EntryRow], outcomes: dict[str, O
                 [
                     DirectoryEntry(
                         source=source, key=r.key, first_edition=edition, last_edition=edition,
+                        is_listed=r.county.pk not in unlisted_counties,
                         **_row_values(r), **_match_values(outcomes[r.key]),
                     )
                     for r in batch
@@ -286,7 +308,7 @@ def _create_entries(source, edition, rows: list[EntryRow], outcomes: dict[str, O
                                 r.key,
                                 edition.pk,
                                 edition.pk,
-                                True,
+                                r.county.pk not in unlisted_counties,
                                 *(values[k] for k in DATA_FIELDS),
                                 *(values[k] for k in MATCH_FIELDS),
                             )
@@ -363,6 +385,7 @@ def confirm_candidate(candidate: MatchCandidate, *, actor, ip: str | None = None
             ip=ip,
             detail=f"确认匹配单位 #{candidate.workplace_id}",
         )
+        refresh_entry(entry, actor=actor, ip=ip)
     return entry
 
 
@@ -387,6 +410,7 @@ def reject_candidate(candidate: MatchCandidate, *, actor, ip: str | None = None)
             ip=ip,
             detail=f"否定候选单位 #{candidate.workplace_id}",
         )
+        refresh_entry(entry, actor=actor, ip=ip)
     return entry
 
 
@@ -405,4 +429,6 @@ def mark_new(entry: DirectoryEntry, *, actor, ip: str | None = None) -> Director
         audit.log(
             AuditEvent.Action.UPDATE, entry, actor=actor, ip=ip, detail="确认为新单位（名录中未登记的单位）"
         )
+        # The answer changes what is listable: the list shows it now, not at the hourly refresh.
+        refresh_entry(entry, actor=actor, ip=ip)
     return entry

@@ -390,13 +390,29 @@ def refresh_list(*, actor=None, ip: str | None = None) -> Refreshed:
     )
     result.listed = len(created)
 
+    result.ticked_off = _tick_off(ListItem.objects.all(), actor, ip)
+    if result.listed or result.ticked_off or result.fed:
+        audit.log(
+            AuditEvent.Action.OTHER,
+            actor=actor,
+            ip=ip,
+            detail=f"更新未建会清单：网上入会新增名录 {result.fed} 条，新列入 {result.listed} 项，"
+            f"对账销号 {result.ticked_off} 项",
+        )
+    return result
+
+
+def _tick_off(items: QuerySet[ListItem], actor, ip: str | None) -> int:
+    """Close (对账销号) the open or claimed items among ``items`` whose workplace an active union now
+    covers, with that union; returns how many."""
     covering = (
-        ListItem.objects.exclude(status=Status.CLOSED)
+        items.exclude(status=Status.CLOSED)
         .filter(entry__workplace__isnull=False)
         .annotate(covered=_covered("entry__workplace_id"))
         .filter(covered=True)
         .select_related("entry")
     )
+    ticked = 0
     for item in covering:
         union = (
             UnionOrg.objects.filter(
@@ -409,15 +425,38 @@ def refresh_list(*, actor=None, ip: str | None = None) -> Refreshed:
         item.founded_union = union
         outcome = Outcome.FOUNDED if union is None or union.kind == UnionKind.COMMITTEE else Outcome.JOINT
         _close(item, actor, outcome, f"对账销号：单位已由「{union}」覆盖", ip)
-        result.ticked_off += 1
-    if result.listed or result.ticked_off or result.fed:
-        audit.log(
-            AuditEvent.Action.OTHER,
-            actor=actor,
-            ip=ip,
-            detail=f"更新未建会清单：网上入会新增名录 {result.fed} 条，新列入 {result.listed} 项，"
-            f"对账销号 {result.ticked_off} 项",
+        ticked += 1
+    return ticked
+
+
+def refresh_entry(entry: DirectoryEntry, *, actor=None, ip: str | None = None) -> Refreshed:
+    """``refresh_list`` narrowed to one entry, for an answer on the confirm page: the entry gets its
+    item when it has become listable and its registrant has none yet; its item is ticked off when the
+    workplace it is now linked to is covered. Runs inside the caller's transaction."""
+    result = Refreshed()
+    if ListItem.objects.filter(entry=entry).exists():
+        result.ticked_off = _tick_off(ListItem.objects.filter(entry=entry), actor, ip)
+        return result
+    if not listable_entries().filter(pk=entry.pk).exists():
+        return result
+    # The same identity as refresh_list gives a registrant, so neither path lists it twice.
+    holders = DirectoryEntry.objects.filter(list_item__isnull=False)
+    if entry.workplace_id:
+        holders = holders.filter(workplace_id=entry.workplace_id)
+    elif entry.uscc:
+        holders = holders.filter(workplace__isnull=True, uscc=entry.uscc)
+    else:
+        holders = holders.filter(
+            Q(uscc__isnull=True) | Q(uscc=""),
+            workplace__isnull=True,
+            region_id=entry.region_id,
+            name_normalized=entry.name_normalized,
         )
+    if holders.exists():
+        return result
+    item = ListItem.objects.create(entry=entry, territory_id=entry.territory_id)
+    ListItemEvent.objects.create(item=item, actor=actor, action="列入清单", to_status=Status.OPEN)
+    result.listed = 1
     return result
 
 

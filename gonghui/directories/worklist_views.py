@@ -186,9 +186,11 @@ class CloseView(ItemActionView):
 
 
 class VisitAttachmentView(RoleRequiredMixin, View):
-    """A visit's attachment, decrypted for a user who sees the item; the download is audited."""
+    """A visit's attachment, decrypted for a user who sees the item; the download is audited. Not for
+    the three administrators: a visit's file (a signed form, a photo) may carry personal data."""
 
     model = Visit
+    required_role = "reads_personal_data"
 
     def get(self, request, pk):
         items = ListItem.objects.visible_to(request.user)

@@ -218,3 +218,55 @@ def test_county_user_cannot_confirm_a_workplace_outside_their_scope(registry, su
         services.confirm_candidate(entry.candidates.get(), actor=registry.users["jinghu"])
     entry.refresh_from_db()
     assert entry.workplace is None and entry.candidates.get().decision == "pending"
+
+
+def test_older_edition_after_a_newer_one_overwrites_nothing(registry, superuser, tmp_path):
+    jia_uscc = make_uscc(62, "340207")
+    newer = write_csv(tmp_path / "new.csv", [row("甲单位（新）", uscc=jia_uscc, employees=99)])
+    run(newer, as_of="2026-09-30")
+    older = write_csv(
+        tmp_path / "old.csv",
+        [row("甲单位（旧）", uscc=jia_uscc, employees=12), row("丁单位"), row("戊单位", county="镜湖区")],
+    )
+    code, _out = run(older, as_of="2026-06-30")
+    assert code == 0 and DirectoryEdition.objects.count() == 2
+    jia = DirectoryEntry.objects.get(uscc=jia_uscc)
+    assert (jia.name, jia.employees, jia.is_listed) == ("甲单位(新)", 99, True)
+    assert jia.last_edition.as_of == dt.date(2026, 9, 30)
+    # 鸠江区 was covered by the newer edition, which did not list 丁单位; 镜湖区 it did not cover.
+    assert DirectoryEntry.objects.get(name="丁单位").is_listed is False
+    assert DirectoryEntry.objects.get(name="戊单位").is_listed is True
+    # The newer edition again: still the same data, and 丁单位 stays unlisted.
+    run(
+        write_csv(tmp_path / "new2.csv", [row("甲单位（新）", uscc=jia_uscc, employees=100)]),
+        as_of="2026-10-31",
+    )
+    jia.refresh_from_db()
+    assert jia.employees == 100 and jia.last_edition.as_of == dt.date(2026, 10, 31)
+
+
+def test_confirm_page_answers_reach_the_list_at_once(registry, superuser, tmp_path):
+    from gonghui.directories.models import ListItem
+
+    names = ["鸠江未建会公司", "鸠江乙公司", "鸠江小微1号店", "鸠江小微2号店"]
+    run(write_csv(tmp_path / "d.csv", [row(n, county="镜湖区") for n in names]))  # other county: questions
+    entries = {n: DirectoryEntry.objects.get(name=n) for n in names}
+    assert all(e.match_method == MatchMethod.UNCERTAIN for e in entries.values())
+    assert not ListItem.objects.exists()  # a question is not listable
+    user = registry.users["wuhu"]
+
+    services.confirm_candidate(entries["鸠江未建会公司"].candidates.get(), actor=user)  # no union
+    services.confirm_candidate(entries["鸠江乙公司"].candidates.get(), actor=user)  # has a committee
+    services.reject_candidate(entries["鸠江小微1号店"].candidates.get(), actor=user)  # → 新单位
+    services.mark_new(entries["鸠江小微2号店"], actor=user)
+
+    listed = set(ListItem.objects.values_list("entry__name", flat=True))
+    assert listed == {"鸠江未建会公司", "鸠江小微1号店", "鸠江小微2号店"}
+    item = ListItem.objects.get(entry=entries["鸠江未建会公司"])
+    assert item.status == ListItem.Status.OPEN and item.events.get().action == "列入清单"
+    # The entry's territory: the directory put it in 镜湖区, whose union works the item.
+    assert item.territory_id == registry.unions["jinghu"].pk
+    # The hourly refresh finds nothing left to do.
+    from gonghui.directories import worklist
+
+    assert worklist.refresh_list().listed == 0 and ListItem.objects.count() == 3
