@@ -28,7 +28,14 @@ class NavItem:
     requires: Callable[[object], bool] = governs_a_node
 
     def allows(self, user) -> bool:
-        return bool(self.requires(user))
+        return bool(self.requires(user)) and may_open(user, self.url_name)
+
+
+def may_open(user, url_name: str) -> bool:
+    """The page-level rule the user's model declares (``User.may_open``: least privilege of the three
+    administrators, enforced at the door by accounts' middleware); core names no role, so it only asks."""
+    gate = getattr(user, "may_open", None)
+    return gate is None or bool(gate(url_name))
 
 
 _ITEMS: dict[str, NavItem] = {}
