@@ -262,7 +262,7 @@ class LeastPrivilegeMiddleware:
         if not user.is_authenticated or not user.tools_only:
             return None
         match = request.resolver_match
-        if user.may_open(match.view_name if match else None):
+        if roles.may_open(user, match.view_name if match else None):
             return None
         reason = roles.refusal(user)
         if match is not None and match.namespace == "api":

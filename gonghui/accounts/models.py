@@ -149,17 +149,10 @@ class User(AbstractUser):
     def is_separated_admin(self) -> bool:
         return self.role in SEPARATED_ROLES
 
-    def may_open(self, url_name: str | None) -> bool:
-        """Whether this user may open the page named ``url_name`` (``namespace:name``): the rule of least
-        privilege for the three administrators (accounts.roles), which the door (LeastPrivilegeMiddleware)
-        and the menu (core.navigation) both ask."""
-        from .roles import may_open
-
-        return may_open(self, url_name)
-
     @property
     def tools_only(self) -> bool:
-        """The three administrators see their tools, never business figures (the home page asks)."""
+        """The three administrators open only their own tools (``accounts.roles.may_open``) and see no
+        business figures (the home page asks)."""
         return self.is_separated_admin and not self.is_superuser
 
     @property

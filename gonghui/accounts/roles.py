@@ -102,11 +102,11 @@ ROLE_NAMESPACES: dict[str, frozenset[str]] = {Role.SYSTEM_ADMIN: frozenset({"adm
 REFUSED = "三员分立：{role}只能使用本岗位的管理功能（见左侧菜单），不能打开业务页面。"
 
 
-def may_open(user: User, view_name: str | None) -> bool:
+def may_open(user, view_name: str | None) -> bool:
     """Whether ``user`` may open the page named ``view_name``. Only the three administrators are
     restricted here; every other role keeps the rules of each view (scope, role predicates)."""
-    if user.role not in SEPARATED_ROLES or user.is_superuser:
-        return True
+    if getattr(user, "role", None) not in SEPARATED_ROLES or user.is_superuser:
+        return True  # the anonymous visitor too: the login pages and views decide
     if not view_name:
         return False
     if view_name in OWN_PAGES or view_name in ROLE_PAGES.get(user.role, frozenset()):

@@ -31,11 +31,17 @@ class NavItem:
         return bool(self.requires(user)) and may_open(user, self.url_name)
 
 
+# The page-level rule an app declares (accounts: least privilege of the three administrators, enforced
+# at the door by its middleware). Core names no role, so it only asks the rule it was handed.
+_PAGE_RULE: list[Callable[[object, str], bool]] = []
+
+
+def set_page_rule(rule: Callable[[object, str], bool]) -> None:
+    _PAGE_RULE[:] = [rule]
+
+
 def may_open(user, url_name: str) -> bool:
-    """The page-level rule the user's model declares (``User.may_open``: least privilege of the three
-    administrators, enforced at the door by accounts' middleware); core names no role, so it only asks."""
-    gate = getattr(user, "may_open", None)
-    return gate is None or bool(gate(url_name))
+    return all(rule(user, url_name) for rule in _PAGE_RULE)
 
 
 _ITEMS: dict[str, NavItem] = {}
