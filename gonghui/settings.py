@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # issue 11: request.user.is_verified() from the session
     "gonghui.core.middleware.NodeRequiredMiddleware",
     "gonghui.core.middleware.ForbiddenAuditMiddleware",
+    # issue 11: 三员分立, the three administrators open only their own tools (accounts.roles.may_open)
+    "gonghui.accounts.middleware.LeastPrivilegeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gonghui.accounts.middleware.SessionTimeoutMiddleware",  # issue 11: idle and absolute session timeouts
     "gonghui.accounts.middleware.UserSessionMiddleware",  # issue 11: ended sessions, the login limit

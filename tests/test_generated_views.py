@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.test import Client
 
 from gonghui.accounts.models import Role, User
+from gonghui.accounts.roles import may_open
 from gonghui.core.models import AuditEvent
 from gonghui.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from gonghui.orgs.models import UnionKind, UnionOrg
@@ -129,6 +130,8 @@ def _expected(route: Route, user, obj) -> int:
         return 302
     if user.union_id is None:
         return 403
+    if not may_open(user, route.name):
+        return 403  # 三员分立 (issue 11): the three administrators open only their own tools
     role = getattr(view, "required_role", "")
     if role and not getattr(user, role):
         return 403

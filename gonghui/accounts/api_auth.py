@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from . import roles
 from .middleware import otp_step
 from .models import ApiToken
 
@@ -26,9 +27,13 @@ class TokenAuth(HttpBearer):
         found = ApiToken.lookup(token)
         if found is None:
             return None
+        request.user = found.user  # before any refusal, so that the 403 is audited with its user
+        if found.user.tools_only:
+            # 三员分立: no business route answers the three administrators (LeastPrivilegeMiddleware
+            # refuses their session; a token must not be the way around it).
+            raise HttpError(403, roles.refusal(found.user))
         if request.method not in SAFE_METHODS and not found.writes:
             raise HttpError(403, READ_ONLY_TOKEN)
-        request.user = found.user
         return found.user
 
 

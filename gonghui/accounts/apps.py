@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
         from gonghui.core.forms import AutocompleteSource, register_autocomplete
         from gonghui.core.models import AuditEvent
 
-        from . import login_audit, middleware  # noqa: F401  (connects the receivers)
+        from . import login_audit, middleware, roles  # noqa: F401  (login_audit connects the receivers)
         from .models import User
         from .templatetags.accounts_tags import model_verbose_name
 
@@ -31,6 +31,8 @@ class AccountsConfig(AppConfig):
             )
         )
 
+        # 三员分立 (issue 11): the menu asks the rule LeastPrivilegeMiddleware enforces at the door.
+        navigation.set_page_rule(roles.may_open)
         # The same predicates the views enforce (AdminRequiredMixin, AuditLogView).
         navigation.register(
             "用户管理", "accounts:user-list", "bi-person-gear", 90, lambda u: u.can_manage_users

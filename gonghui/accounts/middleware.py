@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -37,7 +38,7 @@ from django.utils.http import urlencode
 
 from gonghui.core.net import client_ip
 
-from . import otp, services
+from . import otp, roles, services
 from .models import UserSession
 
 LOGIN_AT = "_gonghui_login_at"
@@ -242,3 +243,28 @@ class SessionTimeoutMiddleware:
         if SEEN_AT not in session or now - seen_at >= 60:
             session[SEEN_AT] = now
         return ""
+
+
+class LeastPrivilegeMiddleware:
+    """三员分立 (issue 11): the system, security and audit administrators open only their own tools
+    (``accounts.roles.may_open``, the rule the menu shows). Anything else is refused before the view runs,
+    so a refused POST changes nothing; the 403 is audited by ``core.middleware.ForbiddenAuditMiddleware``.
+    API tokens of the three are refused in ``api_auth.TokenAuth`` by the same rule."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or not user.tools_only:
+            return None
+        match = request.resolver_match
+        if roles.may_open(user, match.view_name if match else None):
+            return None
+        reason = roles.refusal(user)
+        if match is not None and match.namespace == "api":
+            return JsonResponse({"detail": reason}, status=403, json_dumps_params={"ensure_ascii": False})
+        raise PermissionDenied(reason)

@@ -150,6 +150,12 @@ class User(AbstractUser):
         return self.role in SEPARATED_ROLES
 
     @property
+    def tools_only(self) -> bool:
+        """The three administrators open only their own tools (``accounts.roles.may_open``) and see no
+        business figures (the home page asks)."""
+        return self.is_separated_admin and not self.is_superuser
+
+    @property
     def reads_personal_data(self) -> bool:
         """Members' records at all (core.models.PersonalQuerySet): every role but the three administrators."""
         return not self.is_separated_admin

@@ -28,7 +28,20 @@ class NavItem:
     requires: Callable[[object], bool] = governs_a_node
 
     def allows(self, user) -> bool:
-        return bool(self.requires(user))
+        return bool(self.requires(user)) and may_open(user, self.url_name)
+
+
+# The page-level rule an app declares (accounts: least privilege of the three administrators, enforced
+# at the door by its middleware). Core names no role, so it only asks the rule it was handed.
+_PAGE_RULE: list[Callable[[object, str], bool]] = []
+
+
+def set_page_rule(rule: Callable[[object, str], bool]) -> None:
+    _PAGE_RULE[:] = [rule]
+
+
+def may_open(user, url_name: str) -> bool:
+    return all(rule(user, url_name) for rule in _PAGE_RULE)
 
 
 _ITEMS: dict[str, NavItem] = {}

@@ -24,7 +24,7 @@ from django_filters.views import FilterMixin
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
-from . import audit, home
+from . import audit, home, navigation
 from .forms import autocomplete_json
 from .models import AuditEvent
 from .params import ParamError, page_param, per_page_param
@@ -308,9 +308,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
     open_without_node = True  # it tells a user with no node why they see nothing
 
     def get_context_data(self, **kwargs):
-        node = home_node(self.request.user)
-        panels = home.panel_urls(node) if node is not None else []
-        return {**super().get_context_data(**kwargs), "node": node, "panels": panels}
+        user = self.request.user
+        node = home_node(user)
+        # The three administrators (三员分立) see no business figures: their tools instead of the panels.
+        tools_only = bool(getattr(user, "tools_only", False))
+        tools = (
+            [item for item in navigation.items(user) if item.url_name != "core:home"] if tools_only else []
+        )
+        panels = home.panel_urls(node) if node is not None and not tools_only else []
+        context = super().get_context_data(**kwargs)
+        return {**context, "node": node, "panels": panels, "tools_only": tools_only, "tools": tools}
 
 
 @login_required

@@ -224,7 +224,8 @@ def test_django_admin_when_on_is_the_system_admins_alone_and_read_only(
     assert client.get("/admin/").status_code == 302  # to the application's login page, not in
     for key in ("secadmin", "auditor"):
         as_user(key, client)
-        assert client.get("/admin/").status_code == 302
+        # 三员分立 (issue 11): refused at the door now (403), no longer sent to the admin's login (302)
+        assert client.get("/admin/").status_code == 403
     as_user("sysadmin", client)
     index = client.get("/admin/")
     assert index.status_code == 200
