@@ -1,9 +1,13 @@
 """Demo: a 市场监管 directory of Wuhu (a few hundred registrants) and the list worked off on it.
 
-Some registrants are workplaces of the registry (matched by USCC, or by name without one), most of them
-already organised; the others are new. A few are 注销. The list is then built, part of it claimed by
-鸠江区 and 镜湖区 (some past their due date), part assigned to a 鸠江区 street, a few visits recorded and
-one item closed by founding a union. Deterministic: its own seeded generator, fixed dates."""
+The directory is a ledger file (CSV) imported by the import engine as demo-wuhu, as an upload or the
+command import_directory would be, so the matcher decides: some rows are workplaces of the registry
+with their USCC, some without one under a name variant (linked by name), some questions for the confirm
+page (a real name placed in another county, a name twice in its county, a workplace the file also lists
+by code), the others new registrants (a few 注销 or 吊销), and one USCC given twice. Two questions are
+answered through the services; the list is then worked: part of it claimed by 鸠江区 and 镜湖区 (some
+past their due date), part assigned to a 鸠江区 street, a few visits recorded and one item closed by
+founding a union. Deterministic: its own seeded generator, fixed dates."""
 
 from __future__ import annotations
 
