@@ -4,9 +4,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from gonghui.accounts.models import User
 from gonghui.demo.loader import DEMO_PASSWORD, DemoSize, load_demo
+from gonghui.directories.models import DirectoryEdition, DirectoryEntry, MatchMethod
+from gonghui.imports.models import ImportJob
 from gonghui.joining.models import RoutingRule
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionKind, UnionOrg
 from gonghui.orgs.stats import subtree_counts
@@ -46,6 +50,7 @@ def test_demo_grassroots_count_and_members_within_employees(demo):
     # each app's demo_data.py ran from the demo app.
     _members_never_exceed_employees(province, wuhu)
     _every_app_added_its_demo_rows(demo)
+    _demo_directory_went_through_the_importer(demo)
 
 
 def _members_never_exceed_employees(province, wuhu):
@@ -72,3 +77,34 @@ def _every_app_added_its_demo_rows(demo):
     out = StringIO()
     call_command("load_demo", "--if-missing", stdout=out)
     assert out.getvalue().strip() == "演示数据已载入，跳过"
+
+
+def _demo_directory_went_through_the_importer(demo):
+    """The demo's 市场监管 directory is a ledger file imported by the engine as demo-wuhu (issue 12): the
+    edition's counts are the importer's, the matcher left questions on the confirm page, two of them
+    answered through the services."""
+    job = ImportJob.objects.get(kind="directory")
+    edition = DirectoryEdition.objects.get(source__code="market")
+    assert job.status == ImportJob.Status.DONE and job.user.username == "demo-wuhu"
+    assert edition.import_job == job and edition.scope.name == "芜湖市总工会"
+    # Rows of the file = entries + the rows the importer set aside as repeated (one USCC given twice).
+    assert demo["directory_rows"] == edition.rows + 1 and edition.created == demo["directory_entries"]
+    entries = DirectoryEntry.objects.filter(source=edition.source)
+    assert entries.count() == edition.rows
+    assert entries.filter(match_method=MatchMethod.CODE).count() == edition.matched_code > 0
+    assert entries.filter(match_method=MatchMethod.NAME).count() == edition.matched_name > 0
+    assert edition.closed == entries.filter(is_closed=True).count() > 0
+    # The matcher's questions: one confirmed (人工确认), one answered 新单位, the rest open.
+    assert demo["directory_questions"] == edition.uncertain and demo["directory_answered"] == 2
+    open_questions = entries.filter(match_method=MatchMethod.UNCERTAIN, confirmed_at=None)
+    assert 10 <= open_questions.count() == edition.uncertain - 2 <= 30
+    assert entries.filter(match_method=MatchMethod.MANUAL, confirmed_by__username="demo-wuhu").count() == 1
+    assert entries.filter(match_method=MatchMethod.NEW, confirmed_by__username="demo-wuhu").count() == 1
+    # The importer's partition of the rows (later answers and the founding move entries, not the edition).
+    assert edition.matched_code + edition.matched_name + edition.uncertain + edition.new == edition.rows
+    client = Client()
+    client.force_login(User.objects.get(username="demo-wuhu"))
+    page = client.get(reverse("directories:confirm"))
+    assert page.status_code == 200
+    first = open_questions.order_by("pk").first()
+    assert first.name in page.content.decode()
