@@ -3,7 +3,7 @@ as query parameters) and one item."""
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from gonghui.core.api import SeekPagination, filtered, scoped, scoped_get
@@ -15,16 +15,17 @@ router = Router(tags=["未建会清单"])
 
 
 class ListItemOut(Schema):
+    # The registrant's data lives on the entry: dotted aliases read it (ninja's DjangoGetter).
     id: int
     entry_id: int
-    name: str
-    uscc: str | None
-    legal_representative: str
-    employees: int | None
-    industry: str
-    source: str
-    region_id: int
-    workplace_id: int | None
+    name: str = Field(alias="entry.name")
+    uscc: str | None = Field(alias="entry.uscc")
+    legal_representative: str = Field(alias="entry.legal_representative")
+    employees: int | None = Field(alias="entry.employees")
+    industry: str = Field(alias="entry.industry")
+    source: str = Field(alias="entry.source.name")
+    region_id: int = Field(alias="entry.region_id")
+    workplace_id: int | None = Field(alias="entry.workplace_id")
     territory_id: int
     status: str
     claimed_by_id: int | None
@@ -34,38 +35,6 @@ class ListItemOut(Schema):
     ineligible_reason: str
     founded_union_id: int | None
     closed_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_name(obj):
-        return obj.entry.name
-
-    @staticmethod
-    def resolve_uscc(obj):
-        return obj.entry.uscc
-
-    @staticmethod
-    def resolve_legal_representative(obj):
-        return obj.entry.legal_representative
-
-    @staticmethod
-    def resolve_employees(obj):
-        return obj.entry.employees
-
-    @staticmethod
-    def resolve_industry(obj):
-        return obj.entry.industry
-
-    @staticmethod
-    def resolve_source(obj):
-        return obj.entry.source.name
-
-    @staticmethod
-    def resolve_region_id(obj):
-        return obj.entry.region_id
-
-    @staticmethod
-    def resolve_workplace_id(obj):
-        return obj.entry.workplace_id
 
 
 @router.get("/worklist/items", response=list[ListItemOut], summary="未建会清单")
