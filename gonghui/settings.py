@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "gonghui.imports",
     "gonghui.targets",
     "gonghui.directories",
+    "gonghui.supervision",
     "gonghui.reports",
     "gonghui.joining",
     "gonghui.demo",
