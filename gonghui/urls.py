@@ -18,6 +18,7 @@ urlpatterns = [
     path("directories/", include("gonghui.directories.urls")),
     path("worklist/", include("gonghui.directories.worklist_urls")),
     path("reports/", include("gonghui.reports.urls")),
+    path("supervision/", include("gonghui.supervision.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),
 ]

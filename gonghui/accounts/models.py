@@ -23,6 +23,9 @@ class Role(models.TextChoices):
     GRASSROOTS_ADMIN = "grassroots_admin", "基层工会管理员"
     REVIEWER = "reviewer", "审核员"
     READONLY = "readonly", "只读"
+    # 部门用户: a department of a federation (supervision): reads like 只读 elsewhere; in supervision it
+    # sees and works only the tasks its departments lead.
+    DEPARTMENT = "department", "部门用户"
     # 三员分立: three administrators, each with one duty, none reading members' personal data.
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
@@ -42,6 +45,7 @@ ROLE_RANK = {
     Role.GRASSROOTS_ADMIN: 1,
     Role.REVIEWER: 0,
     Role.READONLY: 0,
+    Role.DEPARTMENT: 0,
     Role.SYSTEM_ADMIN: 0,
     Role.SECURITY_ADMIN: 0,
     Role.AUDITOR: 0,

@@ -6,13 +6,15 @@ from django import forms
 from django.utils import timezone
 
 from gonghui.core.forms import autocomplete_field
+from gonghui.core.uploads import AttachmentField
 from gonghui.orgs.models import UnionOrg
 
 from .models import ListItem, Visit
 from .worklist import assignable_unions
 
 MAX_ATTACHMENT = 10 * 1024 * 1024  # a scanned visit record or a photo
-ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".txt")
+# Checked by core.uploads (size, extension and the file's signature), as every attachment is.
+ATTACHMENT_KINDS = ("pdf", "jpg", "png", "doc", "docx", "xls", "xlsx", "txt")
 
 
 class _Styled(forms.Form):
@@ -74,9 +76,11 @@ class VisitForm(_Styled):
     note = forms.CharField(
         label="情况说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    attachment = forms.FileField(
+    attachment = AttachmentField(
         label="附件（选填）",
         required=False,
+        kinds=ATTACHMENT_KINDS,
+        max_bytes=MAX_ATTACHMENT,
         error_messages={"invalid": "附件无法读取，请重新选择", "empty": "附件是空文件"},
     )
 
@@ -87,14 +91,8 @@ class VisitForm(_Styled):
         return day
 
     def clean_attachment(self):
-        file = self.cleaned_data.get("attachment")
-        if not file:
-            return None
-        if file.size > MAX_ATTACHMENT:
-            raise forms.ValidationError("附件不能超过 10 MB")
-        if not file.name.lower().endswith(ATTACHMENT_TYPES):
-            raise forms.ValidationError("附件只能是 PDF、图片、Word、Excel 或文本文件")
-        return file
+        checked = self.cleaned_data.get("attachment")
+        return checked.file if checked else None  # the service stores the (renamed) upload itself
 
 
 class CloseForm(_Styled):

@@ -24,6 +24,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.files import get_private_storage
@@ -75,6 +76,9 @@ class Department(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:department-edit", args=[self.pk])
+
 
 class WorkPlan(ScopedModel, TimestampedModel):
     """工作计划 / 工作要点 of a federation for a year (e.g. 芜湖市总工会 2021 年工作要点)."""
@@ -95,6 +99,9 @@ class WorkPlan(ScopedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:plan-detail", args=[self.pk])
 
 
 class PlanTask(ScopedModel):
@@ -129,6 +136,9 @@ class PlanTask(ScopedModel):
     def __str__(self) -> str:
         return f"{self.number}. {self.content[:40]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:plan-detail", args=[self.plan_id]) + f"#point-{self.pk}"
+
 
 class TaskStatus(models.TextChoices):
     NOT_STARTED = "not_started", "未开始"
@@ -142,7 +152,24 @@ class TaskStatus(models.TextChoices):
 OVERDUE_LABEL = "逾期"
 
 
+# The role value of 部门用户 (accounts.Role.DEPARTMENT), named here so that models need not import accounts.
+DEPARTMENT_ROLE = "department"
+
+
+def is_department_user(user) -> bool:
+    return getattr(user, "role", "") == DEPARTMENT_ROLE and not getattr(user, "is_superuser", False)
+
+
 class TaskQuerySet(ScopedQuerySet["Task"]):
+    def visible_to(self, user) -> TaskQuerySet:
+        """The user's subtree (by assignee); a department user (部门用户) only the tasks one of its
+        departments leads — every list, detail, download and API path goes through here."""
+        rows = super().visible_to(user)
+        if is_department_user(user):
+            led = Department.objects.filter(members=user).values("pk")
+            rows = rows.filter(pk__in=Task.objects.filter(lead_departments__in=led).values("pk"))
+        return rows
+
     def open(self) -> TaskQuerySet:
         return self.exclude(status=TaskStatus.DONE)
 
@@ -209,6 +236,9 @@ class Task(ScopedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:task-detail", args=[self.pk])
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return (

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import plans_views, tasks_views
+
+app_name = "supervision"
+urlpatterns = [
+    # 工作计划与任务 (tasks helper)
+    path("plans/", plans_views.WorkPlanListView.as_view(), name="plan-list"),
+    path("plans/add/", plans_views.WorkPlanEditView.as_view(), name="plan-add"),
+    path("plans/<int:pk>/", plans_views.WorkPlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/edit/", plans_views.WorkPlanEditView.as_view(), name="plan-edit"),
+    path("plans/<int:plan_pk>/points/add/", plans_views.PointAddView.as_view(), name="point-add"),
+    path("points/<int:pk>/edit/", plans_views.PointEditView.as_view(), name="point-edit"),
+    path("points/<int:pk>/decompose/", plans_views.DecomposeView.as_view(), name="point-decompose"),
+    path("departments/", plans_views.DepartmentListView.as_view(), name="department-list"),
+    path("departments/add/", plans_views.DepartmentEditView.as_view(), name="department-add"),
+    path("departments/seed/", plans_views.SeedDepartmentsView.as_view(), name="department-seed"),
+    path("departments/<int:pk>/edit/", plans_views.DepartmentEditView.as_view(), name="department-edit"),
+    path("tasks/", tasks_views.TaskListView.as_view(), name="task-list"),
+    path("tasks/<int:pk>/", tasks_views.TaskDetailView.as_view(), name="task-detail"),
+    path("tasks/<int:pk>/progress/", tasks_views.ProgressView.as_view(), name="task-progress"),
+    path("tasks/<int:pk>/evidence/", tasks_views.EvidenceUploadView.as_view(), name="task-evidence"),
+    path("tasks/<int:pk>/submit/", tasks_views.SubmitView.as_view(), name="task-submit"),
+    path("tasks/<int:pk>/accept/", tasks_views.AcceptView.as_view(), name="task-accept"),
+    path("tasks/<int:pk>/return/", tasks_views.ReturnView.as_view(), name="task-return"),
+    path("tasks/<int:pk>/reopen/", tasks_views.ReopenView.as_view(), name="task-reopen"),
+    path("evidence/<int:pk>/", tasks_views.EvidenceDownloadView.as_view(), name="evidence-download"),
+]
