@@ -225,7 +225,51 @@ def _visit_jiujiang(reg: Registry) -> Model:
     return _list_item_jiujiang(reg).visits.get()
 
 
+
+def _work_plan_jiujiang(reg: Registry) -> Model:
+    """工作计划 (issue 13): a plan issued by 鸠江区总工会, one point led by its 基层工作部, kept by 鸠江区
+    itself (its own task copy) with one evidence file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.uploads import check_upload
+    from gonghui.supervision import plans, tasks
+    from gonghui.supervision.models import Department, PlanTask, WorkPlan
+
+    union = reg.unions["jiujiang"]
+    plan = WorkPlan.objects.filter(issuer=union).first()
+    if plan is not None:
+        return plan
+    department = Department.objects.get_or_create(union=union, name="基层工作部")[0]
+    plan = WorkPlan.objects.create(issuer=union, year=2026, title="鸠江区总工会工作要点")
+    point = PlanTask.objects.create(plan=plan, number="1", content="走访未建会企业")
+    point.lead_departments.set([department])
+    task = plans.decompose(point, [plans.Assignment(union, None)], actor=reg.users["jiujiang"])[0]
+    upload = SimpleUploadedFile("佐证.pdf", b"%PDF-1.4 jiujiang", content_type="application/pdf")
+    tasks.add_evidence(task, check_upload(upload), actor=reg.users["jiujiang"])
+    return plan
+
+
+def _plan_task_jiujiang(reg: Registry) -> Model:
+    return _work_plan_jiujiang(reg).points.get()
+
+
+def _task_jiujiang(reg: Registry) -> Model:
+    return _plan_task_jiujiang(reg).tasks.get()
+
+
+def _evidence_jiujiang(reg: Registry) -> Model:
+    return _task_jiujiang(reg).evidence.get()
+
+
+def _department_jiujiang(reg: Registry) -> Model:
+    return _plan_task_jiujiang(reg).lead_departments.get()
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "supervision.workplan": _work_plan_jiujiang,
+    "supervision.plantask": _plan_task_jiujiang,
+    "supervision.task": _task_jiujiang,
+    "supervision.evidence": _evidence_jiujiang,
+    "supervision.department": _department_jiujiang,
     "directories.directoryedition": _directory_edition_jiujiang,
     "directories.directoryentry": _directory_entry_jiujiang,
     "directories.matchcandidate": _match_candidate_jiujiang,
@@ -248,6 +292,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 }
 
 URL_MODELS: dict[str, str] = {
+    "api:get_work_plan": "supervision.workplan",
+    "api:get_task": "supervision.task",
     "api:get_directory_edition": "directories.directoryedition",
     "api:get_directory_entry": "directories.directoryentry",
     "api:get_worklist_item": "directories.listitem",
@@ -269,6 +315,7 @@ URL_MODELS: dict[str, str] = {
 }
 
 URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {
+    "supervision:point-add": lambda reg: {"plan_pk": _work_plan_jiujiang(reg).pk},
     # 目标任务 drill-down / bulletin download (issue 4): the 鸠江区 plan and its 鸠江区 row.
     "targets:plan-drill": lambda reg: {
         "pk": _target_plan_jiujiang(reg).pk,

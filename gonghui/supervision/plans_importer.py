@@ -89,6 +89,16 @@ class PlanImporter(Importer):
     def options_from(cls, cleaned: dict) -> dict:
         return {"plan": cleaned["plan"].pk}
 
+    def match(self, table: Table, file_name: str = ""):
+        """A printed plan table starts with its title line (芜湖市总工会2023年工作要点) above the header: up
+        to three such lines are skipped, the row numbers kept."""
+        for _ in range(3):
+            if any(clean_text(cell) == "序号" for cell in table.header) or not table.rows:
+                break
+            table.header = [clean_text(cell) for cell in table.rows.pop(0)]
+            table.header_row += 1
+        return super().match(table, file_name)
+
     def plan_obj(self) -> WorkPlan:
         plan = WorkPlan.objects.select_related("issuer").filter(pk=self.options.get("plan")).first()
         if plan is None or not (self.scope is None or covers(self.user, plan.issuer)):
