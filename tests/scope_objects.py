@@ -225,7 +225,6 @@ def _visit_jiujiang(reg: Registry) -> Model:
     return _list_item_jiujiang(reg).visits.get()
 
 
-
 def _work_plan_jiujiang(reg: Registry) -> Model:
     """工作计划 (issue 13): a plan issued by 鸠江区总工会, one point led by its 基层工作部, kept by 鸠江区
     itself (its own task copy) with one evidence file."""
@@ -263,6 +262,7 @@ def _evidence_jiujiang(reg: Registry) -> Model:
 
 def _department_jiujiang(reg: Registry) -> Model:
     return _plan_task_jiujiang(reg).lead_departments.get()
+
 
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "supervision.workplan": _work_plan_jiujiang,

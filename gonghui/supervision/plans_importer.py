@@ -32,10 +32,14 @@ from .models import Department, PlanTask, WorkPlan
 
 PLAN_COLUMNS = [
     Column("number", "序号", ("编号", "序"), True, "要点的序号，计划内不重复", "1", text=True),
-    Column("content", "任务", ("工作任务", "任务内容", "工作要点", "重点任务"), True, "", "深化县级工会加强年"),
+    Column(
+        "content", "任务", ("工作任务", "任务内容", "工作要点", "重点任务"), True, "", "深化县级工会加强年"
+    ),
     Column("lead", "牵头部门", ("牵头单位",), False, "本会部门名称，多个用顿号分隔", "基层工作部"),
     Column("responsible", "责任单位", ("责任部门", "配合部门"), False, "本会部门或其他单位", "各县区总工会"),
-    Column("deadline", "完成时限", ("时限", "完成时间", "时间节点"), False, "日期或“6月底前”“全年”等", "6月底前"),
+    Column(
+        "deadline", "完成时限", ("时限", "完成时间", "时间节点"), False, "日期或“6月底前”“全年”等", "6月底前"
+    ),
 ]
 
 
@@ -110,7 +114,9 @@ class PlanImporter(Importer):
         col = lambda key: self.column(table, hmap, key)  # noqa: E731
         numbers = [parse_code(v) for v in col("number")]
         lookup = plans.department_lookup(plan.issuer)
-        existing = {p.number: p for p in plan.points.prefetch_related("lead_departments", "responsible_departments")}
+        existing = {
+            p.number: p for p in plan.points.prefetch_related("lead_departments", "responsible_departments")
+        }
         seen: dict[str, int] = {}
         rows: list[PointRow] = []
         for index, (number, content_raw, lead_raw, resp_raw, deadline_raw) in enumerate(
@@ -134,7 +140,10 @@ class PlanImporter(Importer):
             lead, unknown = plans.resolve_departments(lead_raw, lookup)
             if unknown:
                 self.error(
-                    result, index, "lead", f"「{'、'.join(unknown)}」不是{plan.issuer}的部门（请先在“部门”中添加）"
+                    result,
+                    index,
+                    "lead",
+                    f"「{'、'.join(unknown)}」不是{plan.issuer}的部门（请先在“部门”中添加）",
                 )
                 bad.add(index)
             responsible, others = plans.resolve_departments(resp_raw, lookup)

@@ -125,7 +125,13 @@ def _label(status: str) -> str:
 def _changed(task: Task, actor, action: str, before: str, note: str, ip, on_date=None) -> None:
     task_event(task, actor, action, before, note, on_date)
     change = f"（{_label(before)} → {task.get_status_display()}）" if before != task.status else ""
-    audit.log(AuditEvent.Action.UPDATE, task, actor=actor, ip=ip, detail=f"{action}{change}{'：' + note if note else ''}")
+    audit.log(
+        AuditEvent.Action.UPDATE,
+        task,
+        actor=actor,
+        ip=ip,
+        detail=f"{action}{change}{'：' + note if note else ''}",
+    )
 
 
 # ---------------------------------------------------------------------- the steps
@@ -172,7 +178,9 @@ def add_evidence(
     if task.status == TaskStatus.NOT_STARTED:
         task.status = TaskStatus.IN_PROGRESS
         task.save(update_fields=["status", "updated_at"])
-    _changed(task, actor, "上传佐证", before, upload.name + (f"（{evidence.note}）" if evidence.note else ""), ip)
+    _changed(
+        task, actor, "上传佐证", before, upload.name + (f"（{evidence.note}）" if evidence.note else ""), ip
+    )
     return evidence
 
 

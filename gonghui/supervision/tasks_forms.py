@@ -122,7 +122,14 @@ class PlanTaskForm(forms.ModelForm):
 
     class Meta:
         model = PlanTask
-        fields = ["number", "order", "content", "lead_departments", "responsible_departments", "responsible_text"]
+        fields = [
+            "number",
+            "order",
+            "content",
+            "lead_departments",
+            "responsible_departments",
+            "responsible_text",
+        ]
         widgets = {
             "lead_departments": forms.CheckboxSelectMultiple,
             "responsible_departments": forms.CheckboxSelectMultiple,
@@ -184,7 +191,11 @@ class DecomposeForm(_Styled):
         min_value=1,
         max_value=250,
         help_text="填写后，所选单位的完成时限都按工作日（含节假日调休）计算，覆盖下面逐个填写的日期",
-        error_messages={"invalid": "工作日数须为整数", "min_value": "工作日数至少为 1", "max_value": "工作日数最多 250"},
+        error_messages={
+            "invalid": "工作日数须为整数",
+            "min_value": "工作日数至少为 1",
+            "max_value": "工作日数最多 250",
+        },
     )
 
     def __init__(self, *args, point: PlanTask, **kwargs):

@@ -115,7 +115,9 @@ class ProgressView(TaskActionView):
     done = "已填报进展"
 
     def act(self, task, data, request):
-        tasks.add_progress(task, actor=request.user, on_date=data["on_date"], note=data["note"], ip=client_ip(request))
+        tasks.add_progress(
+            task, actor=request.user, on_date=data["on_date"], note=data["note"], ip=client_ip(request)
+        )
 
 
 class EvidenceUploadView(TaskActionView):

@@ -39,7 +39,9 @@ def build_sup(reg: Registry) -> Sup:
     plans.seed_departments(wuhu)
     deadline = timezone.localdate() + dt.timedelta(days=30)
     plan = WorkPlan.objects.create(issuer=wuhu, year=timezone.localdate().year, title="芜湖市总工会工作要点")
-    grassroots = PlanTask.objects.create(plan=plan, number="1", content="深化县级工会加强年", deadline=deadline)
+    grassroots = PlanTask.objects.create(
+        plan=plan, number="1", content="深化县级工会加强年", deadline=deadline
+    )
     grassroots.lead_departments.set([Department.objects.get(union=wuhu, name="基层工作部")])
     organising = PlanTask.objects.create(plan=plan, number="2", content="开展组织员培训", deadline=deadline)
     organising.lead_departments.set([Department.objects.get(union=wuhu, name="组织部")])
@@ -48,7 +50,10 @@ def build_sup(reg: Registry) -> Sup:
     sup = Sup(plan, grassroots, organising, dept_user)
     made = plans.decompose(
         grassroots,
-        [plans.Assignment(reg.unions["jinghu"], deadline), plans.Assignment(reg.unions["jiujiang"], deadline)],
+        [
+            plans.Assignment(reg.unions["jinghu"], deadline),
+            plans.Assignment(reg.unions["jiujiang"], deadline),
+        ],
         actor=reg.users["wuhu"],
     )
     sup.tasks["jinghu"], sup.tasks["jiujiang"] = made

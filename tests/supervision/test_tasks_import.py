@@ -47,7 +47,7 @@ def sup(registry):
 
 
 def test_a_good_plan_table_is_imported_and_again_changes_nothing(registry, sup, tmp_path):
-    job, result = run(registry, sup, tmp_path, GOOD)
+    _job, result = run(registry, sup, tmp_path, GOOD)
     assert result.committed and result.created == 3 and result.errors == 0
     point = PlanTask.objects.get(plan=sup.plan, number="3")
     assert sorted(d.name for d in point.lead_departments.all()) == ["基层工作部", "组织部"]
@@ -69,7 +69,7 @@ def test_bad_rows_are_named_and_nothing_is_written(registry, sup, tmp_path):
         ["3", "重复的序号", "组织部", "", ""],
     ]
     before = PlanTask.objects.count()
-    job, result = run(registry, sup, tmp_path, bad)
+    _job, result = run(registry, sup, tmp_path, bad)
     assert not result.committed and result.errors == 4  # the second row 3 is the one refused
     messages = " ".join(i.message for i in result.issues)
     assert "任务不能为空" in messages

@@ -103,7 +103,9 @@ def test_the_department_user_lists_only_its_departments_tasks(as_user, sup, clie
     assert "深化县级工会加强年" in page and "开展组织员培训" not in page
     other = sup.tasks["org_jinghu"]
     assert client.get(other.get_absolute_url()).status_code == 404
-    assert client.post(reverse("supervision:task-return", args=[other.pk]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("supervision:task-return", args=[other.pk]), {"reason": "x"}).status_code == 404
+    )
     other.refresh_from_db()
     assert other.events.count() == 1
     api = client.get("/api/v1/supervision/tasks").json()
@@ -142,7 +144,9 @@ def test_plan_page_counts_copies_and_decomposition_by_working_days(as_user, regi
 
 def test_departments_are_managed_per_union(as_user, registry, sup, client):
     as_user("jinghu")
-    response = client.post(reverse("supervision:department-add"), {"name": "办公室", "order": 10, "is_active": "on"})
+    response = client.post(
+        reverse("supervision:department-add"), {"name": "办公室", "order": 10, "is_active": "on"}
+    )
     assert response.status_code == 302
     page = page_text(client.get(reverse("supervision:department-list")))
     assert "办公室" in page and "基层工作部" not in page  # the city's departments are not the county's
