@@ -141,8 +141,10 @@ class PlanTaskForm(forms.ModelForm):
             "order": {"invalid": "顺序须为整数"},
         }
 
-    def __init__(self, *args, plan: WorkPlan, user=None, **kwargs):
+    def __init__(self, *args, plan: WorkPlan | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The plan is the URL's (a new point) or the point's own (editing).
+        plan = plan or self.instance.plan
         self.plan = plan
         departments = Department.objects.filter(union=plan.issuer, is_active=True)
         if self.instance.pk:  # a department deactivated since stays on the points it was named on

@@ -25,12 +25,14 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "workplaces": "gonghui.orgs.importer",
         "unions": "gonghui.orgs.importer",
         "directory": "gonghui.directories.importer",
+        "work_plan": "gonghui.supervision.plans_importer",
     }
     assert {kind: i.model for kind, i in importers.items()} == {
         "members": "members.member",
         "workplaces": "orgs.workplace",
         "unions": "orgs.unionorg",
         "directory": "directories.directoryentry",
+        "work_plan": "supervision.plantask",
     }
     # ImportJob.kind offers what was registered, with the importer's title.
     assert dict(ImportJob._meta.get_field("kind").choices) == {
@@ -38,6 +40,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "workplaces": "单位",
         "unions": "工会组织",
         "directory": "名录",
+        "work_plan": "工作计划任务",
     }
 
 
