@@ -81,6 +81,7 @@ class VisitForm(_Styled):
         required=False,
         kinds=ATTACHMENT_KINDS,
         max_bytes=MAX_ATTACHMENT,
+        help_text="PDF、图片、Word、Excel 或文本文件，不超过 10 MB",
         error_messages={"invalid": "附件无法读取，请重新选择", "empty": "附件是空文件"},
     )
 

@@ -256,7 +256,11 @@ class ProgressForm(_Styled):
 
 
 class EvidenceForm(_Styled):
-    file = AttachmentField(label="佐证材料", error_messages={"required": "请选择要上传的文件"})
+    file = AttachmentField(
+        label="佐证材料",
+        help_text="PDF、Word、Excel 或图片文件，单个不超过 20 MB",
+        error_messages={"required": "请选择要上传的文件"},
+    )
     note = forms.CharField(label="说明（选填）", required=False, max_length=200)
 
 
