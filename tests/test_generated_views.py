@@ -78,6 +78,8 @@ def _action(route: Route) -> str | None:
     if issubclass(view, ObjectDeleteView):
         return "delete"
     if issubclass(view, ObjectEditView):
+        if route.params and "pk" not in route.params:
+            return None  # an add page under a parent (plans/<plan_pk>/points/add/): the scope sweep covers it
         return "edit" if "pk" in route.params else "add"
     if issubclass(view, ObjectDetailView):
         return "detail"
