@@ -251,18 +251,26 @@ class Task(ScopedModel, TimestampedModel):
         return OVERDUE_LABEL if self.is_overdue(today) else self.get_status_display()
 
 
-class TaskEvent(models.Model):
-    """Every step of a task (created, progress note, evidence, submitted, accepted, returned, reopened):
-    who, when, from → to, the note; a progress note carries the date the work was done."""
+class StepEvent(models.Model):
+    """One step of a task or a problem: who, when, the action, the status from → to, the note."""
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = _actor_fk("操作人")
     action = models.CharField("操作", max_length=32)
     from_status = models.CharField("原状态", max_length=16, blank=True)
     to_status = models.CharField("新状态", max_length=16, blank=True)
-    on_date = models.DateField("进展日期", null=True, blank=True)
     note = models.TextField("说明", blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class TaskEvent(StepEvent):
+    """Every step of a task (created, progress note, evidence, submitted, accepted, returned, reopened):
+    who, when, from → to, the note; a progress note carries the date the work was done."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="events")
+    on_date = models.DateField("进展日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "任务记录"
@@ -355,16 +363,10 @@ class Problem(ScopedModel, TimestampedModel):
         return self.description[:40]
 
 
-class ProblemEvent(models.Model):
+class ProblemEvent(StepEvent):
     """Every step of a problem (registered, responsibility added, closed, reopened …)."""
 
     problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = _actor_fk("操作人")
-    action = models.CharField("操作", max_length=32)
-    from_status = models.CharField("原状态", max_length=16, blank=True)
-    to_status = models.CharField("新状态", max_length=16, blank=True)
-    note = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "问题记录"
