@@ -9,6 +9,7 @@ from gonghui.directories.worklist_api import router as worklist_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.regions.api import router as regions_router
+from gonghui.reporting.api import router as reporting_router
 from gonghui.supervision.api import router as supervision_router
 from gonghui.targets.api import router as targets_router
 
@@ -27,3 +28,4 @@ api.add_router("/", targets_router)
 api.add_router("/", directories_router)
 api.add_router("/", worklist_router)
 api.add_router("/", supervision_router)
+api.add_router("/", reporting_router)

@@ -21,6 +21,7 @@ from gonghui.core.params import id_param
 from gonghui.core.scope import covers, home_node
 from gonghui.core.views import ObjectListView
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
+from gonghui.reporting import bulletins
 from gonghui.targets import cube, indicators, progress, services
 from gonghui.targets.display import attach_cell_lists
 from gonghui.targets.growth import unions_founded
@@ -168,8 +169,9 @@ class BulletinListView(ObjectListView):
         return TargetPlan.objects.visible_to(self.request.user).select_related("issuer")
 
     def get_base_queryset(self):
-        # A snapshot is seen by whoever sees its plan.
-        return Snapshot.objects.filter(plan__in=self.plans()).select_related("plan").order_by("-as_of", "-id")
+        # A snapshot is seen by whoever sees its plan; by a ranked unit only once signed off (签发).
+        snapshots = Snapshot.objects.filter(plan__in=self.plans()).select_related("plan", "release")
+        return bulletins.visible(self.request.user, snapshots).order_by("-as_of", "-id")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "plans": self.plans()}
@@ -193,7 +195,9 @@ class BulletinView(LoginRequiredMixin, View):
             {
                 "plan": plan,
                 "as_of": as_of,
-                "snapshots": plan.snapshots.order_by("-as_of"),
+                "snapshots": bulletins.visible(
+                    request.user, plan.snapshots.select_related("release")
+                ).order_by("-as_of"),
                 "may_freeze": may_freeze(request.user, plan),
                 "number": bulletin.default_doc_number(plan.doc_number, as_of),
                 "title": f"{plan.title} · 通报",
@@ -205,16 +209,18 @@ class BulletinView(LoginRequiredMixin, View):
         if not may_freeze(request.user, plan):
             raise PermissionDenied("只有下达单位的管理员可以生成通报")
         as_of = date_param(request.POST.get("as_of"), default_as_of(plan))
+        existed = plan.snapshots.filter(as_of=as_of).exists()
         snap = services.snapshot(plan, as_of, actor=request.user, ip=client_ip(request))
+        if not existed:  # a new bulletin starts as a draft: reviewed and signed off before units see it
+            bulletins.draft(snap, actor=request.user, ip=client_ip(request))
         messages.success(request, f"已生成截至 {as_of:%Y-%m-%d} 的通报数据快照")
         return redirect("reports:snapshot", pk=snap.pk)
 
 
 def visible_snapshot(request, pk: int) -> Snapshot:
     plans = TargetPlan.objects.visible_to(request.user)
-    return get_object_or_404(
-        Snapshot.objects.select_related("plan", "plan__issuer").filter(plan__in=plans), pk=pk
-    )
+    snapshots = Snapshot.objects.select_related("plan", "plan__issuer").filter(plan__in=plans)
+    return get_object_or_404(bulletins.visible(request.user, snapshots), pk=pk)
 
 
 class SnapshotView(LoginRequiredMixin, View):
@@ -225,7 +231,15 @@ class SnapshotView(LoginRequiredMixin, View):
         return render(
             request,
             "reports/snapshot.html",
-            {"snap": snap, "figures": figures, "text": text, "title": text.title, "lights": progress.LIGHTS},
+            {
+                "snap": snap,
+                "figures": figures,
+                "text": text,
+                "title": text.title,
+                "lights": progress.LIGHTS,
+                "release": getattr(snap, "release", None),
+                "may_issue": bulletins.may_issue(request.user, snap),
+            },
         )
 
 

@@ -1,0 +1,27 @@
+"""What reporting registers with core (called from ``ReportingConfig.ready()``): the menu entries, the
+report list's export columns, the figure providers and the daily reminder task."""
+
+from __future__ import annotations
+
+from gonghui.core import exports, navigation
+from gonghui.core.exports import attr, fk
+
+REPORT_EXPORT = [
+    ("报告", lambda report, full: str(report)),
+    ("报送单位", fk("node")),
+    ("报送截止日期", attr("due_date")),
+    ("状态", lambda report, full: report.get_status_display()),
+    ("提交时间", attr("submitted_at")),
+]
+
+
+def register() -> None:
+    from . import figures, tasks  # noqa: F401  (tasks: registers the daily reminder run)
+    from .models import Report
+
+    figures.register_defaults()
+    # 定期报告: orders 66–68 (after the statistics and bulletins).
+    navigation.register("报送日历", "reporting:calendar", "bi-calendar-check", 66)
+    navigation.register("定期报告", "reporting:report-list", "bi-journal-text", 67)
+    navigation.register("报告类型", "reporting:type-list", "bi-ui-checks", 68)
+    exports.register(Report, REPORT_EXPORT, related=("node", "report_type"))
