@@ -98,6 +98,32 @@ def _snapshot_jiujiang(reg: Registry) -> Model:
     return snapshot(_target_plan_jiujiang(reg), dt.date(2023, 6, 30))
 
 
+def _report_jiujiang(reg: Registry) -> Model:
+    """定期报告 (issue 14): 鸠江区's submitted half-year report of 2024 (its approver is 芜湖市)."""
+    import datetime as dt
+
+    from gonghui.reporting import services
+    from gonghui.reporting.models import Report, ReportType
+    from gonghui.reporting.types import seed_report_types
+
+    existing = Report.objects.filter(node=reg.unions["jiujiang"]).first()
+    if existing is not None:
+        return existing
+    seed_report_types()
+    rtype = ReportType.objects.get(code="half_year_summary")
+    report = services.open_report(
+        rtype, reg.unions["jiujiang"], dt.date(2024, 1, 1), actor=reg.users["jiujiang"]
+    )
+    return services.submit(report, actor=reg.users["jiujiang"])
+
+
+def _bulletin_release_jiujiang(reg: Registry) -> Model:
+    """通报签发 (issue 14): the draft release of the 鸠江区 plan's bulletin."""
+    from gonghui.reporting import bulletins
+
+    return bulletins.draft(_snapshot_jiujiang(reg))
+
+
 def _import_job_jiujiang(reg: Registry) -> Model:
     """导入记录 (issue 3): a previewed member import made by the 鸠江区 county admin, with a report."""
     import tempfile
@@ -287,11 +313,14 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "accounts.user": lambda reg: reg.users["jiujiang"],
     "targets.targetplan": _target_plan_jiujiang,
     "targets.snapshot": _snapshot_jiujiang,
+    "reporting.report": _report_jiujiang,
+    "reporting.bulletinrelease": _bulletin_release_jiujiang,
     "imports.importjob": _import_job_jiujiang,
     "imports.exportjob": _export_job_jiujiang,
 }
 
 URL_MODELS: dict[str, str] = {
+    "api:get_report": "reporting.report",
     "api:get_work_plan": "supervision.workplan",
     "api:get_task": "supervision.task",
     "api:get_directory_edition": "directories.directoryedition",

@@ -50,7 +50,9 @@ class ReportType(models.Model):
     ``submitter_kinds``: union kinds (``orgs.UnionKind`` values) or ``"county_level"``.
     """
 
-    code = models.SlugField("代码", max_length=40, unique=True)
+    code = models.SlugField(
+        "代码", max_length=40, unique=True, error_messages={"unique": "该代码已被另一个报告类型使用"}
+    )
     name = models.CharField("名称", max_length=50)
     period_kind = models.CharField("报告周期", max_length=16, choices=PeriodKind.choices)
     submitter_kinds = models.JSONField("报送单位类型", default=list)
@@ -126,7 +128,9 @@ class Report(ScopedModel, TimestampedModel):
         ordering = ["-period_start", "node__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["report_type", "node", "period_start"], name="reporting_one_report_per_period"
+                fields=["report_type", "node", "period_start"],
+                name="reporting_one_report_per_period",
+                violation_error_message="该单位本期的此类报告已存在",
             )
         ]
         indexes = [models.Index(fields=["report_type", "period_start", "status"])]
@@ -183,7 +187,9 @@ class ReportReminder(models.Model):
         verbose_name = verbose_name_plural = "报送提醒"
         constraints = [
             models.UniqueConstraint(
-                fields=["report_type", "node", "period_start", "kind"], name="reporting_one_reminder_each"
+                fields=["report_type", "node", "period_start", "kind"],
+                name="reporting_one_reminder_each",
+                violation_error_message="该提醒已发送",
             )
         ]
 
@@ -205,7 +211,11 @@ class BulletinRelease(ScopedModel, TimestampedModel):
     scope_path = "snapshot__plan__issuer__path"
 
     snapshot = models.OneToOneField(
-        "targets.Snapshot", verbose_name="通报数据", on_delete=models.CASCADE, related_name="release"
+        "targets.Snapshot",
+        verbose_name="通报数据",
+        on_delete=models.CASCADE,
+        related_name="release",
+        error_messages={"unique": "该通报已有签发流程"},
     )
     status = models.CharField(
         "状态", max_length=16, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT

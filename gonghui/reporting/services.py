@@ -121,7 +121,7 @@ def figure_rows(report: Report, with_live: bool = True) -> list[FigureRow]:
             continue
         edit = report.adjustments.get(code) or {}
         registry = live.get(code)
-        reported = edit["value"] if "value" in edit else registry
+        reported = edit.get("value", registry)
         rows.append(
             FigureRow(
                 code,

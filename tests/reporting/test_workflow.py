@@ -180,7 +180,6 @@ def test_editable_figures_keep_the_original_and_need_an_explanation(registry):
 
 def test_approved_figures_are_frozen_after_a_registry_edit(registry):
     from gonghui.orgs.services import record_workplace_states
-
     from gonghui.targets.indicators import seed_indicators
 
     seed_indicators()
