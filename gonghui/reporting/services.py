@@ -213,10 +213,10 @@ def open_report(
     *,
     actor=None,
     ip: str | None = None,
-    check_actor: bool = True,
 ) -> Report:
     """The node's report of that period (a new draft when there is none yet)."""
-    if check_actor and (_admin_node(actor) is None or _admin_node(actor).pk != node.pk):
+    acting_for = _admin_node(actor)
+    if acting_for is None or acting_for.pk != node.pk:
         raise PermissionDenied("只有报送单位的管理员可以填报本单位的报告")
     if not report_type.is_active:
         raise ValidationError("该报告类型已停用")
