@@ -148,7 +148,9 @@ def test_freezing_a_snapshot_is_audited_once_by_the_service(client, registry):
         response = client.post(f"/reports/bulletins/plan/{plan.pk}/", {"as_of": "2023-06-30"})
         assert response.status_code == 302
     snap = Snapshot.objects.get()
-    assert written() == 1
+    # The snapshot, and the draft of its bulletin's release (拟稿 → 审核 → 签发, issue 14): one row each.
+    assert written() == 2
+    assert events(snap.release, "create").get().detail.startswith("通报拟稿")
     event = events(snap, "generate").get()
     assert event.user == registry.users["wuhu"]
     assert event.detail == f"生成通报数据快照：「{plan.title}」，截至 2023-06-30"
