@@ -13,12 +13,18 @@ class SnapshotTable(tables.Table):
     )
     plan = tables.Column(verbose_name="目标任务", accessor="plan__title", order_by=("plan__title",))
     created_at = tables.DateTimeColumn(verbose_name="生成时间", format="Y-m-d H:i")
+    release = tables.Column(verbose_name="签发状态", accessor="pk", orderable=False)
     download = tables.Column(verbose_name="下载", empty_values=(), orderable=False)
 
     class Meta:
         model = Snapshot
-        fields = ("as_of", "plan", "created_at", "download")
+        fields = ("as_of", "plan", "created_at", "release", "download")
         empty_text = "暂无"
+
+    def render_release(self, record):
+        # A bulletin generated before the sign-off workflow (no release row) was issued as it was.
+        release = getattr(record, "release", None)
+        return release.get_status_display() if release is not None else "已印发"
 
     def render_download(self, record):
         def url(fmt):
