@@ -433,3 +433,10 @@ def county_level_targets(root: UnionOrg):
     return UnionOrg.objects.filter(
         county_level_q(), path__startswith=root.path, status=UnionOrg.Status.ACTIVE
     )
+
+
+def visit_count_in_year():
+    """``Count`` of a pairing's visits in its own year (the list's 本年度走访)."""
+    from django.db.models import F
+
+    return Count("visits", filter=Q(visits__visited_on__year=F("year")))
