@@ -161,7 +161,13 @@ def get_pairing(request, pk: int):
 @router.get("/supervision/pairing-visits", response=list[PairingVisitOut], summary="对口联系走访")
 @paginate(SeekPagination)
 def list_pairing_visits(request, pairing: int | None = None, year: int | None = None):
+    from ninja.errors import HttpError
+
     visits = scoped(request, PairingVisit).prefetch_related("problems").order_by("id")
+    if year is not None and not 2000 <= year <= 2100:
+        raise HttpError(400, "年度应在 2000 到 2100 之间")
+    if pairing is not None and not 1 <= pairing < 2**63:
+        raise HttpError(400, "对口联系编号有误")
     if pairing is not None:
         visits = visits.filter(pairing_id=pairing)
     if year is not None:
@@ -186,6 +192,8 @@ def get_pairing_coverage(request, year: int | None = None, union: int | None = N
     year = year if year is not None else timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise HttpError(400, "年度应在 2000 到 2100 之间")
+    if union is not None and not 1 <= union < 2**63:
+        raise HttpError(400, "工会编号有误")
     root = home_node(user) if union is None else UnionOrg.objects.visible_to(user).filter(pk=union).first()
     if root is None:
         raise HttpError(404, "找不到该工会或不在您的管辖范围内")

@@ -12,6 +12,7 @@ def _visits(pairing, full) -> int:
 
 
 PAIRING_EXPORT = [
+    ("对口联系", lambda pairing, full: str(pairing)),
     ("年度", attr("year")),
     ("专项工作", attr("campaign")),
     ("联系方（工会）", fk("issuer")),
