@@ -9,7 +9,8 @@ from ninja.pagination import paginate
 
 from gonghui.core.api import SeekPagination, filtered, scoped, scoped_get
 
-from .models import Task, WorkPlan
+from .meetings_filters import MeetingFilterSet
+from .models import Meeting, Task, WorkPlan
 from .plans_filters import WorkPlanFilterSet
 from .tasks_filters import TaskFilterSet
 
@@ -101,3 +102,44 @@ def list_tasks(request):
 @router.get("/supervision/tasks/{pk}", response=TaskOut, summary="工作任务详情")
 def get_task(request, pk: int):
     return scoped_get(request, Task, pk)
+
+
+# ---------------------------------------------------------------------- 会议台账
+class MeetingOut(Schema):
+    id: int
+    union_id: int
+    union: str
+    kind: str
+    kind_label: str
+    held_on: dt.date
+    title: str
+    participants: str
+    issues_raised: int
+    issues_solved: int
+    issues: str
+    has_minutes: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_union(obj) -> str:
+        return obj.union.name
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_has_minutes(obj) -> bool:
+        return bool(obj.minutes_name)
+
+
+@router.get("/supervision/meetings", response=list[MeetingOut], summary="会议台账")
+@paginate(SeekPagination)
+def list_meetings(request):
+    meetings = scoped(request, Meeting).select_related("union").order_by("id")
+    return filtered(request, MeetingFilterSet, meetings)
+
+
+@router.get("/supervision/meetings/{pk}", response=MeetingOut, summary="会议记录详情")
+def get_meeting(request, pk: int):
+    return scoped_get(request, Meeting, pk)
