@@ -35,6 +35,7 @@ from tests.scope_objects import OUTSIDE_OBJECTS, Route, _routing_rule_jiujiang, 
 # (鸠江区), reviewer, auditor, grassroots administrator (鸠江乙公司工会委员会), union-less administrator.
 PERSONAS = ["anonymous", "viewer", "jinghu", "jiujiang", "reviewer", "auditor", "grassroots", "nounion"]
 
+
 def _meeting_to_delete(reg):
     from gonghui.supervision import meetings
 

@@ -290,6 +290,4 @@ DEFINITIONS = {
 def register_indicators() -> None:
     """The three meeting indicators join the others on the indicator page, the dashboard and the API."""
     for code, (kind, name, definition) in DEFINITIONS.items():
-        indicators.register(
-            code, name, definition, lambda node, day, kind=kind: by_sub_unit(node, day, kind)
-        )
+        indicators.register(code, name, definition, lambda node, day, kind=kind: by_sub_unit(node, day, kind))

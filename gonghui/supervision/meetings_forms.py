@@ -44,7 +44,9 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if self.instance.pk and self.instance.minutes_name:
-            self.fields["minutes_file"].help_text += f"；已上传「{self.instance.minutes_name}」，重新上传将替换"
+            self.fields[
+                "minutes_file"
+            ].help_text += f"；已上传「{self.instance.minutes_name}」，重新上传将替换"
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.Select):

@@ -70,9 +70,7 @@ def _task_reminders(today: dt.date, union: UnionOrg | None) -> list[Reminder]:
         url = task.get_absolute_url()
         departments = tuple(d.pk for d in task.lead_departments.all())
         out.append(
-            Reminder(
-                key, "任务", task.assignee_id, f"任务「{task.title}」{state}，请抓紧办理", url, task.pk
-            )
+            Reminder(key, "任务", task.assignee_id, f"任务「{task.title}」{state}，请抓紧办理", url, task.pk)
         )
         if task.issuer_id != task.assignee_id:
             out.append(

@@ -9,9 +9,9 @@ one active union covers it — a joint union covering three workplaces makes thr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any
 
 from django.db import connection

@@ -19,4 +19,6 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(done, ensure_ascii=False))
         else:
-            self.stdout.write(f"督导提醒 {done['reminders']} 项，发送 {done['sent']} 条，已发送过 {done['skipped']} 条")
+            self.stdout.write(
+                f"督导提醒 {done['reminders']} 项，发送 {done['sent']} 条，已发送过 {done['skipped']} 条"
+            )
