@@ -184,3 +184,19 @@ def test_record_edit_delete_write_their_audit_rows(registry):
     meetings.delete_meeting(meeting, actor=user)
     assert not Meeting.objects.filter(pk=meeting.pk).exists()
     assert rows.filter(action=AuditEvent.Action.DELETE, user=user).count() == 1
+
+
+def test_the_demo_year_leaves_gaps(registry):
+    from types import SimpleNamespace
+
+    from gonghui.supervision.meetings_demo import load_meetings
+
+    today = timezone.localdate()
+    made = load_meetings(SimpleNamespace(unions={"wuhu": registry.unions["wuhu"]}), today)
+    assert made["meetings"] == Meeting.objects.count() > 0
+    assert not Meeting.objects.filter(held_on__gt=today).exists()
+    assert all(m.minutes_name for m in Meeting.objects.filter(kind=JOINT))
+    wuhu = registry.unions["wuhu"]
+    # 经开区 (third) holds no 厂务公开 meeting; 鸠江区 (second) has not held this quarter's 三方四家 yet.
+    assert meetings.by_sub_unit(wuhu, today, OPENNESS)[""] == (2, 3)
+    assert meetings.by_sub_unit(wuhu, today, TRIPARTITE)[""] == (2, 3)
