@@ -70,7 +70,9 @@ def load_meetings(built, today: dt.date | None = None) -> dict[str, int]:
                     kind=kind,
                     held_on=day,
                     title=title,
-                    participants="人社局、工商联、企业联合会、工会" if kind == Meeting.Kind.TRIPARTITE else "",
+                    participants="人社局、工商联、企业联合会、工会"
+                    if kind == Meeting.Kind.TRIPARTITE
+                    else "",
                     issues_raised=raised,
                     issues_solved=solved,
                     issues="协调解决新就业形态劳动者入会和权益保障问题" if raised else "",

@@ -16,7 +16,11 @@ class MeetingForm(forms.ModelForm):
     audited_by_service = True  # meetings.record_meeting / update_meeting write the audit row
 
     minutes_file = AttachmentField(
-        label="会议纪要", required=False, kinds=MINUTES_KINDS, max_bytes=MINUTES_MAX_BYTES
+        label="会议纪要",
+        required=False,
+        kinds=MINUTES_KINDS,
+        max_bytes=MINUTES_MAX_BYTES,
+        help_text=f"可选；PDF、Word 或图片文件，单个不超过 {MINUTES_MAX_BYTES // 1048576} MB",
     )
 
     class Meta:
