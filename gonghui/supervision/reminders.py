@@ -32,7 +32,7 @@ from gonghui.orgs.models import UnionOrg
 
 from .counties import county_level_unions
 from .meetings import quarter_of
-from .models import Department, Meeting, Pairing, PairingVisit, ReminderSent, Task
+from .models import Department, Meeting, Pairing, PairingVisit, ReminderSent, Task, TaskStatus
 
 log = logging.getLogger("gonghui.supervision")
 
@@ -69,16 +69,22 @@ def _task_reminders(today: dt.date, union: UnionOrg | None) -> list[Reminder]:
         key = f"task-{'overdue' if overdue else 'due'}:{task.pk}:{task.deadline:%Y%m%d}"
         url = task.get_absolute_url()
         departments = tuple(d.pk for d in task.lead_departments.all())
-        out.append(
-            Reminder(key, "任务", task.assignee_id, f"任务「{task.title}」{state}，请抓紧办理", url, task.pk)
-        )
-        if task.issuer_id != task.assignee_id:
+        submitted = task.status == TaskStatus.SUBMITTED
+        # A submitted task waits for the issuer's acceptance: only the issuer has something to do.
+        if not submitted:
+            out.append(
+                Reminder(
+                    key, "任务", task.assignee_id, f"任务「{task.title}」{state}，请抓紧办理", url, task.pk
+                )
+            )
+        if task.issuer_id != task.assignee_id or submitted:
+            ask = "已提交销号，请验收" if submitted else "请督促"
             out.append(
                 Reminder(
                     key,
                     "任务",
                     task.issuer_id,
-                    f"下达给{task.assignee}的任务「{task.title}」{state}，请督促",
+                    f"下达给{task.assignee}的任务「{task.title}」{state}，{ask}",
                     url,
                     task.pk,
                     departments,

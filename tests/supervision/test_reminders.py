@@ -150,3 +150,10 @@ def test_the_home_page_panel_shows_what_the_users_union_must_do(world, as_user, 
     as_user(world.dept_user)
     mine = client.get(reverse("supervision:reminder-panel", args=[u["wuhu"].pk])).content.decode()
     assert "深化县级工会加强年" in mine and "开展组织员培训" not in mine
+
+
+def test_a_submitted_task_reminds_only_the_issuer(world):
+    u = world.registry.unions
+    Task.objects.filter(pk=world.tasks["jiujiang"].pk).update(status="submitted")
+    found = [r for r in reminders.due(TODAY) if r.task_id == world.tasks["jiujiang"].pk]
+    assert [(r.union_id, "请验收" in r.text) for r in found] == [(u["wuhu"].pk, True)]
