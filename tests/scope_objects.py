@@ -294,9 +294,35 @@ def _pairing_jiujiang(reg: Registry) -> Model:
     return pairing
 
 
+def _meeting_jiujiang(reg: Registry) -> Model:
+    """会议台账 (issue 13): a 联席会议 of 鸠江区总工会 with its minutes (PDF), recorded by 鸠江区."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.uploads import check_upload
+    from gonghui.supervision import meetings
+    from gonghui.supervision.models import Meeting
+
+    union = reg.unions["jiujiang"]
+    found = Meeting.objects.filter(union=union).first()
+    if found is not None:
+        return found
+    upload = SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 jiujiang minutes", content_type="application/pdf")
+    return meetings.record_meeting(
+        union,
+        meetings.MeetingInput(
+            kind=Meeting.Kind.JOINT, held_on=dt.date(2026, 3, 2), title="鸠江区联席会议", issues_raised=2
+        ),
+        minutes=check_upload(upload),
+        actor=reg.users["jiujiang"],
+    )
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "supervision.pairing": _pairing_jiujiang,
     "supervision.pairingvisit": lambda reg: _pairing_jiujiang(reg).visits.get(),
+    "supervision.meeting": _meeting_jiujiang,
     "supervision.workplan": _work_plan_jiujiang,
     "supervision.plantask": _plan_task_jiujiang,
     "supervision.task": _task_jiujiang,
@@ -327,6 +353,7 @@ URL_MODELS: dict[str, str] = {
     "api:get_work_plan": "supervision.workplan",
     "api:get_task": "supervision.task",
     "api:get_pairing": "supervision.pairing",
+    "api:get_meeting": "supervision.meeting",
     "api:get_directory_edition": "directories.directoryedition",
     "api:get_directory_entry": "directories.directoryentry",
     "api:get_worklist_item": "directories.listitem",

@@ -9,7 +9,8 @@ from ninja.pagination import paginate
 
 from gonghui.core.api import SeekPagination, filtered, scoped, scoped_get
 
-from .models import Pairing, PairingVisit, Task, WorkPlan
+from .meetings_filters import MeetingFilterSet
+from .models import Meeting, Pairing, PairingVisit, Task, WorkPlan
 from .plans_filters import WorkPlanFilterSet
 from .tasks_filters import TaskFilterSet
 
@@ -209,3 +210,44 @@ def get_pairing_coverage(request, year: int | None = None, union: int | None = N
         "unpaired": [{"id": u.pk, "name": u.name} for u in cov.unpaired],
         "unvisited_pairing_ids": [p.pk for p in cov.unvisited],
     }
+
+
+# ---------------------------------------------------------------------- 会议台账
+class MeetingOut(Schema):
+    id: int
+    union_id: int
+    union: str
+    kind: str
+    kind_label: str
+    held_on: dt.date
+    title: str
+    participants: str
+    issues_raised: int
+    issues_solved: int
+    issues: str
+    has_minutes: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_union(obj) -> str:
+        return obj.union.name
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_has_minutes(obj) -> bool:
+        return bool(obj.minutes_name)
+
+
+@router.get("/supervision/meetings", response=list[MeetingOut], summary="会议台账")
+@paginate(SeekPagination)
+def list_meetings(request):
+    meetings = scoped(request, Meeting).select_related("union").order_by("id")
+    return filtered(request, MeetingFilterSet, meetings)
+
+
+@router.get("/supervision/meetings/{pk}", response=MeetingOut, summary="会议记录详情")
+def get_meeting(request, pk: int):
+    return scoped_get(request, Meeting, pk)
