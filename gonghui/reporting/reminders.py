@@ -4,8 +4,9 @@
 due date is at most ``remind_working_days`` working days ahead (即将到期) or already passed within the
 last year (已逾期), it finds the submitting units with no submitted report — two queries per period —
 and queues one message per unit and kind (``ReportReminder`` keeps it from being sent twice). The
-message goes into the outbox (``joining.notify.queue``) addressed to the union; the pluggable sender
-routes it (the default records and logs).
+message goes into the outbox (``joining.notify.queue``) addressed to each active administrator account
+of the unit (unaddressed when the unit has none); the pluggable sender delivers it (the default records
+and logs).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.accounts.models import ADMIN_ROLES, User
 from gonghui.joining import notify
 from gonghui.joining.workdays import working_days_between
 from gonghui.orgs.models import UnionOrg
@@ -87,7 +89,13 @@ def send_reminders(today: dt.date | None = None) -> dict[str, int]:
     """Queue today's reminders; each (type, unit, period, kind) once."""
     today = today or timezone.localdate()
     sent = {"due_soon": 0, "overdue": 0}
-    for item in pending(today=today):
+    items = pending(today=today)
+    admins: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        union_id__in={i.unit_id for i in items}, is_active=True, role__in=sorted(ADMIN_ROLES)
+    ).order_by("pk"):
+        admins.setdefault(user.union_id, []).append(user)
+    for item in items:
         kind = ReportReminder.Kind.OVERDUE if item.due < today else ReportReminder.Kind.DUE_SOON
         if ReportReminder.objects.filter(
             report_type=item.report_type, node_id=item.unit_id, period_start=item.period.start, kind=kind
@@ -111,6 +119,7 @@ def send_reminders(today: dt.date | None = None) -> dict[str, int]:
             sent_on=today,
             text=text,
         )
-        notify.queue("", text)
+        for recipient in admins.get(item.unit_id) or [None]:
+            notify.queue("", text, recipient=recipient)
         sent[kind] += 1
     return sent

@@ -6,6 +6,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = "督导推进"
 
     def ready(self) -> None:
-        from . import tasks_setup  # 工作计划与任务: menu, plan import, task export
+        # 工作计划与任务; 对口联系 (menu, pairing-table import, export); 会议台账与督导提醒
+        from . import meetings_setup, pairings_setup, tasks_setup
 
         tasks_setup.register()
+        pairings_setup.register()
+        meetings_setup.register()
