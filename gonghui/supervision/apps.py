@@ -9,3 +9,6 @@ class SupervisionConfig(AppConfig):
         from . import tasks_setup  # 工作计划与任务: menu, plan import, task export
 
         tasks_setup.register()
+        from . import lists_setup  # 三清单 and 挂图作战: menu, problem export
+
+        lists_setup.register()
