@@ -281,7 +281,9 @@ def _problem_jiujiang(reg: Registry) -> Model:
         actor=actor,
     )
     problems.add_responsibility(problem, actor=actor, union=union, lead_title="分管副主席")
-    problems.add_problem_task(problem, actor=actor, title="督促乡镇工会经费到位", deadline=dt.date(2026, 12, 31))
+    problems.add_problem_task(
+        problem, actor=actor, title="督促乡镇工会经费到位", deadline=dt.date(2026, 12, 31)
+    )
     return problem
 
 
