@@ -139,12 +139,18 @@ def build_board(
             total.problems[key] += row.problems[key]
         for key in row.tasks:
             total.tasks[key] += row.tasks[key]
-    county_q = Q()
-    for c in counties:
-        county_q |= Q(assignee__path__startswith=c.path)
+    # The overdue tasks of the counties' subtrees: the same path-prefix match as the counts.
+    lengths = sorted({len(c.path) for c in counties})
+    in_county = Q()
+    annotations = {}
+    for length in lengths:
+        annotations[f"county_{length}"] = Substr("assignee__path", 1, length)
+        in_county |= Q(**{f"county_{length}__in": [c.path for c in counties if len(c.path) == length]})
     overdue_rows = (
         list(
-            tasks.filter(county_q)
+            tasks.filter(assignee__path__startswith=root.path)
+            .annotate(**annotations)
+            .filter(in_county)
             .overdue(as_of)
             .select_related("assignee", "issuer", "problem")
             .order_by("deadline", "pk")[:OVERDUE_ITEMS]
@@ -152,11 +158,10 @@ def build_board(
         if counties
         else []
     )
-    by_length = sorted({len(c.path) for c in counties})
     items = []
     for task in overdue_rows:
         county = next(
-            (rows[task.assignee.path[:n]].union for n in by_length if task.assignee.path[:n] in rows), None
+            (rows[task.assignee.path[:n]].union for n in lengths if task.assignee.path[:n] in rows), None
         )
         items.append(OverdueItem(task, county, (as_of - task.deadline).days if task.deadline else 0))
     return Board(as_of, ordered, total, items, total.tasks["overdue"])
