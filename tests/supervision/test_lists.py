@@ -181,3 +181,30 @@ def test_a_sibling_county_cannot_act_on_the_list(registry):
             attempt()
     after = (problem.events.count(), Task.objects.count(), Responsibility.objects.count(), audits(problem))
     assert after == before
+
+
+def test_the_demo_lists_give_a_realistic_mix(registry):
+    from types import SimpleNamespace
+
+    from gonghui.accounts.models import Role, User
+    from gonghui.supervision.board import build_board
+    from gonghui.supervision.lists_demo import load_lists
+
+    for username, key, role in [
+        ("demo-wuhu", "wuhu", Role.CITY_ADMIN),
+        ("demo-jiujiang", "jiujiang", Role.COUNTY_ADMIN),
+        ("demo-jinghu", "jinghu", Role.COUNTY_ADMIN),
+    ]:
+        User.objects.create_user(username, password="x-demo-pass-1", union=registry.unions[key], role=role)
+    u = registry.unions
+    made = load_lists(
+        SimpleNamespace(unions={"鸠江区": u["jiujiang"], "镜湖区": u["jinghu"], "wuhu": u["wuhu"]})
+    )
+    assert made == {"lists_problems": 10, "lists_tasks": 16}
+    rows = {row.union.name: row for row in build_board(u["wuhu"]).rows}
+    for name in ("鸠江区总工会", "镜湖区总工会"):
+        row = rows[name]
+        assert row.problems["closed"] == 1 and row.problems["open"] == 4 and row.problems["overdue"] >= 2
+        assert row.tasks["done"] == 3 and row.tasks["overdue"] >= 2 and row.tasks["submitted"] == 0
+    closed = Problem.objects.filter(status=Problem.Status.CLOSED)
+    assert all(t.evidence.exists() for p in closed for t in p.tasks.all())
