@@ -215,9 +215,10 @@ def add_responsibility(
         lead_title=lead_title.strip()[:50],
         note=note.strip()[:200],
     )
-    _logged(
-        problem, actor, "填写责任清单", problem.status, str(row) + (f"（{row.note}）" if row.note else ""), ip
-    )
+    note = str(row) + (f"（{row.note}）" if row.note else "")
+    problem_event(problem, actor, "填写责任清单", problem.status, note)
+    # The audit row names the row added (the problem itself is unchanged).
+    audit.log(AuditEvent.Action.CREATE, row, actor=actor, ip=ip, detail=f"责任清单：{note}；问题：{problem}")
     return row
 
 
@@ -253,7 +254,10 @@ def add_problem_task(
         actor=actor,
         ip=ip,
     )
-    _logged(problem, actor, "下达整改任务", problem.status, f"{task.title}，完成时限 {deadline:%Y-%m-%d}", ip)
+    # The task's own audit row (create_task, same transaction) records this step; the event is the problem's.
+    problem_event(
+        problem, actor, "下达整改任务", problem.status, f"{task.title}，完成时限 {deadline:%Y-%m-%d}"
+    )
     return task
 
 
