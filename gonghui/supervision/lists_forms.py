@@ -53,7 +53,10 @@ class ProblemForm(forms.ModelForm):
         node = home_node(user)
         if self.instance.pk:
             del self.fields["union"]
-            self.fields["source"].choices = _sources_for(user, self.instance.union)
+            choices = _sources_for(user, self.instance.union)
+            if self.instance.source not in {v for v, _ in choices}:  # kept as registered
+                choices.insert(0, (self.instance.source, self.instance.get_source_display()))
+            self.fields["source"].choices = choices
         else:
             counties = county_level_unions(node) if node is not None else UnionOrg.objects.none()
             self.fields["union"].queryset = counties
