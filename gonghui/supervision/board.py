@@ -106,17 +106,20 @@ def build_board(
     late = Q(deadline__lt=as_of) & ~Q(status=TaskStatus.DONE)
     late_task = Task.objects.filter(late, problem=OuterRef("pk"))
     for length in sorted({len(c.path) for c in counties}):
-        paths = [c.path for c in counties if len(c.path) == length]
+        paths = {c.path for c in counties if len(c.path) == length}
         grouped_problems = (
             problems.filter(union__path__startswith=root.path)
             .annotate(county=Substr("union__path", 1, length), has_late=Exists(late_task))
-            .filter(county__in=paths)
             .values("county", "status", "has_late")
             .annotate(n=Count("pk"))
             .order_by()
         )
+        # Groups whose prefix is no county (the city's own rows, a deeper county's subtree) are skipped:
+        # cheaper than matching the prefixes in SQL against a long list.
         for found in grouped_problems:
-            row = rows[found["county"]]
+            row = rows.get(found["county"]) if found["county"] in paths else None
+            if row is None:
+                continue
             row.problems[found["status"]] += found["n"]
             if found["has_late"] and found["status"] == Problem.Status.OPEN:
                 row.problems["overdue"] += found["n"]
@@ -126,38 +129,37 @@ def build_board(
                 county=Substr("assignee__path", 1, length),
                 late=Case(When(late, then=Value(True)), default=Value(False)),
             )
-            .filter(county__in=paths)
             .values("county", "status", "late")
             .annotate(n=Count("pk"))
             .order_by()
         )
         for found in grouped_tasks:
-            rows[found["county"]].tasks[_task_key(found["status"], found["late"])] += found["n"]
+            if found["county"] in paths:
+                rows[found["county"]].tasks[_task_key(found["status"], found["late"])] += found["n"]
     ordered = [rows[c.path] for c in counties]
     for row in ordered:
         for key in row.problems:
             total.problems[key] += row.problems[key]
         for key in row.tasks:
             total.tasks[key] += row.tasks[key]
-    # The overdue tasks of the counties' subtrees: the same path-prefix match as the counts.
+    # The overdue tasks of the counties' subtrees, longest overdue first: one ordered query read until
+    # enough rows fall under a county (the few that do not — the city's own tasks — are skipped).
     lengths = sorted({len(c.path) for c in counties})
-    in_county = Q()
-    annotations = {}
-    for length in lengths:
-        annotations[f"county_{length}"] = Substr("assignee__path", 1, length)
-        in_county |= Q(**{f"county_{length}__in": [c.path for c in counties if len(c.path) == length]})
-    overdue_rows = (
-        list(
-            tasks.filter(assignee__path__startswith=root.path)
-            .annotate(**annotations)
-            .filter(in_county)
+    overdue_rows: list[Task] = []
+    if counties:
+        late_tasks = (
+            tasks.filter(
+                assignee__path__startswith=root.path, assignee__depth__gte=min(c.depth for c in counties)
+            )
             .overdue(as_of)
-            .select_related("assignee", "issuer", "problem")
-            .order_by("deadline", "pk")[:OVERDUE_ITEMS]
+            .select_related("assignee")
+            .order_by("deadline", "pk")
         )
-        if counties
-        else []
-    )
+        for task in late_tasks.iterator(chunk_size=OVERDUE_ITEMS * 4):
+            if any(task.assignee.path[:n] in rows for n in lengths):
+                overdue_rows.append(task)
+                if len(overdue_rows) == OVERDUE_ITEMS:
+                    break
     items = []
     for task in overdue_rows:
         county = next(
