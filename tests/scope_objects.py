@@ -291,7 +291,65 @@ def _department_jiujiang(reg: Registry) -> Model:
     return _plan_task_jiujiang(reg).lead_departments.get()
 
 
+def _pairing_jiujiang(reg: Registry) -> Model:
+    """对口联系 (issue 13): 鸠江区总工会 pairs its leader with 鸠江乙公司's union (a key enterprise in a
+    campaign), so that 鸠江区 is the issuer (edit and delete are the issuer's) and the target is inside it;
+    one visit that raised a problem."""
+    import datetime as dt
+
+    from gonghui.supervision import pairings
+    from gonghui.supervision.models import Pairing
+
+    pairing = Pairing.objects.filter(issuer=reg.unions["jiujiang"]).first()
+    if pairing is not None:
+        return pairing
+    pairing = pairings.create_pairing(
+        issuer=reg.unions["jiujiang"],
+        year=2026,
+        campaign="重点企业建会",
+        contact=pairings.Contact("区总领导 1", Pairing.ContactKind.LEADER),
+        target=reg.unions["jiujiang_b"],
+    )
+    pairings.log_visit(
+        pairing,
+        visited_on=dt.date(2026, 1, 6),
+        visitors="区总领导 1",
+        findings="鸠江乙公司职代会未按期召开",
+        problem_lines=[pairings.ProblemLine("鸠江乙公司职代会未按期召开")],
+        actor=reg.users["jiujiang"],
+    )
+    return pairing
+
+
+def _meeting_jiujiang(reg: Registry) -> Model:
+    """会议台账 (issue 13): a 联席会议 of 鸠江区总工会 with its minutes (PDF), recorded by 鸠江区."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.uploads import check_upload
+    from gonghui.supervision import meetings
+    from gonghui.supervision.models import Meeting
+
+    union = reg.unions["jiujiang"]
+    found = Meeting.objects.filter(union=union).first()
+    if found is not None:
+        return found
+    upload = SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 jiujiang minutes", content_type="application/pdf")
+    return meetings.record_meeting(
+        union,
+        meetings.MeetingInput(
+            kind=Meeting.Kind.JOINT, held_on=dt.date(2026, 3, 2), title="鸠江区联席会议", issues_raised=2
+        ),
+        minutes=check_upload(upload),
+        actor=reg.users["jiujiang"],
+    )
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "supervision.pairing": _pairing_jiujiang,
+    "supervision.pairingvisit": lambda reg: _pairing_jiujiang(reg).visits.get(),
+    "supervision.meeting": _meeting_jiujiang,
     "supervision.workplan": _work_plan_jiujiang,
     "supervision.plantask": _plan_task_jiujiang,
     "supervision.task": _task_jiujiang,
@@ -323,6 +381,8 @@ URL_MODELS: dict[str, str] = {
     "api:get_work_plan": "supervision.workplan",
     "api:get_task": "supervision.task",
     "api:get_problem": "supervision.problem",
+    "api:get_pairing": "supervision.pairing",
+    "api:get_meeting": "supervision.meeting",
     "api:get_directory_edition": "directories.directoryedition",
     "api:get_directory_entry": "directories.directoryentry",
     "api:get_worklist_item": "directories.listitem",

@@ -35,5 +35,7 @@ def register() -> None:
 
     # 督导推进 (orders 60–69 belong to the supervision app).
     navigation.register("三清单", "supervision:problem-list", "bi-card-checklist", 63)
-    navigation.register("挂图作战", "supervision:board", "bi-grid-3x3-gap", 64)
+    navigation.register(
+        "挂图作战", "supervision:board", "bi-grid-3x3-gap", 63
+    )  # after 三清单 (registered first)
     exports.register(Problem, PROBLEM_EXPORT, related=("union", "supervisor"))

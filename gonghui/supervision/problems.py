@@ -128,7 +128,9 @@ def _logged(problem: Problem, actor, action: str, before: str, note: str, ip: st
 
 def check_new_problem(actor, union: UnionOrg, source: str, description: str, found_on: dt.date) -> None:
     """What registering needs, in the words the form and the service both show."""
-    if not is_county_level(union):
+    # The three lists belong to county-level unions; a visit of a campaign pairing (a city, a key
+    # enterprise) may still put what it found on that union's list.
+    if source != Problem.Source.VISIT and not is_county_level(union):
         raise ValidationError("问题清单只属于县级工会（县区总工会、市直属开发区总工会）")
     if getattr(actor, "pk", None) and not may_register(actor, union, source):
         if source == Problem.Source.SELF_CHECK:

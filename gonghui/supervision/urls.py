@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import lists_views, plans_views, tasks_views
+from . import lists_views, meetings_views, pairings_views, plans_views, reminders_views, tasks_views
 
 app_name = "supervision"
 urlpatterns = [
@@ -40,4 +40,20 @@ urlpatterns = [
     path("problems/<int:pk>/reopen/", lists_views.ProblemReopenView.as_view(), name="problem-reopen"),
     path("board/", lists_views.BoardView.as_view(), name="board"),
     path("lists/<int:pk>/export/", lists_views.ListsExportView.as_view(), name="lists-export"),
+    # 对口联系 (pairings helper)
+    path("pairings/", pairings_views.PairingListView.as_view(), name="pairing-list"),
+    path("pairings/add/", pairings_views.PairingAddView.as_view(), name="pairing-add"),
+    path("pairings/coverage/", pairings_views.CoverageView.as_view(), name="pairing-coverage"),
+    path("pairings/<int:pk>/", pairings_views.PairingDetailView.as_view(), name="pairing-detail"),
+    path("pairings/<int:pk>/edit/", pairings_views.PairingEditView.as_view(), name="pairing-edit"),
+    path("pairings/<int:pk>/delete/", pairings_views.PairingDeleteView.as_view(), name="pairing-delete"),
+    path("pairings/<int:pk>/visit/", pairings_views.VisitView.as_view(), name="pairing-visit"),
+    # 会议台账与督导提醒 (meetings helper)
+    path("meetings/", meetings_views.MeetingListView.as_view(), name="meeting-list"),
+    path("meetings/add/", meetings_views.MeetingEditView.as_view(), name="meeting-add"),
+    path("meetings/<int:pk>/", meetings_views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", meetings_views.MeetingEditView.as_view(), name="meeting-edit"),
+    path("meetings/<int:pk>/delete/", meetings_views.MeetingDeleteView.as_view(), name="meeting-delete"),
+    path("meetings/<int:pk>/minutes/", meetings_views.MinutesDownloadView.as_view(), name="meeting-minutes"),
+    path("reminders/panel/<int:pk>/", reminders_views.ReminderPanelView.as_view(), name="reminder-panel"),
 ]
