@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Sum
 from django.utils import timezone
 
+from gonghui.core.models import PATH_STEP
 from gonghui.members.models import HELD_STATUSES, EventKind, Member, MembershipEvent, Sex
 from gonghui.orgs.models import (
     GRASSROOTS_KINDS,
@@ -209,6 +212,10 @@ class AnnualTables:
     def value(self, code: str, row: str, column: str) -> int | None:
         return self.table(code).value(row, column)
 
+    def grid(self) -> dict[tuple[str, str, str], int | None]:
+        """Every value by (table, row, column)."""
+        return {(t.code, r.key, c): r.values[c] for t in self.tables for r in t.rows for c, _ in t.columns}
+
     def summary(self) -> dict[str, int | None]:
         """The headline figures (the command's --json keys)."""
         return {
@@ -231,6 +238,7 @@ def build_tables(
     overfull: list[Overfull] | None = None,
 ) -> AnnualTables:
     """The fixed tables from one row of figures (totals are the sums of their sub-rows)."""
+    vector = [int(v) for v in vector]
     flags_note = FLAGS_CURRENT.format(day=cn_date(as_of)) if as_of < timezone.localdate() else ""
     tables = []
     for spec in SPECS:
@@ -248,7 +256,7 @@ def build_tables(
                 if unavailable:
                     values[c] = None
                     continue
-                v = int(vector[KEY_INDEX[(spec.code, key, c)]])
+                v = vector[KEY_INDEX[(spec.code, key, c)]]
                 values[c] = v
                 totals[c] = (totals[c] or 0) + v
             rows.append(Row(key, label, values))
@@ -278,15 +286,24 @@ class AnnualRollup:
     withheld: str
     overfull: list[Overfull]
 
+    def __post_init__(self) -> None:
+        self._children: dict[int | None, list[int]] = defaultdict(list)
+        for uid in self.ids:
+            self._children[self.parents[uid]].append(uid)
+        # Each failing union under every ancestor in the subtree (a few ancestors each).
+        self._overfull: dict[str, list[Overfull]] = defaultdict(list)
+        for o in self.overfull:
+            for end in range(PATH_STEP, len(o.union_path) + 1, PATH_STEP):
+                self._overfull[o.union_path[:end]].append(o)
+
     def tables(self, union_id: int) -> AnnualTables:
-        path = self.paths[union_id]
-        over = [o for o in self.overfull if o.union_path.startswith(path)]
+        over = self._overfull.get(self.paths[union_id], [])
         return build_tables(
             union_id, self.names[union_id], self.as_of, self.matrix[self.index[union_id]], self.withheld, over
         )
 
     def children(self, union_id: int) -> list[int]:
-        return [i for i in self.ids if self.parents[i] == union_id]
+        return self._children.get(union_id, [])
 
     def sub_units(self, union_id: int) -> list[AnnualTables]:
         """The tables of the node's direct sub-units, plus its own part (本级: members it holds itself,
@@ -299,13 +316,69 @@ class AnnualRollup:
             )
         return subs
 
+    def check(self, union_id: int, explanations: Mapping[str, str] | None = None) -> list[Failure]:
+        """``check(tables, sub_units)`` of one node, with the sum of the sub-units taken on the figure
+        matrix instead of on tables built for each sub-unit (a township has a hundred grassroots
+        unions; the province's check would otherwise build a table set for every union)."""
+        tables = self.tables(union_id)
+        failures = check(tables, (), explanations)
+        row = self.index[union_id]
+        kids = [self.index[c] for c in self.children(union_id)]
+        summed = self.matrix[kids].sum(axis=0) + self.own[row] if kids else self.own[row]
+        differ = np.nonzero(summed != self.matrix[row])[0]
+        if len(differ):
+            records = [Record("下级单位", c, self.names[c]) for c in self.children(union_id)]
+            for i in differ:
+                code, key, column = KEYS[i]
+                failures.append(
+                    _failure(
+                        "sum_of_sub_units",
+                        tables.table(code),
+                        key,
+                        column,
+                        f"本单位 {int(self.matrix[row][i])} 不等于下级单位之和 {int(summed[i])}",
+                        records=records,
+                        key=f"sum_of_sub_units:{code}:{key}:{column}",
+                    )
+                )
+        return failures
+
     def federations(self) -> list[int]:
         return [i for i in self.ids if self.kinds[i] not in GRASSROOTS_KINDS]
 
 
-def _add(own: np.ndarray, row: int, table: str, key: str, column: str, value: int) -> None:
-    if value:
-        own[row, KEY_INDEX[(table, key, column)]] += value
+class _Cells:
+    """(row, column, value) triples gathered in Python and added into the matrix at once (one numpy
+    call instead of a million item updates)."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.values: list[int] = []
+
+    def add(self, row: int, table: str, key: str, column: str, value: int) -> None:
+        if value:
+            self.rows.append(row)
+            self.cols.append(KEY_INDEX[(table, key, column)])
+            self.values.append(value)
+
+    def into(self, matrix: np.ndarray) -> None:
+        np.add.at(
+            matrix, (np.array(self.rows, dtype=np.int64), np.array(self.cols, dtype=np.int64)), self.values
+        )
+
+
+@contextmanager
+def _big_aggregates() -> Iterator[None]:
+    """A few large grouped queries: JIT compilation costs seconds and buys nothing here, and the hash
+    tables of 100,000 unions want more than the default 4 MB before they spill to disk."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
 
 
 def _members_by_union(root: UnionOrg, as_of: dt.date) -> dict[int, list[int]]:
@@ -328,9 +401,11 @@ def _members_by_union(root: UnionOrg, as_of: dt.date) -> dict[int, list[int]]:
     )
     out: dict[int, list[int]] = {r["union_id"]: [r["n"], r["w"], r["m"], r["f"]] for r in rows}
     # Events after the day: take their net off today's figures.
+    later = MembershipEvent.objects.filter(date__gt=as_of)
+    if root.parent_id is not None:
+        later = later.filter(union__path__startswith=root.path)
     later = (
-        MembershipEvent.objects.filter(date__gt=as_of, union__path__startswith=root.path)
-        .values("union_id")
+        later.values("union_id")
         .annotate(
             n=Sum("delta"),
             w=Sum("delta", filter=Q(member__sex=Sex.FEMALE)),
@@ -429,6 +504,11 @@ def _coverage_of_unions(root: UnionOrg, as_of: dt.date):
 def compute_per_node(root: UnionOrg, as_of: dt.date) -> AnnualRollup:
     """Every node of ``root``'s subtree on ``as_of``, summed upward, from grouped queries over the whole
     subtree (no query per node)."""
+    with _big_aggregates():
+        return _compute_per_node(root, as_of)
+
+
+def _compute_per_node(root: UnionOrg, as_of: dt.date) -> AnnualRollup:
     start, _ = statistical_year(as_of)
     unions = list(
         UnionOrg.objects.filter(path__startswith=root.path)
@@ -447,23 +527,24 @@ def compute_per_node(root: UnionOrg, as_of: dt.date) -> AnnualRollup:
         coverage[union_id].append((wp_id, ownership, employees, wp_name))
 
     overfull: list[Overfull] = []
+    cells = _Cells()
     for uid, _parent, path, _depth, kind, name, founded_on, existed in unions:
         row = index[uid]
         held = members.get(uid, [0, 0, 0, 0])
         kept = retained.get(uid, [0, 0, 0, 0])
         for column, h, r in zip(("members", "women", "migrant", "new_form"), held, kept, strict=True):
-            _add(own, row, "T3", "active", column, h - r)
-            _add(own, row, "T3", "retained", column, r)
+            cells.add(row, "T3", "active", column, h - r)
+            cells.add(row, "T3", "retained", column, r)
         if kind not in GRASSROOTS_KINDS or not existed:
             continue
-        _add(own, row, "T1", kind, "unions", 1)
-        _add(own, row, "T1", kind, "new", int(founded_on is not None and start <= founded_on <= as_of))
-        _add(own, row, "T1", kind, "members", held[0])
+        cells.add(row, "T1", kind, "unions", 1)
+        cells.add(row, "T1", kind, "new", int(founded_on is not None and start <= founded_on <= as_of))
+        cells.add(row, "T1", kind, "members", held[0])
         links = coverage.get(uid, [])
         owners = {link[1] for link in links}
         cls = UNCOVERED if not owners else (owners.pop() if len(owners) == 1 else MIXED)
-        _add(own, row, "T2", cls, "unions", 1)
-        _add(own, row, "T2", cls, "members", held[0])
+        cells.add(row, "T2", cls, "unions", 1)
+        cells.add(row, "T2", cls, "members", held[0])
         if kind == UnionKind.COMMITTEE and len(links) == 1 and held[0] > links[0][2]:
             wp_id, _o, employees, wp_name = links[0]
             overfull.append(Overfull(uid, name, path, held[0], wp_id, wp_name, employees))
@@ -473,10 +554,11 @@ def compute_per_node(root: UnionOrg, as_of: dt.date) -> AnnualRollup:
         if row is None:
             continue
         for column in ("workplaces", "covered", "covered_joint", "employees", "employees_covered"):
-            _add(own, row, "T4", r["ownership"], column, r[column] or 0)
+            cells.add(row, "T4", r["ownership"], column, r[column] or 0)
         for column in ("workplaces", "congress", "open_affairs", "director", "supervisor"):
-            _add(own, row, "T6", r["ownership"], column, r[column] or 0)
+            cells.add(row, "T6", r["ownership"], column, r[column] or 0)
 
+    cells.into(own)
     # Sum upward: deepest level first, each level's rows added into their parents' rows.
     matrix = own.copy()
     depths = np.array([u[3] for u in unions], dtype=np.int64)
@@ -709,13 +791,17 @@ def check(
         )
     if sub_tables:
         records = [Record("下级单位", s.node_id, s.node_name) for s in sub_tables]
+        summed_grid: dict[tuple[str, str, str], int] = defaultdict(int)
+        for s in sub_tables:
+            for k, v in s.grid().items():
+                summed_grid[k] += v or 0
         for t in tables.tables:
             if t.unavailable:
                 continue
             for row in t.rows:
                 for column, _label in t.columns:
                     value = row.values[column]
-                    summed = sum((s.value(t.code, row.key, column) or 0) for s in sub_tables)
+                    summed = summed_grid[(t.code, row.key, column)]
                     if value is not None and value != summed:
                         failures.append(
                             _failure(

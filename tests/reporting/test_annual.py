@@ -76,6 +76,13 @@ def test_the_sub_units_add_up_to_the_parent(registry):
         for key, value in g.items():
             if value is not None:
                 assert value == sum(grid(s)[key] for s in subs), (node, key)
+    # The roll-up's own check (sub-unit sums on the matrix) agrees with check(tables, sub_units).
+    for node in ("province", "wuhu", "jiujiang"):
+        assert rollup.check(u[node].pk) == []
+    rollup.matrix[rollup.index[u["wuhu"].pk], 0] += 1  # a node that no longer equals its sub-units
+    [failure] = rollup.check(u["wuhu"].pk)
+    assert failure.check == "sum_of_sub_units" and failure.key.startswith("sum_of_sub_units:T1:")
+    assert {r.name for r in failure.records} == {"镜湖区总工会", "鸠江区总工会", "芜湖经济技术开发区总工会"}
     names = [s.node_name for s in rollup.sub_units(u["jiujiang"].pk)]
     assert "鸠江区总工会（本级）" in names
     assert rollup.tables(u["province"].pk).summary()["members"] == 5
