@@ -401,11 +401,11 @@ def _members_by_union(root: UnionOrg, as_of: dt.date) -> dict[int, list[int]]:
     )
     out: dict[int, list[int]] = {r["union_id"]: [r["n"], r["w"], r["m"], r["f"]] for r in rows}
     # Events after the day: take their net off today's figures.
-    later = MembershipEvent.objects.filter(date__gt=as_of)
+    after = MembershipEvent.objects.filter(date__gt=as_of)
     if root.parent_id is not None:
-        later = later.filter(union__path__startswith=root.path)
+        after = after.filter(union__path__startswith=root.path)
     later = (
-        later.values("union_id")
+        after.values("union_id")
         .annotate(
             n=Sum("delta"),
             w=Sum("delta", filter=Q(member__sex=Sex.FEMALE)),
@@ -416,8 +416,8 @@ def _members_by_union(root: UnionOrg, as_of: dt.date) -> dict[int, list[int]]:
     )
     for r in later:
         values = out.setdefault(r["union_id"], [0, 0, 0, 0])
-        for i, k in enumerate("nwmf"):
-            values[i] -= r[k] or 0
+        for i, net in enumerate((r["n"], r["w"], r["m"], r["f"])):
+            values[i] -= net or 0
     return out
 
 
@@ -550,13 +550,13 @@ def _compute_per_node(root: UnionOrg, as_of: dt.date) -> AnnualRollup:
             overfull.append(Overfull(uid, name, path, held[0], wp_id, wp_name, employees))
 
     for r in _workplaces_by_governor(root, as_of):
-        row = index.get(r["governing_union_id"])
-        if row is None:
+        governor = index.get(r["governing_union_id"])
+        if governor is None:
             continue
         for column in ("workplaces", "covered", "covered_joint", "employees", "employees_covered"):
-            cells.add(row, "T4", r["ownership"], column, r[column] or 0)
+            cells.add(governor, "T4", r["ownership"], column, r[column] or 0)
         for column in ("workplaces", "congress", "open_affairs", "director", "supervisor"):
-            cells.add(row, "T6", r["ownership"], column, r[column] or 0)
+            cells.add(governor, "T6", r["ownership"], column, r[column] or 0)
 
     cells.into(own)
     # Sum upward: deepest level first, each level's rows added into their parents' rows.
