@@ -108,3 +108,21 @@ def _demo_directory_went_through_the_importer(demo):
     assert page.status_code == 200
     first = open_questions.order_by("pk").first()
     assert first.name in page.content.decode()
+
+
+def test_demo_supervision_tasks_in_a_realistic_mix(demo):
+    """The 12 points reach every Wuhu county-level union and stand in every state, some overdue."""
+    from gonghui.supervision.counties import county_level_unions
+    from gonghui.supervision.models import Task, TaskEvent, TaskStatus
+
+    wuhu = UnionOrg.objects.get(name="芜湖市总工会")
+    counties = county_level_unions(wuhu).count()
+    assert counties == 9
+    assert demo["supervision_tasks"] == Task.objects.filter(issuer=wuhu).count() == 12 * counties
+    states = set(Task.objects.values_list("status", flat=True))
+    assert states == {s.value for s in TaskStatus}
+    assert Task.objects.overdue().exists()
+    done = Task.objects.filter(status=TaskStatus.DONE).first()
+    assert done.evidence.exists()
+    assert list(TaskEvent.objects.filter(task=done).values_list("action", flat=True))[-1] == "验收销号"
+    assert User.objects.get(username="demo-jcb").supervision_departments.get().name == "基层工作部"
