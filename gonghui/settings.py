@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "gonghui.targets",
     "gonghui.directories",
     "gonghui.supervision",
+    "gonghui.reporting",
     "gonghui.reports",
     "gonghui.joining",
     "gonghui.demo",
