@@ -286,6 +286,33 @@ def _evidence_jiujiang(reg: Registry) -> Model:
     return _task_jiujiang(reg).evidence.get()
 
 
+def _problem_jiujiang(reg: Registry) -> Model:
+    """问题清单 (issue 13): a 鸠江区 self-check problem with one responsibility and one task (issued by
+    芜湖市, the supervisor), all open."""
+    import datetime as dt
+
+    from gonghui.supervision import problems
+    from gonghui.supervision.models import Problem
+
+    union = reg.unions["jiujiang"]
+    found = Problem.objects.filter(union=union).first()
+    if found is not None:
+        return found
+    actor = reg.users["jiujiang"]
+    problem = problems.register_problem(
+        union=union,
+        source=Problem.Source.SELF_CHECK,
+        description="鸠江区部分乡镇工会经费未足额到位",
+        found_on=dt.date(2026, 3, 1),
+        actor=actor,
+    )
+    problems.add_responsibility(problem, actor=actor, union=union, lead_title="分管副主席")
+    problems.add_problem_task(
+        problem, actor=actor, title="督促乡镇工会经费到位", deadline=dt.date(2026, 12, 31)
+    )
+    return problem
+
+
 def _department_jiujiang(reg: Registry) -> Model:
     return _plan_task_jiujiang(reg).lead_departments.get()
 
@@ -354,6 +381,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "supervision.task": _task_jiujiang,
     "supervision.evidence": _evidence_jiujiang,
     "supervision.department": _department_jiujiang,
+    "supervision.problem": _problem_jiujiang,
     "directories.directoryedition": _directory_edition_jiujiang,
     "directories.directoryentry": _directory_entry_jiujiang,
     "directories.matchcandidate": _match_candidate_jiujiang,
@@ -381,6 +409,7 @@ URL_MODELS: dict[str, str] = {
     "api:get_report": "reporting.report",
     "api:get_work_plan": "supervision.workplan",
     "api:get_task": "supervision.task",
+    "api:get_problem": "supervision.problem",
     "api:get_pairing": "supervision.pairing",
     "api:get_meeting": "supervision.meeting",
     "api:get_directory_edition": "directories.directoryedition",
@@ -405,6 +434,8 @@ URL_MODELS: dict[str, str] = {
 
 URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "supervision:point-add": lambda reg: {"plan_pk": _work_plan_jiujiang(reg).pk},
+    # 三清单导出 (issue 13): 鸠江区's own lists, with its problem on them.
+    "supervision:lists-export": lambda reg: {"pk": _problem_jiujiang(reg).union_id},
     # 目标任务 drill-down / bulletin download (issue 4): the 鸠江区 plan and its 鸠江区 row.
     "targets:plan-drill": lambda reg: {
         "pk": _target_plan_jiujiang(reg).pk,

@@ -63,7 +63,9 @@ class TableLayout:
     wrap_figures: bool  # figures break at "/" only when even the smallest font cannot fit them whole
 
 
-def table_layout(head: list[str], rows: list[list[str]], width_mm: float = TEXT_WIDTH_MM) -> TableLayout:
+def table_layout(
+    head: list[str], rows: list[list[str]], width_mm: float = TEXT_WIDTH_MM, name_column: int = NAME_COLUMN
+) -> TableLayout:
     """Column widths from the content: every body cell on one line (unit names always), headers wrap.
 
     Tries 五号 first and shrinks the font until the natural widths fit the text block; the spare width
@@ -75,7 +77,7 @@ def table_layout(head: list[str], rows: list[list[str]], width_mm: float = TEXT_
         em_mm = font_pt * PT_MM
         widths = []
         for i, (_header, *cells) in enumerate(columns):
-            parts = [p for c in cells for p in (c.split("/") if wrap and i != NAME_COLUMN else [c])]
+            parts = [p for c in cells for p in (c.split("/") if wrap and i != name_column else [c])]
             ems = max([text_em(p) for p in parts] + [2.0])  # a header wraps, but at least 2 characters
             widths.append(ems * em_mm + 2 * CELL_PAD_MM + 0.4)  # + border and rounding
         return widths
@@ -85,14 +87,14 @@ def table_layout(head: list[str], rows: list[list[str]], width_mm: float = TEXT_
             widths = natural(font_pt, wrap)
             spare = width_mm - sum(widths)
             if spare >= 0:
-                others = [i for i in range(len(widths)) if i != NAME_COLUMN] or [NAME_COLUMN]
+                others = [i for i in range(len(widths)) if i != name_column] or [name_column]
                 for i in others:
                     widths[i] += spare / len(others)
                 return TableLayout(font_pt, widths, wrap)
     # Nothing fits (a name longer than the text block): the name keeps its width, the rest share what is left.
     widths = natural(TABLE_FONT_SIZES[True][-1], True)
-    rest = max(width_mm - widths[NAME_COLUMN], 0)
-    others = [i for i in range(len(widths)) if i != NAME_COLUMN]
+    rest = max(width_mm - widths[name_column], 0)
+    others = [i for i in range(len(widths)) if i != name_column]
     scale = rest / sum(widths[i] for i in others) if others else 0
     for i in others:
         widths[i] *= scale
@@ -242,7 +244,7 @@ def compose(snapshot: Snapshot, doc_number: str = "", issued_on: dt.date | None 
 
 
 # -- Word ---------------------------------------------------------------------------------------------
-def _set_run_font(run, east_asia: str, size, bold: bool = False, latin: str = "Times New Roman") -> None:
+def set_run_font(run, east_asia: str, size, bold: bool = False, latin: str = "Times New Roman") -> None:
     run.font.size = size
     run.font.bold = bold
     run.font.name = latin
@@ -256,7 +258,7 @@ def _set_run_font(run, east_asia: str, size, bold: bool = False, latin: str = "T
     fonts.set(qn("w:hAnsi"), latin)
 
 
-def _para(
+def para(
     doc, text: str = "", *, font=BODY_FONT, size=SIZE_3, align=None, indent=True, bold=False, right_chars=0
 ):
     p = doc.add_paragraph()
@@ -271,11 +273,11 @@ def _para(
     if align is not None:
         p.alignment = align
     if text:
-        _set_run_font(p.add_run(text), font, size, bold)
+        set_run_font(p.add_run(text), font, size, bold)
     return p
 
 
-def _page_number_footer(footer, align) -> None:
+def page_number_footer(footer, align) -> None:
     """ "— 1 —" in 4号 宋体, one character in from the edge (odd pages right, even pages left)."""
     p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     p.alignment = align
@@ -283,9 +285,9 @@ def _page_number_footer(footer, align) -> None:
         p.paragraph_format.right_indent = SIZE_4
     else:
         p.paragraph_format.left_indent = SIZE_4
-    _set_run_font(p.add_run("— "), PAGE_NUMBER_FONT, SIZE_4)
+    set_run_font(p.add_run("— "), PAGE_NUMBER_FONT, SIZE_4)
     run = p.add_run()
-    _set_run_font(run, PAGE_NUMBER_FONT, SIZE_4)
+    set_run_font(run, PAGE_NUMBER_FONT, SIZE_4)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
@@ -295,10 +297,10 @@ def _page_number_footer(footer, align) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._element.append(el)
-    _set_run_font(p.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
+    set_run_font(p.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
 
 
-def _twips(mm: float) -> int:
+def twips(mm: float) -> int:
     return round(mm * 1440 / 25.4)
 
 
@@ -316,7 +318,7 @@ _ORDER = {
 }  # fmt: skip
 
 
-def _set_child(parent, tag: str, **attrs):
+def set_child(parent, tag: str, **attrs):
     """The one ``tag`` child of ``parent`` (created in schema order if missing) with ``attrs`` set."""
     el = parent.find(qn(tag))
     if el is None:
@@ -334,40 +336,44 @@ def _set_child(parent, tag: str, **attrs):
 
 
 def _docx_table(doc, text: BulletinText) -> None:
-    """The ranking table: fixed layout with widths from the content summing to the 156 mm text block,
+    docx_table(doc, text.table_head, text.table_rows)
+
+
+def docx_table(doc, head: list[str], body: list[list[str]], name_column: int = NAME_COLUMN) -> None:
+    """A table of figures (the bulletin's ranking, the 年报's tables): fixed layout with widths from the content summing to the 156 mm text block,
     the header row repeated on each page (tblHeader) and kept with the first row, no body row split
     across pages (cantSplit), single line spacing inside cells. Unit names stay on one line because
     their column is as wide as the longest name at the table's font size."""
-    layout = table_layout(text.table_head, text.table_rows)
-    twips = [_twips(w) for w in layout.widths_mm]
-    twips[-1] += _twips(TEXT_WIDTH_MM) - sum(twips)  # rounding: the widths add up to the text block
+    layout = table_layout(head, body, name_column=name_column)
+    widths = [twips(w) for w in layout.widths_mm]
+    widths[-1] += twips(TEXT_WIDTH_MM) - sum(widths)  # rounding: the widths add up to the text block
     size = Pt(layout.font_pt)
-    table = doc.add_table(rows=0, cols=len(text.table_head))
+    table = doc.add_table(rows=0, cols=len(head))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    _set_child(tbl_pr, "w:tblW", w=sum(twips), type="dxa")
-    _set_child(tbl_pr, "w:tblLayout", type="fixed")
-    margins = _set_child(tbl_pr, "w:tblCellMar")
+    set_child(tbl_pr, "w:tblW", w=sum(widths), type="dxa")
+    set_child(tbl_pr, "w:tblLayout", type="fixed")
+    margins = set_child(tbl_pr, "w:tblCellMar")
     for side in ("left", "right"):
-        _set_child(margins, f"w:{side}", w=_twips(CELL_PAD_MM), type="dxa")
-    _set_child(tbl_pr, "w:tblInd", w=0, type="dxa")
-    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
+        set_child(margins, f"w:{side}", w=twips(CELL_PAD_MM), type="dxa")
+    set_child(tbl_pr, "w:tblInd", w=0, type="dxa")
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
-    for r_i, values in enumerate([text.table_head, *text.table_rows]):
+    for r_i, values in enumerate([head, *body]):
         row = table.add_row()
         tr_pr = row._tr.get_or_add_trPr()
         if r_i == 0:
             # Repeated on each page and kept with the first data row. Not cantSplit: LibreOffice 7.4
             # drops the body rows of a table whose header row carries it when it lands at a page foot.
-            _set_child(tr_pr, "w:tblHeader")
+            set_child(tr_pr, "w:tblHeader")
         else:
-            _set_child(tr_pr, "w:cantSplit")
-        for c_i, (cell, value, width) in enumerate(zip(row.cells, values, twips, strict=True)):
+            set_child(tr_pr, "w:cantSplit")
+        for c_i, (cell, value, width) in enumerate(zip(row.cells, values, widths, strict=True)):
             tc_pr = cell._tc.get_or_add_tcPr()
-            _set_child(tc_pr, "w:tcW", w=width, type="dxa")
-            _set_child(tc_pr, "w:vAlign", val="center")
+            set_child(tc_pr, "w:tcW", w=width, type="dxa")
+            set_child(tc_pr, "w:vAlign", val="center")
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             fmt = p.paragraph_format
@@ -375,15 +381,17 @@ def _docx_table(doc, text: BulletinText) -> None:
             fmt.space_before = fmt.space_after = Pt(0)
             fmt.first_line_indent = Pt(0)
             fmt.keep_with_next = r_i == 0
-            if r_i > 0 and c_i != NAME_COLUMN and layout.wrap_figures:
+            if r_i > 0 and c_i != name_column and layout.wrap_figures:
                 value = value.replace("/", "/\u200b")  # a figure may break after "/" only
-            _set_run_font(p.add_run(value), HEADING_FONT if r_i == 0 else BODY_FONT, size)
+            set_run_font(p.add_run(value), HEADING_FONT if r_i == 0 else BODY_FONT, size)
             mark = OxmlElement("w:rPr")  # the paragraph mark at the table size too: an empty cell
-            _set_child(mark, "w:sz", val=round(layout.font_pt * 2))  # must not make its row taller
+            set_child(mark, "w:sz", val=round(layout.font_pt * 2))  # must not make its row taller
             p._p.get_or_add_pPr().append(mark)
 
 
-def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
+def gbt9704_document():
+    """An empty Word document in the GB/T 9704-2012 page layout: A4, the margins of the 156 × 225 mm
+    text block, "— 1 —" page numbers (odd pages right, even pages left), 3号 仿宋 body text."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -391,42 +399,46 @@ def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
     section.left_margin, section.right_margin = Mm(PAGE["left"]), Mm(PAGE["right"])
     section.footer_distance = Mm(28 - 7)  # page number 7 mm below the text block
     doc.settings.odd_and_even_pages_header_footer = True
-    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+    page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
     normal = doc.styles["Normal"]
     normal.font.size = SIZE_3
     normal.font.name = "Times New Roman"
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    return doc
 
+
+def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
+    doc = gbt9704_document()
     if text.doc_number:
-        _para(doc, text.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        _para(doc, indent=False)
-    _para(doc, text.title, font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _para(doc, indent=False)
-    _para(doc, text.addressees, indent=False)
-    _para(doc, text.intro)
-    _para(doc, "一、总体情况", font=HEADING_FONT)
-    _para(doc, text.summary)
-    _para(doc, "二、各单位完成情况", font=HEADING_FONT)
-    _para(doc, "各单位完成情况及排名见下表（按平均完成率排名）。")
+        para(doc, text.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        para(doc, indent=False)
+    para(doc, text.title, font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    para(doc, indent=False)
+    para(doc, text.addressees, indent=False)
+    para(doc, text.intro)
+    para(doc, "一、总体情况", font=HEADING_FONT)
+    para(doc, text.summary)
+    para(doc, "二、各单位完成情况", font=HEADING_FONT)
+    para(doc, "各单位完成情况及排名见下表（按平均完成率排名）。")
     _docx_table(doc, text)
-    _para(doc, "（一）完成率对比", font=KAI_FONT)
+    para(doc, "（一）完成率对比", font=KAI_FONT)
     doc.add_picture(io.BytesIO(charts.completion_bar(snapshot.figures)), width=Mm(150))
     if snapshot.figures.get("monthly", {}).get("labels"):
-        _para(doc, "（二）逐月净增会员", font=KAI_FONT)
+        para(doc, "（二）逐月净增会员", font=KAI_FONT)
         doc.add_picture(io.BytesIO(charts.monthly_line(snapshot.figures["monthly"])), width=Mm(150))
-    _para(doc, "三、进度滞后的单位", font=HEADING_FONT)
-    _para(doc, text.behind)
+    para(doc, "三、进度滞后的单位", font=HEADING_FONT)
+    para(doc, text.behind)
     if text.forecast:
-        _para(doc, text.forecast)
-    _para(doc, "四、工作要求", font=HEADING_FONT)
+        para(doc, text.forecast)
+    para(doc, "四、工作要求", font=HEADING_FONT)
     for i, req in enumerate(text.requirements, start=1):
-        _para(doc, f"{i}.{req}")
-    _para(doc, indent=False)
-    _para(doc, indent=False)
+        para(doc, f"{i}.{req}")
+    para(doc, indent=False)
+    para(doc, indent=False)
     # Issuer above the date, the date right-aligned four characters in from the right edge.
-    _para(doc, text.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
-    _para(doc, text.date, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+    para(doc, text.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+    para(doc, text.date, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -362,6 +362,9 @@ class Problem(ScopedModel, TimestampedModel):
     def __str__(self) -> str:
         return self.description[:40]
 
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:problem-detail", args=[self.pk])
+
 
 class ProblemEvent(StepEvent):
     """Every step of a problem (registered, responsibility added, closed, reopened …)."""
