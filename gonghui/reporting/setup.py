@@ -1,5 +1,6 @@
 """What reporting registers with core (called from ``ReportingConfig.ready()``): the menu entries, the
-report list's export columns, the figure providers and the daily reminder task."""
+report list's export columns, the figure providers, the daily reminder task and the bulletin's
+sign-off gate (``reports.release``)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ REPORT_EXPORT = [
 
 
 def register() -> None:
-    from . import figures, tasks  # noqa: F401  (tasks: registers the daily reminder run)
+    from gonghui.reports import release
+
+    from . import bulletins, figures, tasks  # noqa: F401  (tasks: registers the daily reminder run)
     from .models import Report
 
     figures.register_defaults()
+    release.register(bulletins)  # the quarterly bulletin: 拟稿 → 审核 → 签发 before ranked units see it
     # 定期报告: orders 66–68 (after the statistics and bulletins).
     navigation.register("报送日历", "reporting:calendar", "bi-calendar-check", 66)
     navigation.register("定期报告", "reporting:report-list", "bi-journal-text", 67)

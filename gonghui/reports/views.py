@@ -21,14 +21,13 @@ from gonghui.core.params import id_param
 from gonghui.core.scope import covers, home_node
 from gonghui.core.views import ObjectListView
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
-from gonghui.reporting import bulletins
 from gonghui.targets import cube, indicators, progress, services
 from gonghui.targets.display import attach_cell_lists
 from gonghui.targets.growth import unions_founded
 from gonghui.targets.models import Snapshot, TargetPlan
 from gonghui.targets.params import as_of_from, date_param, default_as_of, visible_plan, year_finished
 
-from . import bulletin
+from . import bulletin, release
 from .filters import SnapshotFilterSet
 from .tables import SnapshotTable
 
@@ -171,7 +170,7 @@ class BulletinListView(ObjectListView):
     def get_base_queryset(self):
         # A snapshot is seen by whoever sees its plan; by a ranked unit only once signed off (签发).
         snapshots = Snapshot.objects.filter(plan__in=self.plans()).select_related("plan", "release")
-        return bulletins.visible(self.request.user, snapshots).order_by("-as_of", "-id")
+        return release.visible(self.request.user, snapshots).order_by("-as_of", "-id")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "plans": self.plans()}
@@ -195,9 +194,9 @@ class BulletinView(LoginRequiredMixin, View):
             {
                 "plan": plan,
                 "as_of": as_of,
-                "snapshots": bulletins.visible(
-                    request.user, plan.snapshots.select_related("release")
-                ).order_by("-as_of"),
+                "snapshots": release.visible(request.user, plan.snapshots.select_related("release")).order_by(
+                    "-as_of"
+                ),
                 "may_freeze": may_freeze(request.user, plan),
                 "number": bulletin.default_doc_number(plan.doc_number, as_of),
                 "title": f"{plan.title} · 通报",
@@ -212,7 +211,7 @@ class BulletinView(LoginRequiredMixin, View):
         existed = plan.snapshots.filter(as_of=as_of).exists()
         snap = services.snapshot(plan, as_of, actor=request.user, ip=client_ip(request))
         if not existed:  # a new bulletin starts as a draft: reviewed and signed off before units see it
-            bulletins.draft(snap, actor=request.user, ip=client_ip(request))
+            release.draft(snap, actor=request.user, ip=client_ip(request))
         messages.success(request, f"已生成截至 {as_of:%Y-%m-%d} 的通报数据快照")
         return redirect("reports:snapshot", pk=snap.pk)
 
@@ -220,7 +219,7 @@ class BulletinView(LoginRequiredMixin, View):
 def visible_snapshot(request, pk: int) -> Snapshot:
     plans = TargetPlan.objects.visible_to(request.user)
     snapshots = Snapshot.objects.select_related("plan", "plan__issuer").filter(plan__in=plans)
-    return get_object_or_404(bulletins.visible(request.user, snapshots), pk=pk)
+    return get_object_or_404(release.visible(request.user, snapshots), pk=pk)
 
 
 class SnapshotView(LoginRequiredMixin, View):
@@ -238,7 +237,7 @@ class SnapshotView(LoginRequiredMixin, View):
                 "title": text.title,
                 "lights": progress.LIGHTS,
                 "release": getattr(snap, "release", None),
-                "may_issue": bulletins.may_issue(request.user, snap),
+                "may_issue": release.may_issue(request.user, snap),
             },
         )
 
