@@ -242,7 +242,7 @@ def compose(snapshot: Snapshot, doc_number: str = "", issued_on: dt.date | None 
 
 
 # -- Word ---------------------------------------------------------------------------------------------
-def _set_run_font(run, east_asia: str, size, bold: bool = False, latin: str = "Times New Roman") -> None:
+def set_run_font(run, east_asia: str, size, bold: bool = False, latin: str = "Times New Roman") -> None:
     run.font.size = size
     run.font.bold = bold
     run.font.name = latin
@@ -256,7 +256,7 @@ def _set_run_font(run, east_asia: str, size, bold: bool = False, latin: str = "T
     fonts.set(qn("w:hAnsi"), latin)
 
 
-def _para(
+def para(
     doc, text: str = "", *, font=BODY_FONT, size=SIZE_3, align=None, indent=True, bold=False, right_chars=0
 ):
     p = doc.add_paragraph()
@@ -271,7 +271,7 @@ def _para(
     if align is not None:
         p.alignment = align
     if text:
-        _set_run_font(p.add_run(text), font, size, bold)
+        set_run_font(p.add_run(text), font, size, bold)
     return p
 
 
@@ -283,9 +283,9 @@ def _page_number_footer(footer, align) -> None:
         p.paragraph_format.right_indent = SIZE_4
     else:
         p.paragraph_format.left_indent = SIZE_4
-    _set_run_font(p.add_run("— "), PAGE_NUMBER_FONT, SIZE_4)
+    set_run_font(p.add_run("— "), PAGE_NUMBER_FONT, SIZE_4)
     run = p.add_run()
-    _set_run_font(run, PAGE_NUMBER_FONT, SIZE_4)
+    set_run_font(run, PAGE_NUMBER_FONT, SIZE_4)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
@@ -295,7 +295,7 @@ def _page_number_footer(footer, align) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._element.append(el)
-    _set_run_font(p.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
+    set_run_font(p.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
 
 
 def _twips(mm: float) -> int:
@@ -333,16 +333,16 @@ def _set_child(parent, tag: str, **attrs):
     return el
 
 
-def _docx_table(doc, text: BulletinText) -> None:
+def docx_table(doc, head: list[str], rows: list[list[str]]) -> None:
     """The ranking table: fixed layout with widths from the content summing to the 156 mm text block,
     the header row repeated on each page (tblHeader) and kept with the first row, no body row split
     across pages (cantSplit), single line spacing inside cells. Unit names stay on one line because
     their column is as wide as the longest name at the table's font size."""
-    layout = table_layout(text.table_head, text.table_rows)
+    layout = table_layout(head, rows)
     twips = [_twips(w) for w in layout.widths_mm]
     twips[-1] += _twips(TEXT_WIDTH_MM) - sum(twips)  # rounding: the widths add up to the text block
     size = Pt(layout.font_pt)
-    table = doc.add_table(rows=0, cols=len(text.table_head))
+    table = doc.add_table(rows=0, cols=len(head))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -355,7 +355,7 @@ def _docx_table(doc, text: BulletinText) -> None:
     _set_child(tbl_pr, "w:tblInd", w=0, type="dxa")
     for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
         grid_col.set(qn("w:w"), str(width))
-    for r_i, values in enumerate([text.table_head, *text.table_rows]):
+    for r_i, values in enumerate([head, *rows]):
         row = table.add_row()
         tr_pr = row._tr.get_or_add_trPr()
         if r_i == 0:
@@ -377,13 +377,16 @@ def _docx_table(doc, text: BulletinText) -> None:
             fmt.keep_with_next = r_i == 0
             if r_i > 0 and c_i != NAME_COLUMN and layout.wrap_figures:
                 value = value.replace("/", "/\u200b")  # a figure may break after "/" only
-            _set_run_font(p.add_run(value), HEADING_FONT if r_i == 0 else BODY_FONT, size)
+            set_run_font(p.add_run(value), HEADING_FONT if r_i == 0 else BODY_FONT, size)
             mark = OxmlElement("w:rPr")  # the paragraph mark at the table size too: an empty cell
             _set_child(mark, "w:sz", val=round(layout.font_pt * 2))  # must not make its row taller
             p._p.get_or_add_pPr().append(mark)
 
 
-def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
+def gbt9704_document() -> Any:
+    """An empty Word document in the GB/T 9704-2012 layout: A4 margins, 22 lines of 三号仿宋 a page,
+    page numbers 「— 1 —」 outside (odd right, even left). Other official documents (the annual
+    evaluation) start from here too."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -397,43 +400,55 @@ def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
     normal.font.size = SIZE_3
     normal.font.name = "Times New Roman"
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    return doc
 
-    if text.doc_number:
-        _para(doc, text.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        _para(doc, indent=False)
-    _para(doc, text.title, font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _para(doc, indent=False)
-    _para(doc, text.addressees, indent=False)
-    _para(doc, text.intro)
-    _para(doc, "一、总体情况", font=HEADING_FONT)
-    _para(doc, text.summary)
-    _para(doc, "二、各单位完成情况", font=HEADING_FONT)
-    _para(doc, "各单位完成情况及排名见下表（按平均完成率排名）。")
-    _docx_table(doc, text)
-    _para(doc, "（一）完成率对比", font=KAI_FONT)
-    doc.add_picture(io.BytesIO(charts.completion_bar(snapshot.figures)), width=Mm(150))
-    if snapshot.figures.get("monthly", {}).get("labels"):
-        _para(doc, "（二）逐月净增会员", font=KAI_FONT)
-        doc.add_picture(io.BytesIO(charts.monthly_line(snapshot.figures["monthly"])), width=Mm(150))
-    _para(doc, "三、进度滞后的单位", font=HEADING_FONT)
-    _para(doc, text.behind)
-    if text.forecast:
-        _para(doc, text.forecast)
-    _para(doc, "四、工作要求", font=HEADING_FONT)
-    for i, req in enumerate(text.requirements, start=1):
-        _para(doc, f"{i}.{req}")
-    _para(doc, indent=False)
-    _para(doc, indent=False)
-    # Issuer above the date, the date right-aligned four characters in from the right edge.
-    _para(doc, text.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
-    _para(doc, text.date, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+
+def signature(doc, issuer: str, date: str) -> None:
+    """Issuer above the date, the date right-aligned four characters in from the right edge."""
+    para(doc, indent=False)
+    para(doc, indent=False)
+    para(doc, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+    para(doc, date, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+
+
+def docx_bytes(doc) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
+def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
+    doc = gbt9704_document()
+    if text.doc_number:
+        para(doc, text.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        para(doc, indent=False)
+    para(doc, text.title, font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    para(doc, indent=False)
+    para(doc, text.addressees, indent=False)
+    para(doc, text.intro)
+    para(doc, "一、总体情况", font=HEADING_FONT)
+    para(doc, text.summary)
+    para(doc, "二、各单位完成情况", font=HEADING_FONT)
+    para(doc, "各单位完成情况及排名见下表（按平均完成率排名）。")
+    docx_table(doc, text.table_head, text.table_rows)
+    para(doc, "（一）完成率对比", font=KAI_FONT)
+    doc.add_picture(io.BytesIO(charts.completion_bar(snapshot.figures)), width=Mm(150))
+    if snapshot.figures.get("monthly", {}).get("labels"):
+        para(doc, "（二）逐月净增会员", font=KAI_FONT)
+        doc.add_picture(io.BytesIO(charts.monthly_line(snapshot.figures["monthly"])), width=Mm(150))
+    para(doc, "三、进度滞后的单位", font=HEADING_FONT)
+    para(doc, text.behind)
+    if text.forecast:
+        para(doc, text.forecast)
+    para(doc, "四、工作要求", font=HEADING_FONT)
+    for i, req in enumerate(text.requirements, start=1):
+        para(doc, f"{i}.{req}")
+    signature(doc, text.issuer, text.date)
+    return docx_bytes(doc)
+
+
 # -- Excel --------------------------------------------------------------------------------------------
-def _safe(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
     """Text that Excel would read as a formula is written with a leading apostrophe."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -457,7 +472,7 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
     as_of = dt.date.fromisoformat(f["as_of"])
     year_over = (as_of.month, as_of.day) == (12, 31)  # the year's figures are final: no forecast
     sheet = book.add_worksheet("完成情况")
-    sheet.write_string(0, 0, _safe(text.title), title)
+    sheet.write_string(0, 0, safe_cell(text.title), title)
     sheet.write_string(1, 0, f"统计截至 {f['as_of']}，时间进度 {f['elapsed_pct']}%")
     head = ["排名", "单位"]
     for m in f["metrics"]:
@@ -475,7 +490,7 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
     ordered = sorted(f["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
     for r_i, row in enumerate([*ordered, {"rank": None, "name": "合计", **f["total"], "light": ""}], start=4):
         sheet.write(r_i, 0, row.get("rank") or "", cell)
-        sheet.write_string(r_i, 1, _safe(row["name"]), cell)
+        sheet.write_string(r_i, 1, safe_cell(row["name"]), cell)
         col = 2
         for m in f["metrics"]:
             c = row["cells"][m["code"]]
@@ -521,7 +536,7 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
             continue
         for row in [*item["rows"], {"name": "合计", **item["total"]}]:
             ind.write_string(r_i, 0, item["name"], cell)
-            ind.write_string(r_i, 1, _safe(row["name"]), cell)
+            ind.write_string(r_i, 1, safe_cell(row["name"]), cell)
             ind.write_number(r_i, 2, row["num"], cell)
             ind.write_number(r_i, 3, row["den"], cell)
             ind.write(r_i, 4, row["rate"] if row["rate"] is not None else "", pct)
