@@ -19,6 +19,7 @@ urlpatterns = [
     path("worklist/", include("gonghui.directories.worklist_urls")),
     path("reports/", include("gonghui.reports.urls")),
     path("supervision/", include("gonghui.supervision.urls")),
+    path("evaluation/", include("gonghui.evaluation.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),
 ]
