@@ -97,7 +97,7 @@ class SheetItemForm(forms.ModelForm):
         codes = [("", "（人工评分项不填）"), *sources.choices()]
         current = self.instance.source_code
         if current and current not in dict(codes):
-            codes.append((current, f"{current}（{sources.NOT_CONNECTED}）"))
+            codes.append((current, sources.NOT_CONNECTED))
         self.fields["source_code"] = forms.ChoiceField(
             label="数据来源",
             choices=codes,

@@ -54,7 +54,7 @@ def get(code: str) -> Source | None:
 
 
 def choices() -> list[tuple[str, str]]:
-    return sorted(((s.code, f"{s.label}（{s.code}）") for s in _SOURCES.values()), key=lambda c: c[0])
+    return sorted(((s.code, s.label) for s in _SOURCES.values()), key=lambda c: c[0])
 
 
 def label(code: str) -> str:
