@@ -147,7 +147,7 @@ def _apply_automatic(score: Score, year: int) -> None:
     item = score.item
     reading = sources.read(item.source_code, score.result.unit, year)
     where = sources.label(item.source_code)
-    said = f"{where}：{reading.note}" if reading.note else where
+    said = f"{where}：{reading.note}" if reading.note and reading.note != where else where
     score.value = reading.value
     if item.is_veto:
         score.vetoed, how = scoring.vetoes(item.threshold, reading.value)
