@@ -157,6 +157,13 @@ def _apply_automatic(score: Score, year: int) -> None:
     score.explanation = f"{said}；{how}"[:300]
 
 
+def _veto_reason(score: Score) -> str:
+    """The issuer's reason (manual), or the verdict of the rule: 「完成率 2.5 < 100，未达到要求」."""
+    if not score.item.is_automatic:
+        return score.note
+    return f"{sources.label(score.item.source_code).split('（')[0]} {score.explanation.rsplit('；', 1)[-1]}"
+
+
 def _rank(evaluation: Evaluation) -> None:
     """Totals (scored items), 一票否决 (any veto item) and ranks by total, ties sharing a rank; a vetoed
     unit keeps its rank and is marked."""
@@ -168,7 +175,7 @@ def _rank(evaluation: Evaluation) -> None:
         )
         vetoes = [s for s in scores if s.item.is_veto and s.vetoed]
         result.vetoed = bool(vetoes)
-        result.veto_reasons = "；".join(f"{s.item.name}（{s.note or s.explanation}）" for s in vetoes)[:2000]
+        result.veto_reasons = "；".join(f"{s.item.name}（{_veto_reason(s)}）" for s in vetoes)[:2000]
     ordered = sorted(results, key=lambda r: (-r.total, r.unit.path))
     previous, rank = None, 0
     for position, result in enumerate(ordered, start=1):

@@ -45,7 +45,7 @@ def test_a_vetoed_unit_with_the_highest_score_is_ranked_but_excluded_from_awards
     rows = {r["unit"]: r for r in figures["rows"]}
     top = rows["镜湖区总工会"]
     assert top["total"] == 100 and top["rank"] == 1 and top["vetoed"] and not top["award_eligible"]
-    assert "未完成组织建设目标" in top["veto_reasons"]
+    assert top["veto_reasons"] == "未完成组织建设目标（测试来源g 95 < 100，未达到要求）"
     assert (rows["芜湖经济技术开发区总工会"]["total"], rows["芜湖经济技术开发区总工会"]["rank"]) == (95, 2)
     assert (rows["鸠江区总工会"]["total"], rows["鸠江区总工会"]["rank"]) == (75, 3)
     award = figures["award_list"]
