@@ -126,26 +126,35 @@ def _plan(wuhu, year: int, departments: dict[str, Department]) -> list[PlanTask]
 
 
 def _work(task: Task, county_user: User, city_user: User, rnd: random.Random, diligence: float) -> None:
-    """Move a task through the real services to where a county of this diligence would have it."""
+    """Move a task through the real services to where a county of this diligence would have it: points
+    already due are mostly closed by now, points still running are in every state."""
     today = timezone.localdate()
-    due_passed = task.deadline is not None and task.deadline < today
     roll = rnd.random()
-    if roll > diligence + 0.1:
-        return  # 未开始 (overdue when its deadline has passed)
+    if task.deadline is not None and task.deadline < today:
+        # 已完成 / 待销号 / 推进中 (overdue) / 未开始 (overdue)
+        target = "done" if roll < diligence else "submitted" if roll < diligence + 0.08 else ""
+        if not target:
+            target = "in_progress" if roll < diligence + 0.2 else "not_started"
+    else:
+        target = "done" if roll < 0.15 else "submitted" if roll < 0.35 else ""
+        if not target:
+            target = "in_progress" if roll < 0.35 + diligence * 0.6 else "not_started"
+    if target == "not_started":
+        return
     started = min(today, (task.deadline or today) - dt.timedelta(days=rnd.randrange(20, 90)))
     tasks.add_progress(
         task, actor=county_user, on_date=started, note="已召开专题会议部署，明确责任人和时间表"
     )
-    if roll > diligence or (not due_passed and roll > diligence * 0.5):
-        return  # 推进中
+    if target == "in_progress":
+        return
     upload = check_upload(_evidence(task.title, task.assignee.name))
     tasks.add_evidence(task, upload, actor=county_user, note="工作总结")
     tasks.submit(task, actor=county_user, note="已完成，请验收")
-    if roll > diligence * 0.8:
-        return  # 已提交销号, waiting for the city
-    if roll < 0.08:
-        tasks.return_task(task, actor=city_user, reason="佐证材料不完整，请补充台账")
+    if target == "submitted":
         return
+    if rnd.random() < 0.1:  # sent back once for more evidence, then accepted
+        tasks.return_task(task, actor=city_user, reason="佐证材料不完整，请补充台账")
+        tasks.submit(task, actor=county_user, note="已补充台账")
     tasks.accept(task, actor=city_user, note="材料齐全，同意销号")
 
 
