@@ -145,7 +145,7 @@ def to_docx(evaluation: Evaluation, results: QuerySet[UnitResult]) -> bytes:
     )
     para(doc, indent=False)
     para(doc, "各县（市、区）总工会、开发区工会：", indent=False)
-    n = len(rows)
+    n = evaluation.results.count()
     vetoed = [row["result"] for row in rows if row["result"].vetoed]
     para(
         doc,
@@ -153,9 +153,14 @@ def to_docx(evaluation: Evaluation, results: QuerySet[UnitResult]) -> bytes:
         f"自动取数项按{cn_date(evaluation.as_of)}的数据计算，人工评分项依据各单位报送的佐证材料评定。现将结果通报如下。",
     )
     para(doc, "一、总体情况", font=HEADING_FONT)
-    if rows:
+    if rows and len(rows) < n:
+        # A unit's copy: its own row only, never its siblings' figures.
+        own = rows[0]["result"]
+        veto = "，被一票否决，取消当年评先评优资格" if own.vetoed else ""
+        para(doc, f"{own.unit.name}得分{fmt(own.total)}分，名次第{own.rank}名（共{n}个单位参评）{veto}。")
+    elif rows:
         top = rows[0]["result"]
-        average = sum((row["result"].total for row in rows), start=Decimal(0)) / n
+        average = sum((row["result"].total for row in rows), start=Decimal(0)) / len(rows)
         para(
             doc,
             f"参评单位{n}个，满分{fmt(evaluation.sheet.full_marks())}分，平均得分{fmt(average.quantize(Decimal('0.01')))}分，"

@@ -19,7 +19,10 @@ class ScoreSheetTable(tables.Table):
 
 class EvaluationTable(tables.Table):
     name = tables.Column(
-        verbose_name="考核评价", accessor="pk", linkify=lambda record: record.get_absolute_url()
+        verbose_name="考核评价",
+        accessor="pk",
+        orderable=False,
+        linkify=lambda record: record.get_absolute_url(),
     )
     year = tables.Column(attrs=NOWRAP)
     issuer = tables.Column(orderable=False)

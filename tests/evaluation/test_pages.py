@@ -141,6 +141,12 @@ def test_the_exports_open_with_the_figures(world, registry, as_user):
     own = load_workbook(io.BytesIO(county.get(f"/evaluation/{world.evaluation.pk}/export/xlsx/").content))
     names = [r[1] for r in own["考核结果"].iter_rows(min_row=5, values_only=True)]
     assert names == ["镜湖区总工会"]
+    own_docx = Document(io.BytesIO(county.get(f"/evaluation/{world.evaluation.pk}/export/docx/").content))
+    own_text = "\n".join(p.text for p in own_docx.paragraphs)
+    assert "镜湖区总工会得分100分，名次第1名（共3个单位参评），被一票否决" in own_text
+    assert "鸠江区总工会" not in own_text + str(
+        [c.text for t in own_docx.tables for r in t.rows for c in r.cells]
+    )
 
 
 def test_seeded_sheet_scores_nothing_for_a_source_not_connected(registry, as_user):
