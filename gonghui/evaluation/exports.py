@@ -167,7 +167,10 @@ def to_docx(evaluation: Evaluation, results: QuerySet[UnitResult]) -> bytes:
             f"最高{top.unit.name}{fmt(top.total)}分。{len(vetoed)}个单位被一票否决，取消当年评先评优资格。",
         )
     para(doc, "二、考核结果", font=HEADING_FONT)
-    para(doc, "各单位得分及排名见下表（按总分排名；被一票否决的单位仍列出名次，但不具备评先评优资格）。")
+    lead = para(
+        doc, "各单位得分及排名见下表（按总分排名；被一票否决的单位仍列出名次，但不具备评先评优资格）。"
+    )
+    lead.paragraph_format.keep_with_next = True
     short_head = ["名次", "单位", "总分", "一票否决", "评先评优"]
     short_body = [[b[0], b[1], b[-3], b[-2], b[-1]] for b in body]
     bulletin.docx_table(doc, short_head, short_body)
@@ -177,7 +180,8 @@ def to_docx(evaluation: Evaluation, results: QuerySet[UnitResult]) -> bytes:
             para(doc, f"{i}.{r.unit.name}：{r.veto_reasons or '一票否决'}。")
     else:
         para(doc, "本年度没有被一票否决的单位。")
-    para(doc, "四、各项得分", font=HEADING_FONT)
+    # A heading stays on the page of its table.
+    para(doc, "四、各项得分", font=HEADING_FONT).paragraph_format.keep_with_next = True
     bulletin.docx_table(doc, head[:-2], [b[:-2] for b in body])
     when = (
         timezone.localtime(evaluation.finalised_at).date()
