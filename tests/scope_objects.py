@@ -319,12 +319,44 @@ def _score_jiujiang(reg: Registry) -> Model:
     return _evaluation_jiujiang(reg).results.order_by("pk").first().scores.exclude(evidence="").get()
 
 
+def _pairing_jiujiang(reg: Registry) -> Model:
+    """对口联系 (issue 13): 鸠江区总工会 pairs its leader with 鸠江乙公司's union (a key enterprise in a
+    campaign), so that 鸠江区 is the issuer (edit and delete are the issuer's) and the target is inside it;
+    one visit that raised a problem."""
+    import datetime as dt
+
+    from gonghui.supervision import pairings
+    from gonghui.supervision.models import Pairing
+
+    pairing = Pairing.objects.filter(issuer=reg.unions["jiujiang"]).first()
+    if pairing is not None:
+        return pairing
+    pairing = pairings.create_pairing(
+        issuer=reg.unions["jiujiang"],
+        year=2026,
+        campaign="重点企业建会",
+        contact=pairings.Contact("区总领导 1", Pairing.ContactKind.LEADER),
+        target=reg.unions["jiujiang_b"],
+    )
+    pairings.log_visit(
+        pairing,
+        visited_on=dt.date(2026, 1, 6),
+        visitors="区总领导 1",
+        findings="鸠江乙公司职代会未按期召开",
+        problem_lines=[pairings.ProblemLine("鸠江乙公司职代会未按期召开")],
+        actor=reg.users["jiujiang"],
+    )
+    return pairing
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
     "evaluation.unitresult": lambda reg: _evaluation_jiujiang(reg).results.order_by("pk").first(),
     "evaluation.score": _score_jiujiang,
+    "supervision.pairing": _pairing_jiujiang,
+    "supervision.pairingvisit": lambda reg: _pairing_jiujiang(reg).visits.get(),
     "supervision.workplan": _work_plan_jiujiang,
     "supervision.plantask": _plan_task_jiujiang,
     "supervision.task": _task_jiujiang,
@@ -356,6 +388,7 @@ URL_MODELS: dict[str, str] = {
     "api:get_evaluation": "evaluation.evaluation",
     "api:get_work_plan": "supervision.workplan",
     "api:get_task": "supervision.task",
+    "api:get_pairing": "supervision.pairing",
     "api:get_directory_edition": "directories.directoryedition",
     "api:get_directory_entry": "directories.directoryentry",
     "api:get_worklist_item": "directories.listitem",

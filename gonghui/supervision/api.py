@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from gonghui.core.api import SeekPagination, filtered, scoped, scoped_get
 
-from .models import Task, WorkPlan
+from .models import Pairing, PairingVisit, Task, WorkPlan
 from .plans_filters import WorkPlanFilterSet
 from .tasks_filters import TaskFilterSet
 
@@ -101,3 +101,111 @@ def list_tasks(request):
 @router.get("/supervision/tasks/{pk}", response=TaskOut, summary="工作任务详情")
 def get_task(request, pk: int):
     return scoped_get(request, Task, pk)
+
+
+# ---------------------------------------------------------------------- 对口联系
+class PairingOut(Schema):
+    id: int
+    issuer_id: int
+    year: int
+    campaign: str
+    contact_kind: str
+    contact: str
+    department_id: int | None
+    target_id: int
+
+
+class PairingVisitOut(Schema):
+    id: int
+    pairing_id: int
+    visited_on: dt.date
+    visitors: str
+    findings: str
+    problem_ids: list[int]
+
+    @staticmethod
+    def resolve_problem_ids(obj) -> list[int]:
+        return [p.pk for p in obj.problems.all()]
+
+
+class CoverageGapOut(Schema):
+    id: int
+    name: str
+
+
+class CoverageOut(Schema):
+    union_id: int
+    year: int
+    as_of: dt.date
+    counties_total: int
+    counties_covered: int
+    pairs: int
+    pairs_visited: int
+    unpaired: list[CoverageGapOut]
+    unvisited_pairing_ids: list[int]
+
+
+@router.get("/supervision/pairings", response=list[PairingOut], summary="对口联系")
+@paginate(SeekPagination)
+def list_pairings(request):
+    from .pairings_filters import PairingFilterSet
+
+    return filtered(request, PairingFilterSet, scoped(request, Pairing).order_by("id"))
+
+
+@router.get("/supervision/pairings/{pk}", response=PairingOut, summary="对口联系详情")
+def get_pairing(request, pk: int):
+    return scoped_get(request, Pairing, pk)
+
+
+@router.get("/supervision/pairing-visits", response=list[PairingVisitOut], summary="对口联系走访")
+@paginate(SeekPagination)
+def list_pairing_visits(request, pairing: int | None = None, year: int | None = None):
+    from ninja.errors import HttpError
+
+    visits = scoped(request, PairingVisit).prefetch_related("problems").order_by("id")
+    if year is not None and not 2000 <= year <= 2100:
+        raise HttpError(400, "年度应在 2000 到 2100 之间")
+    if pairing is not None and not 1 <= pairing < 2**63:
+        raise HttpError(400, "对口联系编号有误")
+    if pairing is not None:
+        visits = visits.filter(pairing_id=pairing)
+    if year is not None:
+        visits = visits.filter(visited_on__year=year)
+    return visits
+
+
+@router.get("/supervision/pairing-coverage", response=CoverageOut, summary="对口联系覆盖情况")
+def get_pairing_coverage(request, year: int | None = None, union: int | None = None):
+    """The user's federation (or ``union`` of its subtree): county-level unions paired at province or
+    city level, and pairings visited at least once this year, with the gaps."""
+    from django.utils import timezone
+    from ninja.errors import HttpError
+
+    from gonghui.core.scope import home_node
+    from gonghui.orgs.models import UnionOrg
+
+    from . import pairings
+
+    auth = getattr(request, "auth", None)  # the token's user, or the session's
+    user = auth if hasattr(auth, "pk") else request.user
+    year = year if year is not None else timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise HttpError(400, "年度应在 2000 到 2100 之间")
+    if union is not None and not 1 <= union < 2**63:
+        raise HttpError(400, "工会编号有误")
+    root = home_node(user) if union is None else UnionOrg.objects.visible_to(user).filter(pk=union).first()
+    if root is None:
+        raise HttpError(404, "找不到该工会或不在您的管辖范围内")
+    cov = pairings.coverage(root, year)
+    return {
+        "union_id": root.pk,
+        "year": year,
+        "as_of": cov.as_of,
+        "counties_total": cov.counties_total,
+        "counties_covered": cov.counties_covered,
+        "pairs": len(cov.pairs),
+        "pairs_visited": cov.pairs_visited,
+        "unpaired": [{"id": u.pk, "name": u.name} for u in cov.unpaired],
+        "unvisited_pairing_ids": [p.pk for p in cov.unvisited],
+    }

@@ -456,6 +456,9 @@ class Pairing(ScopedModel):
     def __str__(self) -> str:
         return f"{self.contact} → {self.target}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:pairing-detail", args=[self.pk])
+
 
 class PairingVisit(ScopedModel):
     """走访: a paired contact's visit to the union — date, who went, what was found."""
@@ -477,6 +480,9 @@ class PairingVisit(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.pairing}（{self.visited_on:%Y-%m-%d}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:pairing-detail", args=[self.pairing_id]) + f"#visit-{self.pk}"
 
 
 class Meeting(ScopedModel, TimestampedModel):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plans_views, tasks_views
+from . import pairings_views, plans_views, tasks_views
 
 app_name = "supervision"
 urlpatterns = [
@@ -25,4 +25,12 @@ urlpatterns = [
     path("tasks/<int:pk>/return/", tasks_views.ReturnView.as_view(), name="task-return"),
     path("tasks/<int:pk>/reopen/", tasks_views.ReopenView.as_view(), name="task-reopen"),
     path("evidence/<int:pk>/", tasks_views.EvidenceDownloadView.as_view(), name="evidence-download"),
+    # 对口联系 (pairings helper)
+    path("pairings/", pairings_views.PairingListView.as_view(), name="pairing-list"),
+    path("pairings/add/", pairings_views.PairingAddView.as_view(), name="pairing-add"),
+    path("pairings/coverage/", pairings_views.CoverageView.as_view(), name="pairing-coverage"),
+    path("pairings/<int:pk>/", pairings_views.PairingDetailView.as_view(), name="pairing-detail"),
+    path("pairings/<int:pk>/edit/", pairings_views.PairingEditView.as_view(), name="pairing-edit"),
+    path("pairings/<int:pk>/delete/", pairings_views.PairingDeleteView.as_view(), name="pairing-delete"),
+    path("pairings/<int:pk>/visit/", pairings_views.VisitView.as_view(), name="pairing-visit"),
 ]

@@ -26,6 +26,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "unions": "gonghui.orgs.importer",
         "directory": "gonghui.directories.importer",
         "work_plan": "gonghui.supervision.plans_importer",
+        "pairings": "gonghui.supervision.pairings_importer",
     }
     assert {kind: i.model for kind, i in importers.items()} == {
         "members": "members.member",
@@ -33,6 +34,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "unions": "orgs.unionorg",
         "directory": "directories.directoryentry",
         "work_plan": "supervision.plantask",
+        "pairings": "supervision.pairing",
     }
     # ImportJob.kind offers what was registered, with the importer's title.
     assert dict(ImportJob._meta.get_field("kind").choices) == {
@@ -41,6 +43,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "unions": "工会组织",
         "directory": "名录",
         "work_plan": "工作计划任务",
+        "pairings": "对口联系",
     }
 
 
