@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gonghui.directories",
     "gonghui.supervision",
     "gonghui.evaluation",
+    "gonghui.reporting",
     "gonghui.reports",
     "gonghui.joining",
     "gonghui.demo",

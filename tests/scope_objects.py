@@ -260,6 +260,33 @@ def _evidence_jiujiang(reg: Registry) -> Model:
     return _task_jiujiang(reg).evidence.get()
 
 
+def _problem_jiujiang(reg: Registry) -> Model:
+    """问题清单 (issue 13): a 鸠江区 self-check problem with one responsibility and one task (issued by
+    芜湖市, the supervisor), all open."""
+    import datetime as dt
+
+    from gonghui.supervision import problems
+    from gonghui.supervision.models import Problem
+
+    union = reg.unions["jiujiang"]
+    found = Problem.objects.filter(union=union).first()
+    if found is not None:
+        return found
+    actor = reg.users["jiujiang"]
+    problem = problems.register_problem(
+        union=union,
+        source=Problem.Source.SELF_CHECK,
+        description="鸠江区部分乡镇工会经费未足额到位",
+        found_on=dt.date(2026, 3, 1),
+        actor=actor,
+    )
+    problems.add_responsibility(problem, actor=actor, union=union, lead_title="分管副主席")
+    problems.add_problem_task(
+        problem, actor=actor, title="督促乡镇工会经费到位", deadline=dt.date(2026, 12, 31)
+    )
+    return problem
+
+
 def _department_jiujiang(reg: Registry) -> Model:
     return _plan_task_jiujiang(reg).lead_departments.get()
 
@@ -349,6 +376,31 @@ def _pairing_jiujiang(reg: Registry) -> Model:
     return pairing
 
 
+def _meeting_jiujiang(reg: Registry) -> Model:
+    """会议台账 (issue 13): a 联席会议 of 鸠江区总工会 with its minutes (PDF), recorded by 鸠江区."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.uploads import check_upload
+    from gonghui.supervision import meetings
+    from gonghui.supervision.models import Meeting
+
+    union = reg.unions["jiujiang"]
+    found = Meeting.objects.filter(union=union).first()
+    if found is not None:
+        return found
+    upload = SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 jiujiang minutes", content_type="application/pdf")
+    return meetings.record_meeting(
+        union,
+        meetings.MeetingInput(
+            kind=Meeting.Kind.JOINT, held_on=dt.date(2026, 3, 2), title="鸠江区联席会议", issues_raised=2
+        ),
+        minutes=check_upload(upload),
+        actor=reg.users["jiujiang"],
+    )
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
@@ -357,11 +409,13 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "evaluation.score": _score_jiujiang,
     "supervision.pairing": _pairing_jiujiang,
     "supervision.pairingvisit": lambda reg: _pairing_jiujiang(reg).visits.get(),
+    "supervision.meeting": _meeting_jiujiang,
     "supervision.workplan": _work_plan_jiujiang,
     "supervision.plantask": _plan_task_jiujiang,
     "supervision.task": _task_jiujiang,
     "supervision.evidence": _evidence_jiujiang,
     "supervision.department": _department_jiujiang,
+    "supervision.problem": _problem_jiujiang,
     "directories.directoryedition": _directory_edition_jiujiang,
     "directories.directoryentry": _directory_entry_jiujiang,
     "directories.matchcandidate": _match_candidate_jiujiang,
@@ -388,7 +442,9 @@ URL_MODELS: dict[str, str] = {
     "api:get_evaluation": "evaluation.evaluation",
     "api:get_work_plan": "supervision.workplan",
     "api:get_task": "supervision.task",
+    "api:get_problem": "supervision.problem",
     "api:get_pairing": "supervision.pairing",
+    "api:get_meeting": "supervision.meeting",
     "api:get_directory_edition": "directories.directoryedition",
     "api:get_directory_entry": "directories.directoryentry",
     "api:get_worklist_item": "directories.listitem",
@@ -413,6 +469,8 @@ URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "supervision:point-add": lambda reg: {"plan_pk": _work_plan_jiujiang(reg).pk},
     "evaluation:item-add": lambda reg: {"sheet_pk": _score_sheet_jiujiang(reg).pk},
     "evaluation:evaluation-export": lambda reg: {"pk": _evaluation_jiujiang(reg).pk, "fmt": "xlsx"},
+    # 三清单导出 (issue 13): 鸠江区's own lists, with its problem on them.
+    "supervision:lists-export": lambda reg: {"pk": _problem_jiujiang(reg).union_id},
     # 目标任务 drill-down / bulletin download (issue 4): the 鸠江区 plan and its 鸠江区 row.
     "targets:plan-drill": lambda reg: {
         "pk": _target_plan_jiujiang(reg).pk,

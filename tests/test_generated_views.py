@@ -35,6 +35,14 @@ from tests.scope_objects import OUTSIDE_OBJECTS, Route, _routing_rule_jiujiang, 
 # (鸠江区), reviewer, auditor, grassroots administrator (鸠江乙公司工会委员会), union-less administrator.
 PERSONAS = ["anonymous", "viewer", "jinghu", "jiujiang", "reviewer", "auditor", "grassroots", "nounion"]
 
+
+def _meeting_to_delete(reg):
+    from gonghui.supervision import meetings
+
+    data = meetings.MeetingInput(kind="openness", held_on=dt.date(2026, 4, 1), title="鸠江区厂务公开会议")
+    return meetings.record_meeting(reg.unions["jiujiang"], data)
+
+
 # An object of 鸠江区 that may really be deleted (the OUTSIDE_OBJECTS one is still referred to).
 DELETABLE = {
     "orgs.workplace": lambda reg: reg.workplaces["jiujiang_none"],
@@ -45,6 +53,7 @@ DELETABLE = {
         region=reg.unions["jiujiang"].region,
     ),
     "joining.routingrule": _routing_rule_jiujiang,
+    "supervision.meeting": lambda reg: _meeting_to_delete(reg),
     "accounts.user": lambda reg: User.objects.create_user(
         "p-disable-me", password=PASSWORD, union=reg.unions["jiujiang_b"], role=Role.READONLY
     ),

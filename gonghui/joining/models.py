@@ -389,6 +389,16 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    # A message to an account (supervision's reminders) rather than to a phone number: the sender reaches
+    # the user by the account (a gateway looks up the user's contact details).
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收用户",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     sender = models.CharField("发送方式", max_length=200, blank=True)

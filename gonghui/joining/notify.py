@@ -29,7 +29,8 @@ class LogSender:
     """Writes the message to the log; the database row is the record that it was 'sent'."""
 
     def send(self, notification: Notification) -> str:
-        log.info("通知 %s → %s：%s", notification.pk, notification.phone_masked, notification.text)
+        to = notification.phone_masked or f"用户 {notification.recipient_id}"
+        log.info("通知 %s → %s：%s", notification.pk, to, notification.text)
         return Notification.Status.LOGGED
 
 
@@ -60,14 +61,17 @@ def queue(
     text: str,
     application: JoinApplication | None = None,
     transfer: TransferRequest | None = None,
+    recipient=None,
 ) -> Notification:
-    """A message in the outbox, delivered after the surrounding transaction commits."""
+    """A message in the outbox, delivered after the surrounding transaction commits: to a phone number,
+    or (``phone=""``) to a user account (``recipient``)."""
     notification = Notification.objects.create(
-        phone_enc=crypto.encrypt(phone),
-        phone_masked=mask_phone(phone),
+        phone_enc=crypto.encrypt(phone) if phone else "",
+        phone_masked=mask_phone(phone) if phone else "",
         text=text,
         application=application,
         transfer=transfer,
+        recipient=recipient,
     )
     transaction.on_commit(lambda: deliver(notification.pk))
     return notification

@@ -63,7 +63,9 @@ class TableLayout:
     wrap_figures: bool  # figures break at "/" only when even the smallest font cannot fit them whole
 
 
-def table_layout(head: list[str], rows: list[list[str]], width_mm: float = TEXT_WIDTH_MM) -> TableLayout:
+def table_layout(
+    head: list[str], rows: list[list[str]], width_mm: float = TEXT_WIDTH_MM, name_column: int = NAME_COLUMN
+) -> TableLayout:
     """Column widths from the content: every body cell on one line (unit names always), headers wrap.
 
     Tries 五号 first and shrinks the font until the natural widths fit the text block; the spare width
@@ -75,7 +77,7 @@ def table_layout(head: list[str], rows: list[list[str]], width_mm: float = TEXT_
         em_mm = font_pt * PT_MM
         widths = []
         for i, (_header, *cells) in enumerate(columns):
-            parts = [p for c in cells for p in (c.split("/") if wrap and i != NAME_COLUMN else [c])]
+            parts = [p for c in cells for p in (c.split("/") if wrap and i != name_column else [c])]
             ems = max([text_em(p) for p in parts] + [2.0])  # a header wraps, but at least 2 characters
             widths.append(ems * em_mm + 2 * CELL_PAD_MM + 0.4)  # + border and rounding
         return widths
@@ -85,14 +87,14 @@ def table_layout(head: list[str], rows: list[list[str]], width_mm: float = TEXT_
             widths = natural(font_pt, wrap)
             spare = width_mm - sum(widths)
             if spare >= 0:
-                others = [i for i in range(len(widths)) if i != NAME_COLUMN] or [NAME_COLUMN]
+                others = [i for i in range(len(widths)) if i != name_column] or [name_column]
                 for i in others:
                     widths[i] += spare / len(others)
                 return TableLayout(font_pt, widths, wrap)
     # Nothing fits (a name longer than the text block): the name keeps its width, the rest share what is left.
     widths = natural(TABLE_FONT_SIZES[True][-1], True)
-    rest = max(width_mm - widths[NAME_COLUMN], 0)
-    others = [i for i in range(len(widths)) if i != NAME_COLUMN]
+    rest = max(width_mm - widths[name_column], 0)
+    others = [i for i in range(len(widths)) if i != name_column]
     scale = rest / sum(widths[i] for i in others) if others else 0
     for i in others:
         widths[i] *= scale
@@ -275,7 +277,7 @@ def para(
     return p
 
 
-def _page_number_footer(footer, align) -> None:
+def page_number_footer(footer, align) -> None:
     """ "— 1 —" in 4号 宋体, one character in from the edge (odd pages right, even pages left)."""
     p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     p.alignment = align
@@ -298,7 +300,7 @@ def _page_number_footer(footer, align) -> None:
     set_run_font(p.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
 
 
-def _twips(mm: float) -> int:
+def twips(mm: float) -> int:
     return round(mm * 1440 / 25.4)
 
 
@@ -316,7 +318,7 @@ _ORDER = {
 }  # fmt: skip
 
 
-def _set_child(parent, tag: str, **attrs):
+def set_child(parent, tag: str, **attrs):
     """The one ``tag`` child of ``parent`` (created in schema order if missing) with ``attrs`` set."""
     el = parent.find(qn(tag))
     if el is None:
@@ -333,41 +335,45 @@ def _set_child(parent, tag: str, **attrs):
     return el
 
 
-def docx_table(doc, head: list[str], rows: list[list[str]]) -> None:
-    """The ranking table: fixed layout with widths from the content summing to the 156 mm text block,
+def _docx_table(doc, text: BulletinText) -> None:
+    docx_table(doc, text.table_head, text.table_rows)
+
+
+def docx_table(doc, head: list[str], body: list[list[str]], name_column: int = NAME_COLUMN) -> None:
+    """A table of figures (the bulletin's ranking, the 年报's tables): fixed layout with widths from the content summing to the 156 mm text block,
     the header row repeated on each page (tblHeader) and kept with the first row, no body row split
     across pages (cantSplit), single line spacing inside cells. Unit names stay on one line because
     their column is as wide as the longest name at the table's font size."""
-    layout = table_layout(head, rows)
-    twips = [_twips(w) for w in layout.widths_mm]
-    twips[-1] += _twips(TEXT_WIDTH_MM) - sum(twips)  # rounding: the widths add up to the text block
+    layout = table_layout(head, body, name_column=name_column)
+    widths = [twips(w) for w in layout.widths_mm]
+    widths[-1] += twips(TEXT_WIDTH_MM) - sum(widths)  # rounding: the widths add up to the text block
     size = Pt(layout.font_pt)
     table = doc.add_table(rows=0, cols=len(head))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    _set_child(tbl_pr, "w:tblW", w=sum(twips), type="dxa")
-    _set_child(tbl_pr, "w:tblLayout", type="fixed")
-    margins = _set_child(tbl_pr, "w:tblCellMar")
+    set_child(tbl_pr, "w:tblW", w=sum(widths), type="dxa")
+    set_child(tbl_pr, "w:tblLayout", type="fixed")
+    margins = set_child(tbl_pr, "w:tblCellMar")
     for side in ("left", "right"):
-        _set_child(margins, f"w:{side}", w=_twips(CELL_PAD_MM), type="dxa")
-    _set_child(tbl_pr, "w:tblInd", w=0, type="dxa")
-    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
+        set_child(margins, f"w:{side}", w=twips(CELL_PAD_MM), type="dxa")
+    set_child(tbl_pr, "w:tblInd", w=0, type="dxa")
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
-    for r_i, values in enumerate([head, *rows]):
+    for r_i, values in enumerate([head, *body]):
         row = table.add_row()
         tr_pr = row._tr.get_or_add_trPr()
         if r_i == 0:
             # Repeated on each page and kept with the first data row. Not cantSplit: LibreOffice 7.4
             # drops the body rows of a table whose header row carries it when it lands at a page foot.
-            _set_child(tr_pr, "w:tblHeader")
+            set_child(tr_pr, "w:tblHeader")
         else:
-            _set_child(tr_pr, "w:cantSplit")
-        for c_i, (cell, value, width) in enumerate(zip(row.cells, values, twips, strict=True)):
+            set_child(tr_pr, "w:cantSplit")
+        for c_i, (cell, value, width) in enumerate(zip(row.cells, values, widths, strict=True)):
             tc_pr = cell._tc.get_or_add_tcPr()
-            _set_child(tc_pr, "w:tcW", w=width, type="dxa")
-            _set_child(tc_pr, "w:vAlign", val="center")
+            set_child(tc_pr, "w:tcW", w=width, type="dxa")
+            set_child(tc_pr, "w:vAlign", val="center")
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             fmt = p.paragraph_format
@@ -375,18 +381,17 @@ def docx_table(doc, head: list[str], rows: list[list[str]]) -> None:
             fmt.space_before = fmt.space_after = Pt(0)
             fmt.first_line_indent = Pt(0)
             fmt.keep_with_next = r_i == 0
-            if r_i > 0 and c_i != NAME_COLUMN and layout.wrap_figures:
+            if r_i > 0 and c_i != name_column and layout.wrap_figures:
                 value = value.replace("/", "/\u200b")  # a figure may break after "/" only
             set_run_font(p.add_run(value), HEADING_FONT if r_i == 0 else BODY_FONT, size)
             mark = OxmlElement("w:rPr")  # the paragraph mark at the table size too: an empty cell
-            _set_child(mark, "w:sz", val=round(layout.font_pt * 2))  # must not make its row taller
+            set_child(mark, "w:sz", val=round(layout.font_pt * 2))  # must not make its row taller
             p._p.get_or_add_pPr().append(mark)
 
 
-def gbt9704_document() -> Any:
-    """An empty Word document in the GB/T 9704-2012 layout: A4 margins, 22 lines of 三号仿宋 a page,
-    page numbers 「— 1 —」 outside (odd right, even left). Other official documents (the annual
-    evaluation) start from here too."""
+def gbt9704_document():
+    """An empty Word document in the GB/T 9704-2012 page layout: A4, the margins of the 156 × 225 mm
+    text block, "— 1 —" page numbers (odd pages right, even pages left), 3号 仿宋 body text."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -394,8 +399,8 @@ def gbt9704_document() -> Any:
     section.left_margin, section.right_margin = Mm(PAGE["left"]), Mm(PAGE["right"])
     section.footer_distance = Mm(28 - 7)  # page number 7 mm below the text block
     doc.settings.odd_and_even_pages_header_footer = True
-    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+    page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
     normal = doc.styles["Normal"]
     normal.font.size = SIZE_3
     normal.font.name = "Times New Roman"
@@ -404,7 +409,8 @@ def gbt9704_document() -> Any:
 
 
 def signature(doc, issuer: str, date: str) -> None:
-    """Issuer above the date, the date right-aligned four characters in from the right edge."""
+    """Issuer above the date, the date right-aligned four characters in from the right edge (for other
+    official documents built on ``gbt9704_document``: the annual evaluation)."""
     para(doc, indent=False)
     para(doc, indent=False)
     para(doc, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
@@ -430,7 +436,7 @@ def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
     para(doc, text.summary)
     para(doc, "二、各单位完成情况", font=HEADING_FONT)
     para(doc, "各单位完成情况及排名见下表（按平均完成率排名）。")
-    docx_table(doc, text.table_head, text.table_rows)
+    _docx_table(doc, text)
     para(doc, "（一）完成率对比", font=KAI_FONT)
     doc.add_picture(io.BytesIO(charts.completion_bar(snapshot.figures)), width=Mm(150))
     if snapshot.figures.get("monthly", {}).get("labels"):
@@ -443,8 +449,14 @@ def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
     para(doc, "四、工作要求", font=HEADING_FONT)
     for i, req in enumerate(text.requirements, start=1):
         para(doc, f"{i}.{req}")
-    signature(doc, text.issuer, text.date)
-    return docx_bytes(doc)
+    para(doc, indent=False)
+    para(doc, indent=False)
+    # Issuer above the date, the date right-aligned four characters in from the right edge.
+    para(doc, text.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+    para(doc, text.date, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
 
 
 # -- Excel --------------------------------------------------------------------------------------------

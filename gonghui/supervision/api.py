@@ -9,7 +9,8 @@ from ninja.pagination import paginate
 
 from gonghui.core.api import SeekPagination, filtered, scoped, scoped_get
 
-from .models import Pairing, PairingVisit, Task, WorkPlan
+from .meetings_filters import MeetingFilterSet
+from .models import Meeting, Pairing, PairingVisit, Problem, Task, WorkPlan
 from .plans_filters import WorkPlanFilterSet
 from .tasks_filters import TaskFilterSet
 
@@ -101,6 +102,117 @@ def list_tasks(request):
 @router.get("/supervision/tasks/{pk}", response=TaskOut, summary="工作任务详情")
 def get_task(request, pk: int):
     return scoped_get(request, Task, pk)
+
+
+# ---------------------------------------------------------------------- 三清单与挂图作战
+class ResponsibilityOut(Schema):
+    id: int
+    department: str | None
+    union_id: int | None
+    lead_title: str
+    note: str
+
+    @staticmethod
+    def resolve_department(obj) -> str | None:
+        return f"{obj.department.union.name}{obj.department.name}" if obj.department_id else None
+
+
+class ProblemEventOut(Schema):
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class ProblemOut(Schema):
+    id: int
+    union_id: int
+    supervisor_id: int
+    source: str
+    source_label: str
+    description: str
+    found_on: dt.date
+    severity: str
+    status: str
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_source_label(obj) -> str:
+        return obj.get_source_display()
+
+
+class ProblemDetailOut(ProblemOut):
+    responsibilities: list[ResponsibilityOut]
+    tasks: list[TaskOut]
+    events: list[ProblemEventOut]
+
+    @staticmethod
+    def resolve_responsibilities(obj) -> list:
+        return list(obj.responsibilities.select_related("department__union"))
+
+    @staticmethod
+    def resolve_tasks(obj) -> list:
+        return list(obj.tasks.prefetch_related("lead_departments").order_by("deadline", "pk"))
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.all())
+
+
+class BoardRowOut(Schema):
+    union_id: int
+    union: str
+    problems: dict[str, int]
+    tasks: dict[str, int]
+
+
+class BoardOut(Schema):
+    as_of: dt.date
+    rows: list[BoardRowOut]
+    total: BoardRowOut
+    overdue_tasks: int
+
+
+def _board_row(row) -> dict:
+    return {"union_id": row.union.pk, "union": row.union.name, **row.figures()}
+
+
+@router.get("/supervision/problems", response=list[ProblemOut], summary="问题清单")
+@paginate(SeekPagination)
+def list_problems(request):
+    from .lists_filters import ProblemFilterSet
+
+    return filtered(request, ProblemFilterSet, scoped(request, Problem).order_by("id"))
+
+
+@router.get(
+    "/supervision/problems/{pk}", response=ProblemDetailOut, summary="问题详情（含责任清单、任务清单）"
+)
+def get_problem(request, pk: int):
+    return scoped_get(request, Problem, pk)
+
+
+@router.get("/supervision/board", response=BoardOut, summary="挂图作战（县级工会 × 状态）")
+def get_board(request):
+    from django.http import Http404
+
+    from gonghui.core.scope import home_node
+
+    from .board import build_board
+
+    auth = getattr(request, "auth", None)
+    user = auth if hasattr(auth, "pk") else request.user
+    node = home_node(user)
+    if node is None:
+        raise Http404("没有可查看的县级工会")
+    board = build_board(node, problems=Problem.objects.visible_to(user), tasks=Task.objects.visible_to(user))
+    return {
+        "as_of": board.as_of,
+        "rows": [_board_row(row) for row in board.rows],
+        "total": _board_row(board.total),
+        "overdue_tasks": board.overdue_count,
+    }
 
 
 # ---------------------------------------------------------------------- 对口联系
@@ -209,3 +321,44 @@ def get_pairing_coverage(request, year: int | None = None, union: int | None = N
         "unpaired": [{"id": u.pk, "name": u.name} for u in cov.unpaired],
         "unvisited_pairing_ids": [p.pk for p in cov.unvisited],
     }
+
+
+# ---------------------------------------------------------------------- 会议台账
+class MeetingOut(Schema):
+    id: int
+    union_id: int
+    union: str
+    kind: str
+    kind_label: str
+    held_on: dt.date
+    title: str
+    participants: str
+    issues_raised: int
+    issues_solved: int
+    issues: str
+    has_minutes: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_union(obj) -> str:
+        return obj.union.name
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_has_minutes(obj) -> bool:
+        return bool(obj.minutes_name)
+
+
+@router.get("/supervision/meetings", response=list[MeetingOut], summary="会议台账")
+@paginate(SeekPagination)
+def list_meetings(request):
+    meetings = scoped(request, Meeting).select_related("union").order_by("id")
+    return filtered(request, MeetingFilterSet, meetings)
+
+
+@router.get("/supervision/meetings/{pk}", response=MeetingOut, summary="会议记录详情")
+def get_meeting(request, pk: int):
+    return scoped_get(request, Meeting, pk)

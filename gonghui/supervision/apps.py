@@ -6,9 +6,11 @@ class SupervisionConfig(AppConfig):
     verbose_name = "督导推进"
 
     def ready(self) -> None:
-        from . import tasks_setup  # 工作计划与任务: menu, plan import, task export
+        # 工作计划与任务; 三清单与挂图作战 (menu, problem export); 对口联系 (menu, pairing-table import,
+        # export); 会议台账与督导提醒
+        from . import lists_setup, meetings_setup, pairings_setup, tasks_setup
 
         tasks_setup.register()
-        from . import pairings_setup  # 对口联系: menu, pairing-table import, pairing export
-
+        lists_setup.register()
         pairings_setup.register()
+        meetings_setup.register()

@@ -362,6 +362,9 @@ class Problem(ScopedModel, TimestampedModel):
     def __str__(self) -> str:
         return self.description[:40]
 
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:problem-detail", args=[self.pk])
+
 
 class ProblemEvent(StepEvent):
     """Every step of a problem (registered, responsibility added, closed, reopened …)."""
@@ -529,3 +532,32 @@ class Meeting(ScopedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:meeting-detail", args=[self.pk])
+
+
+class ReminderSent(models.Model):
+    """督导提醒 already sent: one row per reminder (its key names the thing and the period, e.g. a task's
+    deadline or a union's quarter) and recipient, so that the daily run never sends the same one twice."""
+
+    key = models.CharField("提醒标识", max_length=120)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField("提醒内容", max_length=300)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已发送的督导提醒"
+        ordering = ["-sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "recipient"],
+                name="supervision_reminder_sent_once",
+                violation_error_message="该提醒已发送给此用户",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -249,6 +249,9 @@ def reopen(task: Task, *, actor, reason: str, ip: str | None = None) -> Task:
         raise PermissionDenied("只有下达单位可以重新打开任务")
     if task.status != TaskStatus.DONE:
         raise ValidationError("只有已销号的任务才能重新打开")
+    if task.problem_id and Problem.objects.filter(pk=task.problem_id, status=Problem.Status.CLOSED).exists():
+        # A closed problem is read-only: its tasks reopen only after the problem itself is reopened.
+        raise ValidationError("所属问题已销号，请先由督导单位重新打开问题")
     if not reason.strip():
         raise ValidationError("重新打开须说明原因")
     before = task.status

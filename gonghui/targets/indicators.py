@@ -9,6 +9,7 @@ one active union covers it — a joint union covering three workplaces makes thr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -140,6 +141,21 @@ DEFINITIONS: dict[str, tuple[str, Definition]] = {
 }
 
 
+# Indicators another app computes from its own records (supervision's meetings register): the app
+# registers, in its AppConfig.ready(), a definition and a provider; targets never imports that app.
+# A provider answers (numerator, denominator) per direct sub-unit's path and ``""`` for the node itself,
+# counted as of the day (what the app had recorded by that day).
+Provider = Callable[[UnionOrg, dt.date], dict[str, tuple[int, int]]]
+PROVIDERS: dict[str, Provider] = {}
+
+
+def register(code: str, name: str, definition: Definition, provider: Provider) -> None:
+    """An indicator computed by ``provider``: seeded with the others (``seed_indicators``), shown on the
+    indicator page, the dashboard and in the API with them."""
+    DEFINITIONS[code] = (name, definition)
+    PROVIDERS[code] = provider
+
+
 def seed_indicators() -> int:
     for order, (code, (name, d)) in enumerate(DEFINITIONS.items()):
         Indicator.objects.update_or_create(
@@ -248,8 +264,17 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
     names = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "name"))
     ids = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "id"))
     result = []
+    day = as_of or timezone.localdate()
     for ind in Indicator.objects.filter(is_active=True):
-        num_key, den_key = PAIRS[ind.definition]
+        if ind.definition in PROVIDERS:
+            provided = PROVIDERS[ind.definition](node, day)
+            source = {p: dict(zip(("num", "den"), provided.get(p, (0, 0)), strict=True)) for p in counts}
+            num_key, den_key = "num", "den"
+        elif ind.definition in PAIRS:
+            source = counts
+            num_key, den_key = PAIRS[ind.definition]
+        else:  # a row whose computing app is not installed
+            continue
         threshold = float(ind.threshold) if ind.threshold is not None else None
 
         def figure(values, threshold=threshold, num_key=num_key, den_key=den_key):
@@ -263,7 +288,7 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
             }
 
         rows = [
-            {"union_id": ids[p], "name": names[p], **figure(counts[p])} for p in counts if p and p in names
+            {"union_id": ids[p], "name": names[p], **figure(source[p])} for p in source if p and p in names
         ]
         result.append(
             {
@@ -277,7 +302,7 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
                 "threshold": threshold,
                 "note": ind.note,
                 "rows": rows,
-                "total": figure(counts[""]),
+                "total": figure(source[""]),
             }
         )
     return {
