@@ -196,10 +196,12 @@ def _other_parts(built) -> dict[str, int]:
     """The lists, pairings and meetings (each part's own demo module)."""
     from gonghui.targets import indicators
 
+    from .lists_demo import load_lists
     from .meetings_demo import load_meetings
     from .pairings_demo import load_pairings
 
-    counts = load_pairings(built)
+    counts = load_lists(built)
+    counts.update(load_pairings(built))
     counts.update(load_meetings(built))
     # targets stored today's indicator results before this app's demo ran: the meeting indicators are
     # computed again now that the demo meetings exist.

@@ -1,5 +1,6 @@
 """A real headless Chromium closes a task (对账销号): the county user uploads an evidence file and submits
-it, the city user accepts it, and the task is closed on both sides."""
+it, the city user accepts it, the task is closed on both sides and the board (挂图作战) moves it from
+待销号 to 已完成."""
 
 import os
 
@@ -43,16 +44,23 @@ def test_county_closes_a_task_with_evidence_and_the_city_accepts(live_server, re
         county.click("#submit-form button")
         county.wait_for_selector("#task-status >> text=待销号")
 
-        city = _login(browser, live_server.url, "t-wuhu", url)
+        city = _login(browser, live_server.url, "t-wuhu", "/supervision/board/")
+        row = f'#board tr[data-union="{task.assignee_id}"] td'
+        before = city.locator(row).all_inner_texts()
+        city.goto(f"{live_server.url}{url}")
         city.click("#accept-form button")
         city.wait_for_selector("#task-status >> text=已完成")
         city_events = city.inner_text("#events")
+        city.goto(f"{live_server.url}/supervision/board/")
+        after = city.locator(row).all_inner_texts()
 
         county.reload()
         county_status = county.inner_text("#task-status")
         county_forms = county.locator("#evidence-form, #submit-form").count()
         browser.close()
 
+    # Board columns: 整改中, 已销号, 含逾期任务 | 未开始, 推进中, 待销号, 已完成, 逾期.
+    assert (before[5], before[6]) == ("1", "0") and (after[5], after[6]) == ("0", "1")
     assert "提交销号" in city_events and "验收销号" in city_events
     assert county_status == "已完成" and county_forms == 0  # closed: read-only for the county
     task.refresh_from_db()
