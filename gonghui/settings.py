@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "gonghui.targets",
     "gonghui.directories",
     "gonghui.supervision",
+    "gonghui.evaluation",
     "gonghui.reporting",
     "gonghui.reports",
     "gonghui.joining",

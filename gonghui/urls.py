@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/", include("gonghui.reports.urls")),
     path("supervision/", include("gonghui.supervision.urls")),
     path("reporting/", include("gonghui.reporting.urls")),
+    path("evaluation/", include("gonghui.evaluation.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),
 ]

@@ -317,6 +317,61 @@ def _department_jiujiang(reg: Registry) -> Model:
     return _plan_task_jiujiang(reg).lead_departments.get()
 
 
+def _score_sheet_jiujiang(reg: Registry) -> Model:
+    """考核评分表 (issue 14, 年评价): a 2026 sheet of 鸠江区总工会 with one manual item, not yet used."""
+    from decimal import Decimal
+
+    from gonghui.evaluation.models import ScoreSheet
+    from gonghui.evaluation.services import ItemSpec, create_sheet
+
+    union = reg.unions["jiujiang"]
+    sheet = ScoreSheet.objects.filter(issuer=union, year=2026).first()
+    if sheet is None:
+        sheet = create_sheet(
+            issuer=union, year=2026, title="鸠江区总工会2026年度考核评分表",
+            items=[ItemSpec("规范化建设", max_score=Decimal(10))],
+        )  # fmt: skip
+    return sheet
+
+
+def _sheet_item_jiujiang(reg: Registry) -> Model:
+    return _score_sheet_jiujiang(reg).items.get()
+
+
+def _evaluation_jiujiang(reg: Registry) -> Model:
+    """年度考核评价: 鸠江区总工会's 2025 evaluation of its sub-units, one manual score with evidence."""
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.uploads import check_upload
+    from gonghui.evaluation import services
+    from gonghui.evaluation.models import Evaluation, Score, SheetItem
+
+    union = reg.unions["jiujiang"]
+    evaluation = Evaluation.objects.filter(issuer=union, year=2025).first()
+    if evaluation is not None:
+        return evaluation
+    sheet = services.create_sheet(
+        issuer=union, year=2025, title="鸠江区总工会2025年度考核评分表",
+        items=[
+            services.ItemSpec("规范化建设", max_score=Decimal(10)),
+            services.ItemSpec("其他否决情形", kind=SheetItem.Kind.VETO),
+        ],
+    )  # fmt: skip
+    evaluation = services.start(sheet, actor=reg.users["jiujiang"])
+    score = Score.objects.filter(result__evaluation=evaluation, item__kind="score").order_by("pk").first()
+    upload = SimpleUploadedFile("考核佐证.pdf", b"%PDF-1.4 jiujiang", content_type="application/pdf")
+    services.score_manual(
+        score, value="8", note="台账齐全", upload=check_upload(upload), actor=reg.users["jiujiang"]
+    )
+    return evaluation
+
+
+def _score_jiujiang(reg: Registry) -> Model:
+    return _evaluation_jiujiang(reg).results.order_by("pk").first().scores.exclude(evidence="").get()
+
+
 def _pairing_jiujiang(reg: Registry) -> Model:
     """对口联系 (issue 13): 鸠江区总工会 pairs its leader with 鸠江乙公司's union (a key enterprise in a
     campaign), so that 鸠江区 is the issuer (edit and delete are the issuer's) and the target is inside it;
@@ -373,6 +428,11 @@ def _meeting_jiujiang(reg: Registry) -> Model:
 
 
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "evaluation.scoresheet": _score_sheet_jiujiang,
+    "evaluation.sheetitem": _sheet_item_jiujiang,
+    "evaluation.evaluation": _evaluation_jiujiang,
+    "evaluation.unitresult": lambda reg: _evaluation_jiujiang(reg).results.order_by("pk").first(),
+    "evaluation.score": _score_jiujiang,
     "supervision.pairing": _pairing_jiujiang,
     "supervision.pairingvisit": lambda reg: _pairing_jiujiang(reg).visits.get(),
     "supervision.meeting": _meeting_jiujiang,
@@ -407,6 +467,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 
 URL_MODELS: dict[str, str] = {
     "api:get_report": "reporting.report",
+    "api:get_score_sheet": "evaluation.scoresheet",
+    "api:get_evaluation": "evaluation.evaluation",
     "api:get_work_plan": "supervision.workplan",
     "api:get_task": "supervision.task",
     "api:get_problem": "supervision.problem",
@@ -434,6 +496,8 @@ URL_MODELS: dict[str, str] = {
 
 URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "supervision:point-add": lambda reg: {"plan_pk": _work_plan_jiujiang(reg).pk},
+    "evaluation:item-add": lambda reg: {"sheet_pk": _score_sheet_jiujiang(reg).pk},
+    "evaluation:evaluation-export": lambda reg: {"pk": _evaluation_jiujiang(reg).pk, "fmt": "xlsx"},
     # 三清单导出 (issue 13): 鸠江区's own lists, with its problem on them.
     "supervision:lists-export": lambda reg: {"pk": _problem_jiujiang(reg).union_id},
     # 目标任务 drill-down / bulletin download (issue 4): the 鸠江区 plan and its 鸠江区 row.

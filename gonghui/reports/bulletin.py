@@ -408,6 +408,21 @@ def gbt9704_document():
     return doc
 
 
+def signature(doc, issuer: str, date: str) -> None:
+    """Issuer above the date, the date right-aligned four characters in from the right edge (for other
+    official documents built on ``gbt9704_document``: the annual evaluation)."""
+    para(doc, indent=False)
+    para(doc, indent=False)
+    para(doc, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+    para(doc, date, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+
+
+def docx_bytes(doc) -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
     doc = gbt9704_document()
     if text.doc_number:
@@ -445,7 +460,7 @@ def to_docx(snapshot: Snapshot, text: BulletinText) -> bytes:
 
 
 # -- Excel --------------------------------------------------------------------------------------------
-def _safe(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
     """Text that Excel would read as a formula is written with a leading apostrophe."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -469,7 +484,7 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
     as_of = dt.date.fromisoformat(f["as_of"])
     year_over = (as_of.month, as_of.day) == (12, 31)  # the year's figures are final: no forecast
     sheet = book.add_worksheet("完成情况")
-    sheet.write_string(0, 0, _safe(text.title), title)
+    sheet.write_string(0, 0, safe_cell(text.title), title)
     sheet.write_string(1, 0, f"统计截至 {f['as_of']}，时间进度 {f['elapsed_pct']}%")
     head = ["排名", "单位"]
     for m in f["metrics"]:
@@ -487,7 +502,7 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
     ordered = sorted(f["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
     for r_i, row in enumerate([*ordered, {"rank": None, "name": "合计", **f["total"], "light": ""}], start=4):
         sheet.write(r_i, 0, row.get("rank") or "", cell)
-        sheet.write_string(r_i, 1, _safe(row["name"]), cell)
+        sheet.write_string(r_i, 1, safe_cell(row["name"]), cell)
         col = 2
         for m in f["metrics"]:
             c = row["cells"][m["code"]]
@@ -533,7 +548,7 @@ def to_xlsx(snapshot: Snapshot, text: BulletinText) -> bytes:
             continue
         for row in [*item["rows"], {"name": "合计", **item["total"]}]:
             ind.write_string(r_i, 0, item["name"], cell)
-            ind.write_string(r_i, 1, _safe(row["name"]), cell)
+            ind.write_string(r_i, 1, safe_cell(row["name"]), cell)
             ind.write_number(r_i, 2, row["num"], cell)
             ind.write_number(r_i, 3, row["den"], cell)
             ind.write(r_i, 4, row["rate"] if row["rate"] is not None else "", pct)

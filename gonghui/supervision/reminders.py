@@ -109,7 +109,7 @@ def _pairing_reminders(today: dt.date, union: UnionOrg | None) -> list[Reminder]
                 "对口联系",
                 pairing.issuer_id,
                 f"{pairing.contact}对口联系的{pairing.target}今年尚未走访，请在年底前安排",
-                "",
+                reverse("supervision:pairing-detail", args=[pairing.pk]),
             )
         )
         out.append(
@@ -118,7 +118,7 @@ def _pairing_reminders(today: dt.date, union: UnionOrg | None) -> list[Reminder]
                 "对口联系",
                 pairing.target_id,
                 f"{pairing.issuer}{pairing.contact}今年尚未到本单位走访，请联系安排",
-                "",
+                reverse("supervision:pairing-detail", args=[pairing.pk]),
             )
         )
     return out

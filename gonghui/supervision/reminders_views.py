@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.shortcuts import get_object_or_404, render
 from django.views import View
 
@@ -10,6 +12,8 @@ from gonghui.orgs.models import UnionOrg
 
 from . import reminders
 
+PANEL_ITEMS_PER_KIND = 5
+
 
 class ReminderPanelView(ScopedMixin, View):
     model = UnionOrg
@@ -17,4 +21,15 @@ class ReminderPanelView(ScopedMixin, View):
     def get(self, request, pk):
         node = get_object_or_404(UnionOrg.objects.visible_to(request.user), pk=pk)
         found = reminders.for_user(request.user, node)
-        return render(request, "supervision/_reminder_panel.html", {"node": node, "reminders": found})
+        # A home-page panel, not the whole list: the first few of each kind (a long run of overdue tasks
+        # must not hide the pairings and meetings); the rest are one click away on their pages.
+        shown, per_kind = [], Counter()
+        for reminder in found:
+            per_kind[reminder.kind] += 1
+            if per_kind[reminder.kind] <= PANEL_ITEMS_PER_KIND:
+                shown.append(reminder)
+        return render(
+            request,
+            "supervision/_reminder_panel.html",
+            {"node": node, "reminders": shown, "more": len(found) - len(shown)},
+        )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from gonghui.core import console, schedule
 from gonghui.joining.models import Notification
 from gonghui.supervision import meetings, reminders
-from gonghui.supervision.models import Meeting, Pairing, PairingVisit, ReminderSent, Task
+from gonghui.supervision.models import Meeting, Pairing, PairingVisit, PlanTask, ReminderSent, Task
 from tests.supervision.tasks_helpers import build_sup
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +157,26 @@ def test_a_submitted_task_reminds_only_the_issuer(world):
     Task.objects.filter(pk=world.tasks["jiujiang"].pk).update(status="submitted")
     found = [r for r in reminders.due(TODAY) if r.task_id == world.tasks["jiujiang"].pk]
     assert [(r.union_id, "请验收" in r.text) for r in found] == [(u["wuhu"].pk, True)]
+
+
+def test_the_panel_shows_the_first_few_of_each_kind_and_counts_the_rest(world, as_user, client):
+    """Seven overdue tasks do not push the county's meeting reminders off its home page."""
+    from gonghui.supervision import tasks
+    from gonghui.supervision.reminders_views import PANEL_ITEMS_PER_KIND
+
+    u = world.registry.unions
+    today = timezone.localdate()
+    for n in range(7):
+        point = PlanTask.objects.create(plan=world.plan, number=str(10 + n), content=f"逾期任务{n}")
+        tasks.create_task(
+            issuer=u["wuhu"],
+            assignee=u["jiujiang"],
+            title=f"逾期任务{n}",
+            deadline=today - dt.timedelta(days=n + 1),
+            plan_task=point,
+        )
+    as_user("jiujiang")
+    body = client.get(reverse("supervision:reminder-panel", args=[u["jiujiang"].pk])).content.decode()
+    shown = sum(f"逾期任务{n}" in body for n in range(7))
+    assert shown == PANEL_ITEMS_PER_KIND - 1  # the fixture's own task is the first of the five
+    assert "三方四家会议" in body and "另有 3 项未列出" in body
