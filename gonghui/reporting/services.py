@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +37,18 @@ from .models import (
 from .submitters import is_submitter, submitters_q
 
 APPROVED_STATUSES = LOCKED_STATUSES
+
+# A report type's checks before submission (``register_submit_check``): each gives the failures that stop
+# it, in Chinese; the 年报's logical checks are one (``reporting.links``).
+_SUBMIT_CHECKS: dict[str, list[Callable[[Report], list[str]]]] = {}
+
+
+def register_submit_check(type_code: str, check: Callable[[Report], list[str]]) -> None:
+    _SUBMIT_CHECKS.setdefault(type_code, []).append(check)
+
+
+def submit_failures(report: Report) -> list[str]:
+    return [f for check in _SUBMIT_CHECKS.get(report.report_type.code, []) for f in check(report)]
 
 
 # ---------------------------------------------------------------------- who may act
@@ -326,6 +339,14 @@ def submit(report: Report, *, actor, note: str = "", ip: str | None = None) -> R
         raise ValidationError(f"报告{report.get_status_display()}，不能再次提交")
     if report.node.parent_id is None:
         raise ValidationError("本单位没有上级单位，无处报送")
+    failures = submit_failures(report)
+    if failures:
+        from .links import FAILURES_SHOWN
+
+        more = f"；另有 {len(failures) - FAILURES_SHOWN} 项" if len(failures) > FAILURES_SHOWN else ""
+        raise ValidationError(
+            f"逻辑检查有 {len(failures)} 项未通过，不能提交：" + "；".join(failures[:FAILURES_SHOWN]) + more
+        )
     before = report.status
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()

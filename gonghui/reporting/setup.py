@@ -19,10 +19,11 @@ REPORT_EXPORT = [
 def register() -> None:
     from gonghui.reports import release
 
-    from . import bulletins, figures, tasks  # noqa: F401  (tasks: registers the daily reminder run)
+    from . import bulletins, figures, links, tasks  # noqa: F401  (tasks: registers the daily reminder run)
     from .models import Report
 
     figures.register_defaults()
+    links.register()  # the 年报's figures and submission checks; the evaluation's report_on_time source
     release.register(bulletins)  # the quarterly bulletin: 拟稿 → 审核 → 签发 before ranked units see it
     # 定期报告: orders 66–68 (after the statistics and bulletins).
     navigation.register("报送日历", "reporting:calendar", "bi-calendar-check", 66)

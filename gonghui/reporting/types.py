@@ -102,9 +102,20 @@ SEEDED: list[dict] = [
         "submitter_kinds": [COUNTY_LEVEL, "city"],
         "due_working_days": 20,
         "sections": [_section("notes", "填报说明", 2000, rich=False)],
-        # The statistical tables' figures are registered by the annual statistics module under its own
-        # codes (reporting.figures.register); until then the form carries the registry's headline figures.
-        "figures": [_figure("members"), _figure("grassroots_unions")],
+        # The 年报's headline figures (reporting.links registers the annual_* providers; the full tables
+        # are the 年报 export's), and its logical checks gate the submission.
+        "figures": [
+            _figure(f"annual_{key}")
+            for key in (
+                "grassroots_unions",
+                "members",
+                "women_members",
+                "migrant_members",
+                "new_form_members",
+                "workplaces",
+                "workplaces_covered",
+            )
+        ],
         "note": "工会组织和会员统计年报（统计年度10月1日至次年9月30日），逐级审核上报",
     },
 ]

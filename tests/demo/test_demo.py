@@ -130,3 +130,16 @@ def test_demo_supervision_tasks_in_a_realistic_mix(demo):
     assert done.evidence.exists()
     assert list(TaskEvent.objects.filter(task=done).values_list("action", flat=True))[-1] == "验收销号"
     assert User.objects.get(username="demo-jcb").supervision_departments.get().name == "基层工作部"
+
+
+def test_demo_reports_annual_statistics_and_evaluation(demo):
+    """A year of reports in mixed states, the 2023 年报 of Wuhu's counties and a finalised evaluation."""
+    from gonghui.evaluation.models import Evaluation
+    from gonghui.reporting.models import Report
+
+    assert {"draft", "submitted", "returned", "approved"} <= set(
+        Report.objects.values_list("status", flat=True)
+    )
+    annual = Report.objects.filter(report_type__code="annual_statistics", period_end="2023-09-30")
+    assert annual.count() == 9 == demo["annual_reports_2023"] + demo["annual_reports_2023_held_back"]
+    assert Evaluation.objects.filter(year=2023).exists()

@@ -54,7 +54,9 @@ def test_a_vetoed_unit_with_the_highest_score_is_ranked_but_excluded_from_awards
     assert figures["full_marks"] == 100 and figures["status"] == "final"
 
 
-def test_an_unregistered_source_says_so_and_scores_nothing(registry, values):
+def test_an_unregistered_source_says_so_and_scores_nothing(registry, values, monkeypatch):
+    # reporting connects report_on_time; a deployment without it (or any unconnected code) reads so.
+    monkeypatch.delitem(sources._SOURCES, "report_on_time")
     sheet = services.create_sheet(
         issuer=registry.unions["wuhu"], year=2023, title="无来源",
         items=[services.ItemSpec("半年报告按时报送", max_score=D(10), source="automatic",

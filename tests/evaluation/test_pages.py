@@ -149,7 +149,8 @@ def test_the_exports_open_with_the_figures(world, registry, as_user):
     )
 
 
-def test_seeded_sheet_scores_nothing_for_a_source_not_connected(registry, as_user):
+def test_seeded_sheet_scores_nothing_for_a_source_not_connected(registry, as_user, monkeypatch):
+    monkeypatch.delitem(sources._SOURCES, "report_on_time")  # as if reporting were not installed
     call_command("seed_evaluation_sheet", "--issuer", str(registry.unions["wuhu"].pk), "--year", "2023")
     sheet = ScoreSheet.objects.get()
     assert sheet.items.count() == 13 and sheet.full_marks() == D(100)

@@ -135,4 +135,5 @@ def test_the_registry_of_sources():
         assert ("t_const", "测试常数") in sources.choices()
     finally:
         sources._SOURCES.pop("t_const")
-    assert sources.get("pairings_visited") is not None and sources.get("report_on_time") is None
+    assert sources.get("pairings_visited") is not None
+    assert sources.get("report_on_time").label == "半年报告按时报送率"  # connected by reporting

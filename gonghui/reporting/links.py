@@ -1,0 +1,99 @@
+"""What reporting plugs into its neighbours (called from ``setup.register``):
+
+- the 年报's headline figures as figure providers (``annual_*`` codes, computed by ``reporting.annual``
+  for the node's subtree on the period's last day) and its logical checks as a gate on submission: a 年报
+  with a failing check cannot be submitted;
+- the evaluation source ``report_on_time`` (半年报告按时报送): the share of a unit's half-year reports of
+  the year first submitted by their due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from gonghui.orgs.models import UnionOrg
+
+ANNUAL_TYPE = "annual_statistics"
+ANNUAL_FIGURES = {
+    "grassroots_unions": ("基层工会组织数", "个"),
+    "members": ("会员数（在会及保留会籍）", "人"),
+    "women_members": ("其中：女会员", "人"),
+    "migrant_members": ("其中：农民工会员", "人"),
+    "new_form_members": ("其中：新就业形态劳动者会员", "人"),
+    "workplaces": ("单位数", "个"),
+    "workplaces_covered": ("其中：已建会覆盖单位", "个"),
+}
+FAILURES_SHOWN = 20  # a refusal names this many failures; the command and the export list them all
+
+
+def annual_code(key: str) -> str:
+    return f"annual_{key}"
+
+
+def _annual_tables(node: UnionOrg, as_of: dt.date):
+    from . import annual, figures
+
+    return figures.memoised(("annual", node.pk, as_of), lambda: annual.compute(node, as_of))
+
+
+def _annual_provider(key: str):
+    def provider(node: UnionOrg, as_of: dt.date):
+        return _annual_tables(node, as_of).summary()[key]
+
+    return provider
+
+
+def annual_failures(report) -> list[str]:
+    """The 年报's unexplained logical-check failures on the period's last day, each naming the table, row,
+    column and the records behind it."""
+    from . import annual
+
+    rollup = annual.compute_per_node(report.node, report.period_end)
+    failures = annual.blocking_failures(rollup.tables(report.node_id), rollup.sub_units(report.node_id))
+    out = []
+    for failure in failures:
+        records = "、".join(f"{r.kind}「{r.name}」" for r in failure.records[:5])
+        out.append(f"{failure.where()}：{failure.message}" + (f"（{records}）" if records else ""))
+    return out
+
+
+def report_on_time(unit: UnionOrg, year: int):
+    """半年报告按时报送率 of ``unit`` in ``year`` (%): its half-year reports due in the year whose first 提交
+    was on or before the due date; None when none was due."""
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from gonghui.evaluation.sources import Reading
+
+    from .models import Report
+
+    reports = (
+        Report.objects.filter(node=unit, report_type__code="half_year_summary", due_date__year=year)
+        .annotate(first_submitted=Min("events__at", filter=_submitted()))
+        .values_list("due_date", "first_submitted")
+    )
+    rows = list(reports)
+    if not rows:
+        return Reading(None, "本年度没有应报的半年总结")
+    on_time = sum(1 for due, first in rows if first is not None and timezone.localtime(first).date() <= due)
+    return Reading(Decimal(on_time * 100) / len(rows), f"应报 {len(rows)} 份，按时报送 {on_time} 份")
+
+
+def _submitted():
+    from django.db.models import Q
+
+    from .models import ReportStatus
+
+    return Q(events__to_status=ReportStatus.SUBMITTED)
+
+
+def register() -> None:
+    from gonghui.evaluation import sources
+
+    from . import figures, services
+
+    for key, (label, unit) in ANNUAL_FIGURES.items():
+        figures.register(annual_code(key), label, _annual_provider(key), unit)
+    services.register_submit_check(ANNUAL_TYPE, annual_failures)
+    sources.register("report_on_time", "半年报告按时报送率", report_on_time)
