@@ -3,6 +3,9 @@
 - the 年报's headline figures as figure providers (``annual_*`` codes, computed by ``reporting.annual``
   for the node's subtree on the period's last day) and its logical checks as a gate on submission: a 年报
   with a failing check cannot be submitted;
+- the finalised annual evaluation (``evaluation.services.final_figures``) as the 年评价 report's figures: a
+  unit's total, rank and 一票否决 in its parent's evaluation, and for an issuer the units it evaluated,
+  vetoed and found eligible for awards — so the evaluation goes up through submit → approve like any report;
 - the evaluation source ``report_on_time`` (半年报告按时报送): the share of a unit's half-year reports of
   the year first submitted by their due date.
 """
@@ -24,7 +27,6 @@ ANNUAL_FIGURES = {
     "workplaces": ("单位数", "个"),
     "workplaces_covered": ("其中：已建会覆盖单位", "个"),
 }
-FAILURES_SHOWN = 20  # a refusal names this many failures; the command and the export list them all
 
 
 def annual_code(key: str) -> str:
@@ -40,6 +42,48 @@ def _annual_tables(node: UnionOrg, as_of: dt.date):
 def _annual_provider(key: str):
     def provider(node: UnionOrg, as_of: dt.date):
         return _annual_tables(node, as_of).summary()[key]
+
+    return provider
+
+
+EVALUATION_FIGURES = {
+    "evaluation_total": ("年度考核得分", "分"),
+    "evaluation_rank": ("考核排名", "名"),
+    "evaluation_vetoed": ("一票否决（1 为是）", ""),
+    "evaluation_units": ("本级考核的下级单位数", "个"),
+    "evaluation_units_vetoed": ("其中：一票否决", "个"),
+    "evaluation_units_award": ("其中：可参加评先评优", "个"),
+}
+
+
+def _final_evaluation(issuer: UnionOrg | None, year: int):
+    from gonghui.evaluation.services import final_figures
+
+    from . import figures
+
+    if issuer is None:
+        return None
+    return figures.memoised(("evaluation", issuer.pk, year), lambda: final_figures(issuer, year))
+
+
+def _evaluation_provider(code: str):
+    def provider(node: UnionOrg, as_of: dt.date):
+        if code.startswith("evaluation_units"):
+            own = _final_evaluation(node, as_of.year)
+            if own is None:
+                return None  # the node has not finalised an evaluation of its sub-units for the year
+            units = own["rows"]
+            if code == "evaluation_units":
+                return len(units)
+            flag = "vetoed" if code == "evaluation_units_vetoed" else "award_eligible"
+            return sum(1 for unit in units if unit[flag])
+        parent = _final_evaluation(node.parent, as_of.year)
+        row = next((u for u in parent["rows"] if u["unit_id"] == node.pk), None) if parent else None
+        if row is None:
+            return None  # not (yet) scored in a finalised evaluation by its parent
+        if code == "evaluation_vetoed":
+            return int(row["vetoed"])
+        return row["total"] if code == "evaluation_total" else row["rank"]
 
     return provider
 
@@ -95,5 +139,7 @@ def register() -> None:
 
     for key, (label, unit) in ANNUAL_FIGURES.items():
         figures.register(annual_code(key), label, _annual_provider(key), unit)
+    for code, (label, unit) in EVALUATION_FIGURES.items():
+        figures.register(code, label, _evaluation_provider(code), unit)
     services.register_submit_check(ANNUAL_TYPE, annual_failures)
     sources.register("report_on_time", "半年报告按时报送率", report_on_time)

@@ -41,6 +41,7 @@ APPROVED_STATUSES = LOCKED_STATUSES
 # A report type's checks before submission (``register_submit_check``): each gives the failures that stop
 # it, in Chinese; the 年报's logical checks are one (``reporting.links``).
 _SUBMIT_CHECKS: dict[str, list[Callable[[Report], list[str]]]] = {}
+FAILURES_SHOWN = 20  # a refusal names this many failures; the 年报 command and export list them all
 
 
 def register_submit_check(type_code: str, check: Callable[[Report], list[str]]) -> None:
@@ -341,8 +342,6 @@ def submit(report: Report, *, actor, note: str = "", ip: str | None = None) -> R
         raise ValidationError("本单位没有上级单位，无处报送")
     failures = submit_failures(report)
     if failures:
-        from .links import FAILURES_SHOWN
-
         more = f"；另有 {len(failures) - FAILURES_SHOWN} 项" if len(failures) > FAILURES_SHOWN else ""
         raise ValidationError(
             f"逻辑检查有 {len(failures)} 项未通过，不能提交：" + "；".join(failures[:FAILURES_SHOWN]) + more

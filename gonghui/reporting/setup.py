@@ -4,7 +4,7 @@ sign-off gate (``reports.release``)."""
 
 from __future__ import annotations
 
-from gonghui.core import exports, navigation
+from gonghui.core import console, exports, navigation
 from gonghui.core.exports import attr, fk
 
 REPORT_EXPORT = [
@@ -19,11 +19,12 @@ REPORT_EXPORT = [
 def register() -> None:
     from gonghui.reports import release
 
-    from . import bulletins, figures, links, tasks  # noqa: F401  (tasks: registers the daily reminder run)
+    from . import bulletins, figures, links, tasks  # tasks: registers the daily reminder run
     from .models import Report
 
     figures.register_defaults()
     links.register()  # the 年报's figures and submission checks; the evaluation's report_on_time source
+    console.register_task_label(tasks.send_report_reminders_task, "发送报告报送提醒")
     release.register(bulletins)  # the quarterly bulletin: 拟稿 → 审核 → 签发 before ranked units see it
     # 定期报告: orders 66–68 (after the statistics and bulletins).
     navigation.register("报送日历", "reporting:calendar", "bi-calendar-check", 66)

@@ -92,7 +92,17 @@ SEEDED: list[dict] = [
         "submitter_kinds": [COUNTY_LEVEL, "city"],
         "due_working_days": 15,
         "sections": [_section("self_assessment", "年度自评", 5000)],
-        "figures": [*BUILDING, _figure("legal_entity_coverage"), _figure("coverage_25plus"), *SUPERVISION],
+        "figures": [
+            *(_figure(code) for code in ("evaluation_total", "evaluation_rank", "evaluation_vetoed")),
+            *(
+                _figure(code)
+                for code in ("evaluation_units", "evaluation_units_vetoed", "evaluation_units_award")
+            ),
+            *BUILDING,
+            _figure("legal_entity_coverage"),
+            _figure("coverage_25plus"),
+            *SUPERVISION,
+        ],
         "note": "县级工会报市总工会，市总工会在所属县级工会全部审核通过后报省总工会",
     },
     {
