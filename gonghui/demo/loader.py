@@ -472,12 +472,14 @@ def load_demo(size: DemoSize | None = None) -> dict[str, int]:
     grassroots = builder.build_grassroots(built)
     members = builder.build_members(grassroots, built)
     users = builder.build_users(built)
+    # The registry's dated history before the apps' demo data: the 年报 and the evaluation they compute for
+    # past days read it (a workplace an app changes later gets that change dated today, below).
+    record_workplace_states(Workplace.objects.all())
     extra = load_app_demo_data(builder, built)
     # The employers the demo's online applicants named (joining's demo data runs after the directory's)
     # go on their county's list now, not at the worker's first hourly refresh.
     extra["list_items_from_joining"] = refresh_list().listed
-    # The dated history the indicators read as of a past day: each demo workplace as finally built,
-    # valid from its 登记日期 (recorded last, after every step that may adjust a workplace).
+    # The workplaces the apps added, from their 登记日期, and the apps' changes to others, from today.
     record_workplace_states(Workplace.objects.all())
     Setting.put(DEMO_MARKER, {"loaded": True})
     return {
