@@ -6,15 +6,16 @@ the user's subtree is a 404, and a write that would land outside it is rolled ba
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import ProtectedError
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -301,6 +302,40 @@ class ObjectDeleteView(ScopedMixin, SingleObjectTemplateResponseMixin, SingleObj
             model_meta=self.model._meta,
         )
         return context
+
+
+class ObjectActionView(LoginRequiredMixin, View):
+    """POST one step (a service call) on an object the user sees (404 outside it): the form's errors and the
+    service's ``ValidationError`` (the object's state does not allow the step) come back as messages on the
+    object's page; the service's ``PermissionDenied`` is a 403. Subclasses set ``model``, ``form_class``,
+    ``done`` and implement ``act``; ``form`` may be overridden for a form built from the object."""
+
+    model: type
+    form_class: type = forms.Form
+    done = ""
+
+    def form(self, obj, request) -> forms.Form:
+        return self.form_class(request.POST, request.FILES)
+
+    def act(self, obj, data: dict, request) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.model.objects.visible_to(request.user), pk=pk)
+        form = self.form(obj, request)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(obj.get_absolute_url())
+        try:
+            self.act(obj, form.cleaned_data, request)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(obj.get_absolute_url())
+        messages.success(request, self.done)
+        return redirect(obj.get_absolute_url())
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

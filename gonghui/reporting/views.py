@@ -16,7 +16,7 @@ from django.views import View
 from gonghui.core.net import client_ip
 from gonghui.core.params import ParamError, id_param
 from gonghui.core.scope import home_node
-from gonghui.core.views import ObjectDetailView, ObjectListView
+from gonghui.core.views import ObjectActionView, ObjectDetailView, ObjectListView
 from gonghui.orgs.models import UnionOrg
 
 from . import bulletins, calendar, reminders, services
@@ -211,33 +211,12 @@ class ReportDetailView(ObjectDetailView):
         return context
 
 
-class ReportActionView(LoginRequiredMixin, View):
-    """POST one step on a report the user sees (404 outside it); the service decides whether the user may
-    take it (403) and whether the report's state allows it (the reason shown on the report's page)."""
+class ReportActionView(ObjectActionView):
+    """POST one step on a report the user sees; the service decides whether the user may take it (403)
+    and whether the report's state allows it (the reason shown on the report's page)."""
 
     model = Report
     form_class: type[forms.Form] = NoteForm
-    done = ""
-
-    def act(self, report: Report, data: dict, request) -> None:
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
-        form = self.form_class(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(report.get_absolute_url())
-        try:
-            self.act(report, form.cleaned_data, request)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect(report.get_absolute_url())
-        messages.success(request, self.done)
-        return redirect(report.get_absolute_url())
 
 
 class SaveView(ReportActionView):
@@ -325,31 +304,16 @@ class OpenView(LoginRequiredMixin, View):
         return redirect(report.get_absolute_url())
 
 
-class BulletinActionView(LoginRequiredMixin, View):
+class BulletinActionView(ObjectActionView):
     """审核 / 签发 a bulletin: its plan's issuer's administrators (the service checks)."""
 
     model = BulletinRelease
-    done = ""
-
-    def act(self, release: BulletinRelease, request) -> None:
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        release = get_object_or_404(BulletinRelease.objects.visible_to(request.user), pk=pk)
-        try:
-            self.act(release, request)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, self.done)
-        return redirect(release.get_absolute_url())
 
 
 class BulletinReviewView(BulletinActionView):
     done = "通报已审核，待签发"
 
-    def act(self, release, request):
+    def act(self, release, data, request):
         bulletins.review(
             release, actor=request.user, note=request.POST.get("note", ""), ip=client_ip(request)
         )
@@ -358,7 +322,7 @@ class BulletinReviewView(BulletinActionView):
 class BulletinSignView(BulletinActionView):
     done = "通报已签发，排名单位现在可以查看"
 
-    def act(self, release, request):
+    def act(self, release, data, request):
         bulletins.sign_off(
             release, actor=request.user, note=request.POST.get("note", ""), ip=client_ip(request)
         )

@@ -4,12 +4,11 @@ problem form, the board, the county's Excel export. Thin: forms validate, servic
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -21,7 +20,7 @@ from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.scope import home_node
-from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from gonghui.core.views import ObjectActionView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 from gonghui.orgs.models import UnionOrg
 
 from . import problems
@@ -131,36 +130,12 @@ class ProblemEditView(ObjectEditView):
             return self.form_invalid(form)
 
 
-class ProblemActionView(LoginRequiredMixin, View):
-    """POST one step on a problem the user sees (404 outside it); the service decides whether the user
-    may take it (403) and whether the problem's state allows it (the reason shown on its page)."""
+class ProblemActionView(ObjectActionView):
+    """POST one step on a problem the user sees; the service decides whether the user may take it (403)
+    and whether the problem's state allows it (the reason shown on its page)."""
 
     model = Problem
     form_class: type = NoteForm
-    done = ""
-
-    def form(self, problem: Problem, request):
-        return self.form_class(request.POST)
-
-    def act(self, problem: Problem, data: dict, request) -> None:
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
-        form = self.form(problem, request)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(problem.get_absolute_url())
-        try:
-            self.act(problem, form.cleaned_data, request)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect(problem.get_absolute_url())
-        messages.success(request, self.done)
-        return redirect(problem.get_absolute_url())
 
 
 class ResponsibilityAddView(ProblemActionView):

@@ -3,18 +3,16 @@ user may take, the scoped and audited evidence download. Thin: forms validate, s
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.views import View
 
 from gonghui.core import audit
 from gonghui.core.files import sealed_response
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
-from gonghui.core.views import ObjectDetailView, ObjectListView
+from gonghui.core.views import ObjectActionView, ObjectDetailView, ObjectListView
 
 from . import tasks
 from .models import Department, Evidence, Task, TaskStatus, WorkPlan
@@ -79,35 +77,12 @@ class TaskDetailView(ObjectDetailView):
         return context
 
 
-class TaskActionView(LoginRequiredMixin, View):
-    """POST one step on a task the user sees (404 outside it); the service decides whether the user may
-    take it (403) and whether the task's state allows it (the reason shown on the task's page)."""
+class TaskActionView(ObjectActionView):
+    """POST one step on a task the user sees; the service decides whether the user may take it (403) and
+    whether the task's state allows it (the reason shown on the task's page)."""
 
     model = Task
     form_class: type = NoteForm
-    done = ""
-
-    def act(self, task: Task, data: dict, request) -> None:
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
-        form = self.form_class(request.POST, request.FILES)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(task.get_absolute_url())
-        try:
-            self.act(task, form.cleaned_data, request)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect(task.get_absolute_url())
-        except PermissionDenied:
-            raise
-        messages.success(request, self.done)
-        return redirect(task.get_absolute_url())
 
 
 class ProgressView(TaskActionView):
