@@ -81,6 +81,33 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+def actor_fk(verbose_name: str) -> models.ForeignKey:
+    """Who did something: a user, kept as NULL when the account is deleted (the event row stays)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+class StepEvent(models.Model):
+    """One step of something with a lifecycle: who, when, the action, the status from → to, the note.
+    A concrete event model adds the foreign key to its subject."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = actor_fk("操作人")
+    action = models.CharField("操作", max_length=32)
+    from_status = models.CharField("原状态", max_length=16, blank=True)
+    to_status = models.CharField("新状态", max_length=16, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        abstract = True
+
+
 def path_segment(pk: int) -> str:
     """One level of a materialised path: the pk in 8 digits and a slash, "00012345/" (9 characters).
     Fixed width, so that sorting by path gives depth-first order and level n starts at n × PATH_STEP."""

@@ -17,26 +17,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from gonghui.core.files import get_private_storage
-from gonghui.core.models import ScopedModel, ScopedQuerySet, TimestampedModel
+from gonghui.core.models import ScopedModel, ScopedQuerySet, TimestampedModel, actor_fk
 from gonghui.core.scope import EVERYTHING, scope_prefix
-
-
-def _actor_fk(verbose_name: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
 
 class ScoreSheet(ScopedModel, TimestampedModel):
@@ -50,7 +38,7 @@ class ScoreSheet(ScopedModel, TimestampedModel):
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("评分表名称", max_length=200)
     note = models.TextField("说明", blank=True)
-    created_by = _actor_fk("创建人")
+    created_by = actor_fk("创建人")
 
     class Meta:
         verbose_name = verbose_name_plural = "考核评分表"
@@ -180,8 +168,8 @@ class Evaluation(ScopedModel, TimestampedModel):
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.DRAFT)
     computed_at = models.DateTimeField("自动取数时间", null=True, blank=True)
     finalised_at = models.DateTimeField("定稿时间", null=True, blank=True)
-    finalised_by = _actor_fk("定稿人")
-    created_by = _actor_fk("创建人")
+    finalised_by = actor_fk("定稿人")
+    created_by = actor_fk("创建人")
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -292,7 +280,7 @@ class Score(ScopedModel):
     )
     evidence_name = models.CharField("佐证文件名", max_length=200, blank=True)
     evidence_sha256 = models.CharField("佐证 SHA-256", max_length=64, blank=True)
-    scored_by = _actor_fk("评分人")
+    scored_by = actor_fk("评分人")
     scored_at = models.DateTimeField("评分时间", null=True, blank=True)
 
     objects = ScoreQuerySet.as_manager()
@@ -323,7 +311,7 @@ class EvaluationEvent(models.Model):
         Evaluation, verbose_name="考核评价", on_delete=models.CASCADE, related_name="events"
     )
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = _actor_fk("操作人")
+    actor = actor_fk("操作人")
     action = models.CharField("操作", max_length=32)
     from_status = models.CharField("原状态", max_length=8, blank=True)
     to_status = models.CharField("新状态", max_length=8, blank=True)

@@ -16,25 +16,12 @@ Rows hang in the union tree by the submitting node, so a node sees its own repor
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from gonghui.core.models import ScopedModel, TimestampedModel
+from gonghui.core.models import ScopedModel, StepEvent, TimestampedModel, actor_fk
 
 from .periods import PeriodKind, period_label
-
-
-def _actor_fk(verbose_name: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
 
 # The submitter kind that stands for county-level unions (supervision.counties.county_level_q).
 COUNTY_LEVEL = "county_level"
@@ -120,7 +107,7 @@ class Report(ScopedModel, TimestampedModel):
     frozen = models.JSONField("审核时的数据", default=dict, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
-    approved_by = _actor_fk("审核人")
+    approved_by = actor_fk("审核人")
     accepted_at = models.DateTimeField("接收时间", null=True, blank=True)
 
     class Meta:
@@ -150,16 +137,10 @@ class Report(ScopedModel, TimestampedModel):
         return self.status in EDITABLE_STATUSES
 
 
-class ReportEvent(models.Model):
+class ReportEvent(StepEvent):
     """Every step of a report: who, when, the action, the status from → to, the note (a reason)."""
 
     report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = _actor_fk("操作人")
-    action = models.CharField("操作", max_length=32)
-    from_status = models.CharField("原状态", max_length=16, blank=True)
-    to_status = models.CharField("新状态", max_length=16, blank=True)
-    note = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "报告记录"
@@ -221,9 +202,9 @@ class BulletinRelease(ScopedModel, TimestampedModel):
         "状态", max_length=16, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    reviewed_by = _actor_fk("审核人")
+    reviewed_by = actor_fk("审核人")
     signed_at = models.DateTimeField("签发时间", null=True, blank=True)
-    signed_by = _actor_fk("签发人")
+    signed_by = actor_fk("签发人")
 
     class Meta:
         verbose_name = verbose_name_plural = "通报签发"
@@ -240,7 +221,7 @@ class BulletinEvent(models.Model):
         BulletinRelease, verbose_name="通报", on_delete=models.CASCADE, related_name="events"
     )
     at = models.DateTimeField("时间", auto_now_add=True)
-    actor = _actor_fk("操作人")
+    actor = actor_fk("操作人")
     action = models.CharField("操作", max_length=32)
     from_status = models.CharField("原状态", max_length=16, blank=True)
     to_status = models.CharField("新状态", max_length=16, blank=True)

@@ -28,18 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.files import get_private_storage
-from gonghui.core.models import ScopedModel, ScopedQuerySet, TimestampedModel
-
-
-def _actor_fk(verbose_name: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+from gonghui.core.models import ScopedModel, ScopedQuerySet, StepEvent, TimestampedModel, actor_fk
 
 
 class Department(ScopedModel):
@@ -91,7 +80,7 @@ class WorkPlan(ScopedModel, TimestampedModel):
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("计划名称", max_length=200)
     document_number = models.CharField("文号", max_length=50, blank=True, help_text="如 芜工发〔2023〕1号")
-    created_by = _actor_fk("创建人")
+    created_by = actor_fk("创建人")
 
     class Meta:
         verbose_name = verbose_name_plural = "工作计划"
@@ -211,7 +200,7 @@ class Task(ScopedModel, TimestampedModel):
     )
     submitted_at = models.DateTimeField("提交销号时间", null=True, blank=True)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
-    closed_by = _actor_fk("销号人")
+    closed_by = actor_fk("销号人")
 
     objects = TaskQuerySet.as_manager()
 
@@ -251,20 +240,6 @@ class Task(ScopedModel, TimestampedModel):
         return OVERDUE_LABEL if self.is_overdue(today) else self.get_status_display()
 
 
-class StepEvent(models.Model):
-    """One step of a task or a problem: who, when, the action, the status from → to, the note."""
-
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = _actor_fk("操作人")
-    action = models.CharField("操作", max_length=32)
-    from_status = models.CharField("原状态", max_length=16, blank=True)
-    to_status = models.CharField("新状态", max_length=16, blank=True)
-    note = models.TextField("说明", blank=True)
-
-    class Meta:
-        abstract = True
-
-
 class TaskEvent(StepEvent):
     """Every step of a task (created, progress note, evidence, submitted, accepted, returned, reopened):
     who, when, from → to, the note; a progress note carries the date the work was done."""
@@ -290,7 +265,7 @@ class Evidence(models.Model):
     content_type = models.CharField("类型", max_length=100)
     sha256 = models.CharField("SHA-256", max_length=64)
     note = models.CharField("说明", max_length=200, blank=True)
-    uploaded_by = _actor_fk("上传人")
+    uploaded_by = actor_fk("上传人")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -351,8 +326,8 @@ class Problem(ScopedModel, TimestampedModel):
         related_name="problems",
     )
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
-    closed_by = _actor_fk("销号人")
-    created_by = _actor_fk("登记人")
+    closed_by = actor_fk("销号人")
+    created_by = actor_fk("登记人")
 
     class Meta:
         verbose_name = verbose_name_plural = "问题清单"
@@ -474,7 +449,7 @@ class PairingVisit(ScopedModel):
     visited_on = models.DateField("走访日期")
     visitors = models.CharField("走访人员", max_length=200, help_text="写职务或部门")
     findings = models.TextField("发现的问题和情况", blank=True)
-    recorded_by = _actor_fk("登记人")
+    recorded_by = actor_fk("登记人")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -516,7 +491,7 @@ class Meeting(ScopedModel, TimestampedModel):
         "会议纪要", upload_to="supervision/minutes/%Y/%m/", storage=get_private_storage, blank=True
     )
     minutes_name = models.CharField("纪要文件名", max_length=200, blank=True)
-    recorded_by = _actor_fk("登记人")
+    recorded_by = actor_fk("登记人")
 
     class Meta:
         verbose_name = verbose_name_plural = "会议记录"
