@@ -90,7 +90,11 @@ def to_xlsx(tables: AnnualTables, failures: Sequence[Failure] = ()) -> bytes:
         sheet.set_row(SHEET_HEAD_ROW, 36)
     checks = book.add_worksheet("逻辑检查")
     checks.write_string(0, 0, "逻辑检查结果", title)
-    checks.write_string(1, 0, "全部通过" if not failures else f"{len(failures)} 项未通过", plain)
+    explained = sum(1 for f in failures if f.explained)
+    status = f"{len(failures) - explained} 项未通过" if len(failures) > explained else "全部通过"
+    if explained:
+        status += f"（{explained} 项已作核查说明）"
+    checks.write_string(1, 0, status, plain)
     for c, h in enumerate(["表", "行", "列", "问题", "涉及记录", "说明"]):
         checks.write_string(3, c, h, head)
     for r, f in enumerate(failures, start=4):
@@ -131,8 +135,25 @@ def summary_paragraphs(tables: AnnualTables, failures: Sequence[Failure]) -> lis
         )
     if s["workplaces"] is not None:
         out.append(f"所辖单位{s['workplaces']}个，其中已建会单位{s['workplaces_covered']}个。")
-    out.append("逻辑检查全部通过。" if not failures else f"逻辑检查有{len(failures)}项未通过，详见附表。")
+    out.append(checks_sentence(failures))
     return out
+
+
+def checks_sentence(failures: Sequence[Failure]) -> str:
+    """The checks in one sentence: an explained failure (核查说明) is said apart from one still open."""
+    explained = sum(1 for f in failures if f.explained)
+    open_ = len(failures) - explained
+    if not failures:
+        return "逻辑检查全部通过。"
+    if not open_:
+        return f"逻辑检查未通过的{explained}项均已作核查说明，详见第三部分。"
+    said = f"，另有{explained}项已作核查说明" if explained else ""
+    return f"逻辑检查有{open_}项未通过{said}，详见第三部分。"
+
+
+def failure_line(failure: Failure) -> str:
+    said = f"（核查说明：{failure.explanation}）" if failure.explained else ""
+    return f"{failure.where()}：{failure.message}{said}"
 
 
 def _table_title(table: Table) -> str:
@@ -162,7 +183,7 @@ def to_docx(tables: AnnualTables, failures: Sequence[Failure] = ()) -> bytes:
     if failures:
         para(doc, "三、逻辑检查未通过的项目", font=HEADING_FONT)
         for i, f in enumerate(failures, start=1):
-            para(doc, f"{i}.{f.where()}：{f.message}")
+            para(doc, f"{i}.{failure_line(f)}")
     para(doc, indent=False)
     para(doc, tables.node_name, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
     para(doc, cn_date(tables.as_of), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
@@ -232,9 +253,7 @@ def to_pdf(tables: AnnualTables, failures: Sequence[Failure] = ()) -> bytes:
             parts.append(f"<p>注：{escape(table.note)}</p>")
     if failures:
         parts.append("<h2>三、逻辑检查未通过的项目</h2>")
-        parts += [
-            f"<p>{i}.{escape(f.where())}：{escape(f.message)}</p>" for i, f in enumerate(failures, start=1)
-        ]
+        parts += [f"<p>{i}.{escape(failure_line(f))}</p>" for i, f in enumerate(failures, start=1)]
     parts.append('<p class="plain">&nbsp;</p>')
     parts.append(f'<p class="sign">{escape(tables.node_name)}</p><p class="sign">{cn_date(tables.as_of)}</p>')
     html = (
