@@ -160,11 +160,21 @@ def _table_title(table: Table) -> str:
     return f"{table.code} {table.title}（单位：{table.unit}）"
 
 
+def _keep_together(table) -> None:
+    """A 年报 table (a dozen rows) on one page: every row's paragraphs kept with the next row."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
 def to_docx(tables: AnnualTables, failures: Sequence[Failure] = ()) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc = gbt9704_document()
-    para(doc, title_of(tables), font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    # The statistical year on a line of its own (left to wrap, "（2022" ends the first line).
+    title = title_of(tables).replace("（", "\n（", 1)
+    para(doc, title, font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     para(doc, indent=False)
     para(doc, f"填报单位：{tables.node_name}　　截至日期：{cn_date(tables.as_of)}", indent=False)
     para(doc, "一、总体情况", font=HEADING_FONT)
@@ -172,12 +182,14 @@ def to_docx(tables: AnnualTables, failures: Sequence[Failure] = ()) -> bytes:
         para(doc, text)
     para(doc, "二、统计表", font=HEADING_FONT)
     for table in tables.tables:
-        para(doc, _table_title(table), font=HEADING_FONT, indent=False)
+        heading = para(doc, _table_title(table), font=HEADING_FONT, indent=False)
+        heading.paragraph_format.keep_with_next = True  # a table's title stays on its page
         if table.unavailable:
             para(doc, table.unavailable)
             continue
         head, rows = _grid(table)
         docx_table(doc, head, rows, name_column=0)
+        _keep_together(doc.tables[-1])
         if table.note:
             para(doc, f"注：{table.note}")
     if failures:
@@ -205,6 +217,8 @@ h2 { text-indent: 2em; }
 table { border-collapse: collapse; table-layout: fixed; width: %(width)smm; line-height: 1.35; margin: 2mm 0 4mm; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
+table { break-inside: avoid; }
+h3 { break-after: avoid; }
 th, td { border: 0.75pt solid #000; padding: 0.8mm %(pad)smm; text-align: center; vertical-align: middle; }
 th { font-family: "%(heading)s", "Noto Sans CJK SC", sans-serif; font-weight: normal; }
 td.name { text-align: left; white-space: nowrap; }

@@ -210,6 +210,8 @@ def _annual_context(report: Report, may_explain: bool) -> dict:
         {
             "table": t,
             "wide": len(t.columns) > 4,
+            # The label column as wide as its longest label (CJK: one em a character), the rest shared.
+            "label_em": max(len(r.label) for r in t.rows) + 2,
             "rows": [
                 {"label": r.label, "is_total": r.is_total, "cells": [r.values[c] for c, _ in t.columns]}
                 for r in t.rows

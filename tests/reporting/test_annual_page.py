@@ -115,4 +115,5 @@ def test_calendar_overdue_list_is_capped_and_the_rest_is_in_the_report_list(regi
     assert link in overdue
     listed = client.get(link.replace("&amp;", "&")).content.decode()
     assert str(late) in listed and str(on_time) not in listed
+    assert '<option value="true" selected>是</option>' in listed  # the filter form says what is shown
     assert on_time.status == ReportStatus.SUBMITTED
