@@ -118,10 +118,34 @@ class AnnualOfReport:
         return [f for f in self.failures if f.explained]
 
 
+def _explanations(report) -> dict[str, str]:
+    """The report's own 核查说明, then those its sub-units' reports of the period went up with: a failure
+    explained by the county need not be explained again by the city (the text names who explained it)."""
+    from .models import LOCKED_STATUSES, Report, ReportStatus
+
+    below = (
+        Report.objects.filter(
+            report_type_id=report.report_type_id,
+            period_start=report.period_start,
+            node__path__startswith=report.node.path,
+            status__in=[ReportStatus.SUBMITTED, *LOCKED_STATUSES],
+        )
+        .exclude(pk=report.pk)
+        .select_related("node")
+        .order_by("node__path")  # the nearest level's explanation first
+    )
+    out: dict[str, str] = {}
+    for sub in below:
+        for key, text in (sub.explanations or {}).items():
+            out.setdefault(key, f"{text}（{sub.node.name}说明）")
+    out.update(report.explanations or {})
+    return out
+
+
 def _live_annual(report) -> AnnualOfReport:
     rollup = _annual_rollup(report.node, report.period_end)
     return AnnualOfReport(
-        rollup.tables(report.node_id), rollup.check(report.node_id, report.explanations), frozen=False
+        rollup.tables(report.node_id), rollup.check(report.node_id, _explanations(report)), frozen=False
     )
 
 

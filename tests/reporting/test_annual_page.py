@@ -61,6 +61,9 @@ def test_an_explanation_unblocks_the_submission_and_is_frozen_on_approval(regist
     assert AuditEvent.objects.filter(object_id=str(report.pk), detail__startswith="核查说明").exists()
 
     services.submit(report, actor=county)
+    # The city's 年报 holds the same failure, explained by the county that submitted it.
+    [above] = links.annual_of(annual_report(registry, "wuhu")).failures
+    assert above.key == key and above.explanation == "含派遣至外单位的会员（镜湖区总工会说明）"
     with pytest.raises(ValidationError):  # submitted: no edit until returned
         services.save_explanation(report, actor=county, key=key, text="")
     services.approve(report, actor=city)
