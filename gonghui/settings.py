@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gonghui.directories",
     "gonghui.supervision",
     "gonghui.evaluation",
+    "gonghui.honours",
     "gonghui.reporting",
     "gonghui.reports",
     "gonghui.joining",

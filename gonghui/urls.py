@@ -21,6 +21,7 @@ urlpatterns = [
     path("supervision/", include("gonghui.supervision.urls")),
     path("reporting/", include("gonghui.reporting.urls")),
     path("evaluation/", include("gonghui.evaluation.urls")),
+    path("honours/", include("gonghui.honours.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,8 @@
+"""What the honours app registers with core (called from ``HonoursConfig.ready()``): its menu entries and
+the automatic criteria of the honour kinds."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass
