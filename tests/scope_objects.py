@@ -117,6 +117,21 @@ def _report_jiujiang(reg: Registry) -> Model:
     return services.submit(report, actor=reg.users["jiujiang"])
 
 
+def _annual_report_jiujiang(reg: Registry) -> Model:
+    """年报 (issue 14): 鸠江区's draft 年报 of the statistical year 2022-10-01 … 2023-09-30."""
+    import datetime as dt
+
+    from gonghui.reporting import services
+    from gonghui.reporting.models import ReportType
+    from gonghui.reporting.types import seed_report_types
+
+    seed_report_types()
+    rtype = ReportType.objects.get(code="annual_statistics")
+    return services.open_report(
+        rtype, reg.unions["jiujiang"], dt.date(2022, 10, 1), actor=reg.users["jiujiang"]
+    )
+
+
 def _bulletin_release_jiujiang(reg: Registry) -> Model:
     """通报签发 (issue 14): the draft release of the 鸠江区 plan's bulletin."""
     from gonghui.reporting import bulletins
@@ -509,6 +524,8 @@ URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     # 数据质量 drill-down (issue 9): a 鸠江区 node's list.
     "targets:quality-drill": lambda reg: {"pk": reg.unions["jiujiang"].pk, "check": "zero_employees"},
     "reports:bulletin-download": lambda reg: {"pk": _snapshot_jiujiang(reg).pk, "fmt": "docx"},
+    # 年报下载 (issue 14): 鸠江区's 年报.
+    "reporting:report-annual-export": lambda reg: {"pk": _annual_report_jiujiang(reg).pk, "fmt": "xlsx"},
 }
 
 PUBLIC_URLS: set[str] = {

@@ -4,6 +4,20 @@ import django_filters
 from django import forms
 
 
+class AnyBooleanSelect(forms.NullBooleanSelect):
+    """全部 / 是 / 否. Django's NullBooleanSelect gives its value as one string, which the select matches
+    its options against by substring: an empty 全部 option ("" is in every string) would show selected
+    whatever was chosen. As a list, only the chosen option matches."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "全部"), ("true", "是"), ("false", "否")]
+
+    def format_value(self, value):
+        chosen = super().format_value(value)
+        return ["" if chosen == "unknown" else chosen]
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
@@ -14,9 +28,9 @@ class ScopedFilterSet(django_filters.FilterSet):
                 flt.extra["queryset"] = queryset_attr.visible_to(user)
         for field in self.form.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.NullBooleanSelect):
+            if isinstance(widget, forms.NullBooleanSelect) and not isinstance(widget, AnyBooleanSelect):
                 # "未知" reads as a value; in a filter the empty choice means "any".
-                widget.choices = [("", "全部"), ("true", "是"), ("false", "否")]
+                widget = field.widget = AnyBooleanSelect(widget.attrs)
             if isinstance(widget, forms.Select | forms.NullBooleanSelect):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             elif not isinstance(widget, forms.HiddenInput):

@@ -666,6 +666,10 @@ class Record:
     name: str
 
 
+# The checks whose failure an explanation excuses (核查说明); the others must be corrected in the registry.
+EXPLAINABLE = frozenset({"members_le_employees"})
+
+
 @dataclass
 class Failure:
     check: str
@@ -680,6 +684,10 @@ class Failure:
     @property
     def explained(self) -> bool:
         return bool(self.explanation)
+
+    @property
+    def explainable(self) -> bool:
+        return self.check in EXPLAINABLE
 
     def where(self) -> str:
         return f"{self.table}「{self.row}」行「{self.column}」列"
@@ -826,7 +834,73 @@ def blocking_failures(
     return [f for f in check(tables, sub_tables, explanations) if not f.explained]
 
 
+# -- frozen form (an approved 年报 keeps the tables and checks it was approved with) ---------------------
+
+
+def tables_to_json(tables: AnnualTables) -> dict:
+    """The tables as JSON (the overfull unions are not kept: the failures they gave are)."""
+    return {
+        "node_id": tables.node_id,
+        "node_name": tables.node_name,
+        "as_of": tables.as_of.isoformat(),
+        "tables": [
+            {
+                "code": t.code,
+                "title": t.title,
+                "unit": t.unit,
+                "columns": [list(c) for c in t.columns],
+                "rows": [[r.key, r.label, r.values, r.is_total] for r in t.rows],
+                "note": t.note,
+                "unavailable": t.unavailable,
+            }
+            for t in tables.tables
+        ],
+    }
+
+
+def tables_from_json(data: Mapping) -> AnnualTables:
+    return AnnualTables(
+        data["node_id"],
+        data["node_name"],
+        dt.date.fromisoformat(data["as_of"]),
+        [
+            Table(
+                t["code"],
+                t["title"],
+                t["unit"],
+                [tuple(c) for c in t["columns"]],
+                [Row(key, label, dict(values), bool(is_total)) for key, label, values, is_total in t["rows"]],
+                t.get("note", ""),
+                t.get("unavailable", ""),
+            )
+            for t in data["tables"]
+        ],
+    )
+
+
+def failure_to_json(failure: Failure) -> dict:
+    return {
+        "check": failure.check,
+        "table": failure.table,
+        "row": failure.row,
+        "column": failure.column,
+        "message": failure.message,
+        "records": [[r.kind, r.id, r.name] for r in failure.records],
+        "key": failure.key,
+        "explanation": failure.explanation,
+    }
+
+
+def failure_from_json(data: Mapping) -> Failure:
+    records = [Record(kind, rid, name) for kind, rid, name in data.get("records", [])]
+    fields = {
+        k: data.get(k, "") for k in ("check", "table", "row", "column", "message", "key", "explanation")
+    }
+    return Failure(records=records, **fields)
+
+
 __all__ = [
+    "EXPLAINABLE",
     "AnnualRollup",
     "AnnualTables",
     "Failure",

@@ -90,7 +90,11 @@ def to_xlsx(tables: AnnualTables, failures: Sequence[Failure] = ()) -> bytes:
         sheet.set_row(SHEET_HEAD_ROW, 36)
     checks = book.add_worksheet("逻辑检查")
     checks.write_string(0, 0, "逻辑检查结果", title)
-    checks.write_string(1, 0, "全部通过" if not failures else f"{len(failures)} 项未通过", plain)
+    explained = sum(1 for f in failures if f.explained)
+    status = f"{len(failures) - explained} 项未通过" if len(failures) > explained else "全部通过"
+    if explained:
+        status += f"（{explained} 项已作核查说明）"
+    checks.write_string(1, 0, status, plain)
     for c, h in enumerate(["表", "行", "列", "问题", "涉及记录", "说明"]):
         checks.write_string(3, c, h, head)
     for r, f in enumerate(failures, start=4):
@@ -131,19 +135,46 @@ def summary_paragraphs(tables: AnnualTables, failures: Sequence[Failure]) -> lis
         )
     if s["workplaces"] is not None:
         out.append(f"所辖单位{s['workplaces']}个，其中已建会单位{s['workplaces_covered']}个。")
-    out.append("逻辑检查全部通过。" if not failures else f"逻辑检查有{len(failures)}项未通过，详见附表。")
+    out.append(checks_sentence(failures))
     return out
+
+
+def checks_sentence(failures: Sequence[Failure]) -> str:
+    """The checks in one sentence: an explained failure (核查说明) is said apart from one still open."""
+    explained = sum(1 for f in failures if f.explained)
+    open_ = len(failures) - explained
+    if not failures:
+        return "逻辑检查全部通过。"
+    if not open_:
+        return f"逻辑检查未通过的{explained}项均已作核查说明，详见第三部分。"
+    said = f"，另有{explained}项已作核查说明" if explained else ""
+    return f"逻辑检查有{open_}项未通过{said}，详见第三部分。"
+
+
+def failure_line(failure: Failure) -> str:
+    said = f"（核查说明：{failure.explanation}）" if failure.explained else ""
+    return f"{failure.where()}：{failure.message}{said}"
 
 
 def _table_title(table: Table) -> str:
     return f"{table.code} {table.title}（单位：{table.unit}）"
 
 
+def _keep_together(table) -> None:
+    """A 年报 table (a dozen rows) on one page: every row's paragraphs kept with the next row."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
 def to_docx(tables: AnnualTables, failures: Sequence[Failure] = ()) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc = gbt9704_document()
-    para(doc, title_of(tables), font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    # The statistical year on a line of its own (left to wrap, "（2022" ends the first line).
+    title = title_of(tables).replace("（", "\n（", 1)
+    para(doc, title, font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     para(doc, indent=False)
     para(doc, f"填报单位：{tables.node_name}　　截至日期：{cn_date(tables.as_of)}", indent=False)
     para(doc, "一、总体情况", font=HEADING_FONT)
@@ -151,18 +182,20 @@ def to_docx(tables: AnnualTables, failures: Sequence[Failure] = ()) -> bytes:
         para(doc, text)
     para(doc, "二、统计表", font=HEADING_FONT)
     for table in tables.tables:
-        para(doc, _table_title(table), font=HEADING_FONT, indent=False)
+        heading = para(doc, _table_title(table), font=HEADING_FONT, indent=False)
+        heading.paragraph_format.keep_with_next = True  # a table's title stays on its page
         if table.unavailable:
             para(doc, table.unavailable)
             continue
         head, rows = _grid(table)
         docx_table(doc, head, rows, name_column=0)
+        _keep_together(doc.tables[-1])
         if table.note:
             para(doc, f"注：{table.note}")
     if failures:
         para(doc, "三、逻辑检查未通过的项目", font=HEADING_FONT)
         for i, f in enumerate(failures, start=1):
-            para(doc, f"{i}.{f.where()}：{f.message}")
+            para(doc, f"{i}.{failure_line(f)}")
     para(doc, indent=False)
     para(doc, tables.node_name, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
     para(doc, cn_date(tables.as_of), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
@@ -184,6 +217,8 @@ h2 { text-indent: 2em; }
 table { border-collapse: collapse; table-layout: fixed; width: %(width)smm; line-height: 1.35; margin: 2mm 0 4mm; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
+table { break-inside: avoid; }
+h3 { break-after: avoid; }
 th, td { border: 0.75pt solid #000; padding: 0.8mm %(pad)smm; text-align: center; vertical-align: middle; }
 th { font-family: "%(heading)s", "Noto Sans CJK SC", sans-serif; font-weight: normal; }
 td.name { text-align: left; white-space: nowrap; }
@@ -232,9 +267,7 @@ def to_pdf(tables: AnnualTables, failures: Sequence[Failure] = ()) -> bytes:
             parts.append(f"<p>注：{escape(table.note)}</p>")
     if failures:
         parts.append("<h2>三、逻辑检查未通过的项目</h2>")
-        parts += [
-            f"<p>{i}.{escape(f.where())}：{escape(f.message)}</p>" for i, f in enumerate(failures, start=1)
-        ]
+        parts += [f"<p>{i}.{escape(failure_line(f))}</p>" for i, f in enumerate(failures, start=1)]
     parts.append('<p class="plain">&nbsp;</p>')
     parts.append(f'<p class="sign">{escape(tables.node_name)}</p><p class="sign">{cn_date(tables.as_of)}</p>')
     html = (

@@ -15,7 +15,8 @@ problems). Another app adds its own with ``register`` in its ``AppConfig.ready()
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -59,13 +60,24 @@ def label(code: str) -> str:
 def compute(codes: list[str], node: UnionOrg, as_of: dt.date) -> dict[str, Value]:
     """Each code's value for ``node`` as of ``as_of``; an unknown code or a provider that cannot answer
     gives None."""
-    token = _MEMO.set({})
-    try:
+    with shared_memo():
         out: dict[str, Value] = {}
         for code in codes:
             source = _PROVIDERS.get(code)
             out[code] = source.provider(node, as_of) if source is not None else None
         return out
+
+
+@contextmanager
+def shared_memo() -> Iterator[None]:
+    """One memo for every ``compute`` (and ``memoised``) call inside: a page that shows a report's figures
+    and the tables behind them computes the 年报 once. Nested: the outermost memo is kept."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
     finally:
         _MEMO.reset(token)
 

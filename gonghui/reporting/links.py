@@ -2,7 +2,8 @@
 
 - the 年报's headline figures as figure providers (``annual_*`` codes, computed by ``reporting.annual``
   for the node's subtree on the period's last day) and its logical checks as a gate on submission: a 年报
-  with a failing check cannot be submitted;
+  with a failing check cannot be submitted unless the check admits a 核查说明 and the report carries one
+  (``Report.explanations``); on approval its tables and checks are frozen with the figures;
 - the finalised annual evaluation (``evaluation.services.final_figures``) as the 年评价 report's figures: a
   unit's total, rank and 一票否决 in its parent's evaluation, and for an issuer the units it evaluated,
   vetoed and found eligible for awards — so the evaluation goes up through submit → approve like any report;
@@ -13,9 +14,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from gonghui.orgs.models import UnionOrg
+
+if TYPE_CHECKING:
+    from .annual import AnnualTables, Failure
 
 ANNUAL_TYPE = "annual_statistics"
 ANNUAL_FIGURES = {
@@ -33,10 +39,14 @@ def annual_code(key: str) -> str:
     return f"annual_{key}"
 
 
-def _annual_tables(node: UnionOrg, as_of: dt.date):
+def _annual_rollup(node: UnionOrg, as_of: dt.date):
     from . import annual, figures
 
-    return figures.memoised(("annual", node.pk, as_of), lambda: annual.compute(node, as_of))
+    return figures.memoised(("annual", node.pk, as_of), lambda: annual.compute_per_node(node, as_of))
+
+
+def _annual_tables(node: UnionOrg, as_of: dt.date):
+    return _annual_rollup(node, as_of).tables(node.pk)
 
 
 def _annual_provider(key: str):
@@ -88,18 +98,98 @@ def _evaluation_provider(code: str):
     return provider
 
 
+FROZEN_ANNUAL = "_annual"  # the key of ``Report.frozen`` that keeps the approved 年报's tables and checks
+
+
+@dataclass
+class AnnualOfReport:
+    """A 年报's six tables and logical checks: as approved (``frozen``) or as of the period's last day."""
+
+    tables: AnnualTables
+    failures: list[Failure]
+    frozen: bool
+
+    @property
+    def blocking(self) -> list[Failure]:
+        return [f for f in self.failures if not f.explained]
+
+    @property
+    def explained(self) -> list[Failure]:
+        return [f for f in self.failures if f.explained]
+
+
+def _explanations(report) -> dict[str, str]:
+    """The report's own 核查说明, then those its sub-units' reports of the period went up with: a failure
+    explained by the county need not be explained again by the city (the text names who explained it)."""
+    from .models import LOCKED_STATUSES, Report, ReportStatus
+
+    below = (
+        Report.objects.filter(
+            report_type_id=report.report_type_id,
+            period_start=report.period_start,
+            node__path__startswith=report.node.path,
+            status__in=[ReportStatus.SUBMITTED, *LOCKED_STATUSES],
+        )
+        .exclude(pk=report.pk)
+        .select_related("node")
+        .order_by("node__path")  # the nearest level's explanation first
+    )
+    out: dict[str, str] = {}
+    for sub in below:
+        for key, text in (sub.explanations or {}).items():
+            out.setdefault(key, f"{text}（{sub.node.name}说明）")
+    out.update(report.explanations or {})
+    return out
+
+
+def _live_annual(report) -> AnnualOfReport:
+    rollup = _annual_rollup(report.node, report.period_end)
+    return AnnualOfReport(
+        rollup.tables(report.node_id), rollup.check(report.node_id, _explanations(report)), frozen=False
+    )
+
+
+def annual_of(report) -> AnnualOfReport:
+    """The 年报's tables and checks with the report's 核查说明: those it was approved with once approved,
+    else computed from the registry as of the period's last day."""
+    from . import annual
+
+    kept = (report.frozen or {}).get(FROZEN_ANNUAL)
+    if kept:
+        return AnnualOfReport(
+            annual.tables_from_json(kept["tables"]),
+            [annual.failure_from_json(f) for f in kept["failures"]],
+            frozen=True,
+        )
+    return _live_annual(report)
+
+
 def annual_failures(report) -> list[str]:
     """The 年报's unexplained logical-check failures on the period's last day, each naming the table, row,
     column and the records behind it."""
-    from . import annual
-
-    rollup = annual.compute_per_node(report.node, report.period_end)
-    failures = annual.blocking_failures(rollup.tables(report.node_id), rollup.sub_units(report.node_id))
     out = []
-    for failure in failures:
+    for failure in _live_annual(report).blocking:
         records = "、".join(f"{r.kind}「{r.name}」" for r in failure.records[:5])
         out.append(f"{failure.where()}：{failure.message}" + (f"（{records}）" if records else ""))
     return out
+
+
+def annual_explainable(report) -> dict[str, str]:
+    """The failures of the 年报 as it stands that a 核查说明 may excuse, by key."""
+    return {f.key: f.message for f in _live_annual(report).failures if f.explainable}
+
+
+def annual_freeze(report) -> dict:
+    """On approval: the tables and checks (with the explanations they carried) as they stand."""
+    from . import annual
+
+    live = _live_annual(report)
+    return {
+        FROZEN_ANNUAL: {
+            "tables": annual.tables_to_json(live.tables),
+            "failures": [annual.failure_to_json(f) for f in live.failures],
+        }
+    }
 
 
 def report_on_time(unit: UnionOrg, year: int):
@@ -142,4 +232,6 @@ def register() -> None:
     for code, (label, unit) in EVALUATION_FIGURES.items():
         figures.register(code, label, _evaluation_provider(code), unit)
     services.register_submit_check(ANNUAL_TYPE, annual_failures)
+    services.register_explainable(ANNUAL_TYPE, annual_explainable)
+    services.register_freeze(ANNUAL_TYPE, annual_freeze)
     sources.register("report_on_time", "半年报告按时报送率", report_on_time)

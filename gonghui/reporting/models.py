@@ -86,7 +86,9 @@ class Report(ScopedModel, TimestampedModel):
     ``sections``: ``{code: text}``. ``adjustments``: the submitter's edits of editable figures,
     ``{code: {"value", "explanation"}}``; the registry's value is computed as of ``period_end`` until the
     report is approved, then ``frozen`` keeps ``{code: {"registry", "reported", "explanation"}}`` as
-    approved (a later registry edit does not change it; the page shows the live difference)."""
+    approved (a later registry edit does not change it; the page shows the live difference); a type with
+    more than figures (the 年报's tables and checks) keeps those under ``_``-prefixed keys beside them.
+    ``explanations``: the submitter's 核查说明 of logical-check failures that admit one, ``{key: text}``."""
 
     scope_path = "node__path"
 
@@ -105,6 +107,9 @@ class Report(ScopedModel, TimestampedModel):
     sections = models.JSONField("文字部分", default=dict, blank=True)
     adjustments = models.JSONField("数据调整", default=dict, blank=True)
     frozen = models.JSONField("审核时的数据", default=dict, blank=True)
+    explanations = models.JSONField(
+        "核查说明", default=dict, blank=True, help_text="逻辑检查中可说明的问题的说明：{问题标识: 说明}"
+    )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     approved_by = actor_fk("审核人")

@@ -52,6 +52,31 @@ def submit_failures(report: Report) -> list[str]:
     return [f for check in _SUBMIT_CHECKS.get(report.report_type.code, []) for f in check(report)]
 
 
+# What a report type keeps beside its figures when approved (``register_freeze``): each gives a dict of
+# ``_``-prefixed keys merged into ``frozen`` (the 年报: its tables and checks, ``reporting.links``).
+_FREEZERS: dict[str, list[Callable[[Report], dict]]] = {}
+
+
+def register_freeze(type_code: str, freezer: Callable[[Report], dict]) -> None:
+    _FREEZERS.setdefault(type_code, []).append(freezer)
+
+
+# The check failures of a report type that an explanation may excuse (``register_explainable``): each
+# gives ``{failure key: what failed}`` for the report as it stands (the 年报: a workplace union with more
+# members than employees, ``reporting.links``).
+_EXPLAINABLE: dict[str, Callable[[Report], dict[str, str]]] = {}
+EXPLANATION_MAX = 500
+
+
+def register_explainable(type_code: str, explainable: Callable[[Report], dict[str, str]]) -> None:
+    _EXPLAINABLE[type_code] = explainable
+
+
+def explainable_failures(report: Report) -> dict[str, str]:
+    finder = _EXPLAINABLE.get(report.report_type.code)
+    return finder(report) if finder is not None else {}
+
+
 # ---------------------------------------------------------------------- who may act
 def _admin_node(user) -> UnionOrg | None:
     if not getattr(user, "can_edit", False):
@@ -330,6 +355,43 @@ def save_draft(
 
 
 @transaction.atomic
+def save_explanation(report: Report, *, actor, key: str, text: str, ip: str | None = None) -> Report:
+    """核查说明: the submitter explains a logical-check failure that admits one (then it no longer stops
+    the submission); empty text withdraws the explanation. Only while the report is editable; a key that
+    is not an explainable failure of the report as it stands is refused."""
+    report = _locked_row(report)
+    if not may_fill(actor, report):
+        raise PermissionDenied("只有报送单位的管理员可以填写核查说明")
+    if report.status not in EDITABLE_STATUSES:
+        if report.status in LOCKED_STATUSES:
+            raise ValidationError("报告已审核锁定，不能修改核查说明；如需修改，请审核单位解锁")
+        raise ValidationError("报告已提交，正等待审核，不能修改核查说明")
+    key = (key or "").strip()
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > EXPLANATION_MAX:
+        raise ValidationError(f"核查说明不能超过 {EXPLANATION_MAX} 字（现 {len(text)} 字）")
+    failures = explainable_failures(report)
+    kept = dict(report.explanations)
+    if text:
+        if key not in failures:
+            raise ValidationError(
+                "该项不是本报告可以说明的逻辑检查问题（只有基层工会会员数多于所在单位职工数可以说明，"
+                "其他问题请在台账中更正）"
+            )
+        kept[key] = text
+        note = f"{failures[key]}；说明：{text}"
+    else:
+        if key not in kept:
+            raise ValidationError("请填写核查说明")
+        del kept[key]
+        note = f"撤回说明：{failures.get(key, key)}"
+    report.explanations = kept
+    report.save(update_fields=["explanations", "updated_at"])
+    _changed(report, actor, "核查说明", report.status, note, ip)
+    return report
+
+
+@transaction.atomic
 def submit(report: Report, *, actor, note: str = "", ip: str | None = None) -> Report:
     """提交: the submitting node sends a draft (or a returned report) to its parent. A figure the registry
     cannot give for the day stays marked 无法追溯 on the form unless the submitter filled it in."""
@@ -400,11 +462,15 @@ def approve(report: Report, *, actor, note: str = "", ip: str | None = None) -> 
     if waiting:
         names = "、".join(u.name for u in waiting[:5]) + ("等" if len(waiting) > 5 else "")
         raise ValidationError(f"下级单位的报告尚未全部审核通过：{names}")
-    rows = figure_rows(report, with_live=False)
-    report.frozen = {
-        row.code: {"registry": row.registry, "reported": row.reported, "explanation": row.explanation}
-        for row in rows
-    }
+    with figures.shared_memo():  # the 年报's figures and its frozen tables from one computation
+        rows = figure_rows(report, with_live=False)
+        frozen = {
+            row.code: {"registry": row.registry, "reported": row.reported, "explanation": row.explanation}
+            for row in rows
+        }
+        for freezer in _FREEZERS.get(report.report_type.code, []):
+            frozen.update(freezer(report))
+    report.frozen = frozen
     before = report.status
     report.status = ReportStatus.APPROVED
     report.approved_at = timezone.now()
@@ -450,7 +516,9 @@ def unlock(report: Report, *, actor, reason: str, ip: str | None = None) -> Repo
     if parent_report is not None:
         raise ValidationError("上级单位本期的报告已审核锁定，请先由其审核单位解锁上级报告")
     before = report.status
-    was = "；".join(f"{figures.label(c)}={v.get('reported')}" for c, v in report.frozen.items())
+    was = "；".join(
+        f"{figures.label(c)}={v.get('reported')}" for c, v in report.frozen.items() if not c.startswith("_")
+    )
     report.status = ReportStatus.RETURNED
     report.frozen = {}
     report.approved_at = None

@@ -11,6 +11,10 @@ urlpatterns = [
     path("reports/open/", views.OpenView.as_view(), name="report-open"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/save/", views.SaveView.as_view(), name="report-save"),
+    path("reports/<int:pk>/explain/", views.ExplainView.as_view(), name="report-explain"),
+    path(
+        "reports/<int:pk>/annual/<slug:fmt>/", views.AnnualExportView.as_view(), name="report-annual-export"
+    ),
     path("reports/<int:pk>/submit/", views.SubmitView.as_view(), name="report-submit"),
     path("reports/<int:pk>/return/", views.ReturnView.as_view(), name="report-return"),
     path("reports/<int:pk>/approve/", views.ApproveView.as_view(), name="report-approve"),

@@ -8,18 +8,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views import View
 
+from gonghui.core import audit
+from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.params import ParamError, id_param
 from gonghui.core.scope import home_node
 from gonghui.core.views import ObjectActionView, ObjectDetailView, ObjectListView
 from gonghui.orgs.models import UnionOrg
 
-from . import bulletins, calendar, reminders, services
+from . import annual_export, bulletins, calendar, figures, links, reminders, services
 from .filters import ReportFilterSet
 from .models import BulletinRelease, Report, ReportStatus, ReportType
 from .periods import PeriodKind
@@ -67,6 +71,9 @@ def _node(request) -> UnionOrg:
     return node
 
 
+OVERDUE_SHOWN = 20
+
+
 class CalendarView(LoginRequiredMixin, View):
     """报送日历: the node's own reports of a year by due date, the reports of its sub-units waiting for
     its approval, the overdue list of its subtree, and the matrices it can open."""
@@ -83,7 +90,7 @@ class CalendarView(LoginRequiredMixin, View):
             .select_related("report_type", "node")
             .order_by("due_date")
         )
-        overdue = [p for p in reminders.pending(root=node, overdue_only=True) if p.unit_id != node.pk][:200]
+        overdue = [p for p in reminders.pending(root=node, overdue_only=True) if p.unit_id != node.pk]
         may_open = bool(request.user.can_edit) and own is not None and own.pk == node.pk
         return render(
             request,
@@ -95,7 +102,12 @@ class CalendarView(LoginRequiredMixin, View):
                 "years": [year - 1, year + 1],
                 "entries": entries,
                 "waiting": waiting,
-                "overdue": overdue,
+                # The first few; the rest in the report list (a city's subtree has thousands).
+                "overdue": overdue[:OVERDUE_SHOWN],
+                "overdue_total": len(overdue),
+                "overdue_more": max(len(overdue) - OVERDUE_SHOWN, 0),
+                "overdue_unopened": sum(1 for p in overdue if p.report_id is None),
+                "overdue_url": f"{reverse('reporting:report-list')}?node={node.pk}&overdue=true",
                 "matrix_types": calendar.types_with_subunits(node),
                 "may_open": may_open,
             },
@@ -175,6 +187,49 @@ class ReportListView(ObjectListView):
         )
 
 
+# A record behind a failed 年报 check → the page where the user sees it.
+RECORD_PAGES = {"工会": "orgs:union-detail", "下级单位": "orgs:union-detail", "单位": "orgs:workplace-detail"}
+FAILURES_LISTED = 50  # the page lists this many failures; the .xlsx export has them all
+
+
+def _annual_context(report: Report, may_explain: bool) -> dict:
+    """The 年报 section of a report's page: its six tables, its checks with the records behind each
+    failure linked to their pages, and whether the user may file 核查说明."""
+    result = links.annual_of(report)
+    failures = []
+    for failure in result.failures[:FAILURES_LISTED]:
+        records = [
+            {
+                "label": f"{r.kind}「{r.name}」",
+                "url": reverse(RECORD_PAGES[r.kind], args=[r.id]) if r.id and r.kind in RECORD_PAGES else "",
+            }
+            for r in failure.records
+        ]
+        failures.append({"failure": failure, "records": records})
+    tables = [
+        {
+            "table": t,
+            "wide": len(t.columns) > 4,
+            # The label column as wide as its longest label (CJK: one em a character), the rest shared.
+            "label_em": max(len(r.label) for r in t.rows) + 2,
+            "rows": [
+                {"label": r.label, "is_total": r.is_total, "cells": [r.values[c] for c, _ in t.columns]}
+                for r in t.rows
+            ],
+        }
+        for t in result.tables.tables
+    ]
+    return {
+        "annual": result,
+        "annual_tables": tables,
+        "annual_failures": failures,
+        "annual_more": max(len(result.failures) - FAILURES_LISTED, 0),
+        "may_explain": may_explain and not result.frozen,
+        "explanation_max": services.EXPLANATION_MAX,
+        "annual_formats": [(fmt, label) for fmt, (label, _type, _fn) in ANNUAL_FORMATS.items()],
+    }
+
+
 class ReportDetailView(ObjectDetailView):
     model = Report
     template_name = "reporting/report_detail.html"
@@ -183,6 +238,11 @@ class ReportDetailView(ObjectDetailView):
         return super().get_queryset().select_related("report_type", "node__parent", "approved_by")
 
     def get_context_data(self, **kwargs):
+        # The 年报's figures and its tables from one computation of the subtree.
+        with figures.shared_memo():
+            return self._context(**kwargs)
+
+    def _context(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report, user = self.object, self.request.user
         labels = dict(ReportStatus.choices)
@@ -194,6 +254,8 @@ class ReportDetailView(ObjectDetailView):
         sections = [{**spec, "text": report.sections.get(spec["code"], "")} for spec in rtype.sections]
         rows = services.figure_rows(report)
         fill = services.may_fill(user, report)
+        if rtype.code == links.ANNUAL_TYPE:
+            context.update(_annual_context(report, fill and report.editable))
         approve = services.may_approve(user, report)
         context.update(
             events=events,
@@ -237,6 +299,71 @@ class SaveView(ReportActionView):
         services.save_draft(
             report, actor=request.user, sections=sections, adjustments=adjustments, ip=client_ip(request)
         )
+
+
+class ExplanationForm(forms.Form):
+    key = forms.CharField(max_length=200, error_messages={"required": "缺少要说明的问题"})
+    # The length is the service's to refuse (its message names the limit and the length given).
+    text = forms.CharField(label="核查说明", required=False, widget=forms.Textarea)
+
+
+class ExplainView(ReportActionView):
+    """核查说明: file, edit or (empty text) withdraw the explanation of one explainable check failure."""
+
+    form_class = ExplanationForm
+    done = "核查说明已保存"
+
+    def act(self, report, data, request):
+        services.save_explanation(
+            report, actor=request.user, key=data["key"], text=data["text"], ip=client_ip(request)
+        )
+        if not data["text"].strip():
+            self.done = "核查说明已撤回"
+
+
+ANNUAL_FORMATS = {
+    "xlsx": (
+        "Excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        annual_export.to_xlsx,
+    ),
+    "docx": (
+        "Word",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        annual_export.to_docx,
+    ),
+    "pdf": ("PDF", "application/pdf", annual_export.to_pdf),
+}
+
+
+class AnnualExportView(LoginRequiredMixin, View):
+    """The 年报 of a report the user sees, as .xlsx / .docx / .pdf: the tables and checks shown on its
+    page (as approved once approved). 404 outside the user's subtree, for another report type or format."""
+
+    model = Report
+
+    def get(self, request, pk, fmt):
+        if fmt not in ANNUAL_FORMATS:
+            raise Http404("不支持的格式")
+        report = get_object_or_404(
+            Report.objects.visible_to(request.user).select_related("report_type", "node"),
+            pk=pk,
+            report_type__code=links.ANNUAL_TYPE,
+        )
+        result = links.annual_of(report)
+        _label, content_type, render_fn = ANNUAL_FORMATS[fmt]
+        response = HttpResponse(render_fn(result.tables, result.failures), content_type=content_type)
+        title = annual_export.title_of(result.tables)
+        # Per-unit figures, no person: 下载报表, as the bulletin and the evaluation exports.
+        audit.record(
+            request,
+            AuditEvent.Action.DOWNLOAD_REPORT,
+            report,
+            detail=f"下载年报「{title}」（{fmt.upper()}，{report.get_status_display()}，"
+            f"截至 {report.period_end:%Y-%m-%d}）",
+        )
+        response["Content-Disposition"] = content_disposition_header(True, f"{title}.{fmt}")
+        return response
 
 
 class SubmitView(ReportActionView):

@@ -52,7 +52,7 @@ def test_docx_summary_holds_the_figures_and_the_tables(report):
     tables, failures = report
     doc = Document(io.BytesIO(annual_export.to_docx(tables, failures)))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "芜湖市总工会工会组织和会员统计年报（2022—2023统计年度）" in text
+    assert "芜湖市总工会工会组织和会员统计年报\n（2022—2023统计年度）" in text  # the year on its own line
     assert "会员4人，其中女性会员2人、农民工会员1人、新就业形态劳动者会员1人。" in text
     assert "逻辑检查有1项未通过" in text
     assert len(doc.tables) == 5  # T5 (cadres) is a sentence, not a table of blanks
