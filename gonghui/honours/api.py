@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from gonghui.core.api import AuditedSeekPagination, SeekPagination, audit_read, filtered, scoped, scoped_get
 
 from .models import Round, Title
+from .titles import action_label
 from .titles_filters import RoundFilterSet, TitleFilterSet
 
 router = Router(tags=["荣誉"])
@@ -71,9 +72,14 @@ class TitleOut(Schema):
 class TitleEventOut(Schema):
     at: dt.datetime
     action: str
+    action_label: str
     from_status: str
     to_status: str
     note: str
+
+    @staticmethod
+    def resolve_action_label(obj) -> str:
+        return action_label(obj.action)
 
 
 class TitleDetailOut(TitleOut):
