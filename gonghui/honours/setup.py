@@ -5,4 +5,5 @@ from __future__ import annotations
 
 
 def register() -> None:
-    pass
+    from . import criteria  # noqa: F401  (registers the built-in automatic criteria)
+
