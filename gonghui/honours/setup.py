@@ -1,5 +1,5 @@
 """What the honours app registers with core (called from ``HonoursConfig.ready()``): its menu entries,
-the member autocomplete of the 登记荣誉 form, and the honours panel of the union and workplace pages."""
+the automatic criteria, the member autocomplete of the 登记荣誉 form, and the honours panel of the union and workplace pages."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ def holder_panel(obj, request) -> dict | None:
 
 def register() -> None:
     from gonghui.members.models import Member
+
+    from . import criteria  # noqa: F401  (registers the built-in automatic criteria)
 
     navigation.register("荣誉数据库", "honours:title-list", "bi-award", 68)
     navigation.register("复查到期", "honours:title-due", "bi-calendar-check", 71)
