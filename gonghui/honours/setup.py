@@ -3,6 +3,8 @@ the automatic criteria, the member autocomplete of the 登记荣誉 form, and th
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from gonghui.core import navigation, panels
 from gonghui.core.forms import AutocompleteSource, register_autocomplete
 
@@ -17,7 +19,7 @@ def holder_panel(obj, request) -> dict | None:
     from .titles import held_by
 
     rows = list(held_by(obj).filter(pk__in=Title.objects.visible_to(request.user).values("pk")))
-    return {"titles": rows} if rows else None
+    return {"titles": rows, "today": timezone.localdate()} if rows else None
 
 
 def register() -> None:

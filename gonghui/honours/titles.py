@@ -22,6 +22,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.core.scope import home_node
 from gonghui.members.models import Member
 from gonghui.orgs.models import UnionOrg, Workplace
+from gonghui.regions.models import Region
 
 from .kinds import share_ownerships
 from .models import HonourKind, SubjectKind, Title, TitleEvent, TitleStatus
@@ -98,6 +99,20 @@ def subject_values(subject) -> dict:
         "subject_name": subject.name,
         "ownership": subject_ownership(subject),
     }
+
+
+def area_name(region) -> str:
+    """芜湖市鸠江区: the city and county of a region (a town's region names its county and city)."""
+    names, node = [], region
+    while node is not None and node.level >= Region.Level.CITY:
+        if node.level <= Region.Level.COUNTY:
+            names.append(node.name)
+        node = node.parent
+    return "".join(reversed(names)) or region.name
+
+
+# What a list of titles selects so that area_name() reads no further row.
+AREA_RELATED = "node__region__parent__parent"
 
 
 def subject_of(title: Title):

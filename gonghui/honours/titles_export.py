@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
+from docx.oxml.ns import qn
 
 from gonghui.orgs.models import Ownership
-from gonghui.regions.models import Region
 from gonghui.reports.bulletin import (
     BODY_FONT,
     CELL_PAD_MM,
@@ -23,18 +23,35 @@ from gonghui.reports.bulletin import (
     TITLE_FONT,
     cn_date,
     docx_bytes,
-    docx_table,
     gbt9704_document,
     para,
     safe_cell,
+    set_child,
+    set_run_font,
     signature,
-    table_layout,
+    twips,
 )
 
-from .models import Title
+from .models import Category, Title
+from .titles import area_name
 
 HEAD = ["序号", "名称", "所属地区", "单位性质", "荣誉", "命名文号", "命名日期", "状态"]
+# The naming list's columns in the 156 mm text block at 小五 (9 pt): names, areas and document numbers
+# wrap inside their cells (a union's name is longer than the bulletin's one-line unit names allow).
+WIDTHS_MM = [8, 40, 13, 15, 20, 23, 21, 16]
+TABLE_PT = 9
 NAME_COLUMN = 1
+# The naming list's short words for the registry's ownership (as naming documents print them).
+OWNERSHIP_SHORT = {
+    Ownership.STATE: "国有企业",
+    Ownership.COLLECTIVE: "集体企业",
+    Ownership.PRIVATE: "民营企业",
+    Ownership.FOREIGN: "外资企业",
+    Ownership.INSTITUTION: "事业单位",
+    Ownership.GOVERNMENT: "机关",
+    Ownership.SOCIAL: "社会组织",
+    Ownership.OTHER: "其他",
+}
 
 
 @dataclass
@@ -46,24 +63,17 @@ class NamingList:
     _areas: dict[int, str] = field(default_factory=dict, repr=False)
 
     def area(self, title: Title) -> str:
-        """芜湖市鸠江区: the city and county of the subject's union (its region up to the city level)."""
+        """芜湖市鸠江区: the city and county of the subject's union."""
         region = title.node.region
         if region.pk not in self._areas:
-            names, node = [], region
-            while node is not None and node.level >= Region.Level.CITY:
-                if node.level <= Region.Level.COUNTY:
-                    names.append(node.name)
-                node = node.parent
-            self._areas[region.pk] = "".join(reversed(names)) or region.name
+            self._areas[region.pk] = area_name(region)
         return self._areas[region.pk]
 
     def rows(self) -> list[list[str]]:
         out = []
         for i, t in enumerate(self.titles, start=1):
-            ownership = Ownership(t.ownership).label if t.ownership in Ownership.values else "—"
+            ownership = OWNERSHIP_SHORT.get(t.ownership, "—")
             status = t.get_status_display()
-            if t.revoked_on:
-                status += f"（{t.revoked_on:%Y-%m-%d}）"
             out.append(
                 [
                     str(i),
@@ -82,8 +92,8 @@ class NamingList:
 def heading_for(filters: dict) -> str:
     """The document's title from the list's filters: 「2019年全国模范职工之家命名名单」."""
     year = filters.get("year")
-    kind = filters.get("kind")
-    what = str(kind) if kind is not None else "荣誉"
+    kind, category = filters.get("kind"), filters.get("category")
+    what = str(kind) if kind is not None else (Category(category).label if category else "荣誉")
     return f"{int(year)}年{what}命名名单" if year else f"{what}命名名单"
 
 
@@ -136,6 +146,43 @@ def to_xlsx(naming: NamingList) -> bytes:
 
 
 # -- Word ---------------------------------------------------------------------------------------------
+def _docx_table(doc, rows: list[list[str]]) -> None:
+    """The naming list's table: fixed column widths summing to the text block, the header row repeated on
+    each page, no row split across pages, single line spacing, every cell free to wrap."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
+
+    widths = [twips(w) for w in WIDTHS_MM]
+    table = doc.add_table(rows=0, cols=len(HEAD))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    set_child(tbl_pr, "w:tblW", w=sum(widths), type="dxa")
+    set_child(tbl_pr, "w:tblLayout", type="fixed")
+    margins = set_child(tbl_pr, "w:tblCellMar")
+    for side in ("left", "right"):
+        set_child(margins, f"w:{side}", w=twips(CELL_PAD_MM), type="dxa")
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_col.set(qn("w:w"), str(width))
+    for r_i, values in enumerate([HEAD, *rows]):
+        row = table.add_row()
+        set_child(row._tr.get_or_add_trPr(), "w:tblHeader" if r_i == 0 else "w:cantSplit")
+        for c_i, (cell, value, width) in enumerate(zip(row.cells, values, widths, strict=True)):
+            tc_pr = cell._tc.get_or_add_tcPr()
+            set_child(tc_pr, "w:tcW", w=width, type="dxa")
+            set_child(tc_pr, "w:vAlign", val="center")
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT if c_i == NAME_COLUMN and r_i else WD_ALIGN_PARAGRAPH.CENTER
+            fmt = p.paragraph_format
+            fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            fmt.space_before = fmt.space_after = Pt(0)
+            fmt.first_line_indent = Pt(0)
+            fmt.keep_with_next = r_i == 0
+            set_run_font(p.add_run(value), HEADING_FONT if r_i == 0 else BODY_FONT, Pt(TABLE_PT))
+
+
 def to_docx(naming: NamingList) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -145,7 +192,7 @@ def to_docx(naming: NamingList) -> bytes:
     para(doc, intro(naming))
     rows = naming.rows()
     if rows:
-        docx_table(doc, HEAD, rows, name_column=NAME_COLUMN)
+        _docx_table(doc, rows)
     signature(doc, naming.issuer, cn_date(naming.as_of))
     return docx_bytes(doc)
 
@@ -164,7 +211,7 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th, td { border: 0.75pt solid #000; padding: 0.8mm %(pad)smm; text-align: center; vertical-align: middle; }
 th { font-family: "%(heading)s", "Noto Sans CJK SC", sans-serif; font-weight: normal; }
-td.name { text-align: left; white-space: nowrap; }
+td.name { text-align: left; }
 .sign { text-align: right; text-indent: 0; margin-right: 4em; }
 """
 
@@ -183,8 +230,7 @@ def to_pdf(naming: NamingList) -> bytes:
     parts = [f"<h1>{escape(naming.heading)}</h1>", f"<p>{escape(intro(naming))}</p>"]
     rows = naming.rows()
     if rows:
-        layout = table_layout(HEAD, rows, name_column=NAME_COLUMN)
-        cols = "".join(f'<col style="width: {w:.2f}mm">' for w in layout.widths_mm)
+        cols = "".join(f'<col style="width: {w}mm">' for w in WIDTHS_MM)
         ths = "".join(f"<th>{escape(h)}</th>" for h in HEAD)
         body = "".join(
             "<tr>"
@@ -195,7 +241,7 @@ def to_pdf(naming: NamingList) -> bytes:
             for r in rows
         )
         parts.append(
-            f'<table style="font-size: {layout.font_pt}pt"><colgroup>{cols}</colgroup>'
+            f'<table style="font-size: {TABLE_PT}pt"><colgroup>{cols}</colgroup>'
             f"<thead><tr>{ths}</tr></thead><tbody>{body}</tbody></table>"
         )
     parts.append('<p class="plain">&nbsp;</p>')

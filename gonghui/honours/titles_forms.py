@@ -63,7 +63,6 @@ class TitleRegisterForm(TitleNamingForm):
         order = ["kind", *fields, "year", "named_on", "named_by", "document_number", "note"]
         self.fields.update(fields)
         self.order_fields(order)
-        self.fields["named_by"].widget.attrs["placeholder"] = "如 全国总工会、安徽省总工会"
         self.fields["document_number"].widget.attrs["placeholder"] = "如 皖工发〔2023〕12号"
 
     def clean(self):

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from gonghui.orgs.models import Ownership
 
 from .models import Title, TitleStatus
+from .titles import area_name
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 STATUS_CLASS = {
@@ -19,7 +20,7 @@ class TitleTable(tables.Table):
     kind = tables.Column(verbose_name="荣誉", order_by=("kind__order", "kind__code"))
     level = tables.Column(verbose_name="级别", accessor="kind__level", attrs=NOWRAP)
     year = tables.Column(attrs=NOWRAP)
-    node = tables.Column(verbose_name="所属工会", orderable=False)
+    area = tables.Column(verbose_name="所属地区", accessor="node__region", orderable=False, attrs=NOWRAP)
     ownership = tables.Column(attrs=NOWRAP)
     document_number = tables.Column(attrs=NOWRAP)
     status = tables.Column(attrs=NOWRAP)
@@ -32,13 +33,16 @@ class TitleTable(tables.Table):
             "kind",
             "level",
             "year",
-            "node",
+            "area",
             "ownership",
             "document_number",
             "status",
             "next_inspection",
         )
         empty_text = "没有符合条件的荣誉"
+
+    def render_area(self, value):
+        return area_name(value)
 
     def render_level(self, record):
         return record.kind.get_level_display()

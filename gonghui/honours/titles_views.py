@@ -42,7 +42,7 @@ class TitleListView(ObjectListView):
     exportable = False  # the naming list (命名名单) is this list's export
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("kind", "node")
+        return super().get_base_queryset().select_related("kind", titles.AREA_RELATED)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -104,6 +104,7 @@ class TitleDetailView(ObjectDetailView):
                 TitleStatus(event.to_status).label if event.to_status in TitleStatus.values else ""
             )
         context.update(
+            area=titles.area_name(title.node.region),
             subject=titles.subject_of(title),
             can_edit=titles.may_edit(user, title),
             events=events,
@@ -212,7 +213,7 @@ class NamingListExportView(LoginRequiredMixin, View):
         if not filterset.is_valid():
             raise Http404("筛选条件有误")
         rows = list(
-            filterset.qs.select_related("kind", "node__region").order_by(
+            filterset.qs.select_related("kind", titles.AREA_RELATED).order_by(
                 "kind__order", "-year", "node__path", "id"
             )
         )
@@ -231,7 +232,7 @@ class RoundNamingListExportView(LoginRequiredMixin, View):
         rows = list(
             Title.objects.visible_to(request.user)
             .filter(round=round_)
-            .select_related("kind", "node__region")
+            .select_related("kind", titles.AREA_RELATED)
             .order_by("node__path", "id")
         )
         heading = f"{round_.title}命名名单"

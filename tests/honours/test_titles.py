@@ -220,7 +220,7 @@ def test_naming_list_export_is_scoped_and_audited(world, as_user, client):
         "1",
         "鸠江乙公司工会委员会",
         "芜湖市鸠江区",
-        "国有及国有控股企业",
+        "国有企业",
         "全国模范职工之家",
         "总工发〔2021〕9号",
         "2021-04-28",
