@@ -18,6 +18,7 @@ the 鸠江区 object. A pk route they cannot cover makes the sweep FAIL with a m
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -427,7 +428,66 @@ def _meeting_jiujiang(reg: Registry) -> Model:
     )
 
 
+def _honour_round_jiujiang(reg: Registry) -> Model:
+    """评选 (issue 15): a 模范职工小家 round issued BY 鸠江区总工会 (a city's round is visible, by design,
+    to every county under it — they recommend into it; a county's round is not visible to its sibling)."""
+    from gonghui.honours import rounds
+    from gonghui.honours.kinds import ensure_honour_kinds
+    from gonghui.honours.models import HonourKind, Round
+
+    found = Round.objects.filter(issuer=reg.unions["jiujiang"]).first()
+    if found is not None:
+        return found
+    ensure_honour_kinds()
+    return rounds.create_round(
+        actor=reg.users["jiujiang"],
+        kind=HonourKind.objects.get(code="county-model-small-home"),
+        year=2026,
+        title="鸠江区模范职工小家评选",
+        criteria_date=dt.date(2026, 6, 30),
+        deadline=dt.date(2099, 12, 31),
+    )
+
+
+def _honour_nomination_jiujiang(reg: Registry) -> Model:
+    """推荐 (issue 15): 鸠江乙公司工会委员会 recommended by 鸠江区 in 芜湖市's round (hangs in 鸠江区's subtree)."""
+    from gonghui.honours import rounds
+    from gonghui.honours.kinds import ensure_honour_kinds
+    from gonghui.honours.models import HonourKind, Nomination, Round
+
+    found = Nomination.objects.filter(union=reg.unions["jiujiang_b"]).first()
+    if found is not None:
+        return found
+    ensure_honour_kinds()
+    city_round = Round.objects.filter(issuer=reg.unions["wuhu"]).first() or rounds.create_round(
+        actor=reg.users["wuhu"],
+        kind=HonourKind.objects.get(code="city-model-home"),
+        year=2026,
+        title="芜湖市模范职工之家评选",
+        criteria_date=dt.date(2026, 6, 30),
+        deadline=dt.date(2099, 12, 31),
+    )
+    return rounds.nominate(city_round, actor=reg.users["jiujiang"], union=reg.unions["jiujiang_b"])
+
+
+def _honour_evidence_jiujiang(reg: Registry) -> Model:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.uploads import check_upload
+    from gonghui.honours import rounds
+
+    nomination = _honour_nomination_jiujiang(reg)
+    found = nomination.evidence.first()
+    if found is not None:
+        return found
+    upload = check_upload(SimpleUploadedFile("鸠江推荐材料.pdf", b"%PDF-1.4 jiujiang"))
+    return rounds.add_evidence(nomination, upload, actor=reg.users["jiujiang"])
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "honours.round": _honour_round_jiujiang,
+    "honours.nomination": _honour_nomination_jiujiang,
+    "honours.nominationevidence": _honour_evidence_jiujiang,
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
@@ -466,6 +526,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 }
 
 URL_MODELS: dict[str, str] = {
+    "honours:nomination-create": "honours.round",
     "api:get_report": "reporting.report",
     "api:get_score_sheet": "evaluation.scoresheet",
     "api:get_evaluation": "evaluation.evaluation",
