@@ -428,18 +428,32 @@ def _meeting_jiujiang(reg: Registry) -> Model:
     )
 
 
+def _honour_title_jiujiang(reg: Registry) -> Model:
+    """荣誉 (issue 15): 王鸠一 (鸠江乙公司) as 先进个人 — a person holder, so the masking sweep sees a member
+    behind the title — and 鸠江乙公司工会委员会 as a model home beside it."""
+    from gonghui.honours.models import Title
+    from tests.honours.titles_helpers import make_kinds, register
+
+    found = Title.objects.filter(member=reg.members["jiujiang_1"]).first()
+    if found is not None:
+        return found
+    kinds = make_kinds()
+    register(kinds["t-national-home"], reg.unions["jiujiang_b"], 2016)
+    return register(kinds["t-advanced-person"], reg.members["jiujiang_1"], 2022)
+
+
 def _honour_round_jiujiang(reg: Registry) -> Model:
     """评选 (issue 15): a 模范职工小家 round issued BY 鸠江区总工会 (a city's round is visible, by design,
     to every county under it — they recommend into it; a county's round is not visible to its sibling)."""
     from gonghui.honours import rounds
     from gonghui.honours.kinds import ensure_honour_kinds
-    from gonghui.honours.models import HonourKind, Round
+    from gonghui.honours.models import HonourKind, Round, Title
 
     found = Round.objects.filter(issuer=reg.unions["jiujiang"]).first()
     if found is not None:
         return found
     ensure_honour_kinds()
-    return rounds.create_round(
+    round_ = rounds.create_round(
         actor=reg.users["jiujiang"],
         kind=HonourKind.objects.get(code="county-model-small-home"),
         year=2026,
@@ -447,6 +461,10 @@ def _honour_round_jiujiang(reg: Registry) -> Model:
         criteria_date=dt.date(2026, 6, 30),
         deadline=dt.date(2099, 12, 31),
     )
+    # The 鸠江区 model home (the titles' sweep object) hangs in it, for the round's naming list.
+    _honour_title_jiujiang(reg)
+    Title.objects.filter(union=reg.unions["jiujiang_b"]).update(round=round_)
+    return round_
 
 
 def _honour_nomination_jiujiang(reg: Registry) -> Model:
@@ -523,6 +541,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "reporting.bulletinrelease": _bulletin_release_jiujiang,
     "imports.importjob": _import_job_jiujiang,
     "imports.exportjob": _export_job_jiujiang,
+    "honours.title": _honour_title_jiujiang,
 }
 
 URL_MODELS: dict[str, str] = {
@@ -553,6 +572,8 @@ URL_MODELS: dict[str, str] = {
     "targets:plan-detail": "targets.targetplan",
     "reports:bulletin": "targets.targetplan",
     "reports:snapshot": "targets.snapshot",
+    "api:get_title": "honours.title",
+    "api:get_round": "honours.round",
 }
 
 URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {

@@ -66,7 +66,9 @@ class HonourKind(models.Model):
     ``shares``: ``[{"code": "private", "label": "民营企业", "min_percent": 50}]`` — minimum shares of a
     level's forwarded nominations (a share below it is a warning the forwarder must acknowledge)."""
 
-    code = models.SlugField("代码", max_length=50, unique=True)
+    code = models.SlugField(
+        "代码", max_length=50, unique=True, error_messages={"unique": "该代码的荣誉类型已存在"}
+    )
     name = models.CharField("荣誉名称", max_length=100)
     category = models.CharField("类别", max_length=32, choices=Category.choices)
     level = models.CharField("级别", max_length=16, choices=Level.choices)
@@ -220,8 +222,11 @@ class Subject(models.Model):
 
     @classmethod
     def one_subject(cls, name: str) -> models.CheckConstraint:
+        # The kind of subject each field holds: a member is a person (SubjectKind.PERSON, "person").
+        kinds = {"union": "union", "workplace": "workplace", "member": "person", "proposal": "proposal"}
+
         def only(field: str) -> Q:
-            q = Q(subject_kind=field, **{f"{field}__isnull": False})
+            q = Q(subject_kind=kinds[field], **{f"{field}__isnull": False})
             for other in ("union", "workplace", "member", "proposal"):
                 if other != field:
                     q &= Q(**{f"{other}__isnull": True})
@@ -356,6 +361,7 @@ class Title(Subject, ScopedModel, TimestampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="title",
+        error_messages={"unique": "该推荐对象已命名"},
     )
     year = models.PositiveSmallIntegerField("命名年度")
     named_on = models.DateField("命名日期")
@@ -480,7 +486,13 @@ class Grant(ScopedModel, TimestampedModel):
         APPROVED = "approved", "已批准"
         PAID = "paid", "已拨付"
 
-    holder = models.OneToOneField(Title, verbose_name="荣誉", on_delete=models.PROTECT, related_name="grant")
+    holder = models.OneToOneField(
+        Title,
+        verbose_name="荣誉",
+        on_delete=models.PROTECT,
+        related_name="grant",
+        error_messages={"unique": "该示范点已有补助记录"},
+    )
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.APPROVED)
     approved_on = models.DateField("批准日期")
