@@ -18,6 +18,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.scope import home_node
 from gonghui.core.views import ObjectActionView, ObjectDetailView, ObjectListView, RoleRequiredMixin
+from gonghui.orgs.models import Ownership
 
 from . import criteria as criteria_registry
 from . import rounds
@@ -97,8 +98,10 @@ class RoundDetailView(ObjectDetailView):
             rows = [n for n in noms if n.status == status]
             if rows:
                 groups.append({"status": status, "label": labels[status], "rows": rows})
+        owners = dict(Ownership.choices)
         for n in noms:
             n.tally = criteria_registry.summary(n.criteria)
+            n.ownership_label = owners.get(n.ownership, "")
 
         # Quotas: the issuer (and above) sees every sub-unit's; a unit below only its own branch's.
         issuer_side = node is not None and round_.issuer.path.startswith(node.path)
