@@ -101,7 +101,7 @@ def approve_grant(
         approved_by=actor if getattr(actor, "pk", None) is not None else None,
     )
     note = f"批准补助 {_money(amount)}" + (f"（{document}）" if document else "")
-    title_event(title, "grant_approved", note, actor=actor)
+    title_event(title, "批准补助", note, actor=actor)
     audit.log(
         AuditEvent.Action.CREATE, grant, actor=actor, ip=ip, detail=f"示范点补助：{title.subject_name}{note}"
     )
@@ -130,7 +130,7 @@ def pay_grant(
     grant.paid_by = actor if getattr(actor, "pk", None) is not None else None
     grant.save(update_fields=["status", "paid_on", "voucher_number", "paid_by", "updated_at"])
     note = f"拨付补助 {_money(grant.amount)}（凭证号 {voucher}）"
-    title_event(title, "grant_paid", note, actor=actor, from_status="approved", to_status="paid")
+    title_event(title, "拨付补助", note, actor=actor)
     audit.log(
         AuditEvent.Action.UPDATE, grant, actor=actor, ip=ip, detail=f"示范点补助：{title.subject_name}{note}"
     )

@@ -116,7 +116,7 @@ class GrantDetailView(ObjectDetailView):
             can_pay=grant.status == Grant.Status.APPROVED
             and grants.may_issue(self.request.user, grant.holder.kind, grant.holder.node),
             pay_form=PayGrantForm(initial={"paid_on": timezone.localdate()}),
-            events=grant.holder.events.select_related("actor").filter(action__startswith="grant_"),
+            events=grant.holder.events.select_related("actor").filter(action__in=("批准补助", "拨付补助")),
         )
         return context
 
@@ -133,6 +133,9 @@ class GrantApproveView(ActionView):
         from django.urls import reverse
 
         return reverse("honours:grant-list") + f"?year={obj.year}"
+
+    def post(self, request, title_pk):
+        return super().post(request, title_pk)
 
     def act(self, title, data, request):
         grants.approve_grant(

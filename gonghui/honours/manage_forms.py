@@ -187,7 +187,7 @@ class ProposalForm(forms.ModelForm):
         self.fields["proposer"].error_messages["invalid_choice"] = "请选择列表中的会员"
         if not self.instance.pk:
             self.initial.setdefault("year", timezone.localdate().year)
-        self.order_fields(Meta.fields)
+        self.order_fields(self._meta.fields)
         _style(self)
 
     def clean_year(self):
@@ -199,16 +199,22 @@ class ProposalForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         workplace, proposer = data.get("workplace"), data.get("proposer")
-        if workplace is not None and proposer is not None:
-            if not workplace.unions.filter(pk=proposer.union_id).exists():
-                self.add_error("proposer", f"提案人不是{workplace.name}工会的会员")
+        member_elsewhere = (
+            workplace is not None
+            and proposer is not None
+            and not workplace.unions.filter(pk=proposer.union_id).exists()
+        )
+        if member_elsewhere:
+            self.add_error("proposer", f"提案人不是{workplace.name}工会的会员")
         return data
 
     def save(self, commit: bool = True) -> Proposal:
         data = {name: self.cleaned_data.get(name) for name in proposals.FIELDS}
         if self.instance.pk:
             changed = "、".join(str(self.fields[n].label) for n in self.changed_data)
-            return proposals.update_proposal(self.instance, data, actor=self.user, ip=self.ip, changed=changed)
+            return proposals.update_proposal(
+                self.instance, data, actor=self.user, ip=self.ip, changed=changed
+            )
         return proposals.create_proposal(data, actor=self.user, ip=self.ip)
 
 

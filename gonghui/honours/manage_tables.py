@@ -124,7 +124,9 @@ class ReinspectionTable(tables.Table):
     issuer = tables.Column(orderable=False)
     named = tables.Column(verbose_name="命名年度", accessor="named_from", orderable=False, attrs=NOWRAP)
     deadline = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
-    progress = tables.Column(verbose_name="已复查/列入", accessor="record_count", orderable=False, attrs=NOWRAP)
+    progress = tables.Column(
+        verbose_name="已复查/列入", accessor="record_count", orderable=False, attrs=NOWRAP
+    )
     status = tables.Column(attrs=NOWRAP)
 
     class Meta:

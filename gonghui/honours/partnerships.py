@@ -86,7 +86,7 @@ def start(
             )
     except IntegrityError:  # a concurrent pairing of the same two
         raise ValidationError(f"「{holder.subject_name}」已与{partner}结对，尚未结束") from None
-    title_event(holder, "pairing_started", f"与{partner}结对共建（{started_on:%Y-%m-%d}）", actor=actor)
+    title_event(holder, "结对共建", f"与{partner}结对共建（{started_on:%Y-%m-%d}）", actor=actor)
     audit.log(
         AuditEvent.Action.CREATE,
         pairing,
@@ -159,6 +159,6 @@ def end(
     text = f"与{partnership.partner}的结对共建结束（{ended_on:%Y-%m-%d}）" + (
         f"：{note.strip()[:200]}" if note and note.strip() else ""
     )
-    title_event(partnership.holder, "pairing_ended", text, actor=actor)
+    title_event(partnership.holder, "结束结对", text, actor=actor)
     audit.log(AuditEvent.Action.UPDATE, partnership, actor=actor, ip=ip, detail=f"结对共建：{text}")
     return partnership

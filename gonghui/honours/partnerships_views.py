@@ -85,5 +85,9 @@ class PartnershipEndView(ActionView):
 
     def act(self, pairing, data, request):
         partnerships.end(
-            pairing, ended_on=data["ended_on"], note=data.get("note") or "", actor=request.user, ip=client_ip(request)
+            pairing,
+            ended_on=data["ended_on"],
+            note=data.get("note") or "",
+            actor=request.user,
+            ip=client_ip(request),
         )

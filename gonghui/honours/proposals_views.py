@@ -44,7 +44,9 @@ class ProposalListView(ObjectListView):
         context = super().get_context_data(**kwargs)
         year = int_param(self.request, "year", min_value=2000, max_value=2100, label="年度")
         user = self.request.user
-        rounds = Round.objects.visible_to(user).filter(kind__category=Category.PROPOSAL).select_related("kind")
+        rounds = (
+            Round.objects.visible_to(user).filter(kind__category=Category.PROPOSAL).select_related("kind")
+        )
         context.update(
             level_counts=proposals.counts_per_level(user, year),
             counts_year=year,

@@ -146,7 +146,7 @@ def create_reinspection(
     )
     actor_row = actor if getattr(actor, "pk", None) is not None else None
     TitleEvent.objects.bulk_create(
-        TitleEvent(title=h, actor=actor_row, action="inspection_listed", note=f"列入{name}") for h in holders
+        TitleEvent(title=h, actor=actor_row, action="列入复查", note=f"列入{name}") for h in holders
     )
     audit.log(
         AuditEvent.Action.CREATE,
@@ -194,14 +194,14 @@ def record_result(
         text = "复查结论：保留" + (
             f"，下次复查 {title.next_inspection:%Y-%m-%d}" if title.next_inspection else ""
         )
-        action = "inspection_retained"
+        action = "复查保留"
     elif result == InspectionResult.RECTIFY:
         if rectify_until is None or rectify_until <= inspected_on:
             raise ValidationError("限期整改须填写晚于复查日期的整改期限")
         title.status, title.rectify_until = TitleStatus.RECTIFYING, rectify_until
         record.rectify_until = rectify_until
         text = f"复查结论：限期整改，期限 {rectify_until:%Y-%m-%d}"
-        action = "inspection_rectify"
+        action = "限期整改"
     elif result == InspectionResult.REVOKE:
         if not note:
             raise ValidationError("撤销荣誉须填写复查意见（撤销原因）")
@@ -209,7 +209,7 @@ def record_result(
         title.rectify_until = None
         title.next_inspection = None
         text = f"复查结论：撤销（{inspected_on:%Y-%m-%d}）"
-        action = "inspection_revoked"
+        action = "撤销"
     else:
         raise ValidationError("请选择复查结论：保留、限期整改或撤销")
     title.save()

@@ -30,7 +30,9 @@ class ReinspectionListView(ObjectListView):
             super()
             .get_base_queryset()
             .select_related("kind", "issuer")
-            .annotate(record_count=Count("records"), done_count=Count("records", filter=~Q(records__result="")))
+            .annotate(
+                record_count=Count("records"), done_count=Count("records", filter=~Q(records__result=""))
+            )
             .order_by("-year", "issuer__path", "-id")
         )
 
@@ -51,7 +53,9 @@ class ReinspectionDetailView(ObjectDetailView):
             )
         )
         rows = [(r, criteria.summary(r.criteria)) for r in records]
-        can_record = obj.status == Reinspection.Status.OPEN and reinspection.may_record(self.request.user, obj)
+        can_record = obj.status == Reinspection.Status.OPEN and reinspection.may_record(
+            self.request.user, obj
+        )
         context.update(
             rows=rows,
             can_record=can_record,
