@@ -23,6 +23,8 @@ def holder_panel(obj, request) -> dict | None:
 def register() -> None:
     from gonghui.members.models import Member
 
+    from . import criteria  # noqa: F401  (registers the built-in automatic criteria)
+
     navigation.register("荣誉数据库", "honours:title-list", "bi-award", 68)
     navigation.register("复查到期", "honours:title-due", "bi-calendar-check", 71)
     register_autocomplete(
