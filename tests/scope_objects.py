@@ -520,6 +520,43 @@ def _reinspection_jiujiang(reg: Registry) -> Model:
     )
 
 
+def _honour_title_jiujiang(reg: Registry) -> Model:
+    """荣誉 (issue 15): 王鸠一 (鸠江乙公司) as 先进个人 — a person holder, so the masking sweep sees a member
+    behind the title — and 鸠江乙公司工会委员会 as a model home beside it."""
+    from gonghui.honours.models import Title
+    from tests.honours.titles_helpers import make_kinds, register
+
+    found = Title.objects.filter(member=reg.members["jiujiang_1"]).first()
+    if found is not None:
+        return found
+    kinds = make_kinds()
+    register(kinds["t-national-home"], reg.unions["jiujiang_b"], 2016)
+    return register(kinds["t-advanced-person"], reg.members["jiujiang_1"], 2022)
+
+
+def _honour_round_jiujiang(reg: Registry) -> Model:
+    """评选 (issue 15): a round issued by 鸠江区总工会, holding the 鸠江区 model home."""
+    import datetime as dt
+
+    from gonghui.honours.models import Round, Title
+    from tests.honours.titles_helpers import make_kinds
+
+    kind = make_kinds()["t-national-home"]
+    round_, _ = Round.objects.get_or_create(
+        issuer=reg.unions["jiujiang"],
+        title="鸠江区扫描用评选",
+        defaults={
+            "kind": kind,
+            "year": 2023,
+            "criteria_date": dt.date(2023, 1, 1),
+            "deadline": dt.date(2023, 3, 1),
+        },
+    )
+    _honour_title_jiujiang(reg)
+    Title.objects.filter(union=reg.unions["jiujiang_b"]).update(round=round_)
+    return round_
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.grant": _grant_jiujiang,
     "honours.partnership": _partnership_jiujiang,
@@ -561,6 +598,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "reporting.bulletinrelease": _bulletin_release_jiujiang,
     "imports.importjob": _import_job_jiujiang,
     "imports.exportjob": _export_job_jiujiang,
+    "honours.title": _honour_title_jiujiang,
+    "honours.round": _honour_round_jiujiang,
 }
 
 URL_MODELS: dict[str, str] = {
@@ -590,6 +629,8 @@ URL_MODELS: dict[str, str] = {
     "targets:plan-detail": "targets.targetplan",
     "reports:bulletin": "targets.targetplan",
     "reports:snapshot": "targets.snapshot",
+    "api:get_title": "honours.title",
+    "api:get_round": "honours.round",
 }
 
 URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {

@@ -204,8 +204,11 @@ class Subject(models.Model):
 
     @classmethod
     def one_subject(cls, name: str) -> models.CheckConstraint:
+        # The kind of subject each field holds: a member is a person (SubjectKind.PERSON, "person").
+        kinds = {"union": "union", "workplace": "workplace", "member": "person", "proposal": "proposal"}
+
         def only(field: str) -> Q:
-            q = Q(subject_kind=field, **{f"{field}__isnull": False})
+            q = Q(subject_kind=kinds[field], **{f"{field}__isnull": False})
             for other in ("union", "workplace", "member", "proposal"):
                 if other != field:
                     q &= Q(**{f"{other}__isnull": True})

@@ -39,6 +39,21 @@ SUBJECT_FIELD = {SubjectKind.UNION: "union", SubjectKind.WORKPLACE: "workplace",
 # registry's classification; a code not listed here is read as an ownership value itself.
 SHARE_OWNERSHIPS: dict[str, tuple[str, ...]] = {"private": (Ownership.PRIVATE,)}
 
+# The Chinese names of the steps other services record under a code (re-inspection, grants, pairings).
+ACTION_LABELS = {
+    "inspection_retained": "复查：保留",
+    "inspection_rectify": "复查：限期整改",
+    "inspection_revoked": "复查：撤销",
+    "grant_approved": "批准补助",
+    "grant_paid": "拨付补助",
+    "pairing_started": "结对共建",
+    "pairing_ended": "结束结对",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
 
 # ---------------------------------------------------------------------- subjects
 def subject_kind_of(subject) -> str | None:
@@ -238,6 +253,31 @@ def update_naming(title: Title, naming: Naming, *, actor=None, ip: str | None = 
     note = "；".join(changed) if changed else "内容未变"
     title_event(title, actor, "修改命名信息", title.status, note)
     audit.log(AuditEvent.Action.UPDATE, title, actor=actor, ip=ip, detail=f"修改命名信息：{note}")
+    return title
+
+
+@transaction.atomic
+def revoke_title(title: Title, on: dt.date, reason: str, *, actor=None, ip: str | None = None) -> Title:
+    """撤销 outside a 复查 (the namer withdraws a title after a serious violation); the 复查 path is
+    ``reinspection.record_result``. The title stays, with the date and the reason."""
+    title = Title.objects.select_for_update().select_related("node").get(pk=title.pk)
+    if actor is not None and not may_register(actor, title.node):
+        raise PermissionDenied("只能撤销本单位及下级的荣誉")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("撤销荣誉须填写撤销原因")
+    if title.status == TitleStatus.REVOKED:
+        raise ValidationError("该荣誉已撤销")
+    if on < title.named_on or on > timezone.localdate():
+        raise ValidationError("撤销日期须在命名日期之后、不晚于今天")
+    before = title.status
+    title.status, title.revoked_on, title.revoked_reason = TitleStatus.REVOKED, on, reason[:500]
+    title.next_inspection = title.rectify_until = None
+    title.save()
+    title_event(title, actor, "撤销", before, reason)
+    audit.log(
+        AuditEvent.Action.UPDATE, title, actor=actor, ip=ip, detail=f"撤销荣誉（{on:%Y-%m-%d}）：{reason}"
+    )
     return title
 
 

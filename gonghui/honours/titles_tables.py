@@ -54,7 +54,7 @@ class TitleTable(tables.Table):
         )
 
     def render_next_inspection(self, record, value):
-        if record.status == TitleStatus.REVOKED:
+        if record.status == TitleStatus.REVOKED or value is None:
             return "—"
         if value <= timezone.localdate():
             return format_html('<span class="text-danger fw-bold">{} 已到期</span>', f"{value:%Y-%m-%d}")

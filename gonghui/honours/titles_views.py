@@ -98,7 +98,8 @@ class TitleDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         title, user = self.object, self.request.user
         events = list(title.events.select_related("actor"))
-        for event in events:  # the status's Chinese label, never its code
+        for event in events:  # the step's and the status's Chinese labels, never their codes
+            event.action_label = titles.action_label(event.action)
             event.status_label = (
                 TitleStatus(event.to_status).label if event.to_status in TitleStatus.values else ""
             )
