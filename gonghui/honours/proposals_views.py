@@ -8,11 +8,11 @@ from django.urls import NoReverseMatch
 from gonghui.core.params import int_param
 from gonghui.core.views import ObjectDetailView, ObjectListView
 
-from . import proposals
+from . import proposals, rounds
 from .grants_views import ServiceEditView
 from .manage_forms import ProposalForm
 from .manage_tables import ProposalFilterSet, ProposalTable
-from .models import Category, Nomination, Proposal, Round, RoundStatus
+from .models import Category, Nomination, Proposal, RoundStatus
 
 
 def _url(obj) -> str:
@@ -44,13 +44,13 @@ class ProposalListView(ObjectListView):
         context = super().get_context_data(**kwargs)
         year = int_param(self.request, "year", min_value=2000, max_value=2100, label="年度")
         user = self.request.user
-        rounds = (
-            Round.objects.visible_to(user).filter(kind__category=Category.PROPOSAL).select_related("kind")
+        proposal_rounds = (
+            rounds.visible_rounds(user).filter(kind__category=Category.PROPOSAL).select_related("kind")
         )
         context.update(
             level_counts=proposals.counts_per_level(user, year),
             counts_year=year,
-            proposal_rounds=[(r, _url(r)) for r in rounds.order_by("-year", "issuer__path")[:10]],
+            proposal_rounds=[(r, _url(r)) for r in proposal_rounds.order_by("-year", "issuer__path")[:10]],
         )
         return context
 
@@ -69,7 +69,7 @@ class ProposalDetailView(ObjectDetailView):
             .filter(proposal=self.object)
             .select_related("round__kind", "nominated_by", "at_unit")
         )
-        open_rounds = Round.objects.visible_to(self.request.user).filter(
+        open_rounds = rounds.visible_rounds(self.request.user).filter(
             kind__category=Category.PROPOSAL, status=RoundStatus.OPEN, year__gte=self.object.year
         )
         context.update(
