@@ -28,7 +28,7 @@ class PartnershipTable(tables.Table):
     kind = tables.Column(verbose_name="荣誉", accessor="holder__kind__name", orderable=False)
     partner = tables.Column(orderable=False)
     started_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
-    ended_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP, verbose_name="状态")
+    ended_on = tables.Column(attrs=NOWRAP, verbose_name="状态", empty_values=())
     activity_count = tables.Column(verbose_name="活动次数", orderable=False, attrs=NOWRAP)
 
     class Meta:
@@ -37,7 +37,7 @@ class PartnershipTable(tables.Table):
         empty_text = "没有符合条件的结对共建"
 
     def render_ended_on(self, value):
-        return f"已于 {value:%Y-%m-%d} 结束"
+        return f"已于 {value:%Y-%m-%d} 结束" if value else "进行中"
 
     def value_ended_on(self, value):
         return value.isoformat() if value else ""

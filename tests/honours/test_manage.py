@@ -139,7 +139,7 @@ def test_a_reinspection_revokes_and_the_title_stays_in_history(registry):
     assert weak.pk not in set(again.values_list("pk", flat=True))
 
 
-def test_partnership_refusals(registry):
+def test_partnership_refusals(registry, client, as_user):
     home = kind("m-home2", name="县级模范职工之家")
     site = site_kind()
     holder = name(home, registry.unions["jiujiang_b"])
@@ -165,6 +165,9 @@ def test_partnership_refusals(registry):
         partnerships.log_activity(pairing, on_date=dt.date(2025, 1, 5), content="回访", actor=county)
     assert list(holder.events.values_list("action", flat=True)) == ["登记", "结对共建", "结束结对"]
     assert audits(pairing) == 3
+    as_user("jiujiang")
+    assert "已于 2024-12-31 结束" in client.get(reverse("honours:partnership-list")).content.decode()
+    assert "共建职工书屋" in client.get(pairing.get_absolute_url()).content.decode()
     Title.objects.filter(pk=holder.pk).update(status=TitleStatus.REVOKED)
     with pytest.raises(ValidationError, match="已撤销"):
         partnerships.start(holder, joint, started_on=dt.date(2025, 3, 1), actor=county)
