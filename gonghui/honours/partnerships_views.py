@@ -23,6 +23,7 @@ class PartnershipListView(ObjectListView):
     title = "结对共建"
     subtitle = "模范职工之家（小家）与基层工会结对，共建活动逐次登记"
     add_url_name = "honours:partnership-add"
+    exportable = False  # a handful of pairings per county; the page is the record
 
     def get_base_queryset(self):
         return (
