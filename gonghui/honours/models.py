@@ -65,7 +65,9 @@ class HonourKind(models.Model):
     ``shares``: ``[{"code": "private", "label": "民营企业", "min_percent": 50}]`` — minimum shares of a
     level's forwarded nominations (a share below it is a warning the forwarder must acknowledge)."""
 
-    code = models.SlugField("代码", max_length=50, unique=True)
+    code = models.SlugField(
+        "代码", max_length=50, unique=True, error_messages={"unique": "该代码的荣誉类型已存在"}
+    )
     name = models.CharField("荣誉名称", max_length=100)
     category = models.CharField("类别", max_length=32, choices=Category.choices)
     level = models.CharField("级别", max_length=16, choices=Level.choices)
@@ -343,6 +345,7 @@ class Title(Subject, ScopedModel, TimestampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="title",
+        error_messages={"unique": "该推荐对象已命名"},
     )
     year = models.PositiveSmallIntegerField("命名年度")
     named_on = models.DateField("命名日期")
@@ -467,7 +470,13 @@ class Grant(ScopedModel, TimestampedModel):
         APPROVED = "approved", "已批准"
         PAID = "paid", "已拨付"
 
-    holder = models.OneToOneField(Title, verbose_name="荣誉", on_delete=models.PROTECT, related_name="grant")
+    holder = models.OneToOneField(
+        Title,
+        verbose_name="荣誉",
+        on_delete=models.PROTECT,
+        related_name="grant",
+        error_messages={"unique": "该示范点已有补助记录"},
+    )
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.APPROVED)
     approved_on = models.DateField("批准日期")

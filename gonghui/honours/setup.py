@@ -1,5 +1,5 @@
 """What the honours app registers with core (called from ``HonoursConfig.ready()``): its menu entries,
-the member autocomplete of the 登记荣誉 form, and the honours panel of the union and workplace pages."""
+the automatic criteria, the member autocomplete of the 登记荣誉 form, and the honours panel of the union and workplace pages."""
 
 from __future__ import annotations
 

@@ -21,8 +21,9 @@ from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.scope import home_node
 from gonghui.members.models import Member
-from gonghui.orgs.models import Ownership, UnionOrg, Workplace
+from gonghui.orgs.models import UnionOrg, Workplace
 
+from .kinds import share_ownerships
 from .models import HonourKind, SubjectKind, Title, TitleEvent, TitleStatus
 
 # A title that still counts: a holder may hold a kind only once while it is not revoked.
@@ -35,9 +36,6 @@ SUBJECT_TYPES: dict[str, type] = {
 }
 SUBJECT_FIELD = {SubjectKind.UNION: "union", SubjectKind.WORKPLACE: "workplace", SubjectKind.PERSON: "member"}
 
-# Which ownership values a share code of HonourKind.shares counts. 民营企业 are the 私营 enterprises of the
-# registry's classification; a code not listed here is read as an ownership value itself.
-SHARE_OWNERSHIPS: dict[str, tuple[str, ...]] = {"private": (Ownership.PRIVATE,)}
 
 # The Chinese names of the steps other services record under a code (re-inspection, grants, pairings).
 ACTION_LABELS = {
@@ -75,13 +73,14 @@ def subject_node(subject) -> UnionOrg | None:
 
 
 def subject_ownership(subject) -> str:
-    """The ownership (单位性质) of the subject's workplace: a union's first covered workplace, a member's
-    workplace; '' when there is none (a federation, a member without a workplace)."""
+    """The ownership (单位性质) of the subject's workplace: the one its covered workplaces share for a union,
+    a member's workplace; '' when there is none (a federation, a member without a workplace)."""
     if isinstance(subject, Workplace):
         return subject.ownership or ""
     if isinstance(subject, UnionOrg):
-        workplace = subject.workplaces.order_by("pk").first()
-        return workplace.ownership if workplace is not None else ""
+        # As a nomination records it (rounds): the ownership its workplaces share, '' when they differ.
+        owners = set(subject.workplaces.values_list("ownership", flat=True))
+        return owners.pop() if len(owners) == 1 else ""
     if isinstance(subject, Member):
         return subject.workplace.ownership if subject.workplace_id else ""
     return ""
@@ -310,7 +309,7 @@ def ownership_share(titles: QuerySet[Title], kind: HonourKind | None = None) -> 
     shares = []
     for spec in wanted:
         code = spec["code"]
-        values = SHARE_OWNERSHIPS.get(code, (code,))
+        values = share_ownerships(code)
         count = titles.filter(ownership__in=values).count() if total else 0
         minimum = spec.get("min_percent")
         shares.append(
