@@ -18,6 +18,7 @@ the 鸠江区 object. A pk route they cannot cover makes the sweep FAIL with a m
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -535,26 +536,63 @@ def _honour_title_jiujiang(reg: Registry) -> Model:
 
 
 def _honour_round_jiujiang(reg: Registry) -> Model:
-    """评选 (issue 15): a round issued by 鸠江区总工会, holding the 鸠江区 model home."""
-    import datetime as dt
+    """评选 (issue 15): a 模范职工小家 round issued BY 鸠江区总工会 (a city's round is visible, by design,
+    to every county under it — they recommend into it; a county's round is not visible to its sibling)."""
+    from gonghui.honours import rounds
+    from gonghui.honours.kinds import ensure_honour_kinds
+    from gonghui.honours.models import HonourKind, Round, Title
 
-    from gonghui.honours.models import Round, Title
-    from tests.honours.titles_helpers import make_kinds
-
-    kind = make_kinds()["t-national-home"]
-    round_, _ = Round.objects.get_or_create(
-        issuer=reg.unions["jiujiang"],
-        title="鸠江区扫描用评选",
-        defaults={
-            "kind": kind,
-            "year": 2023,
-            "criteria_date": dt.date(2023, 1, 1),
-            "deadline": dt.date(2023, 3, 1),
-        },
+    found = Round.objects.filter(issuer=reg.unions["jiujiang"]).first()
+    if found is not None:
+        return found
+    ensure_honour_kinds()
+    round_ = rounds.create_round(
+        actor=reg.users["jiujiang"],
+        kind=HonourKind.objects.get(code="county-model-small-home"),
+        year=2026,
+        title="鸠江区模范职工小家评选",
+        criteria_date=dt.date(2026, 6, 30),
+        deadline=dt.date(2099, 12, 31),
     )
+    # The 鸠江区 model home (the titles' sweep object) hangs in it, for the round's naming list.
     _honour_title_jiujiang(reg)
     Title.objects.filter(union=reg.unions["jiujiang_b"]).update(round=round_)
     return round_
+
+
+def _honour_nomination_jiujiang(reg: Registry) -> Model:
+    """推荐 (issue 15): 鸠江乙公司工会委员会 recommended by 鸠江区 in 芜湖市's round (hangs in 鸠江区's subtree)."""
+    from gonghui.honours import rounds
+    from gonghui.honours.kinds import ensure_honour_kinds
+    from gonghui.honours.models import HonourKind, Nomination, Round
+
+    found = Nomination.objects.filter(union=reg.unions["jiujiang_b"]).first()
+    if found is not None:
+        return found
+    ensure_honour_kinds()
+    city_round = Round.objects.filter(issuer=reg.unions["wuhu"]).first() or rounds.create_round(
+        actor=reg.users["wuhu"],
+        kind=HonourKind.objects.get(code="city-model-home"),
+        year=2026,
+        title="芜湖市模范职工之家评选",
+        criteria_date=dt.date(2026, 6, 30),
+        deadline=dt.date(2099, 12, 31),
+    )
+    return rounds.nominate(city_round, actor=reg.users["jiujiang"], union=reg.unions["jiujiang_b"])
+
+
+def _honour_evidence_jiujiang(reg: Registry) -> Model:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.uploads import check_upload
+    from gonghui.honours import rounds
+
+    nomination = _honour_nomination_jiujiang(reg)
+    found = nomination.evidence.first()
+    if found is not None:
+        return found
+    upload = check_upload(SimpleUploadedFile("鸠江推荐材料.pdf", b"%PDF-1.4 jiujiang"))
+    return rounds.add_evidence(nomination, upload, actor=reg.users["jiujiang"])
 
 
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
@@ -563,6 +601,9 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.proposal": _proposal_jiujiang,
     "honours.reinspection": _reinspection_jiujiang,
     "honours.reinspectionrecord": lambda reg: _reinspection_jiujiang(reg).records.get(),
+    "honours.round": _honour_round_jiujiang,
+    "honours.nomination": _honour_nomination_jiujiang,
+    "honours.nominationevidence": _honour_evidence_jiujiang,
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
@@ -599,10 +640,10 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "imports.importjob": _import_job_jiujiang,
     "imports.exportjob": _export_job_jiujiang,
     "honours.title": _honour_title_jiujiang,
-    "honours.round": _honour_round_jiujiang,
 }
 
 URL_MODELS: dict[str, str] = {
+    "honours:nomination-create": "honours.round",
     "api:get_report": "reporting.report",
     "api:get_score_sheet": "evaluation.scoresheet",
     "api:get_evaluation": "evaluation.evaluation",

@@ -24,6 +24,7 @@ def register() -> None:
     from gonghui.members.models import Member
 
     from . import criteria  # noqa: F401  (registers the built-in automatic criteria)
+    from .models import Proposal
 
     navigation.register("荣誉数据库", "honours:title-list", "bi-award", 68)
     navigation.register("复查到期", "honours:title-due", "bi-calendar-check", 71)
@@ -35,6 +36,16 @@ def register() -> None:
     _register_manage()
     panels.register("orgs.unionorg", "honours/_holder_panel.html", holder_panel, order=50)
     panels.register("orgs.workplace", "honours/_holder_panel.html", holder_panel, order=50)
+
+    # 评选推荐 (s23-rounds): the menu entries and the proposals a nomination form offers (scoped; a
+    # person is offered through "honour-members" — the service refuses one not in the union).
+    navigation.register("评选推荐", "honours:round-list", "bi-trophy", 69)
+    navigation.register("荣誉类型", "honours:kind-list", "bi-bookmark-star", 72)
+    register_autocomplete(
+        AutocompleteSource(
+            "honour-proposals", lambda user: Proposal.objects.visible_to(user), search_field="title"
+        )
+    )
 
 
 def _register_manage() -> None:

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import grants_views, partnerships_views, proposals_views, reinspection_views, titles_views
+from . import (
+    grants_views,
+    partnerships_views,
+    proposals_views,
+    reinspection_views,
+    rounds_views,
+    titles_views,
+)
 
 app_name = "honours"
 urlpatterns: list = [
@@ -53,5 +60,31 @@ urlpatterns: list = [
         "reinspections/records/<int:pk>/result/",
         reinspection_views.ResultView.as_view(),
         name="reinspection-result",
+    ),
+    # 评选推荐 (s23-rounds)
+    path("kinds/", rounds_views.KindListView.as_view(), name="kind-list"),
+    path("rounds/", rounds_views.RoundListView.as_view(), name="round-list"),
+    path("rounds/new/", rounds_views.RoundCreateView.as_view(), name="round-create"),
+    path("rounds/<int:pk>/", rounds_views.RoundDetailView.as_view(), name="round-detail"),
+    path("rounds/<int:pk>/quotas/", rounds_views.QuotaView.as_view(), name="round-quotas"),
+    path("rounds/<int:pk>/batch/", rounds_views.BatchView.as_view(), name="round-batch"),
+    path("rounds/<int:pk>/notice/", rounds_views.NoticeView.as_view(), name="round-notice"),
+    path("rounds/<int:pk>/name/", rounds_views.NameView.as_view(), name="round-name"),
+    path("rounds/<int:pk>/nominate/", rounds_views.NominationCreateView.as_view(), name="nomination-create"),
+    path("nominations/<int:pk>/", rounds_views.NominationDetailView.as_view(), name="nomination-detail"),
+    path(
+        "nominations/<int:pk>/evidence/",
+        rounds_views.EvidenceUploadView.as_view(),
+        name="nomination-evidence",
+    ),
+    path("nominations/<int:pk>/submit/", rounds_views.SubmitView.as_view(), name="nomination-submit"),
+    path("nominations/<int:pk>/forward/", rounds_views.ForwardView.as_view(), name="nomination-forward"),
+    path("nominations/<int:pk>/select/", rounds_views.SelectView.as_view(), name="nomination-select"),
+    path("nominations/<int:pk>/reject/", rounds_views.RejectView.as_view(), name="nomination-reject"),
+    path("nominations/<int:pk>/withdraw/", rounds_views.WithdrawView.as_view(), name="nomination-withdraw"),
+    path(
+        "nomination-evidence/<int:pk>/",
+        rounds_views.EvidenceDownloadView.as_view(),
+        name="nomination-evidence-download",
     ),
 ]
