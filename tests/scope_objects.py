@@ -428,6 +428,99 @@ def _meeting_jiujiang(reg: Registry) -> Model:
     )
 
 
+# --- honours: dynamic management (issue 15, s23-manage) -----------------------------------------------
+def _manage_kind(code: str, **values) -> Model:
+    from gonghui.honours.models import HonourKind
+
+    return HonourKind.objects.get_or_create(code=code, defaults=values)[0]
+
+
+def _manage_title_jiujiang(reg: Registry, kind_code: str) -> Model:
+    """A title held by 鸠江乙公司工会委员会 (inside 鸠江区), registered through the titles service."""
+    import datetime as dt
+
+    from gonghui.honours.models import Title
+    from gonghui.honours.titles import Naming, register_title
+
+    kinds = {
+        "sweep-site": {"name": "扫描用示范点", "category": "demonstration_site", "level": "province",
+                       "subject": "union", "grant_amount": 10000},
+        "sweep-home": {"name": "扫描用模范职工之家", "category": "model_home", "level": "county",
+                       "subject": "union", "reinspection_years": 3},
+    }  # fmt: skip
+    kind = _manage_kind(kind_code, **kinds[kind_code])
+    union = reg.unions["jiujiang_b"]
+    found = Title.objects.filter(kind=kind, union=union).first()
+    if found is not None:
+        return found
+    return register_title(kind, union, Naming(2022, dt.date(2022, 5, 1), "鸠江区总工会", ""))
+
+
+def _grant_jiujiang(reg: Registry) -> Model:
+    """示范点补助: approved (not paid) for 鸠江乙公司's union."""
+    import datetime as dt
+
+    from gonghui.honours import grants
+    from gonghui.honours.models import Grant
+
+    title = _manage_title_jiujiang(reg, "sweep-site")
+    return Grant.objects.filter(holder=title).first() or grants.approve_grant(
+        title, approved_on=dt.date(2023, 6, 1), approval_document="皖工发〔2023〕1号"
+    )
+
+
+def _partnership_jiujiang(reg: Registry) -> Model:
+    """结对共建: 鸠江乙公司's model home paired with the 鸠江 joint union, one activity."""
+    import datetime as dt
+
+    from gonghui.honours import partnerships
+    from gonghui.honours.models import Partnership
+
+    holder = _manage_title_jiujiang(reg, "sweep-home")
+    found = Partnership.objects.filter(holder=holder).first()
+    if found is not None:
+        return found
+    pairing = partnerships.start(holder, reg.unions["jiujiang_joint"], started_on=dt.date(2024, 3, 1))
+    partnerships.log_activity(pairing, on_date=dt.date(2024, 4, 1), content="共建职工书屋", participants=20)
+    return pairing
+
+
+def _proposal_jiujiang(reg: Registry) -> Model:
+    """职工代表提案 of 鸠江乙公司, proposed by 王鸠一."""
+    from gonghui.honours import proposals
+    from gonghui.honours.models import Proposal
+
+    found = Proposal.objects.filter(workplace=reg.workplaces["jiujiang_b"]).first()
+    return found or proposals.create_proposal(
+        {
+            "workplace": reg.workplaces["jiujiang_b"],
+            "proposer": reg.members["jiujiang_1"],
+            "year": 2024,
+            "title": "关于改善鸠江乙公司职工食堂的提案",
+            "content": "增加夜班餐。",
+        }
+    )
+
+
+def _reinspection_jiujiang(reg: Registry) -> Model:
+    """复查 issued by 鸠江区总工会 of its county-level model homes (one holder, 鸠江乙公司's union)."""
+    import datetime as dt
+
+    from gonghui.honours import reinspection
+    from gonghui.honours.models import Reinspection
+
+    holder = _manage_title_jiujiang(reg, "sweep-home")
+    found = Reinspection.objects.filter(issuer=reg.unions["jiujiang"]).first()
+    return found or reinspection.create_reinspection(
+        issuer=reg.unions["jiujiang"],
+        kind=holder.kind,
+        named_from=2022,
+        named_to=2022,
+        as_of=dt.date(2025, 6, 30),
+        deadline=dt.date(2025, 12, 31),
+    )
+
+
 def _honour_title_jiujiang(reg: Registry) -> Model:
     """荣誉 (issue 15): 王鸠一 (鸠江乙公司) as 先进个人 — a person holder, so the masking sweep sees a member
     behind the title — and 鸠江乙公司工会委员会 as a model home beside it."""
@@ -503,6 +596,11 @@ def _honour_evidence_jiujiang(reg: Registry) -> Model:
 
 
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "honours.grant": _grant_jiujiang,
+    "honours.partnership": _partnership_jiujiang,
+    "honours.proposal": _proposal_jiujiang,
+    "honours.reinspection": _reinspection_jiujiang,
+    "honours.reinspectionrecord": lambda reg: _reinspection_jiujiang(reg).records.get(),
     "honours.round": _honour_round_jiujiang,
     "honours.nomination": _honour_nomination_jiujiang,
     "honours.nominationevidence": _honour_evidence_jiujiang,
@@ -577,6 +675,8 @@ URL_MODELS: dict[str, str] = {
 }
 
 URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {
+    # 示范点补助 (issue 15): approve the grant of a 鸠江区 site (a title of a grant-carrying kind).
+    "honours:grant-approve": lambda reg: {"title_pk": _manage_title_jiujiang(reg, "sweep-site").pk},
     "supervision:point-add": lambda reg: {"plan_pk": _work_plan_jiujiang(reg).pk},
     "evaluation:item-add": lambda reg: {"sheet_pk": _score_sheet_jiujiang(reg).pk},
     "evaluation:evaluation-export": lambda reg: {"pk": _evaluation_jiujiang(reg).pk, "fmt": "xlsx"},

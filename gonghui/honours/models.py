@@ -517,6 +517,9 @@ class Grant(ScopedModel, TimestampedModel):
     def __str__(self) -> str:
         return f"{self.holder_id}: {self.amount}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("honours:grant-detail", args=[self.pk])
+
 
 class Proposal(ScopedModel, TimestampedModel):
     """职工代表提案: raised at a workplace's 职代会 by a representative (a member), with its handling."""
@@ -586,6 +589,9 @@ class Partnership(ScopedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.holder} ↔ {self.partner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("honours:partnership-detail", args=[self.pk])
 
 
 class PartnershipActivity(models.Model):

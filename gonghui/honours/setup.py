@@ -33,6 +33,7 @@ def register() -> None:
             "honour-members", lambda user: Member.objects.visible_to(user), label=_member_label
         )
     )
+    _register_manage()
     panels.register("orgs.unionorg", "honours/_holder_panel.html", holder_panel, order=50)
     panels.register("orgs.workplace", "honours/_holder_panel.html", holder_panel, order=50)
 
@@ -43,5 +44,31 @@ def register() -> None:
     register_autocomplete(
         AutocompleteSource(
             "honour-proposals", lambda user: Proposal.objects.visible_to(user), search_field="title"
+        )
+    )
+
+
+def _register_manage() -> None:
+    """Dynamic management: 示范点补助, 复查, 结对共建, 职工代表提案 (menu and the scoped autocompletes)."""
+    from gonghui.members.models import Member
+
+    from .partnerships import partner_unions
+    from .proposals import workplaces_for
+
+    navigation.register("复查（回头看）", "honours:reinspection-list", "bi-search", 71)
+    navigation.register("示范点补助", "honours:grant-list", "bi-cash-coin", 72)
+    navigation.register("结对共建", "honours:partnership-list", "bi-people", 72)
+    navigation.register("职工代表提案", "honours:proposal-list", "bi-journal-text", 72)
+    register_autocomplete(AutocompleteSource("honours-partners", partner_unions))
+    register_autocomplete(
+        AutocompleteSource(
+            "honours-workplaces",
+            workplaces_for,
+            label=lambda w: f"{w.name}（{w.uscc}）" if w.uscc else w.name,
+        )
+    )
+    register_autocomplete(
+        AutocompleteSource(
+            "honours-proposers", lambda user: Member.objects.visible_to(user), label=_member_label
         )
     )
