@@ -29,7 +29,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gonghui.core.files import get_private_storage
-from gonghui.core.models import ScopedModel, StepEvent, TimestampedModel, actor_fk
+from gonghui.core.models import ScopedModel, ScopedQuerySet, StepEvent, TimestampedModel, actor_fk
+from gonghui.core.scope import EVERYTHING, scope_prefix
 
 
 class Level(models.TextChoices):
@@ -100,10 +101,25 @@ class RoundStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
+class RoundQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> RoundQuerySet:
+        """The rounds issued in the user's subtree, and those of the unions above the user's node: a
+        county recommends into its city's and its province's rounds (it sees their nominations only
+        as far as ``Nomination.objects.visible_to`` lets it)."""
+        prefix = scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        if prefix == EVERYTHING:
+            return self.all()
+        above = [int(seg) for seg in prefix.strip("/").split("/")[:-1] if seg]
+        return self.filter(Q(issuer__path__startswith=prefix) | Q(issuer_id__in=above))
+
+
 class Round(ScopedModel, TimestampedModel):
     """评选: a year's selection of a kind by an issuer (e.g. 芜湖市总工会 2023 年市级模范职工之家评选)."""
 
     scope_path = "issuer__path"
+    objects = RoundQuerySet.as_manager()
 
     kind = models.ForeignKey(
         HonourKind, verbose_name="荣誉类型", on_delete=models.PROTECT, related_name="rounds"
@@ -501,6 +517,9 @@ class Grant(ScopedModel, TimestampedModel):
     def __str__(self) -> str:
         return f"{self.holder_id}: {self.amount}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("honours:grant-detail", args=[self.pk])
+
 
 class Proposal(ScopedModel, TimestampedModel):
     """职工代表提案: raised at a workplace's 职代会 by a representative (a member), with its handling."""
@@ -570,6 +589,9 @@ class Partnership(ScopedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.holder} ↔ {self.partner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("honours:partnership-detail", args=[self.pk])
 
 
 class PartnershipActivity(models.Model):

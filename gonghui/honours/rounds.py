@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gonghui.core import audit
@@ -92,15 +92,8 @@ def _editor(user) -> UnionOrg:
 
 
 def visible_rounds(user) -> QuerySet[Round]:
-    """The rounds a user sees: those issued in their subtree, and those of the unions above them (a
-    county recommends into its city's and its province's rounds)."""
-    node = _node(user)
-    if node is None:
-        return Round.objects.none()
-    if getattr(user, "is_superuser", False):
-        return Round.objects.all()
-    above = [a.pk for a in node.ancestors()]
-    return Round.objects.filter(Q(issuer__path__startswith=node.path) | Q(issuer_id__in=above))
+    """The rounds a user sees (``Round.objects.visible_to``: their subtree's and those above them)."""
+    return Round.objects.visible_to(user)
 
 
 def may_nominate(user, round_: Round) -> bool:
