@@ -18,6 +18,7 @@ the 鸠江区 object. A pk route they cannot cover makes the sweep FAIL with a m
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -442,7 +443,182 @@ def _meeting_jiujiang(reg: Registry) -> Model:
     )
 
 
+# --- honours: dynamic management (issue 15, s23-manage) -----------------------------------------------
+def _manage_kind(code: str, **values) -> Model:
+    from gonghui.honours.models import HonourKind
+
+    return HonourKind.objects.get_or_create(code=code, defaults=values)[0]
+
+
+def _manage_title_jiujiang(reg: Registry, kind_code: str) -> Model:
+    """A title held by 鸠江乙公司工会委员会 (inside 鸠江区), registered through the titles service."""
+    import datetime as dt
+
+    from gonghui.honours.models import Title
+    from gonghui.honours.titles import Naming, register_title
+
+    kinds = {
+        "sweep-site": {"name": "扫描用示范点", "category": "demonstration_site", "level": "province",
+                       "subject": "union", "grant_amount": 10000},
+        "sweep-home": {"name": "扫描用模范职工之家", "category": "model_home", "level": "county",
+                       "subject": "union", "reinspection_years": 3},
+    }  # fmt: skip
+    kind = _manage_kind(kind_code, **kinds[kind_code])
+    union = reg.unions["jiujiang_b"]
+    found = Title.objects.filter(kind=kind, union=union).first()
+    if found is not None:
+        return found
+    return register_title(kind, union, Naming(2022, dt.date(2022, 5, 1), "鸠江区总工会", ""))
+
+
+def _grant_jiujiang(reg: Registry) -> Model:
+    """示范点补助: approved (not paid) for 鸠江乙公司's union."""
+    import datetime as dt
+
+    from gonghui.honours import grants
+    from gonghui.honours.models import Grant
+
+    title = _manage_title_jiujiang(reg, "sweep-site")
+    return Grant.objects.filter(holder=title).first() or grants.approve_grant(
+        title, approved_on=dt.date(2023, 6, 1), approval_document="皖工发〔2023〕1号"
+    )
+
+
+def _partnership_jiujiang(reg: Registry) -> Model:
+    """结对共建: 鸠江乙公司's model home paired with the 鸠江 joint union, one activity."""
+    import datetime as dt
+
+    from gonghui.honours import partnerships
+    from gonghui.honours.models import Partnership
+
+    holder = _manage_title_jiujiang(reg, "sweep-home")
+    found = Partnership.objects.filter(holder=holder).first()
+    if found is not None:
+        return found
+    pairing = partnerships.start(holder, reg.unions["jiujiang_joint"], started_on=dt.date(2024, 3, 1))
+    partnerships.log_activity(pairing, on_date=dt.date(2024, 4, 1), content="共建职工书屋", participants=20)
+    return pairing
+
+
+def _proposal_jiujiang(reg: Registry) -> Model:
+    """职工代表提案 of 鸠江乙公司, proposed by 王鸠一."""
+    from gonghui.honours import proposals
+    from gonghui.honours.models import Proposal
+
+    found = Proposal.objects.filter(workplace=reg.workplaces["jiujiang_b"]).first()
+    return found or proposals.create_proposal(
+        {
+            "workplace": reg.workplaces["jiujiang_b"],
+            "proposer": reg.members["jiujiang_1"],
+            "year": 2024,
+            "title": "关于改善鸠江乙公司职工食堂的提案",
+            "content": "增加夜班餐。",
+        }
+    )
+
+
+def _reinspection_jiujiang(reg: Registry) -> Model:
+    """复查 issued by 鸠江区总工会 of its county-level model homes (one holder, 鸠江乙公司's union)."""
+    import datetime as dt
+
+    from gonghui.honours import reinspection
+    from gonghui.honours.models import Reinspection
+
+    holder = _manage_title_jiujiang(reg, "sweep-home")
+    found = Reinspection.objects.filter(issuer=reg.unions["jiujiang"]).first()
+    return found or reinspection.create_reinspection(
+        issuer=reg.unions["jiujiang"],
+        kind=holder.kind,
+        named_from=2022,
+        named_to=2022,
+        as_of=dt.date(2025, 6, 30),
+        deadline=dt.date(2025, 12, 31),
+    )
+
+
+def _honour_title_jiujiang(reg: Registry) -> Model:
+    """荣誉 (issue 15): 王鸠一 (鸠江乙公司) as 先进个人 — a person holder, so the masking sweep sees a member
+    behind the title — and 鸠江乙公司工会委员会 as a model home beside it."""
+    from gonghui.honours.models import Title
+    from tests.honours.titles_helpers import make_kinds, register
+
+    found = Title.objects.filter(member=reg.members["jiujiang_1"]).first()
+    if found is not None:
+        return found
+    kinds = make_kinds()
+    register(kinds["t-national-home"], reg.unions["jiujiang_b"], 2016)
+    return register(kinds["t-advanced-person"], reg.members["jiujiang_1"], 2022)
+
+
+def _honour_round_jiujiang(reg: Registry) -> Model:
+    """评选 (issue 15): a 模范职工小家 round issued BY 鸠江区总工会 (a city's round is visible, by design,
+    to every county under it — they recommend into it; a county's round is not visible to its sibling)."""
+    from gonghui.honours import rounds
+    from gonghui.honours.kinds import ensure_honour_kinds
+    from gonghui.honours.models import HonourKind, Round, Title
+
+    found = Round.objects.filter(issuer=reg.unions["jiujiang"]).first()
+    if found is not None:
+        return found
+    ensure_honour_kinds()
+    round_ = rounds.create_round(
+        actor=reg.users["jiujiang"],
+        kind=HonourKind.objects.get(code="county-model-small-home"),
+        year=2026,
+        title="鸠江区模范职工小家评选",
+        criteria_date=dt.date(2026, 6, 30),
+        deadline=dt.date(2099, 12, 31),
+    )
+    # The 鸠江区 model home (the titles' sweep object) hangs in it, for the round's naming list.
+    _honour_title_jiujiang(reg)
+    Title.objects.filter(union=reg.unions["jiujiang_b"]).update(round=round_)
+    return round_
+
+
+def _honour_nomination_jiujiang(reg: Registry) -> Model:
+    """推荐 (issue 15): 鸠江乙公司工会委员会 recommended by 鸠江区 in 芜湖市's round (hangs in 鸠江区's subtree)."""
+    from gonghui.honours import rounds
+    from gonghui.honours.kinds import ensure_honour_kinds
+    from gonghui.honours.models import HonourKind, Nomination, Round
+
+    found = Nomination.objects.filter(union=reg.unions["jiujiang_b"]).first()
+    if found is not None:
+        return found
+    ensure_honour_kinds()
+    city_round = Round.objects.filter(issuer=reg.unions["wuhu"]).first() or rounds.create_round(
+        actor=reg.users["wuhu"],
+        kind=HonourKind.objects.get(code="city-model-home"),
+        year=2026,
+        title="芜湖市模范职工之家评选",
+        criteria_date=dt.date(2026, 6, 30),
+        deadline=dt.date(2099, 12, 31),
+    )
+    return rounds.nominate(city_round, actor=reg.users["jiujiang"], union=reg.unions["jiujiang_b"])
+
+
+def _honour_evidence_jiujiang(reg: Registry) -> Model:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.uploads import check_upload
+    from gonghui.honours import rounds
+
+    nomination = _honour_nomination_jiujiang(reg)
+    found = nomination.evidence.first()
+    if found is not None:
+        return found
+    upload = check_upload(SimpleUploadedFile("鸠江推荐材料.pdf", b"%PDF-1.4 jiujiang"))
+    return rounds.add_evidence(nomination, upload, actor=reg.users["jiujiang"])
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "honours.grant": _grant_jiujiang,
+    "honours.partnership": _partnership_jiujiang,
+    "honours.proposal": _proposal_jiujiang,
+    "honours.reinspection": _reinspection_jiujiang,
+    "honours.reinspectionrecord": lambda reg: _reinspection_jiujiang(reg).records.get(),
+    "honours.round": _honour_round_jiujiang,
+    "honours.nomination": _honour_nomination_jiujiang,
+    "honours.nominationevidence": _honour_evidence_jiujiang,
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
@@ -478,9 +654,11 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "reporting.bulletinrelease": _bulletin_release_jiujiang,
     "imports.importjob": _import_job_jiujiang,
     "imports.exportjob": _export_job_jiujiang,
+    "honours.title": _honour_title_jiujiang,
 }
 
 URL_MODELS: dict[str, str] = {
+    "honours:nomination-create": "honours.round",
     "api:get_report": "reporting.report",
     "api:get_score_sheet": "evaluation.scoresheet",
     "api:get_evaluation": "evaluation.evaluation",
@@ -507,9 +685,13 @@ URL_MODELS: dict[str, str] = {
     "targets:plan-detail": "targets.targetplan",
     "reports:bulletin": "targets.targetplan",
     "reports:snapshot": "targets.snapshot",
+    "api:get_title": "honours.title",
+    "api:get_round": "honours.round",
 }
 
 URL_KWARGS: dict[str, Callable[[Registry], dict[str, Any]]] = {
+    # 示范点补助 (issue 15): approve the grant of a 鸠江区 site (a title of a grant-carrying kind).
+    "honours:grant-approve": lambda reg: {"title_pk": _manage_title_jiujiang(reg, "sweep-site").pk},
     "supervision:point-add": lambda reg: {"plan_pk": _work_plan_jiujiang(reg).pk},
     "evaluation:item-add": lambda reg: {"sheet_pk": _score_sheet_jiujiang(reg).pk},
     "evaluation:evaluation-export": lambda reg: {"pk": _evaluation_jiujiang(reg).pk, "fmt": "xlsx"},

@@ -7,6 +7,7 @@ from gonghui.core.api import install_error_handlers
 from gonghui.directories.api import router as directories_router
 from gonghui.directories.worklist_api import router as worklist_router
 from gonghui.evaluation.api import router as evaluation_router
+from gonghui.honours.api import router as honours_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.regions.api import router as regions_router
@@ -31,3 +32,4 @@ api.add_router("/", worklist_router)
 api.add_router("/", supervision_router)
 api.add_router("/", reporting_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", honours_router)

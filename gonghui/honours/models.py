@@ -29,7 +29,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gonghui.core.files import get_private_storage
-from gonghui.core.models import ScopedModel, StepEvent, TimestampedModel, actor_fk
+from gonghui.core.models import ScopedModel, ScopedQuerySet, StepEvent, TimestampedModel, actor_fk
+from gonghui.core.scope import EVERYTHING, scope_prefix
 
 
 class Level(models.TextChoices):
@@ -65,7 +66,9 @@ class HonourKind(models.Model):
     ``shares``: ``[{"code": "private", "label": "民营企业", "min_percent": 50}]`` — minimum shares of a
     level's forwarded nominations (a share below it is a warning the forwarder must acknowledge)."""
 
-    code = models.SlugField("代码", max_length=50, unique=True)
+    code = models.SlugField(
+        "代码", max_length=50, unique=True, error_messages={"unique": "该代码的荣誉类型已存在"}
+    )
     name = models.CharField("荣誉名称", max_length=100)
     category = models.CharField("类别", max_length=32, choices=Category.choices)
     level = models.CharField("级别", max_length=16, choices=Level.choices)
@@ -98,10 +101,25 @@ class RoundStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
+class RoundQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> RoundQuerySet:
+        """The rounds issued in the user's subtree, and those of the unions above the user's node: a
+        county recommends into its city's and its province's rounds (it sees their nominations only
+        as far as ``Nomination.objects.visible_to`` lets it)."""
+        prefix = scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        if prefix == EVERYTHING:
+            return self.all()
+        above = [int(seg) for seg in prefix.strip("/").split("/")[:-1] if seg]
+        return self.filter(Q(issuer__path__startswith=prefix) | Q(issuer_id__in=above))
+
+
 class Round(ScopedModel, TimestampedModel):
     """评选: a year's selection of a kind by an issuer (e.g. 芜湖市总工会 2023 年市级模范职工之家评选)."""
 
     scope_path = "issuer__path"
+    objects = RoundQuerySet.as_manager()
 
     kind = models.ForeignKey(
         HonourKind, verbose_name="荣誉类型", on_delete=models.PROTECT, related_name="rounds"
@@ -204,8 +222,11 @@ class Subject(models.Model):
 
     @classmethod
     def one_subject(cls, name: str) -> models.CheckConstraint:
+        # The kind of subject each field holds: a member is a person (SubjectKind.PERSON, "person").
+        kinds = {"union": "union", "workplace": "workplace", "member": "person", "proposal": "proposal"}
+
         def only(field: str) -> Q:
-            q = Q(subject_kind=field, **{f"{field}__isnull": False})
+            q = Q(subject_kind=kinds[field], **{f"{field}__isnull": False})
             for other in ("union", "workplace", "member", "proposal"):
                 if other != field:
                     q &= Q(**{f"{other}__isnull": True})
@@ -340,6 +361,7 @@ class Title(Subject, ScopedModel, TimestampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="title",
+        error_messages={"unique": "该推荐对象已命名"},
     )
     year = models.PositiveSmallIntegerField("命名年度")
     named_on = models.DateField("命名日期")
@@ -464,7 +486,13 @@ class Grant(ScopedModel, TimestampedModel):
         APPROVED = "approved", "已批准"
         PAID = "paid", "已拨付"
 
-    holder = models.OneToOneField(Title, verbose_name="荣誉", on_delete=models.PROTECT, related_name="grant")
+    holder = models.OneToOneField(
+        Title,
+        verbose_name="荣誉",
+        on_delete=models.PROTECT,
+        related_name="grant",
+        error_messages={"unique": "该示范点已有补助记录"},
+    )
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.APPROVED)
     approved_on = models.DateField("批准日期")
@@ -488,6 +516,9 @@ class Grant(ScopedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.holder_id}: {self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("honours:grant-detail", args=[self.pk])
 
 
 class Proposal(ScopedModel, TimestampedModel):
@@ -558,6 +589,9 @@ class Partnership(ScopedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.holder} ↔ {self.partner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("honours:partnership-detail", args=[self.pk])
 
 
 class PartnershipActivity(models.Model):
