@@ -1,0 +1,34 @@
+import django_tables2 as tables
+
+from .models import UnionWorker
+
+
+class UnionWorkerTable(tables.Table):
+    """Masked ID and phone only; the full values are revealed one record at a time (audited)."""
+
+    name = tables.Column(linkify=True)
+    id_masked = tables.Column(verbose_name="身份证号", orderable=False, attrs={"td": {"class": "masked"}})
+    phone_masked = tables.Column(verbose_name="手机号", orderable=False, attrs={"td": {"class": "masked"}})
+    union = tables.Column(verbose_name="所在工会", orderable=False)
+    post = tables.Column(verbose_name="岗位", orderable=False)
+    employer = tables.Column(verbose_name="劳动合同单位", orderable=False)
+    start_date = tables.DateColumn(format="Y-m-d")
+    probation_end = tables.DateColumn(format="Y-m-d")
+    grade = tables.Column(verbose_name="补贴档次", orderable=False)
+
+    class Meta:
+        model = UnionWorker
+        fields = (
+            "name",
+            "sex",
+            "id_masked",
+            "phone_masked",
+            "union",
+            "post",
+            "employer",
+            "start_date",
+            "probation_end",
+            "grade",
+            "status",
+        )
+        order_by = ("-start_date",)
