@@ -106,7 +106,7 @@ def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         initial=dt.date.today,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         error_messages={"required": f"请填写{label}", "invalid": f"{label}格式应为 年-月-日"},
     )
 

@@ -19,7 +19,7 @@ def register() -> None:
         "工会工作者",
         "people:worker-list",
         "bi-person-badge",
-        68,
+        69,  # beside 配备情况 (same order: registration order keeps them together)
         lambda u: navigation.governs_a_node(u) and u.reads_personal_data,
     )
     navigation.register("配备情况", "people:staffing", "bi-diagram-3", 69)

@@ -13,21 +13,18 @@ class UnionWorkerTable(tables.Table):
     post = tables.Column(verbose_name="岗位", orderable=False)
     employer = tables.Column(verbose_name="劳动合同单位", orderable=False)
     start_date = tables.DateColumn(format="Y-m-d")
-    probation_end = tables.DateColumn(format="Y-m-d")
-    grade = tables.Column(verbose_name="补贴档次", orderable=False)
+    grade = tables.Column(verbose_name="补贴档次", orderable=False, accessor="grade__name")
 
     class Meta:
         model = UnionWorker
         fields = (
             "name",
-            "sex",
             "id_masked",
             "phone_masked",
             "union",
             "post",
             "employer",
             "start_date",
-            "probation_end",
             "grade",
             "status",
         )

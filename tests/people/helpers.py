@@ -29,7 +29,7 @@ def hire(union, seq, post="social_worker", start=dt.date(2024, 3, 1), address="3
         resident_id=normalize_resident_id(
             make_id(address, dt.date(1990, 1, 1) + dt.timedelta(days=seq), seq)
         ),
-        name=f"工作者{seq}",
+        name="工作者" + "".join("零一二三四五六七八九"[int(d)] for d in str(seq)),
         union=union,
         post=Post.objects.get(code=post),
         start_date=start,

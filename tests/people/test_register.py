@@ -78,7 +78,7 @@ def test_top_grade_cap_refuses_with_the_figures_and_a_union_may_set_its_own(db_w
     Setting.put(f"{settings.TOP_SHARE}.{db_world.unions['wuhu'].pk}", 40)
     services.appraise(w[1], 2024, top, county)
     assert Appraisal.objects.filter(appraiser=county, year=2024, grade=top).count() == 2
-    with pytest.raises(services.StaffError, match="所在工会或其上级|或其上级工会"):
+    with pytest.raises(services.StaffError, match="须为「鸠江区总工会」或其上级工会"):
         services.appraise(w[2], 2024, fair, db_world.unions["jinghu"])
 
 
