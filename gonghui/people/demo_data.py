@@ -95,4 +95,9 @@ def load(builder, built) -> dict[str, int]:
             except services.StaffError:
                 services.appraise(worker, year, by_code["competent"], county, note="")
             appraised += 1
+    # targets stored today's indicator results before this app's demo ran: 专职工会干部配备率 is computed
+    # again now that the rosters exist (as supervision does for its meetings).
+    from gonghui.targets import indicators
+
+    indicators.refresh_results()
     return {"union_workers": len(hired), "union_worker_appraisals": appraised}
