@@ -50,7 +50,7 @@ NAMES = "甲乙丙丁戊己庚辛壬癸"
 
 def good(seq: int, union="鸠江区总工会") -> list:
     return [
-        f"新人{seq}",
+        f"新人{NAMES[seq % 10]}{NAMES[seq // 10]}",
         make_id("340207", dt.date(1995, 5, 5), 200 + seq),
         "13900001111",
         union,
