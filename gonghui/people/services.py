@@ -143,7 +143,11 @@ def hire(data: Hire, actor=None, ip: str | None = None) -> UnionWorker:
 
 
 def _lock(worker: UnionWorker) -> UnionWorker:
-    return UnionWorker.objects.select_for_update().select_related("union", "post", "grade").get(pk=worker.pk)
+    return (
+        UnionWorker.objects.select_for_update(of=("self",))
+        .select_related("union", "post", "grade")
+        .get(pk=worker.pk)
+    )
 
 
 @transaction.atomic
