@@ -610,6 +610,21 @@ def _honour_evidence_jiujiang(reg: Registry) -> Model:
     return rounds.add_evidence(nomination, upload, actor=reg.users["jiujiang"])
 
 
+def _union_worker_jiujiang(reg: Registry) -> Model:
+    """工会工作者 (issue 16): a 社会化工会工作者 of 鸠江区总工会 with a phone and a 2025 appraisal."""
+    from gonghui.people.models import Appraisal, AppraisalGrade, UnionWorker
+    from tests.people.helpers import hire
+
+    found = UnionWorker.objects.filter(union=reg.unions["jiujiang"]).first()
+    if found is not None:
+        return found
+    worker = hire(reg.unions["jiujiang"], 701)
+    Appraisal.objects.create(
+        worker=worker, year=2025, grade=AppraisalGrade.objects.get(code="competent"), appraiser=worker.union
+    )
+    return worker
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.grant": _grant_jiujiang,
     "honours.partnership": _partnership_jiujiang,
@@ -619,6 +634,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.round": _honour_round_jiujiang,
     "honours.nomination": _honour_nomination_jiujiang,
     "honours.nominationevidence": _honour_evidence_jiujiang,
+    "people.unionworker": _union_worker_jiujiang,
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
@@ -659,6 +675,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 
 URL_MODELS: dict[str, str] = {
     "honours:nomination-create": "honours.round",
+    "api:get_union_worker": "people.unionworker",
+    "api:get_union_staffing": "orgs.unionorg",
     "api:get_report": "reporting.report",
     "api:get_score_sheet": "evaluation.scoresheet",
     "api:get_evaluation": "evaluation.evaluation",

@@ -11,7 +11,7 @@ from stdnum.cn import ric
 from gonghui.accounts.models import Role, User
 from gonghui.core.models import AuditEvent
 from tests.factories import PASSWORD, Registry
-from tests.scope_objects import all_routes, outside_url
+from tests.scope_objects import OUTSIDE_OBJECTS, all_routes, outside_url
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,9 @@ def _secrets(reg: Registry) -> list[str]:
         if member.phone:
             values.append(member.phone)
     assert len(values) == 8
+    # 工会工作者 (issue 16): the same rules for the union-staff register.
+    worker = OUTSIDE_OBJECTS["people.unionworker"](reg)
+    values += [worker.id_number, worker.phone]
     return values
 
 

@@ -10,6 +10,7 @@ from gonghui.evaluation.api import router as evaluation_router
 from gonghui.honours.api import router as honours_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.people.api import router as people_router
 from gonghui.regions.api import router as regions_router
 from gonghui.reporting.api import router as reporting_router
 from gonghui.supervision.api import router as supervision_router
@@ -33,3 +34,4 @@ api.add_router("/", supervision_router)
 api.add_router("/", reporting_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", honours_router)
+api.add_router("/", people_router)
