@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "gonghui.supervision",
     "gonghui.evaluation",
     "gonghui.honours",
+    "gonghui.venues",
     "gonghui.reporting",
     "gonghui.reports",
     "gonghui.joining",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("reporting/", include("gonghui.reporting.urls")),
     path("evaluation/", include("gonghui.evaluation.urls")),
     path("honours/", include("gonghui.honours.urls")),
+    path("venues/", include("gonghui.venues.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),
 ]
