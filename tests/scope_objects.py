@@ -427,7 +427,31 @@ def _meeting_jiujiang(reg: Registry) -> Model:
     )
 
 
+def _venue_jiujiang(reg: Registry) -> Model:
+    """服务阵地 (issue 16): a 工会驿站 run by 鸠江区总工会."""
+    import datetime as dt
+
+    from gonghui.venues import services
+    from gonghui.venues.models import Venue, VenueKind
+
+    found = Venue.objects.filter(operator=reg.unions["jiujiang"]).first()
+    if found is not None:
+        return found
+    services.ensure_venue_kinds()
+    return services.save_venue(
+        Venue(
+            name="鸠江区官陡工会驿站",
+            kind=VenueKind.objects.get(code="station"),
+            operator=reg.unions["jiujiang"],
+            region=_region_jiujiang(reg),
+            address="芜湖市鸠江区官陡路 1 号",
+            opened_on=dt.date(2024, 5, 1),
+        )
+    )
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
+    "venues.venue": _venue_jiujiang,
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
@@ -466,6 +490,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
 }
 
 URL_MODELS: dict[str, str] = {
+    "api:get_venue": "venues.venue",
     "api:get_report": "reporting.report",
     "api:get_score_sheet": "evaluation.scoresheet",
     "api:get_evaluation": "evaluation.evaluation",

@@ -71,8 +71,8 @@ class VenueForm(forms.ModelForm):
             field.error_messages["min_value"] = field.error_messages["max_value"] = (
                 f"{field.label}须在 {low}～{high} 之间"
             )
-        self.fields["longitude"].help_text = "GCJ-02（高德、腾讯地图的坐标），如 118.4012"
-        self.fields["latitude"].help_text = "GCJ-02，如 31.3521"
+        self.fields["longitude"].help_text = "国测局坐标（高德、腾讯地图所用），如 118.4012"
+        self.fields["latitude"].help_text = "国测局坐标，如 31.3521"
         _style(self)
 
     def save(self, commit: bool = True) -> Venue:

@@ -85,7 +85,7 @@ class Venue(ScopedModel, TimestampedModel):
     )
     address = models.CharField("地址", max_length=200)
     longitude = models.DecimalField(
-        "经度（GCJ-02）",
+        "经度（国测局坐标）",
         max_digits=9,
         decimal_places=6,
         null=True,
@@ -93,7 +93,7 @@ class Venue(ScopedModel, TimestampedModel):
         validators=[MinValueValidator(LNG_MIN), MaxValueValidator(LNG_MAX)],
     )
     latitude = models.DecimalField(
-        "纬度（GCJ-02）",
+        "纬度（国测局坐标）",
         max_digits=8,
         decimal_places=6,
         null=True,

@@ -217,6 +217,7 @@ class MapView(ScopedMixin, TemplateView):
         counties = Region.objects.visible_to(self.request.user).filter(parent=city).order_by("code")
         context.update(
             city=city,
+            city_visible=Region.objects.visible_to(self.request.user).filter(pk=city.pk).exists(),
             county=county,
             counties=counties,
             kinds=kinds,
@@ -229,7 +230,6 @@ class MapView(ScopedMixin, TemplateView):
                 "kinds": [{"name": k.name, "color": k.color} for k in kinds if k.name in shown],
                 "points": points,
             },
-            source=f"{boundaries.PACKAGE} {boundaries.PACKAGE_VERSION}",
             title="阵地地图",
         )
         return context
@@ -241,7 +241,9 @@ class BoundaryView(ScopedMixin, View):
     model = Venue
 
     def get(self, request):
-        regions = Region.objects.visible_to(request.user)
+        # Outlines of public divisions, not records: any signed-in user's map may need its city's
+        # (a county user's map draws its county from the city's file).
+        regions = Region.objects.all()
         city = get_object_or_404(regions, code=request.GET.get("city") or "", level=Region.Level.CITY)
         try:
             text = boundaries.city_geojson(city)
