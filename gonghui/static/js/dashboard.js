@@ -34,7 +34,9 @@
     });
   }
   data.gauges.forEach(function (g, i) {
-    const max = g.max || 100, suffix = g.suffix || "%";
+    // A rate per 10,000 has no natural top: the server's (twice the threshold), or above the value.
+    const max = g.max ? Math.max(g.max, Math.ceil((g.value || 0) * 1.25)) : 100;
+    const suffix = g.suffix || "%";
     const bands = g.threshold ? [[g.threshold / max, "#e74c3c"], [1, "#27ae60"]] : [[1, "#5dade2"]];
     make("gauge" + i, {
       series: [{
@@ -43,7 +45,7 @@
         axisLabel: {show: false}, splitLine: {length: 8}, axisTick: {show: false},
         pointer: {width: 4},
         title: {show: false},
-        detail: {valueAnimation: false, formatter: v => (v === null || v === undefined || Number.isNaN(v)) ? "—" : v + suffix, fontSize: 22, fontWeight: "bold", offsetCenter: [0, "45%"]},
+        detail: {valueAnimation: false, formatter: v => (v === null || v === undefined || Number.isNaN(v)) ? "—" : v + suffix, fontSize: suffix === "%" ? 22 : 17, fontWeight: "bold", offsetCenter: [0, "45%"]},
         data: [{value: g.value}],
       }],
     });

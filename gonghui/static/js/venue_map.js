@@ -32,13 +32,14 @@
             : p.name,
         },
         legend: {
-          orient: "vertical", left: 16, bottom: 16, itemWidth: 22, itemHeight: 22, itemGap: 14,
+          // Beside the map, not over it: no venue hides behind the legend.
+          orient: "vertical", right: 16, top: 70, itemWidth: 22, itemHeight: 22, itemGap: 14,
           textStyle: {fontSize: 20, fontFamily: font},
           backgroundColor: "rgba(255,255,255,0.9)", borderColor: "#ccc", borderWidth: 1, padding: 12,
           formatter: name => `${name}（${data.points.filter(p => p.kind === name).length}）`,
         },
         geo: {
-          map: "venues", roam: true, top: 60, bottom: 20, left: 20, right: 20,
+          map: "venues", roam: true, top: 60, bottom: 20, left: 20, right: 300,
           label: {show: true, fontSize: 18, color: "#333", fontFamily: font},
           itemStyle: {areaColor: "#f4f1e8", borderColor: "#7f8c8d", borderWidth: 1.5},
           emphasis: {label: {fontSize: 20}, itemStyle: {areaColor: "#fdebd0"}},
