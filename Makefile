@@ -88,10 +88,13 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Two workers (pytest-xdist), one per core, each with its own test database; a test file stays on one
+# worker (--dist loadfile) so its module-scoped fixtures are built once. PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= 2
 test: install system-deps lint typecheck
 	$(LOCAL) $(MANAGE) check
 	$(LOCAL) $(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The server settings of deploy/postgresql/tune.sql (the figures in the README were measured with them);
 # restarts the local PostgreSQL only when a setting that needs it (shared_buffers) changed.
