@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from gonghui.core.models import AuditEvent
 from gonghui.imports.jobs import run_job
@@ -15,6 +16,17 @@ from gonghui.venues import services
 from gonghui.venues.models import ChecklistItem, Venue, VenueEvent, VenueKind
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def registry(django_db_setup, django_db_blocker):
+    """The shared registry once for the module (each test's own rows roll back with the test)."""
+    from tests.factories import build_registry
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_registry()
+        transaction.set_rollback(True)
+
 
 D = dt.date
 
