@@ -26,8 +26,12 @@ LAT_MIN, LAT_MAX = Decimal("3"), Decimal("54")
 class VenueKind(models.Model):
     """A kind of venue (工会驿站, 工人文化宫 …): data, so that a federation can add its own."""
 
-    code = models.SlugField("代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=40, unique=True)
+    code = models.SlugField(
+        "代码", max_length=32, unique=True, error_messages={"unique": "该阵地类别代码已被使用"}
+    )
+    name = models.CharField(
+        "名称", max_length=40, unique=True, error_messages={"unique": "已有同名的阵地类别"}
+    )
     color = models.CharField("地图颜色", max_length=7, default="#2e86c1", help_text="如 #c0392b")
     order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -54,7 +58,11 @@ class ChecklistItem(models.Model):
         verbose_name = verbose_name_plural = "达标检查项"
         ordering = ["kind", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "code"], name="venues_item_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                name="venues_item_unique",
+                violation_error_message="该类别已有此代码的检查项",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,7 +207,11 @@ class InspectionResult(models.Model):
         verbose_name = verbose_name_plural = "检查项结果"
         ordering = ["inspection", "item__order"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "item"], name="venues_result_unique"),
+            models.UniqueConstraint(
+                fields=["inspection", "item"],
+                name="venues_result_unique",
+                violation_error_message="同一次检查中每个检查项只能有一个结果",
+            ),
         ]
 
     def __str__(self) -> str:

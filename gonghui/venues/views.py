@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from gonghui.core.net import client_ip
-from gonghui.core.params import date_param
+from gonghui.core.params import date_param, id_param
 from gonghui.core.scope import home_node
 from gonghui.core.views import (
     ObjectDetailView,
@@ -196,10 +196,11 @@ class MapView(ScopedMixin, TemplateView):
         venues = Venue.objects.visible_to(self.request.user).filter(region__parent=city)
         if county is not None:
             venues = venues.filter(region=county)
-        kind_id = self.request.GET.get("kind") or ""
+        kind = id_param(self.request, "kind", "阵地类别")
+        kind_id = str(kind or "")
         kinds = list(VenueKind.objects.all())
-        if kind_id.isdigit():
-            venues = venues.filter(kind_id=int(kind_id))
+        if kind is not None:
+            venues = venues.filter(kind_id=kind)
         venues = venues.exclude(status=Venue.Status.CLOSED).select_related("kind", "region")
         points = [
             {
