@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "gonghui.evaluation",
     "gonghui.honours",
     "gonghui.people",
+    "gonghui.venues",
     "gonghui.reporting",
     "gonghui.reports",
     "gonghui.joining",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("evaluation/", include("gonghui.evaluation.urls")),
     path("honours/", include("gonghui.honours.urls")),
     path("people/", include("gonghui.people.urls")),
+    path("venues/", include("gonghui.venues.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),
 ]

@@ -625,6 +625,29 @@ def _union_worker_jiujiang(reg: Registry) -> Model:
     return worker
 
 
+def _venue_jiujiang(reg: Registry) -> Model:
+    """服务阵地 (issue 16): a 工会驿站 run by 鸠江区总工会."""
+    import datetime as dt
+
+    from gonghui.venues import services
+    from gonghui.venues.models import Venue, VenueKind
+
+    found = Venue.objects.filter(operator=reg.unions["jiujiang"]).first()
+    if found is not None:
+        return found
+    services.ensure_venue_kinds()
+    return services.save_venue(
+        Venue(
+            name="鸠江区官陡工会驿站",
+            kind=VenueKind.objects.get(code="station"),
+            operator=reg.unions["jiujiang"],
+            region=_region_jiujiang(reg),
+            address="芜湖市鸠江区官陡路 1 号",
+            opened_on=dt.date(2024, 5, 1),
+        )
+    )
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.grant": _grant_jiujiang,
     "honours.partnership": _partnership_jiujiang,
@@ -635,6 +658,7 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.nomination": _honour_nomination_jiujiang,
     "honours.nominationevidence": _honour_evidence_jiujiang,
     "people.unionworker": _union_worker_jiujiang,
+    "venues.venue": _venue_jiujiang,
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
@@ -677,6 +701,7 @@ URL_MODELS: dict[str, str] = {
     "honours:nomination-create": "honours.round",
     "api:get_union_worker": "people.unionworker",
     "api:get_union_staffing": "orgs.unionorg",
+    "api:get_venue": "venues.venue",
     "api:get_report": "reporting.report",
     "api:get_score_sheet": "evaluation.scoresheet",
     "api:get_evaluation": "evaluation.evaluation",

@@ -15,6 +15,7 @@ from gonghui.regions.api import router as regions_router
 from gonghui.reporting.api import router as reporting_router
 from gonghui.supervision.api import router as supervision_router
 from gonghui.targets.api import router as targets_router
+from gonghui.venues.api import router as venues_router
 
 api = NinjaAPI(
     title="基层工会组织建设管理系统 API",
@@ -35,3 +36,4 @@ api.add_router("/", reporting_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", honours_router)
 api.add_router("/", people_router)
+api.add_router("/", venues_router)

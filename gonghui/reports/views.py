@@ -135,6 +135,9 @@ class DashboardView(LoginRequiredMixin, View):
                 "value": i["total"]["rate"],
                 "threshold": i["threshold"],
                 "unavailable": i.get("unavailable"),
+                "suffix": i.get("suffix", "%"),
+                # A rate per 10,000 (venues per 10,000 members) has no natural top: twice its threshold.
+                "max": 100 if i.get("per", 100) == 100 else max(2 * (i["threshold"] or 0), 1),
             }
             for i in data["indicators"]["indicators"]
         ]

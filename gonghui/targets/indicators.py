@@ -34,6 +34,10 @@ class Definition:
     population: str
     threshold: float | None
     note: str
+    # What the rate is per: 100 (a percentage, every coverage rate) or e.g. 10,000 (venues per 10,000
+    # members); ``suffix`` is how a page writes the rate's unit.
+    per: int = 100
+    suffix: str = "%"
 
 
 # The seeded definitions (code → name, definition key). ``seed_indicators`` writes them as rows; the
@@ -249,8 +253,8 @@ PAIRS = {
 }
 
 
-def rate(num: int, den: int) -> float | None:
-    return round(num * 100 / den, 1) if den else None
+def rate(num: int, den: int, per: int = 100) -> float | None:
+    return round(num * per / den, 1 if per == 100 else 2) if den else None
 
 
 def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -276,10 +280,12 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
         else:  # a row whose computing app is not installed
             continue
         threshold = float(ind.threshold) if ind.threshold is not None else None
+        known = DEFINITIONS.get(ind.definition)
+        per, suffix = (known[1].per, known[1].suffix) if known else (100, "%")
 
-        def figure(values, threshold=threshold, num_key=num_key, den_key=den_key):
+        def figure(values, threshold=threshold, num_key=num_key, den_key=den_key, per=per):
             num, den = values.get(num_key, 0), values.get(den_key, 0)
-            r = rate(num, den)
+            r = rate(num, den, per)
             return {
                 "num": num,
                 "den": den,
@@ -301,6 +307,8 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
                 "population": ind.population,
                 "threshold": threshold,
                 "note": ind.note,
+                "per": per,
+                "suffix": suffix,
                 "rows": rows,
                 "total": figure(source[""]),
             }

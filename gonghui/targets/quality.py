@@ -207,9 +207,11 @@ def out_of_range(figures: dict[str, Any] | None) -> list[dict[str, Any]]:
     a numerator counted over a denominator of 0 (an unbounded rate, shown as —)."""
     found = []
     for ind in (figures or {}).get("indicators", []):
+        # A rate per 10,000 (venues per 10,000 members) has no upper bound of 100.
+        top = 100 if ind.get("per", 100) == 100 else float("inf")
         for label, row in [("合计", ind["total"]), *((r["name"], r) for r in ind["rows"])]:
             r = row.get("rate")
-            if (r is not None and not 0 <= r <= 100) or (r is None and row["num"] > 0):
+            if (r is not None and not 0 <= r <= top) or (r is None and row["num"] > 0):
                 found.append(
                     {
                         "code": ind["code"],

@@ -34,15 +34,18 @@
     });
   }
   data.gauges.forEach(function (g, i) {
-    const bands = g.threshold ? [[g.threshold / 100, "#e74c3c"], [1, "#27ae60"]] : [[1, "#5dade2"]];
+    // A rate per 10,000 has no natural top: the server's (twice the threshold), or above the value.
+    const max = g.max ? Math.max(g.max, Math.ceil((g.value || 0) * 1.25)) : 100;
+    const suffix = g.suffix || "%";
+    const bands = g.threshold ? [[g.threshold / max, "#e74c3c"], [1, "#27ae60"]] : [[1, "#5dade2"]];
     make("gauge" + i, {
       series: [{
-        type: "gauge", min: 0, max: 100, radius: "92%", center: ["50%", "58%"],
+        type: "gauge", min: 0, max: max, radius: "92%", center: ["50%", "58%"],
         axisLine: {lineStyle: {width: 10, color: bands}},
         axisLabel: {show: false}, splitLine: {length: 8}, axisTick: {show: false},
         pointer: {width: 4},
         title: {show: false},
-        detail: {valueAnimation: false, formatter: v => (v === null || v === undefined || Number.isNaN(v)) ? "—" : v + "%", fontSize: 22, fontWeight: "bold", offsetCenter: [0, "45%"]},
+        detail: {valueAnimation: false, formatter: v => (v === null || v === undefined || Number.isNaN(v)) ? "—" : v + suffix, fontSize: suffix === "%" ? 22 : 17, fontWeight: "bold", offsetCenter: [0, "45%"]},
         data: [{value: g.value}],
       }],
     });

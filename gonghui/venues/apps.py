@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class VenuesConfig(AppConfig):
+    name = "gonghui.venues"
+    verbose_name = "服务阵地"
+
+    def ready(self) -> None:
+        # menu entries, the venue importer, the list's export columns, the venues-per-10,000 indicator
+        from . import setup
+
+        setup.register()
