@@ -81,7 +81,7 @@ def approve_grant(
     ip: str | None = None,
 ) -> Grant:
     """批准补助 for an active title whose kind carries a grant; ``amount`` defaults to the kind's."""
-    title = Title.objects.select_for_update().select_related("kind", "node").get(pk=title.pk)
+    title = Title.objects.select_for_update(of=("self",)).select_related("kind", "node").get(pk=title.pk)
     _require_issuer(actor, title)
     if title.kind.grant_amount is None:
         raise ValidationError(f"「{title.kind}」没有补助，不能批准")
@@ -113,7 +113,11 @@ def pay_grant(
     grant: Grant, *, paid_on: dt.date, voucher_number: str, actor=None, ip: str | None = None
 ) -> Grant:
     """拨付补助, once: a grant already paid is refused with the date and voucher of its payment."""
-    grant = Grant.objects.select_for_update().select_related("holder__kind", "holder__node").get(pk=grant.pk)
+    grant = (
+        Grant.objects.select_for_update(of=("self",))
+        .select_related("holder__kind", "holder__node")
+        .get(pk=grant.pk)
+    )
     title = grant.holder
     _require_issuer(actor, title)
     if grant.status == Grant.Status.PAID:

@@ -58,7 +58,7 @@ def start(
     ip: str | None = None,
 ) -> Partnership:
     """Pair ``holder`` (an active model home) with ``partner`` (a grassroots union, not itself)."""
-    holder = Title.objects.select_for_update().select_related("kind", "node").get(pk=holder.pk)
+    holder = Title.objects.select_for_update(of=("self",)).select_related("kind", "node").get(pk=holder.pk)
     if actor is not None and not (
         getattr(actor, "can_edit", False) and covers(actor, holder.node) and covers(actor, partner)
     ):
@@ -99,7 +99,7 @@ def start(
 
 def _lock(partnership: Partnership, actor) -> Partnership:
     partnership = (
-        Partnership.objects.select_for_update()
+        Partnership.objects.select_for_update(of=("self",))
         .select_related("holder__node", "partner")
         .get(pk=partnership.pk)
     )

@@ -96,7 +96,7 @@ def create_proposal(data: dict, *, actor=None, ip: str | None = None) -> Proposa
 def update_proposal(
     proposal: Proposal, data: dict, *, actor=None, ip: str | None = None, changed: str = ""
 ) -> Proposal:
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     if actor is not None and not covers(actor, proposal.node):
         raise PermissionDenied("该提案不在您的管辖范围内")
     for name, value in _clean(data, actor).items():

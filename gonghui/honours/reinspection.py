@@ -171,7 +171,7 @@ def record_result(
 ) -> ReinspectionRecord:
     """保留 / 限期整改 / 撤销 one holder; the title changes with it; the last result closes the 复查."""
     record = (
-        ReinspectionRecord.objects.select_for_update()
+        ReinspectionRecord.objects.select_for_update(of=("self",))
         .select_related("reinspection__kind", "reinspection__issuer")
         .get(pk=record.pk)
     )
@@ -183,7 +183,7 @@ def record_result(
     if record.result:
         raise ValidationError(f"该荣誉的复查结论已记录为「{record.get_result_display()}」")
     note = (note or "").strip()
-    title = Title.objects.select_for_update().get(pk=record.holder_id)
+    title = Title.objects.select_for_update(of=("self",)).get(pk=record.holder_id)
     before = title.status
     if title.status not in HELD:
         raise ValidationError(f"「{title.subject_name}」的荣誉{title.get_status_display()}，不能复查")

@@ -151,12 +151,12 @@ def _step(nomination: Nomination, actor, action: str, before: str, note: str, ip
 
 
 def _locked_round(round_: Round) -> Round:
-    return Round.objects.select_for_update().select_related("kind", "issuer").get(pk=round_.pk)
+    return Round.objects.select_for_update(of=("self",)).select_related("kind", "issuer").get(pk=round_.pk)
 
 
 def _locked(nomination: Nomination) -> Nomination:
     return (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("round__kind", "round__issuer", "nominated_by", "at_unit")
         .get(pk=nomination.pk)
     )
@@ -572,7 +572,7 @@ def forward(
     if not ids:
         raise ValidationError("请选择要上报的推荐对象")
     rows = list(
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("round__kind", "round__issuer", "at_unit", "nominated_by")
         .filter(pk__in=ids)
         .order_by("pk")
@@ -612,7 +612,7 @@ def select(
     ids = [n.pk for n in nominations]
     if not ids:
         raise ValidationError("请选择拟命名的推荐对象")
-    rows = list(Nomination.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    rows = list(Nomination.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
     if len({n.round_id for n in rows}) != 1:
         raise ValidationError("一次只能确定同一评选的推荐对象")
     round_ = _locked_round(rows[0].round)

@@ -219,7 +219,11 @@ def register_title(
     naming = _check_naming(naming)
     # Lock the subject's titles of this kind: two clerks registering the same naming at once.
     existing = (
-        held_by(subject).select_for_update().filter(kind=kind, status__in=HELD).order_by("year").first()
+        held_by(subject)
+        .select_for_update(of=("self",))
+        .filter(kind=kind, status__in=HELD)
+        .order_by("year")
+        .first()
     )
     if existing is not None:
         raise ValidationError(
@@ -247,7 +251,7 @@ def register_title(
 def update_naming(title: Title, naming: Naming, *, actor=None, ip: str | None = None) -> Title:
     """修改命名信息 of a registered title. The next re-inspection follows a new naming date until the
     first inspection has moved it on."""
-    title = Title.objects.select_for_update().select_related("kind", "node").get(pk=title.pk)
+    title = Title.objects.select_for_update(of=("self",)).select_related("kind", "node").get(pk=title.pk)
     if title.round_id is not None:
         raise ValidationError("由评选命名的荣誉，命名信息以评选为准，不能单独修改")
     if actor is not None and not may_register(actor, title.node):
@@ -274,7 +278,7 @@ def update_naming(title: Title, naming: Naming, *, actor=None, ip: str | None = 
 def revoke_title(title: Title, on: dt.date, reason: str, *, actor=None, ip: str | None = None) -> Title:
     """撤销 outside a 复查 (the namer withdraws a title after a serious violation); the 复查 path is
     ``reinspection.record_result``. The title stays, with the date and the reason."""
-    title = Title.objects.select_for_update().select_related("node").get(pk=title.pk)
+    title = Title.objects.select_for_update(of=("self",)).select_related("node").get(pk=title.pk)
     if actor is not None and not may_register(actor, title.node):
         raise PermissionDenied("只能撤销本单位及下级的荣誉")
     reason = (reason or "").strip()

@@ -174,6 +174,8 @@ def map_city(user, code: str | None) -> tuple[Region, Region | None]:
             Venue.objects.visible_to(user).select_related("region__parent").order_by("region__code").first()
         )
         region = first.region if first is not None else None
+    if region is None:  # a province with no venue yet: its first city's (empty) map
+        region = regions.filter(level=Region.Level.CITY).order_by("code").first()
     if region is None:
         raise Http404("没有可显示的地区")
     if region.level == Region.Level.COUNTY:

@@ -27,6 +27,8 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "directory": "gonghui.directories.importer",
         "work_plan": "gonghui.supervision.plans_importer",
         "pairings": "gonghui.supervision.pairings_importer",
+        "union_workers": "gonghui.people.importer",
+        "venues": "gonghui.venues.importer",
     }
     assert {kind: i.model for kind, i in importers.items()} == {
         "members": "members.member",
@@ -35,6 +37,8 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "directory": "directories.directoryentry",
         "work_plan": "supervision.plantask",
         "pairings": "supervision.pairing",
+        "union_workers": "people.unionworker",
+        "venues": "venues.venue",
     }
     # ImportJob.kind offers what was registered, with the importer's title.
     assert dict(ImportJob._meta.get_field("kind").choices) == {
@@ -44,6 +48,8 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "directory": "名录",
         "work_plan": "工作计划任务",
         "pairings": "对口联系",
+        "union_workers": "工会工作者",
+        "venues": "服务阵地",
     }
 
 
