@@ -10,7 +10,7 @@ from tests.factories import PASSWORD, make_uscc
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_claim_an_item_and_close_it_by_founding_a_union(live_server, registry):

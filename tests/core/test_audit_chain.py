@@ -103,7 +103,7 @@ def test_deleting_a_user_keeps_their_audit_rows_and_the_chain(on_postgres):
     assert _verify() == ""
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_do_not_fork_the_chain(on_postgres):
     def write(n):
         try:

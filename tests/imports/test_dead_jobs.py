@@ -73,7 +73,7 @@ def _wait(predicate, timeout: float, what: str):
     pytest.fail(f"等待超时：{what}")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_killed_command_is_failed_within_a_minute_and_retried_from_the_cli(
     on_postgres, registry, tmp_path, settings, capsys
 ):

@@ -95,7 +95,7 @@ def test_honeypot_hits_count_against_the_address(client, joinreg, settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_database_counter_is_exact_under_concurrent_workers(on_postgres, settings):
     """Twenty workers (threads with their own connections) count one address at the same instant: the
     limit of 10 lets exactly 10 through, as it would across processes (the count is in one row)."""

@@ -32,7 +32,7 @@ def _login(page, base, username):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_courier_applies_reviewer_approves_member_listed(live_server, joinreg, browser):
     base = live_server.url
     id_number = make_id("340207", dt.date(1998, 9, 9), 35)

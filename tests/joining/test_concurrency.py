@@ -16,7 +16,7 @@ from gonghui.joining.services import submission
 from gonghui.members.models import EventKind, Member, MembershipEvent
 from tests.factories import make_id
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 PERSON = make_id("340207", dt.date(1993, 8, 8), 55)
 

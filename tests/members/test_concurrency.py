@@ -15,7 +15,7 @@ from gonghui.members import services
 from gonghui.members.models import EventKind, Member, MembershipEvent
 from tests.factories import make_id
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 PERSON = make_id("340202", dt.date(1991, 7, 7), 77)
 
