@@ -6,12 +6,14 @@ class DirectoriesConfig(AppConfig):
     verbose_name = "名录与未建会清单"
 
     def ready(self) -> None:
-        from gonghui.core import badges, navigation
+        from gonghui.core import badges, navigation, reference as seeding
         from gonghui.imports import engine
 
         from .importer import DirectoryImporter
+        from .reference import seed_sources
 
         engine.register(DirectoryImporter)
+        seeding.seed_after_migrate(self, "DirectorySource", seed_sources)
         navigation.register("名录", "directories:entry-list", "bi-journal-text", 35)
         navigation.register("名录匹配确认", "directories:confirm", "bi-check2-square", 36)
         badges.register("orgs.workplace", closed_badges)

@@ -7,6 +7,9 @@ class VenuesConfig(AppConfig):
 
     def ready(self) -> None:
         # menu entries, the venue importer, the list's export columns, the venues-per-10,000 indicator
-        from . import setup
+        from gonghui.core import reference
+
+        from . import services, setup
 
         setup.register()
+        reference.seed_after_migrate(self, "VenueKind", lambda apps: services.ensure_venue_kinds(apps))

@@ -40,16 +40,19 @@ SIX_HAVES = [
 ]
 
 
-def ensure_venue_kinds() -> int:
-    """The six kinds and 工会驿站's 六有 items; idempotent (a renamed or added kind is left as it is)."""
+def ensure_venue_kinds(apps=None) -> int:
+    """The six kinds and 工会驿站's 六有 items; idempotent (a renamed or added kind is left as it is).
+    ``apps`` gives a migration's historical models."""
+    kind_model = apps.get_model("venues", "VenueKind") if apps else VenueKind
+    item_model = apps.get_model("venues", "ChecklistItem") if apps else ChecklistItem
     for order, (code, name, color) in enumerate(KINDS):
-        VenueKind.objects.get_or_create(code=code, defaults={"name": name, "color": color, "order": order})
-    station = VenueKind.objects.get(code="station")
+        kind_model.objects.get_or_create(code=code, defaults={"name": name, "color": color, "order": order})
+    station = kind_model.objects.get(code="station")
     for order, (code, name, description) in enumerate(SIX_HAVES):
-        ChecklistItem.objects.get_or_create(
+        item_model.objects.get_or_create(
             kind=station, code=code, defaults={"name": name, "description": description, "order": order}
         )
-    return VenueKind.objects.count()
+    return kind_model.objects.count()
 
 
 def _event(venue: Venue, action: str, actor, from_status: str = "", to_status: str = "", note: str = ""):

@@ -205,9 +205,7 @@ def test_both_event_tables_share_the_abstract_status_event():
     assert TransferEvent(actor_label="申请人").who == "申请人"
 
 
-@pytest.mark.django_db(
-    transaction=True, serialized_rollback=True
-)  # SQLite's schema editor refuses to run inside a test's atomic
+@pytest.mark.django_db(transaction=True)  # SQLite's schema editor refuses to run inside a test's atomic
 def test_status_event_migration_changes_no_table():
     out = io.StringIO()
     call_command("sqlmigrate", "joining", "0005", stdout=out)

@@ -2,10 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from gonghui.people.reference import seed_reference
+    from gonghui.people.reference import seed_from_apps
 
-    seed_reference(apps.get_model("people", "Post"), apps.get_model("people", "SubsidyGrade"),
-                   apps.get_model("people", "AppraisalGrade"))
+    seed_from_apps(apps)
 
 
 class Migration(migrations.Migration):

@@ -4,17 +4,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from gonghui.venues.services import KINDS, SIX_HAVES
+    from gonghui.venues.services import ensure_venue_kinds
 
-    VenueKind = apps.get_model("venues", "VenueKind")
-    ChecklistItem = apps.get_model("venues", "ChecklistItem")
-    for order, (code, name, color) in enumerate(KINDS):
-        VenueKind.objects.get_or_create(code=code, defaults={"name": name, "color": color, "order": order})
-    station = VenueKind.objects.get(code="station")
-    for order, (code, name, description) in enumerate(SIX_HAVES):
-        ChecklistItem.objects.get_or_create(
-            kind=station, code=code, defaults={"name": name, "description": description, "order": order}
-        )
+    ensure_venue_kinds(apps)
 
 
 class Migration(migrations.Migration):
