@@ -17,4 +17,6 @@ def seed_sources(apps) -> None:
     """Create the missing sources (by code: renamed ones stay renamed)."""
     DirectorySource = apps.get_model("directories", "DirectorySource")
     for code, name, editable, order in SOURCES:
-        DirectorySource.objects.get_or_create(code=code, defaults={"name": name, "editable": editable, "order": order})
+        DirectorySource.objects.get_or_create(
+            code=code, defaults={"name": name, "editable": editable, "order": order}
+        )

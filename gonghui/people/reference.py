@@ -53,6 +53,7 @@ def seed_reference(post_model=None, grade_model=None, appraisal_model=None) -> i
 def seed_from_apps(apps) -> int:
     """The seed with a migration's (or ``post_migrate``'s) models."""
     return seed_reference(
-        apps.get_model("people", "Post"), apps.get_model("people", "SubsidyGrade"),
+        apps.get_model("people", "Post"),
+        apps.get_model("people", "SubsidyGrade"),
         apps.get_model("people", "AppraisalGrade"),
     )
