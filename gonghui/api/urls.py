@@ -9,6 +9,7 @@ from gonghui.directories.worklist_api import router as worklist_router
 from gonghui.evaluation.api import router as evaluation_router
 from gonghui.honours.api import router as honours_router
 from gonghui.members.api import router as members_router
+from gonghui.modelworkers.api import router as modelworkers_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.people.api import router as people_router
 from gonghui.regions.api import router as regions_router
@@ -16,7 +17,6 @@ from gonghui.reporting.api import router as reporting_router
 from gonghui.supervision.api import router as supervision_router
 from gonghui.targets.api import router as targets_router
 from gonghui.venues.api import router as venues_router
-from gonghui.modelworkers.api import router as modelworkers_router
 
 api = NinjaAPI(
     title="基层工会组织建设管理系统 API",

@@ -6,7 +6,8 @@ class DirectoriesConfig(AppConfig):
     verbose_name = "名录与未建会清单"
 
     def ready(self) -> None:
-        from gonghui.core import badges, navigation, reference as seeding
+        from gonghui.core import badges, navigation
+        from gonghui.core import reference as seeding
         from gonghui.imports import engine
 
         from .importer import DirectoryImporter

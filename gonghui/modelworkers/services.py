@@ -158,7 +158,7 @@ def _add_title(person: ModelWorker, data: TitleData, actor, ip) -> Title:
     _event(
         person,
         "授予称号",
-        dt.date(data.year, 12, 31),
+        dt.date.today(),  # the day it was recorded: the award has a year, not a day
         actor,
         f"{title}{'（' + data.document_no + '）' if data.document_no else ''}",
     )
