@@ -136,7 +136,7 @@ def test_a_clean_list_registers_people_with_their_titles_and_a_second_import_cha
 def test_lists_exports_and_api_are_masked_and_reveal_is_audited(w):
     person = w.person
     viewer = login("viewer")
-    body = viewer.get("/modelworkers/?level=city&kind=%d" % person.titles.get().kind_id).content.decode()
+    body = viewer.get(f"/modelworkers/?level=city&kind={person.titles.get().kind_id}").content.decode()
     assert person.id_masked in body and person.id_number not in body and "2024 年市级工匠" in body
     assert person.name not in viewer.get("/modelworkers/?level=national&year=2024").content.decode()
     export = viewer.get("/modelworkers/?export=csv")
