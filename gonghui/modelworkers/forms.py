@@ -147,6 +147,7 @@ class TitleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = dt.date.today().year
+        self.fields["level"].initial = "city"  # 市级 titles are the common ones (芜湖工匠, 市劳模)
 
 
 class ServiceForm(forms.Form):
