@@ -162,7 +162,8 @@ def _add_title(person: ModelWorker, data: TitleData, actor, ip) -> Title:
         actor,
         f"{title}{'（' + data.document_no + '）' if data.document_no else ''}",
     )
-    audit.log(AuditEvent.Action.UPDATE, person, actor=actor, ip=ip, detail=f"授予称号：{title}")
+    # Audited as the title's own row (the person's audit trail is its events): who entered which title.
+    audit.log(AuditEvent.Action.CREATE, title, actor=actor, ip=ip, detail=f"授予称号：{person.name}，{title}")
     return title
 
 
@@ -178,9 +179,9 @@ def add_title(person: ModelWorker, data: TitleData, actor=None, ip: str | None =
 def remove_title(title: Title, actor=None, ip: str | None = None) -> None:
     """撤销称号 (a title entered by mistake, or revoked by the awarding body)."""
     person, shown = title.person, str(title)
+    audit.log(AuditEvent.Action.DELETE, title, actor=actor, ip=ip, detail=f"撤销称号：{person.name}，{shown}")
     title.delete()
     _event(person, "撤销称号", dt.date.today(), actor, shown)
-    audit.log(AuditEvent.Action.UPDATE, person, actor=actor, ip=ip, detail=f"撤销称号：{shown}")
 
 
 @transaction.atomic
@@ -204,7 +205,13 @@ def record_service(
         raise RegisterError(f"该人员 {date:%Y-%m-%d} 已有「{kind}」记录")
     service = Service.objects.create(person=person, kind=kind, date=date, amount=amount, note=note)
     _event(person, str(kind), date, actor, note)
-    audit.log(AuditEvent.Action.UPDATE, person, actor=actor, ip=ip, detail=f"服务：{kind}（{date:%Y-%m-%d}）")
+    audit.log(
+        AuditEvent.Action.CREATE,
+        service,
+        actor=actor,
+        ip=ip,
+        detail=f"{person.name}：{kind}（{date:%Y-%m-%d}）",
+    )
     return service
 
 

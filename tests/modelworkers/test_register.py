@@ -58,8 +58,15 @@ def test_titles_once_per_kind_level_and_year_and_not_in_the_future(w):
     services.add_title(person, title("craftsman", "province", 2025))
     assert sorted(person.titles.values_list("level", "year")) == [("city", 2023), ("province", 2025)]
     removed = person.titles.get(level="city")
+    pk = removed.pk
     services.remove_title(removed)
-    assert not Title.objects.filter(pk=removed.pk).exists()
+    assert not Title.objects.filter(pk=pk).exists()
+    # Each title entered and removed has its own audit row.
+    assert list(
+        AuditEvent.objects.filter(object_type="modelworkers.title", object_id=str(pk))
+        .values_list("action", flat=True)
+        .order_by("id")
+    ) == ["create", "delete"]
     assert person.events.first().action == "撤销称号"
 
 
