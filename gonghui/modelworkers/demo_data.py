@@ -118,14 +118,14 @@ def load(builder, built) -> dict[str, int]:
     city = built.unions["wuhu"]
     counties = [c for c in builder.towns if c in by_county]
 
-    def studio(name, level, year, group, achievements):
+    def studio(name, level, year, group, achievements, union=city):
         leader = group[0]
         return services.save_studio(
             Studio(
                 name=name,
                 level=level,
                 founded_year=year,
-                union=city,
+                union=union,
                 workplace=leader.workplace,
                 leader=leader,
                 achievements=achievements,
@@ -156,6 +156,7 @@ def load(builder, built) -> dict[str, int]:
         today.year - 3,
         [third[-1], *third[:2]],
         "牵头制定企业工艺标准 2 项；在省职工职业技能大赛中获一等奖 1 项、二等奖 2 项。",
+        union=third[-1].union,  # kept by the county of its members: the county's own page lists it
     )
 
     def day_this_year() -> dt.date:
