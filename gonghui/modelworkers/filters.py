@@ -1,12 +1,36 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from gonghui.core.filters import ScopedFilterSet
 from gonghui.core.search import name_contains
 from gonghui.honours.models import Level
 from gonghui.orgs.filters import SubtreeFilter
+from gonghui.orgs.models import UnionKind, UnionOrg
 
 from .models import ModelWorker, Service, ServiceKind, Studio, TitleKind
+
+
+def county_unions():
+    """County-level unions (县级, and parks directly under a city): the 「县区」 choice of the lists (the
+    filterset narrows it to the user's subtree)."""
+    return UnionOrg.objects.filter(
+        Q(kind=UnionKind.COUNTY) | Q(kind=UnionKind.ZONE, parent__kind=UnionKind.CITY),
+        status=UnionOrg.Status.ACTIVE,
+    ).order_by("path")
+
+
+class CountyFilter(django_filters.ModelChoiceFilter):
+    """?county=<id>: rows kept by that county-level union or anything under it."""
+
+    def __init__(self, *args, path_lookup: str, **kwargs):
+        super().__init__(*args, queryset=county_unions(), label="县区", **kwargs)
+        self.path_lookup = path_lookup
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
 
 
 class ModelWorkerFilterSet(ScopedFilterSet):
@@ -18,6 +42,7 @@ class ModelWorkerFilterSet(ScopedFilterSet):
         label="姓名", method="search", widget=forms.TextInput(attrs={"placeholder": "姓名"})
     )
     union = SubtreeFilter(label="管理工会", path_lookup="union__path")
+    county = CountyFilter(path_lookup="union__path")
     kind = django_filters.ModelChoiceFilter(
         label="称号类别", queryset=TitleKind.objects.all(), method="by_title"
     )
@@ -70,6 +95,7 @@ class StudioFilterSet(ScopedFilterSet):
 
 class ServiceFilterSet(ScopedFilterSet):
     union = SubtreeFilter(label="管理工会", path_lookup="person__union__path")
+    county = CountyFilter(path_lookup="person__union__path")
     kind = django_filters.ModelChoiceFilter(label="服务项目", queryset=ServiceKind.objects.all())
     year = django_filters.NumberFilter(label="年度", field_name="date__year", min_value=1950, max_value=2100)
     date_from = django_filters.DateFilter(label="日期起", field_name="date", lookup_expr="gte")

@@ -139,6 +139,9 @@ def test_lists_exports_and_api_are_masked_and_reveal_is_audited(w):
     body = viewer.get(f"/modelworkers/?level=city&kind={person.titles.get().kind_id}").content.decode()
     assert person.id_masked in body and person.id_number not in body and "2024 年市级工匠" in body
     assert person.name not in viewer.get("/modelworkers/?level=national&year=2024").content.decode()
+    # By county: 鸠江区 lists the person, 镜湖区 does not.
+    assert person.name in viewer.get(f"/modelworkers/?county={w.unions['jiujiang'].pk}").content.decode()
+    assert person.name not in viewer.get(f"/modelworkers/?county={w.unions['jinghu'].pk}").content.decode()
     export = viewer.get("/modelworkers/?export=csv")
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     header = text.splitlines()[0].split(",")
