@@ -648,6 +648,36 @@ def _venue_jiujiang(reg: Registry) -> Model:
     )
 
 
+def _model_worker_jiujiang(reg: Registry) -> Model:
+    """劳模工匠 (issue 16): a 市级工匠 kept by 鸠江区总工会, with a 疗休养 and a studio of 鸠江区."""
+    import datetime as dt
+
+    from gonghui.modelworkers import services
+    from gonghui.modelworkers.models import ModelWorker, ServiceKind, Studio
+    from tests.modelworkers.helpers import register
+
+    found = ModelWorker.objects.filter(union=reg.unions["jiujiang"]).first()
+    if found is not None:
+        return found
+    person = register(reg.unions["jiujiang"], 801)
+    services.record_service(person, ServiceKind.objects.get(code="recuperation"), dt.date(2025, 5, 1))
+    services.save_studio(
+        Studio(
+            name="鸠江区王工匠创新工作室",
+            level="county",
+            founded_year=2024,
+            union=reg.unions["jiujiang"],
+            leader=person,
+        ),
+        [person],
+    )
+    return person
+
+
+def _studio_jiujiang(reg: Registry) -> Model:
+    return _model_worker_jiujiang(reg).studios.get()
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.grant": _grant_jiujiang,
     "honours.partnership": _partnership_jiujiang,
@@ -659,6 +689,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.nominationevidence": _honour_evidence_jiujiang,
     "people.unionworker": _union_worker_jiujiang,
     "venues.venue": _venue_jiujiang,
+    "modelworkers.modelworker": _model_worker_jiujiang,
+    "modelworkers.studio": _studio_jiujiang,
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
@@ -702,6 +734,8 @@ URL_MODELS: dict[str, str] = {
     "api:get_union_worker": "people.unionworker",
     "api:get_union_staffing": "orgs.unionorg",
     "api:get_venue": "venues.venue",
+    "api:get_model_worker": "modelworkers.modelworker",
+    "api:get_studio": "modelworkers.studio",
     "api:get_report": "reporting.report",
     "api:get_score_sheet": "evaluation.scoresheet",
     "api:get_evaluation": "evaluation.evaluation",

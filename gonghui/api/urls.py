@@ -9,6 +9,7 @@ from gonghui.directories.worklist_api import router as worklist_router
 from gonghui.evaluation.api import router as evaluation_router
 from gonghui.honours.api import router as honours_router
 from gonghui.members.api import router as members_router
+from gonghui.modelworkers.api import router as modelworkers_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.people.api import router as people_router
 from gonghui.regions.api import router as regions_router
@@ -37,3 +38,4 @@ api.add_router("/", evaluation_router)
 api.add_router("/", honours_router)
 api.add_router("/", people_router)
 api.add_router("/", venues_router)
+api.add_router("/", modelworkers_router)

@@ -81,6 +81,24 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class ReferenceRow(models.Model):
+    """A row of reference data the system administrator edits (posts, title kinds, service kinds …): a
+    stable code that seeds and code find it by, a name, an order, 启用. Concrete models add their own
+    fields, ``Meta.verbose_name`` and, where the order differs, ``Meta.ordering``."""
+
+    code = models.CharField("代码", max_length=32, unique=True, error_messages={"unique": "该代码已被使用"})
+    name = models.CharField("名称", max_length=50, unique=True, error_messages={"unique": "已有同名的项"})
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def actor_fk(verbose_name: str) -> models.ForeignKey:
     """Who did something: a user, kept as NULL when the account is deleted (the event row stays)."""
     return models.ForeignKey(

@@ -12,22 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gonghui.core.models import PersonalData, PersonalQuerySet, ScopedModel, StepEvent, TimestampedModel
-
-
-class _Reference(models.Model):
-    """A row of reference data the system administrator edits: a stable code, a name, an order, 启用."""
-
-    code = models.CharField("代码", max_length=32, unique=True, error_messages={"unique": "该代码已被使用"})
-    name = models.CharField("名称", max_length=50, unique=True, error_messages={"unique": "已有同名的项"})
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
+from gonghui.core.models import ReferenceRow as _Reference  # shared with the model-worker register
 
 
 class Post(_Reference):

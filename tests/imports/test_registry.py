@@ -29,6 +29,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "pairings": "gonghui.supervision.pairings_importer",
         "union_workers": "gonghui.people.importer",
         "venues": "gonghui.venues.importer",
+        "model_workers": "gonghui.modelworkers.importer",
     }
     assert {kind: i.model for kind, i in importers.items()} == {
         "members": "members.member",
@@ -39,6 +40,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "pairings": "supervision.pairing",
         "union_workers": "people.unionworker",
         "venues": "venues.venue",
+        "model_workers": "modelworkers.modelworker",
     }
     # ImportJob.kind offers what was registered, with the importer's title.
     assert dict(ImportJob._meta.get_field("kind").choices) == {
@@ -50,6 +52,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "pairings": "对口联系",
         "union_workers": "工会工作者",
         "venues": "服务阵地",
+        "model_workers": "劳模工匠",
     }
 
 
