@@ -44,9 +44,13 @@ def register() -> None:
     from .models import ModelWorker, Service, Studio
 
     can_read = lambda u: navigation.governs_a_node(u) and u.reads_personal_data  # noqa: E731
-    navigation.register("劳模工匠", "modelworkers:person-list", "bi-star", 70, can_read)
-    navigation.register("创新工作室", "modelworkers:studio-list", "bi-lightbulb", 70, can_read)
-    navigation.register("劳模服务", "modelworkers:service-list", "bi-heart-pulse", 70, can_read)
+    navigation.register("劳模工匠", "modelworkers:person-list", "bi-star", 70, can_read, section="队伍与阵地")
+    navigation.register(
+        "创新工作室", "modelworkers:studio-list", "bi-lightbulb", 70, can_read, section="队伍与阵地"
+    )
+    navigation.register(
+        "劳模服务", "modelworkers:service-list", "bi-heart-pulse", 70, can_read, section="队伍与阵地"
+    )
     exports.register(
         ModelWorker,
         columns.PERSON_EXPORT,
