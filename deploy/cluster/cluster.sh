@@ -76,6 +76,8 @@ bouncer_conf() { # n port node_port
 [databases]
 $DBNAME = host=127.0.0.1 port=$3 dbname=$DBNAME
 postgres = host=127.0.0.1 port=$3 dbname=postgres
+; any other database of the node by its own name (the cluster tests' test_gonghui)
+* = host=127.0.0.1 port=$3
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -136,6 +138,20 @@ SQL
         fi
     done
     wait_state 180
+    # deploy/postgresql/tune.sql's reloadable settings, per node (postgresql.auto.conf is not replicated):
+    # without them a 200,000-row import forces a checkpoint every few seconds. shared_buffers stays at
+    # the default here: two nodes and the machine's own PostgreSQL share this machine's memory.
+    for port in $NODE1_PORT $NODE2_PORT; do
+        as_pg psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 <<SQL >/dev/null
+ALTER SYSTEM SET max_wal_size = '4GB';
+ALTER SYSTEM SET checkpoint_timeout = '15min';
+ALTER SYSTEM SET checkpoint_completion_target = 0.9;
+ALTER SYSTEM SET wal_compression = 'lz4';
+ALTER SYSTEM SET effective_cache_size = '4GB';
+ALTER SYSTEM SET maintenance_work_mem = '256MB';
+SELECT pg_reload_conf();
+SQL
+    done
     primary=$(primary_port)
     # The application's role and database settings (replicated to the standby by streaming). UTC: Django
     # would otherwise SET TIME ZONE on each new connection, session state that pgbouncer would have to carry.
@@ -152,7 +168,9 @@ SQL
     bouncer_conf 2 "$BOUNCER2_PORT" "$NODE2_PORT"
     chown postgres:postgres "$DIR"/userlist.txt "$DIR"/pgbouncer*.ini
     for n in 1 2; do
-        if ! running "$DIR/pgbouncer$n.pid"; then
+        if running "$DIR/pgbouncer$n.pid"; then
+            kill -HUP "$(cat "$DIR/pgbouncer$n.pid")"  # re-read the configuration
+        else
             runuser -u postgres -- pgbouncer -d -q "$DIR/pgbouncer$n.ini"
         fi
     done
@@ -199,8 +217,8 @@ status() {
 }
 
 env_lines() {
-    echo "DATABASE_URL=postgres://$DBUSER@127.0.0.1:$BOUNCER1_PORT,127.0.0.1:$BOUNCER2_PORT/$DBNAME?target_session_attrs=read-write"
-    echo "DATABASE_REPLICA_URL=postgres://$DBUSER@127.0.0.1:$BOUNCER1_PORT,127.0.0.1:$BOUNCER2_PORT/$DBNAME?target_session_attrs=prefer-standby"
+    echo "DATABASE_URL=postgres://$DBUSER@127.0.0.1:$BOUNCER1_PORT,127.0.0.1:$BOUNCER2_PORT/$DBNAME?target_session_attrs=read-write&connect_timeout=3"
+    echo "DATABASE_REPLICA_URL=postgres://$DBUSER@127.0.0.1:$BOUNCER1_PORT,127.0.0.1:$BOUNCER2_PORT/$DBNAME?target_session_attrs=prefer-standby&connect_timeout=3"
     echo "DATABASE_POOLER=pgbouncer"
 }
 
@@ -211,5 +229,7 @@ case "${1:-}" in
     status) status ;;
     env) env_lines ;;
     primary) primary_port ;;
-    *) echo "用法: $0 start|stop|destroy|status|env|primary" >&2; exit 2 ;;
+    check) wait_state 0 >/dev/null 2>&1 && running "$DIR/pgbouncer1.pid" && running "$DIR/pgbouncer2.pid" \
+        || { echo "集群未运行或不完整（需要主库、备库和两个 pgbouncer）：先运行 make cluster" >&2; exit 1; } ;;
+    *) echo "用法: $0 start|stop|destroy|status|env|primary|check" >&2; exit 2 ;;
 esac
