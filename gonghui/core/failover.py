@@ -23,17 +23,31 @@ T = TypeVar("T")
 
 
 def connection_lost(exc: BaseException | None) -> bool:
-    """The error means the server went away (or refused to take writes), not that the SQL was wrong."""
-    if isinstance(exc, InterfaceError):
-        return True
-    if not isinstance(exc, OperationalError):
-        return False
-    cause = exc.__cause__
-    # psycopg: OperationalError proper (connection failures) and ReadOnlySqlTransaction (a demoted node)
-    name = type(cause).__name__ if cause is not None else ""
-    return name in {"OperationalError", "ReadOnlySqlTransaction", "AdminShutdown", "CrashShutdown"} or (
-        "connection" in str(exc).lower() or "server closed" in str(exc).lower()
-    )
+    """The error means the server went away (or refuses writes: a demoted node), not that the SQL was
+    wrong. Django's wrapped errors and psycopg's own (code that drives the driver directly, such as the
+    member import's COPY) alike."""
+    import psycopg
+
+    for error in (exc, getattr(exc, "__cause__", None)):
+        if error is None:
+            continue
+        if isinstance(error, InterfaceError | psycopg.InterfaceError):
+            return True
+        state = getattr(error, "sqlstate", None) or ""
+        # A deadlock, a serialization failure (class 40), a statement timeout (57014): the server is there.
+        if state.startswith("40") or state == "57014":
+            return False
+        # Class 08 (connection exception: pgbouncer's "server conn crashed?" is 08P01), 57P (the server
+        # shutting down or crashed), 25006 (a write refused by a standby); psycopg's client-side errors
+        # ("the connection is closed", "connection failed") carry no SQLSTATE.
+        if state.startswith(("08", "57P")) or state == "25006":
+            return True
+        if isinstance(error, psycopg.OperationalError) and not state:
+            return True
+        if isinstance(error, OperationalError) and error.__cause__ is None:
+            text = str(error).lower()
+            return "connection" in text or "server" in text
+    return False
 
 
 def drop_broken(alias: str = DEFAULT_DB_ALIAS) -> None:

@@ -3,6 +3,7 @@ connection to a node, killing a node, waiting for replay and for the cluster to 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -70,10 +71,8 @@ def kill_node(name: str) -> None:
     supervisor = int((DIR / f"{name}.pid").read_text().strip())
     postmaster = int((DIR / name / "postmaster.pid").read_text().splitlines()[0])
     for pid, kill in ((supervisor, os.killpg), (postmaster, os.kill)):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def restore() -> None:

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "repl
 def test_dashboard_and_list_pages_run_on_the_replica_and_writes_never_do(registry, client):
     nodes.wait_replayed()
     with probe() as seen:
-        assert client.post(reverse("accounts:login"), {"username": "t-wuhu", "password": "x" * 3}).status_code in (
+        assert client.post(
+            reverse("accounts:login"), {"username": "t-wuhu", "password": "x" * 3}
+        ).status_code in (
             200,
             302,
         )
@@ -46,10 +48,9 @@ def test_a_page_that_writes_reads_its_writes_from_the_primary(registry, client, 
     from gonghui.core import replica
 
     nodes.wait_replayed()
-    with replica.use_replica() as state:
-        with probe() as seen:
-            UnionOrg.objects.filter(pk=registry.unions["jinghu"].pk).update(name="镜湖区总工会（改）")
-            renamed = UnionOrg.objects.get(pk=registry.unions["jinghu"].pk).name
+    with replica.use_replica() as state, probe() as seen:
+        UnionOrg.objects.filter(pk=registry.unions["jinghu"].pk).update(name="镜湖区总工会（改）")
+        renamed = UnionOrg.objects.get(pk=registry.unions["jinghu"].pk).name
     assert state.wrote and renamed == "镜湖区总工会（改）"
     assert not seen.on_standby()
 

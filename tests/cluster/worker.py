@@ -40,7 +40,17 @@ def env(tmp_path) -> dict:
 def start_worker(tmp_path) -> subprocess.Popen:
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115 (kept open for the child's lifetime)
     return subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--interval", "0.2", "--no-startup-delay", "--no-reload", "-v", "2"],
+        [
+            sys.executable,
+            "manage.py",
+            "worker",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+            "--no-reload",
+            "-v",
+            "2",
+        ],
         cwd=ROOT,
         env=env(tmp_path),
         stdout=log,
