@@ -27,7 +27,7 @@ def parse_url(url: str, *, conn_max_age: int = 0, pooler: str = "") -> dict[str,
             ports.append(port)
         first = f"{userinfo}@{hostlist.split(',')[0]}" if userinfo else hostlist.split(",")[0]
         url = urlunsplit(parts._replace(netloc=first))
-    config = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
     if hosts:
         config["HOST"] = ",".join(hosts)
         # libpq takes one port for all hosts or one per host; an empty item means the default 5432.

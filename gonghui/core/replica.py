@@ -208,7 +208,7 @@ class ReplicaReadMixin:
     def dispatch(self, request, *args, **kwargs):
         if request.method in ("GET", "HEAD"):
             mark_request()
-        return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 UNAVAILABLE_MESSAGE = "数据库正在切换或暂时不可用，本次操作未完成，请稍后重试。"
@@ -240,7 +240,10 @@ class ReplicaMiddleware:
 
 
 def is_unavailable(exc: BaseException | None) -> bool:
-    return isinstance(exc, OperationalError | InterfaceError)
+    """The database went away (not a deadlock, a timeout or SQLite's locked file: those stay 500s)."""
+    from . import failover
+
+    return failover.connection_lost(exc)
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:

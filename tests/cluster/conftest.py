@@ -13,6 +13,14 @@ from gonghui.core import replica
 from . import nodes
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The measured figures (failover times, submissions) at the end of `make test-cluster`'s output."""
+    if nodes.FIGURES:
+        terminalreporter.section("集群测试实测")
+        for line in nodes.FIGURES:
+            terminalreporter.write_line(line)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/cluster/" in str(item.fspath).replace("\\", "/"):

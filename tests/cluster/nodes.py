@@ -19,6 +19,7 @@ SCRIPT = ROOT / "deploy" / "cluster" / "cluster.sh"
 DIR = Path(os.environ.get("CLUSTER_DIR", ROOT / "var" / "cluster"))
 BASE = int(os.environ.get("CLUSTER_BASE_PORT", 55432))
 NODES = {"node1": BASE + 1, "node2": BASE + 2}
+FIGURES: list[str] = []  # printed by conftest.pytest_terminal_summary
 
 
 def node(name: str, dbname: str | None = None, autocommit: bool = True) -> psycopg.Connection:

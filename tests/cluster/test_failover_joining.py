@@ -115,8 +115,8 @@ def test_joining_submissions_across_a_failover_are_kept_or_refused_never_lost(jo
         )
     )
     lost = sorted(set(accepted) - stored)
-    print(
-        f"\n[入会切换] 成功 {len(accepted)} 份（切换后全部在新主库），请稍后重试 {retry_later} 次，"
+    nodes.FIGURES.append(
+        f"[入会切换] 成功 {len(accepted)} 份（切换后全部在新主库），请稍后重试 {retry_later} 次，"
         f"丢失 {len(lost)} 份；杀死主库 → 首次写入成功 {prober.seconds():.1f} 秒"
     )
     assert not lost, f"回答成功却不在新主库：{lost[:5]}"
