@@ -67,8 +67,8 @@ def wait_replayed(timeout: float = 30) -> None:
 
 def kill_node(name: str) -> None:
     """The node's machine dies: SIGKILL to its pg_autoctl (started with setsid: its process group holds
-    the keeper and PostgreSQL) and to the postmaster. Killing the postmaster alone is a crash that the
-    node's own pg_autoctl repairs by restarting it in place; this makes the monitor fail over."""
+    the keeper and PostgreSQL) and to the postmaster. Killing the postmaster alone races the keeper's
+    restart of it against the monitor's failover; with the keeper gone the monitor always fails over."""
     supervisor = int((DIR / f"{name}.pid").read_text().strip())
     postmaster = int((DIR / name / "postmaster.pid").read_text().splitlines()[0])
     for pid, kill in ((supervisor, os.killpg), (postmaster, os.kill)):
