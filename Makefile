@@ -16,7 +16,7 @@ export PYTHONUNBUFFERED := 1
 # checks do too (pytest itself uses tests/settings.py, production settings with test-only keys).
 LOCAL   := GONGHUI_DEBUG=1
 
-.PHONY: install system-deps bench-deps cluster-deps cluster cluster-stop cluster-destroy test-cluster apt-install demo serve test lint typecheck format bench bench-annual pg-tune audit-deps clean
+.PHONY: install system-deps bench-deps cluster-deps cluster cluster-stop cluster-destroy test-cluster apt-install demo serve test lint typecheck format bench bench-annual pg-tune audit-deps clean backup-deps backup-drill
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
@@ -147,3 +147,12 @@ bench-annual: install system-deps pg-tune
 
 clean:
 	rm -rf var staticfiles .pytest_cache .mypy_cache
+
+# Backups (issue 17): pgBackRest from Debian; the drill restores a throwaway instance to a point in time
+# and fails unless exactly the rows committed before it are back (deploy/backup/pitr-drill.sh).
+BACKUP_APT_PACKAGES = pgbackrest bc postgresql-15
+backup-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BACKUP_APT_PACKAGES)"
+
+backup-drill: backup-deps
+	bash deploy/backup/pitr-drill.sh

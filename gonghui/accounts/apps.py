@@ -35,7 +35,12 @@ class AccountsConfig(AppConfig):
         navigation.set_page_rule(roles.may_open)
         # The same predicates the views enforce (AdminRequiredMixin, AuditLogView).
         navigation.register(
-            "用户管理", "accounts:user-list", "bi-person-gear", 90, lambda u: u.can_manage_users
+            "用户管理",
+            "accounts:user-list",
+            "bi-person-gear",
+            90,
+            lambda u: u.can_manage_users,
+            section="系统管理",
         )
         # The audit administrator's export of the audit log (AuditLogView): Chinese headers and values.
         exports.register(
@@ -53,14 +58,35 @@ class AccountsConfig(AppConfig):
         )
         # The security administrator's tools (三员分立): the predicate its views enforce.
         navigation.register(
-            "登录锁定", "accounts:lockout-list", "bi-unlock", 92, lambda u: u.is_security_admin
+            "登录锁定",
+            "accounts:lockout-list",
+            "bi-unlock",
+            92,
+            lambda u: u.is_security_admin,
+            section="系统管理",
         )
         navigation.register(
-            "会话", "accounts:session-all", "bi-pc-display", 93, lambda u: u.is_security_admin
+            "会话",
+            "accounts:session-all",
+            "bi-pc-display",
+            93,
+            lambda u: u.is_security_admin,
+            section="系统管理",
         )
-        navigation.register("令牌", "accounts:token-all", "bi-key", 94, lambda u: u.is_security_admin)
-        navigation.register("审计日志", "accounts:audit-list", "bi-journal-text", 91, lambda u: u.can_audit)
-        navigation.register("动态验证码", "accounts:otp-status", "bi-shield-lock", 95, navigation.anyone)
+        navigation.register(
+            "令牌", "accounts:token-all", "bi-key", 94, lambda u: u.is_security_admin, section="系统管理"
+        )
+        navigation.register(
+            "审计日志",
+            "accounts:audit-list",
+            "bi-journal-text",
+            91,
+            lambda u: u.can_audit,
+            section="系统管理",
+        )
+        navigation.register(
+            "动态验证码", "accounts:otp-status", "bi-shield-lock", 95, navigation.anyone, section="系统管理"
+        )
 
         # django-otp's admin would show every user's TOTP secret (and its QR code) to whoever reads the
         # admin: secrets are managed on the users' own pages and by the security administrator's reset.

@@ -19,7 +19,12 @@ class CoreConfig(AppConfig):
             ("后台任务", "core:system-jobs", "bi-gear-wide-connected", 98),
         ):
             navigation.register(
-                label, url_name, icon, order, lambda u: bool(getattr(u, "can_administer_system", False))
+                label,
+                url_name,
+                icon,
+                order,
+                lambda u: bool(getattr(u, "can_administer_system", False)),
+                section="系统管理",
             )
 
 

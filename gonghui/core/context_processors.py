@@ -11,14 +11,29 @@ def navigation_items(request):
         return {}
     path = request.path
     entries: list[dict[str, Any]] = [
-        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "icon": item.icon,
+            "section": item.section,
+            "active": False,
+        }
         for item in navigation.items(request.user)
     ]
     # The entry with the longest URL that prefixes the current path is the active one.
     matches = [e for e in entries if (path == e["url"] if e["url"] == "/" else path.startswith(e["url"]))]
     if matches:
         max(matches, key=lambda e: len(e["url"]))["active"] = True
-    return {"nav_items": entries}
+    # Grouped for the menu: a section opens when it holds the current page (or is the only one).
+    sections: list[dict[str, Any]] = []
+    for entry in entries:
+        if not sections or sections[-1]["label"] != entry["section"]:
+            sections.append({"label": entry["section"], "entries": [], "open": False})
+        sections[-1]["entries"].append(entry)
+        sections[-1]["open"] |= entry["active"]
+    if len([s for s in sections if s["label"]]) == 1:
+        sections[-1]["open"] = True
+    return {"nav_items": entries, "nav_sections": sections}
 
 
 def replica_notice(request):

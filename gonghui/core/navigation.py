@@ -1,4 +1,5 @@
-"""The left-hand navigation. Each app registers its entries in its AppConfig.ready().
+"""The left-hand navigation. Each app registers its entries in its AppConfig.ready(), each in one of the
+sections below (a flat list of sixty pages is a list nobody can find anything in).
 
 An entry declares who may open it (``requires``: a predicate on the user, the same rule the view
 enforces); the menu shows a user only the entries they pass, so no link answers 403.
@@ -19,6 +20,19 @@ def governs_a_node(user) -> bool:
     return home_node(user) is not None
 
 
+# The sections of the menu, in the order shown; "" is the top (首页), shown without a heading.
+SECTIONS = (
+    "",
+    "组织与会员",
+    "未建会排查",
+    "目标与督导",
+    "报送与考核",
+    "荣誉与示范",
+    "队伍与阵地",
+    "系统管理",
+)
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
@@ -26,6 +40,7 @@ class NavItem:
     icon: str
     order: int
     requires: Callable[[object], bool] = governs_a_node
+    section: str = ""
 
     def allows(self, user) -> bool:
         return bool(self.requires(user)) and may_open(user, self.url_name)
@@ -48,14 +63,22 @@ _ITEMS: dict[str, NavItem] = {}
 
 
 def register(
-    label: str, url_name: str, icon: str, order: int, requires: Callable[[object], bool] = governs_a_node
+    label: str,
+    url_name: str,
+    icon: str,
+    order: int,
+    requires: Callable[[object], bool] = governs_a_node,
+    *,
+    section: str = "",
 ) -> None:
-    _ITEMS[url_name] = NavItem(label, url_name, icon, order, requires)
+    if section not in SECTIONS:
+        raise ValueError(f"navigation section {section!r} is not one of {SECTIONS}")
+    _ITEMS[url_name] = NavItem(label, url_name, icon, order, requires, section)
 
 
 def items(user=None) -> list[NavItem]:
-    """Every entry, or with ``user`` only those the user may open."""
-    entries = sorted(_ITEMS.values(), key=lambda item: item.order)
+    """Every entry (by section, then order), or with ``user`` only those the user may open."""
+    entries = sorted(_ITEMS.values(), key=lambda item: (SECTIONS.index(item.section), item.order))
     if user is None:
         return entries
     return [item for item in entries if item.allows(user)]

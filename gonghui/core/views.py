@@ -307,36 +307,45 @@ class ObjectDeleteView(ScopedMixin, SingleObjectTemplateResponseMixin, SingleObj
 
 class ObjectActionView(LoginRequiredMixin, View):
     """POST one step (a service call) on an object the user sees (404 outside it): the form's errors and the
-    service's ``ValidationError`` (the object's state does not allow the step) come back as messages on the
-    object's page; the service's ``PermissionDenied`` is a 403. Subclasses set ``model``, ``form_class``,
-    ``done`` and implement ``act``; ``form`` may be overridden for a form built from the object."""
+    service's ``ValidationError`` (the object's state does not allow the step) come back as messages on
+    ``back(obj)`` (the object's page); the service's ``PermissionDenied`` is a 403, and so is any step by a
+    read-only role when ``edit_role_required``. Subclasses set ``model``, ``form_class``, ``done`` and
+    implement ``act``; ``form`` may be overridden for a form built from the object."""
 
     model: type
     form_class: type = forms.Form
     done = ""
+    edit_role_required = (
+        False  # True: refused up front for roles that only read (the service may not know roles)
+    )
 
     def form(self, obj, request) -> forms.Form:
         return self.form_class(request.POST, request.FILES)
 
-    def act(self, obj, data: dict, request) -> None:
+    def back(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def act(self, obj, data: dict, request) -> object:
         raise NotImplementedError
 
     def post(self, request, pk):
         obj = get_object_or_404(self.model.objects.visible_to(request.user), pk=pk)
+        if self.edit_role_required and not getattr(request.user, "can_edit", False):
+            raise PermissionDenied("您的角色只能查看，不能修改")
         form = self.form(obj, request)
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-            return redirect(obj.get_absolute_url())
+            return redirect(self.back(obj))
         try:
             self.act(obj, form.cleaned_data, request)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
-            return redirect(obj.get_absolute_url())
+            return redirect(self.back(obj))
         messages.success(request, self.done)
-        return redirect(obj.get_absolute_url())
+        return redirect(self.back(obj))
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

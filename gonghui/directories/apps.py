@@ -15,8 +15,10 @@ class DirectoriesConfig(AppConfig):
 
         engine.register(DirectoryImporter)
         seeding.seed_after_migrate(self, "DirectorySource", seed_sources)
-        navigation.register("名录", "directories:entry-list", "bi-journal-text", 35)
-        navigation.register("名录匹配确认", "directories:confirm", "bi-check2-square", 36)
+        navigation.register("名录", "directories:entry-list", "bi-journal-text", 35, section="未建会排查")
+        navigation.register(
+            "名录匹配确认", "directories:confirm", "bi-check2-square", 36, section="未建会排查"
+        )
         badges.register("orgs.workplace", closed_badges)
 
         from . import worklist_setup  # the list (清单), claims and numbers

@@ -39,9 +39,9 @@ def register() -> None:
 
     console.register_task_label(worklist_tasks.refresh_worklist_task, "更新未建会清单")
 
-    navigation.register("未建会清单", "worklist:item-list", "bi-list-check", 37)
-    navigation.register("逾期清单", "worklist:overdue", "bi-alarm", 38)
-    navigation.register("建会工作数据", "worklist:numbers", "bi-funnel", 39)
+    navigation.register("未建会清单", "worklist:item-list", "bi-list-check", 37, section="未建会排查")
+    navigation.register("逾期清单", "worklist:overdue", "bi-alarm", 38, section="未建会排查")
+    navigation.register("建会工作数据", "worklist:numbers", "bi-funnel", 39, section="未建会排查")
     home.register_panel("worklist:funnel-panel", 20)
     exports.register(
         ListItem, LIST_EXPORT, related=("entry__source", "territory", "claimed_by", "founded_union")

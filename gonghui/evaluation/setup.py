@@ -11,5 +11,5 @@ def register() -> None:
 
     builtin.register()
     # 年度考核评价: orders 66–67.
-    navigation.register("考核评分表", "evaluation:sheet-list", "bi-clipboard-check", 66)
-    navigation.register("年度考核评价", "evaluation:evaluation-list", "bi-award", 67)
+    navigation.register("考核评分表", "evaluation:sheet-list", "bi-clipboard-check", 66, section="报送与考核")
+    navigation.register("年度考核评价", "evaluation:evaluation-list", "bi-award", 67, section="报送与考核")

@@ -4,57 +4,25 @@ validate, ``grants`` acts. Also the small action base the other management pages
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views import View
 from django.views.generic import TemplateView
 
 from gonghui.core.net import client_ip
 from gonghui.core.params import int_param
 from gonghui.core.scope import home_node
-from gonghui.core.views import ObjectDetailView, ObjectEditView
+from gonghui.core.views import ObjectActionView, ObjectDetailView, ObjectEditView
 
 from . import grants
 from .manage_forms import ApproveGrantForm, PayGrantForm
 from .models import Grant, Title
 
 
-class ActionView(LoginRequiredMixin, View):
-    """POST one service step on an object the user sees (404 outside it): form errors and the service's
-    ``ValidationError`` come back as messages on ``back(obj)``; ``PermissionDenied`` is a 403."""
+class ActionView(ObjectActionView):
+    """The management pages' POST steps: refused up front for read-only roles."""
 
-    model: type
-    form_class: type[forms.Form] = forms.Form
-    done = ""
-
-    def back(self, obj) -> str:
-        return obj.get_absolute_url()
-
-    def act(self, obj, data: dict, request) -> object:
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        obj = get_object_or_404(self.model.objects.visible_to(request.user), pk=pk)
-        if not getattr(request.user, "can_edit", False):
-            raise PermissionDenied("您的角色只能查看，不能修改")
-        form = self.form_class(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(self.back(obj))
-        try:
-            self.act(obj, form.cleaned_data, request)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect(self.back(obj))
-        messages.success(request, self.done)
-        return redirect(self.back(obj))
+    edit_role_required = True
 
 
 class ServiceEditView(ObjectEditView):

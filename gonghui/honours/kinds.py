@@ -8,6 +8,7 @@ Which union may issue a round of a kind: its level's union (``ISSUER_KINDS``); �
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from gonghui.orgs.models import Ownership, UnionKind, UnionOrg
@@ -208,3 +209,17 @@ def ensure_honour_kinds() -> list[HonourKind]:
         kind, _ = HonourKind.objects.get_or_create(code=code, defaults=values)
         kinds.append(kind)
     return kinds
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` moved on by whole years (29 February becomes 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def next_inspection(kind: HonourKind, after: dt.date) -> dt.date | None:
+    """When a title of ``kind`` is next re-inspected, counted from its naming or its last 复查; never
+    for a kind without an interval."""
+    return add_years(after, kind.reinspection_years) if kind.reinspection_years else None

@@ -149,6 +149,19 @@ class EndForm(_Styled):
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 
+# ---------------------------------------------------------------------- titles
+class RevokeForm(_Styled):
+    """撤销 a title outside a 复查 (a serious violation, the union dissolved): the date and the reason stay."""
+
+    revoked_on = _date("撤销日期")
+    reason = forms.CharField(
+        label="撤销原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写撤销原因", "max_length": "撤销原因最多 500 字"},
+    )
+
+
 # ---------------------------------------------------------------------- proposals
 class ProposalForm(forms.ModelForm):
     """A proposal of a workplace of the user's subtree; saved through the proposals service (audit row)."""

@@ -29,6 +29,7 @@ from gonghui.core.scope import home_node
 from gonghui.orgs.models import UnionKind, UnionOrg
 
 from .grants import LEVEL_UNION_KINDS, title_event
+from .kinds import next_inspection
 from .models import (
     HonourKind,
     InspectionResult,
@@ -66,13 +67,6 @@ def may_record(user, reinspection: Reinspection) -> bool:
         and node is not None
         and (node.pk == reinspection.issuer_id or bool(getattr(user, "is_superuser", False)))
     )
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def holders_due(issuer: UnionOrg, kind: HonourKind, named_from: int, named_to: int) -> QuerySet[Title]:
@@ -188,9 +182,8 @@ def record_result(
     if title.status not in HELD:
         raise ValidationError(f"「{title.subject_name}」的荣誉{title.get_status_display()}，不能复查")
     if result == InspectionResult.RETAIN:
-        interval = reinspection.kind.reinspection_years
         title.status, title.rectify_until = TitleStatus.ACTIVE, None
-        title.next_inspection = add_years(reinspection.as_of, interval) if interval else None
+        title.next_inspection = next_inspection(reinspection.kind, reinspection.as_of)
         text = "复查结论：保留" + (
             f"，下次复查 {title.next_inspection:%Y-%m-%d}" if title.next_inspection else ""
         )

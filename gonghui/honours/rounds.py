@@ -21,7 +21,6 @@ frozen on it (``criteria``): neither a later edit of the registry nor of the kin
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -39,7 +38,7 @@ from gonghui.members.models import Member
 from gonghui.orgs.models import UnionOrg, Workplace
 
 from . import criteria as criteria_registry
-from .kinds import may_issue, share_ownerships
+from .kinds import may_issue, next_inspection, share_ownerships
 from .models import (
     HonourKind,
     Level,
@@ -164,12 +163,6 @@ def _locked(nomination: Nomination) -> Nomination:
 
 def _today(on: dt.date | None) -> dt.date:
     return on or timezone.localdate()
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` moved on by whole years (29 February becomes 28 February in a common year)."""
-    year = day.year + years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 # ---------------------------------------------------------------------- rounds
@@ -679,7 +672,6 @@ def name(
     if round_.notice_end and named_on <= round_.notice_end:
         raise ValidationError(f"公示期至 {round_.notice_end:%Y-%m-%d}，命名日期应在公示期满之后")
     kind = round_.kind
-    interval = kind.reinspection_years
     titles = []
     for nomination in round_.nominations.filter(status=NominationStatus.SELECTED).order_by("pk"):
         title = Title.objects.create(
@@ -699,7 +691,7 @@ def name(
             named_by=round_.issuer.name,
             document_number=number,
             status=TitleStatus.ACTIVE,
-            next_inspection=add_years(named_on, interval) if interval else None,
+            next_inspection=next_inspection(kind, named_on),
         )
         TitleEvent.objects.create(
             title=title,

@@ -28,8 +28,8 @@ def register() -> None:
     from . import criteria  # noqa: F401  (registers the built-in automatic criteria)
     from .models import Proposal
 
-    navigation.register("荣誉数据库", "honours:title-list", "bi-award", 68)
-    navigation.register("复查到期", "honours:title-due", "bi-calendar-check", 71)
+    navigation.register("荣誉数据库", "honours:title-list", "bi-award", 68, section="荣誉与示范")
+    navigation.register("复查到期", "honours:title-due", "bi-calendar-check", 71, section="荣誉与示范")
     register_autocomplete(
         AutocompleteSource(
             "honour-members", lambda user: Member.objects.visible_to(user), label=_member_label
@@ -41,8 +41,8 @@ def register() -> None:
 
     # 评选推荐 (s23-rounds): the menu entries and the proposals a nomination form offers (scoped; a
     # person is offered through "honour-members" — the service refuses one not in the union).
-    navigation.register("评选推荐", "honours:round-list", "bi-trophy", 69)
-    navigation.register("荣誉类型", "honours:kind-list", "bi-bookmark-star", 72)
+    navigation.register("评选推荐", "honours:round-list", "bi-trophy", 69, section="荣誉与示范")
+    navigation.register("荣誉类型", "honours:kind-list", "bi-bookmark-star", 72, section="荣誉与示范")
     register_autocomplete(
         AutocompleteSource(
             "honour-proposals", lambda user: Proposal.objects.visible_to(user), search_field="title"
@@ -57,10 +57,10 @@ def _register_manage() -> None:
     from .partnerships import partner_unions
     from .proposals import workplaces_for
 
-    navigation.register("复查（回头看）", "honours:reinspection-list", "bi-search", 71)
-    navigation.register("示范点补助", "honours:grant-list", "bi-cash-coin", 72)
-    navigation.register("结对共建", "honours:partnership-list", "bi-people", 72)
-    navigation.register("职工代表提案", "honours:proposal-list", "bi-journal-text", 72)
+    navigation.register("复查（回头看）", "honours:reinspection-list", "bi-search", 71, section="荣誉与示范")
+    navigation.register("示范点补助", "honours:grant-list", "bi-cash-coin", 72, section="荣誉与示范")
+    navigation.register("结对共建", "honours:partnership-list", "bi-people", 72, section="荣誉与示范")
+    navigation.register("职工代表提案", "honours:proposal-list", "bi-journal-text", 72, section="荣誉与示范")
     register_autocomplete(AutocompleteSource("honours-partners", partner_unions))
     register_autocomplete(
         AutocompleteSource(

@@ -24,7 +24,7 @@ from gonghui.members.models import Member
 from gonghui.orgs.models import UnionOrg, Workplace
 from gonghui.regions.models import Region
 
-from .kinds import share_ownerships
+from .kinds import next_inspection, share_ownerships
 from .models import HonourKind, SubjectKind, Title, TitleEvent, TitleStatus
 
 # A title that still counts: a holder may hold a kind only once while it is not revoked.
@@ -128,18 +128,6 @@ def held_by(subject) -> QuerySet[Title]:
 
 
 # ---------------------------------------------------------------------- dates
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
-
-
-def first_inspection(kind: HonourKind, named_on: dt.date) -> dt.date | None:
-    return add_years(named_on, kind.reinspection_years) if kind.reinspection_years else None
-
-
-# ---------------------------------------------------------------------- who may act
 def may_register(user, node: UnionOrg | None) -> bool:
     """An editing user of a union at or above the subject's union."""
     own = home_node(user)
@@ -236,7 +224,7 @@ def register_title(
         named_on=naming.named_on,
         named_by=naming.named_by,
         document_number=naming.document_number,
-        next_inspection=first_inspection(kind, naming.named_on),
+        next_inspection=next_inspection(kind, naming.named_on),
         **values,
     )
     detail = f"{naming.named_by}{naming.year}年命名" + (
@@ -265,7 +253,7 @@ def update_naming(title: Title, naming: Naming, *, actor=None, ip: str | None = 
             setattr(title, name, value)
     inspected = title.inspections.exclude(inspected_on=None).exists()
     if not inspected:
-        title.next_inspection = first_inspection(title.kind, title.named_on)
+        title.next_inspection = next_inspection(title.kind, title.named_on)
     if changed:
         title.save()
     note = "；".join(changed) if changed else "内容未变"

@@ -22,6 +22,8 @@ from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from gonghui.orgs.models import Ownership
 
 from . import titles, titles_export
+from .grants_views import ActionView
+from .manage_forms import RevokeForm
 from .models import Grant, Partnership, ReinspectionRecord, Round, Title, TitleStatus
 from .titles_filters import TitleFilterSet
 from .titles_forms import TitleNamingForm, TitleRegisterForm
@@ -107,6 +109,9 @@ class TitleDetailView(ObjectDetailView):
             area=titles.area_name(title.node.region),
             subject=titles.subject_of(title),
             can_edit=titles.may_edit(user, title),
+            revoke_form=RevokeForm(initial={"revoked_on": timezone.localdate()})
+            if title.status != TitleStatus.REVOKED and titles.may_register(user, title.node)
+            else None,
             events=events,
             ownership_label=Ownership(title.ownership).label if title.ownership in Ownership.values else "",
             due=title.status != TitleStatus.REVOKED
@@ -123,6 +128,19 @@ class TitleDetailView(ObjectDetailView):
             .prefetch_related("activities"),
         )
         return context
+
+
+class TitleRevokeView(ActionView):
+    """撤销 outside a 复查: the namer's subtree only (the service refuses others with a 403)."""
+
+    model = Title
+    form_class = RevokeForm
+    done = "已撤销该荣誉，命名记录保留"
+
+    def act(self, title, data, request):
+        titles.revoke_title(
+            title, data["revoked_on"], data["reason"], actor=request.user, ip=client_ip(request)
+        )
 
 
 class _ServiceEditView(ObjectEditView):

@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("titles/naming-list/", titles_views.NamingListExportView.as_view(), name="naming-list"),
     path("titles/<int:pk>/", titles_views.TitleDetailView.as_view(), name="title-detail"),
     path("titles/<int:pk>/edit/", titles_views.TitleEditView.as_view(), name="title-edit"),
+    path("titles/<int:pk>/revoke/", titles_views.TitleRevokeView.as_view(), name="title-revoke"),
     path(
         "rounds/<int:pk>/naming-list/",
         titles_views.RoundNamingListExportView.as_view(),

@@ -8,7 +8,7 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import navigation
 
-        navigation.register("导入记录", "imports:job-list", "bi-upload", 70)
+        navigation.register("导入记录", "imports:job-list", "bi-upload", 70, section="组织与会员")
 
         from gonghui.core import exports
 

@@ -9,15 +9,27 @@ class JoiningConfig(AppConfig):
         from gonghui.core import navigation
 
         # The predicate ReviewerMixin enforces.
-        navigation.register("入会审核", "joining:queue", "bi-person-plus", 45, lambda u: u.can_review)
         navigation.register(
-            "会籍转接", "joining:transfer-list", "bi-arrow-left-right", 46, lambda u: u.can_review
+            "入会审核", "joining:queue", "bi-person-plus", 45, lambda u: u.can_review, section="组织与会员"
+        )
+        navigation.register(
+            "会籍转接",
+            "joining:transfer-list",
+            "bi-arrow-left-right",
+            46,
+            lambda u: u.can_review,
+            section="组织与会员",
         )
 
         # 入会分配规则: the system administrator's (all rules: its node is the root), and each business
         # administrator's for its own subtree (the predicate AdminOnlyMixin enforces).
         navigation.register(
-            "入会分配规则", "joining:rule-list", "bi-signpost-split", 97, lambda u: u.can_manage_routing
+            "入会分配规则",
+            "joining:rule-list",
+            "bi-signpost-split",
+            97,
+            lambda u: u.can_manage_routing,
+            section="系统管理",
         )
         self.register_console()
 

@@ -18,6 +18,7 @@ class MembersConfig(AppConfig):
             "bi-people",
             40,
             lambda u: navigation.governs_a_node(u) and u.reads_personal_data,
+            section="组织与会员",
         )
         register_counter(subtree_member_counts)  # the member figures of the tree page and union stats
 

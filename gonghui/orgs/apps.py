@@ -37,9 +37,9 @@ class OrgsConfig(AppConfig):
         )
 
         home.register_panel("orgs:union-stats", 10)  # the subtree counts of the user's node
-        navigation.register("单位", "orgs:workplace-list", "bi-building", 20)
-        navigation.register("工会组织", "orgs:union-list", "bi-diagram-3", 30)
-        navigation.register("组织树", "orgs:union-tree", "bi-list-nested", 31)
+        navigation.register("单位", "orgs:workplace-list", "bi-building", 20, section="组织与会员")
+        navigation.register("工会组织", "orgs:union-list", "bi-diagram-3", 30, section="组织与会员")
+        navigation.register("组织树", "orgs:union-tree", "bi-list-nested", 31, section="组织与会员")
 
         from gonghui.core import exports
         from gonghui.imports import engine

@@ -21,8 +21,9 @@ def register() -> None:
         "bi-person-badge",
         69,  # beside 配备情况 (same order: registration order keeps them together)
         lambda u: navigation.governs_a_node(u) and u.reads_personal_data,
+        section="队伍与阵地",
     )
-    navigation.register("配备情况", "people:staffing", "bi-diagram-3", 69)
+    navigation.register("配备情况", "people:staffing", "bi-diagram-3", 69, section="队伍与阵地")
     exports.register(
         UnionWorker,
         columns.WORKER_EXPORT,

@@ -19,4 +19,4 @@ class RegionsConfig(AppConfig):
             )
         )
 
-        navigation.register("行政区划", "regions:region-list", "bi-map", 10)
+        navigation.register("行政区划", "regions:region-list", "bi-map", 10, section="组织与会员")

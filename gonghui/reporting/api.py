@@ -88,6 +88,11 @@ class ReportOut(Schema):
 class ReportDetailOut(ReportOut):
     sections: dict
     figures: list[FigureOut]
+    check_explanations: dict[str, str]  # 年报: the submitter's 核查说明 by logical-check key
+
+    @staticmethod
+    def resolve_check_explanations(obj) -> dict[str, str]:
+        return {str(key): str(text) for key, text in (obj.explanations or {}).items()}
 
     @staticmethod
     def resolve_figures(obj) -> list[dict]:

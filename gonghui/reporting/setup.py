@@ -27,7 +27,7 @@ def register() -> None:
     console.register_task_label(tasks.send_report_reminders_task, "发送报告报送提醒")
     release.register(bulletins)  # the quarterly bulletin: 拟稿 → 审核 → 签发 before ranked units see it
     # 定期报告: orders 66–68 (after the statistics and bulletins).
-    navigation.register("报送日历", "reporting:calendar", "bi-calendar-check", 66)
-    navigation.register("定期报告", "reporting:report-list", "bi-journal-text", 67)
-    navigation.register("报告类型", "reporting:type-list", "bi-ui-checks", 68)
+    navigation.register("报送日历", "reporting:calendar", "bi-calendar-check", 66, section="报送与考核")
+    navigation.register("定期报告", "reporting:report-list", "bi-journal-text", 67, section="报送与考核")
+    navigation.register("报告类型", "reporting:type-list", "bi-ui-checks", 68, section="报送与考核")
     exports.register(Report, REPORT_EXPORT, related=("node", "report_type"))

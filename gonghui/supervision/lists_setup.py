@@ -34,8 +34,12 @@ def register() -> None:
     from .models import Problem
 
     # 督导推进 (orders 60–69 belong to the supervision app).
-    navigation.register("三清单", "supervision:problem-list", "bi-card-checklist", 63)
+    navigation.register("三清单", "supervision:problem-list", "bi-card-checklist", 63, section="目标与督导")
     navigation.register(
-        "挂图作战", "supervision:board", "bi-grid-3x3-gap", 63
+        "挂图作战",
+        "supervision:board",
+        "bi-grid-3x3-gap",
+        63,
+        section="目标与督导",
     )  # after 三清单 (registered first)
     exports.register(Problem, PROBLEM_EXPORT, related=("union", "supervisor"))

@@ -31,6 +31,8 @@ def register() -> None:
 
     engine.register(PairingImporter)
     # 督导推进 owns the orders 60–69: 对口联系 and its coverage page after plans, tasks and departments.
-    navigation.register("对口联系", "supervision:pairing-list", "bi-people", 64)
-    navigation.register("对口联系覆盖", "supervision:pairing-coverage", "bi-grid-3x3-gap", 65)
+    navigation.register("对口联系", "supervision:pairing-list", "bi-people", 64, section="目标与督导")
+    navigation.register(
+        "对口联系覆盖", "supervision:pairing-coverage", "bi-grid-3x3-gap", 65, section="目标与督导"
+    )
     exports.register(Pairing, PAIRING_EXPORT, related=("issuer", "target"))

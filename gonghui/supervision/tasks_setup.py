@@ -29,7 +29,7 @@ def register() -> None:
 
     engine.register(PlanImporter)
     # 督导推进: one group of entries (orders 60–69 belong to the supervision app).
-    navigation.register("工作计划", "supervision:plan-list", "bi-journal-check", 60)
-    navigation.register("工作任务", "supervision:task-list", "bi-list-task", 61)
-    navigation.register("部门", "supervision:department-list", "bi-diagram-2", 62)
+    navigation.register("工作计划", "supervision:plan-list", "bi-journal-check", 60, section="目标与督导")
+    navigation.register("工作任务", "supervision:task-list", "bi-list-task", 61, section="目标与督导")
+    navigation.register("部门", "supervision:department-list", "bi-diagram-2", 62, section="目标与督导")
     exports.register(Task, TASK_EXPORT, related=("assignee", "issuer"))

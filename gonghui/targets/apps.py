@@ -8,9 +8,9 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import navigation
 
-        navigation.register("目标任务", "targets:plan-list", "bi-bullseye", 60)
-        navigation.register("指标", "targets:indicators", "bi-speedometer2", 61)
-        navigation.register("数据质量", "targets:quality", "bi-clipboard-check", 64)
+        navigation.register("目标任务", "targets:plan-list", "bi-bullseye", 60, section="目标与督导")
+        navigation.register("指标", "targets:indicators", "bi-speedometer2", 61, section="目标与督导")
+        navigation.register("数据质量", "targets:quality", "bi-clipboard-check", 64, section="目标与督导")
 
         from gonghui.core import console as system_console
 

@@ -322,6 +322,21 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
     }
 
 
+def scale_bars(figures: dict[str, Any]) -> dict[str, Any]:
+    """Widths (0–100) of the indicator page's bars, on one scale with the threshold line: 100 % for a
+    percentage; for a rate per 10,000 the largest figure or a quarter past the threshold. Applied when a
+    page shows figures, stored ones included (they were stored without widths)."""
+    for ind in figures.get("indicators", []):
+        threshold = ind.get("threshold")
+        rates = [r["rate"] for r in ind.get("rows", []) if r.get("rate") is not None]
+        percent = ind.get("per", 100) == 100
+        scale = 100.0 if percent else (max([*rates, (threshold or 0) * 1.25]) or 1.0)
+        for r in ind.get("rows", []):
+            r["bar"] = None if r.get("rate") is None else round(min(100.0, r["rate"] * 100 / scale), 1)
+        ind["threshold_bar"] = None if threshold is None else round(min(100.0, threshold * 100 / scale), 1)
+    return figures
+
+
 def _dated(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
     from .asof import raw_counts_as_of
 

@@ -299,6 +299,7 @@ class IndicatorView(ReplicaReadMixin, LoginRequiredMixin, View):
         # An unreadable date is a 400, never today's figures under that label.
         shown = indicators.shown(node, parse_date(request.GET.get("as_of"), "统计日期"))
         quality.attach_flags(shown.figures, node)
+        indicators.scale_bars(shown.figures)
         children = UnionOrg.objects.filter(parent=node).exists()
         return render(
             request,

@@ -45,9 +45,9 @@ def register() -> None:
 
     engine.register(VenueImporter)
     # 服务阵地 after the supervision registers (60–69).
-    navigation.register("服务阵地", "venues:venue-list", "bi-geo-alt", 70)
-    navigation.register("阵地地图", "venues:map", "bi-map", 71)
-    navigation.register("新建阵地统计", "venues:summary", "bi-bar-chart", 72)
+    navigation.register("服务阵地", "venues:venue-list", "bi-geo-alt", 70, section="队伍与阵地")
+    navigation.register("阵地地图", "venues:map", "bi-map", 71, section="队伍与阵地")
+    navigation.register("新建阵地统计", "venues:summary", "bi-bar-chart", 72, section="队伍与阵地")
     exports.register(Venue, VENUE_EXPORT, related=("kind", "operator", "region"))
     indicators.register(
         INDICATOR_CODE,

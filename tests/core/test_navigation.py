@@ -58,3 +58,19 @@ def test_read_only_viewer_sees_no_review_user_or_audit_entries(client, registry)
     labels = {e["label"] for e in client.get("/").context["nav_items"]}
     assert not labels & {"入会审核", "会籍转接", "用户管理", "审计日志"}
     assert {"首页", "会员", "工会组织"} <= labels
+
+
+def test_menu_is_grouped_in_sections_and_opens_the_current_one(client, registry):
+    client.force_login(registry.users["wuhu"])
+    response = client.get("/members/")
+    sections = response.context["nav_sections"]
+    labels = [s["label"] for s in sections]
+    assert labels[0] == "" and [e["label"] for e in sections[0]["entries"]] == ["首页"]
+    assert labels == [s for s in navigation.SECTIONS if s in labels]  # in the declared order, each once
+    opened = [s["label"] for s in sections if s["open"]]
+    assert opened == ["组织与会员"]  # the section of 会员, the others folded
+    page = response.content.decode()
+    assert '<details class="nav-section" open><summary>组织与会员</summary>' in page
+    assert '<details class="nav-section"><summary>系统管理</summary>' in page
+    with pytest.raises(ValueError):
+        navigation.register("错误", "core:home", "bi-x", 1, section="没有这个分组")

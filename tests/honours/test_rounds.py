@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gonghui.core.models import AuditEvent
 from gonghui.core.uploads import check_upload
-from gonghui.honours import rounds
+from gonghui.honours import kinds, rounds
 from gonghui.honours.kinds import ensure_honour_kinds
 from gonghui.honours.models import HonourKind, Nomination, NominationStatus, RoundStatus, Title, TitleStatus
 from gonghui.orgs.models import Ownership
@@ -129,7 +129,7 @@ def test_county_city_province_lifecycle_and_refusals(registry):
         "安徽省总工会",
         nom,
     )
-    assert title.next_inspection == rounds.add_years(TODAY, 5) and title.events.get().action == "命名"
+    assert title.next_inspection == kinds.add_years(TODAY, 5) and title.events.get().action == "命名"
     assert nom.status == NominationStatus.NAMED
     assert actions(nom) == ["推荐", "报送", "推荐上报", "确定拟命名", "公示", "命名"]
     logged = AuditEvent.objects.filter(object_type="honours.nomination", object_id=str(nom.pk)).count()

@@ -271,3 +271,40 @@ def test_api_titles_and_rounds_are_scoped_and_mask_people(world, as_user, client
     assert client.get("/api/v1/honours/rounds").json()["items"] == []
     assert client.get(f"/api/v1/honours/rounds/{round_.pk}").status_code == 404
     assert client.get(f"/api/v1/honours/titles/{world.titles['person'].pk}").status_code == 404
+
+
+def test_revoke_page_keeps_the_title_and_refuses_readers_and_outsiders(world, as_user, client):
+    home = world.titles["jiujiang_home"]
+    url = f"/honours/titles/{home.pk}/revoke/"
+    data = {"revoked_on": "2025-03-01", "reason": "单位发生严重违法行为"}
+
+    def trail():
+        return (
+            TitleEvent.objects.filter(title=home).count(),
+            AuditEvent.objects.filter(object_type="honours.title", object_id=str(home.pk)).count(),
+        )
+
+    before = trail()
+
+    as_user("viewer")  # 芜湖 read-only role: sees the title, may not act
+    assert "revoke-form" not in client.get(home.get_absolute_url()).content.decode()
+    assert client.post(url, data).status_code == 403
+    as_user("jinghu")  # the other county: not in its subtree
+    assert client.post(url, data).status_code == 404
+    as_user("jiujiang")
+    assert "revoke-form" in client.get(home.get_absolute_url()).content.decode()
+    client.post(url, {"revoked_on": "2025-03-01", "reason": ""})  # no reason: refused with the message
+    home.refresh_from_db()
+    assert home.status == TitleStatus.ACTIVE
+    assert trail() == before
+
+    done = client.post(url, data, follow=True).content.decode()
+    home.refresh_from_db()
+    assert (home.status, home.revoked_on, home.revoked_reason) == (
+        TitleStatus.REVOKED,
+        dt.date(2025, 3, 1),
+        "单位发生严重违法行为",
+    )
+    assert "已撤销该荣誉" in done and "revoke-form" not in done and Title.objects.filter(pk=home.pk).exists()
+    assert TitleEvent.objects.filter(title=home, action="撤销", actor=world.users["jiujiang"]).exists()
+    assert "该荣誉已撤销" in client.post(url, data, follow=True).content.decode()

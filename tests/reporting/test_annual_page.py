@@ -57,6 +57,8 @@ def test_an_explanation_unblocks_the_submission_and_is_frozen_on_approval(regist
     )
     report.refresh_from_db()
     assert report.explanations == {key: "含派遣至外单位的会员"}
+    detail = client.get(f"/api/v1/reporting/reports/{report.pk}").json()
+    assert detail["check_explanations"] == {key: "含派遣至外单位的会员"}
     assert ReportEvent.objects.filter(report=report, action="核查说明").exists()
     assert AuditEvent.objects.filter(object_id=str(report.pk), detail__startswith="核查说明").exists()
 

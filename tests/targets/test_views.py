@@ -131,3 +131,21 @@ def test_total_row_drill_covers_all_rows_and_is_not_open_to_a_county(client, pla
     client.logout()
     as_user("jinghu", client)
     assert client.get(f"/targets/{plan.pk}/drill/{u['wuhu'].pk}/members/").status_code == 404
+
+
+def test_indicator_bars_share_one_scale_with_the_threshold():
+    from gonghui.targets.indicators import scale_bars
+
+    figures = {
+        "indicators": [
+            {"per": 100, "threshold": 90.0, "rows": [{"rate": 45.0}, {"rate": 120.0}, {"rate": None}]},
+            {"per": 10000, "threshold": 4.0, "rows": [{"rate": 2.0}, {"rate": 8.0}]},
+            {"per": 10000, "threshold": 4.0, "rows": [{"rate": 1.0}]},
+        ]
+    }
+    percent, wide, narrow = scale_bars(figures)["indicators"]
+    assert [r["bar"] for r in percent["rows"]] == [45.0, 100.0, None] and percent["threshold_bar"] == 90.0
+    # per 10,000: the largest rate (8) is the full width, the threshold line at 4 sits half-way
+    assert [r["bar"] for r in wide["rows"]] == [25.0, 100.0] and wide["threshold_bar"] == 50.0
+    # all below the threshold: the scale runs a quarter past it (5), never a bar past the line's scale
+    assert narrow["rows"][0]["bar"] == 20.0 and narrow["threshold_bar"] == 80.0
