@@ -8,13 +8,15 @@ MANAGE  := $(PYTHON) manage.py
 APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Only for `make bench`: wrk generates load on loopback for the online-joining benchmark.
 BENCH_APT_PACKAGES := wrk
+# Only for `make cluster` (issue 17): pg_auto_failover and pgbouncer for the province cluster on loopback.
+CLUSTER_APT_PACKAGES := postgresql-15 postgresql-15-auto-failover pgbouncer
 export PYTHONUNBUFFERED := 1
 # The settings default to production (GONGHUI_DEBUG=0: every key from the environment, no wildcard host).
 # The demo and the dev server run in debug mode, which generates their keys once in var/; `make test`'s
 # checks do too (pytest itself uses tests/settings.py, production settings with test-only keys).
 LOCAL   := GONGHUI_DEBUG=1
 
-.PHONY: install system-deps bench-deps apt-install demo serve test lint typecheck format bench bench-annual pg-tune audit-deps clean backup-deps backup-drill
+.PHONY: install system-deps bench-deps cluster-deps cluster cluster-stop cluster-destroy test-cluster apt-install demo serve test lint typecheck format bench bench-annual pg-tune audit-deps clean backup-deps backup-drill
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
@@ -34,6 +36,31 @@ system-deps:
 bench-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BENCH_APT_PACKAGES)"
 
+cluster-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(CLUSTER_APT_PACKAGES)"
+
+# The province cluster on loopback (issue 17; README 「集群运维」): pg_auto_failover monitor on 55432, nodes
+# on 55433/55434, pgbouncer on 55443/55444, data in var/cluster/. `make cluster` creates or restarts it and
+# migrates the application's database; `make cluster-stop` stops it (data kept); `make cluster-destroy`
+# removes var/cluster/ too.
+CLUSTER := deploy/cluster/cluster.sh
+cluster: install cluster-deps
+	$(CLUSTER) start
+	env $$($(CLUSTER) env) $(LOCAL) $(MANAGE) migrate --noinput
+
+cluster-stop:
+	$(CLUSTER) stop
+
+cluster-destroy:
+	$(CLUSTER) destroy
+
+# The cluster tests (tests/cluster: replica routing, lag fallback, failover during an import, joining
+# across a failover) on a running cluster; they refuse to run without one. Not part of `make test`: the
+# normal suite never collects tests/cluster. --reuse-db: the test database is migrated once per cluster.
+test-cluster: install
+	$(CLUSTER) check
+	env $$($(CLUSTER) env) $(BIN)/pytest -p no:cacheprovider --reuse-db tests/cluster $(PYTEST_ARGS)
+
 apt-install:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -50,7 +77,7 @@ demo: install system-deps
 	@# The background worker (imports, exports, the daily scheduled tasks) runs beside the web server and
 	@# stops with it; schedule_tasks queues the first run of each daily task (idempotent).
 	$(MANAGE) schedule_tasks
-	$(MANAGE) db_worker --interval 0.5 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(MANAGE) worker --interval 0.5 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 serve: install

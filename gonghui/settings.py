@@ -11,9 +11,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+
+from gonghui.core.dbconfig import parse_url as parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR / "var"))
@@ -107,6 +108,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "gonghui.core.request_id.RequestIdMiddleware",  # issue 11: first, so every later failure has an id
+    # issue 17: a request-scoped replica state (which database the page read, how old); a database that
+    # is unreachable mid-request (a failover) answers 「请稍后重试」 with 503 instead of an error page
+    "gonghui.core.replica.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gonghui.core.params.RejectControlCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -147,15 +151,22 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gonghui.core.context_processors.navigation_items",
+                "gonghui.core.context_processors.replica_notice",
             ],
         },
     },
 ]
 
+# issue 17: DATABASE_URL may name several hosts (libpq multi-host, target_session_attrs=read-write: after a
+# failover new connections find the new primary); DATABASE_POOLER=pgbouncer when it points at pgbouncer in
+# transaction pooling (no server-side cursors, no prepared statements; see gonghui/core/dbconfig.py).
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+_CONN_MAX_AGE = int(os.environ.get("GONGHUI_CONN_MAX_AGE", "0"))
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": parse_database_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}",
-        conn_max_age=int(os.environ.get("GONGHUI_CONN_MAX_AGE", "0")),
+        conn_max_age=_CONN_MAX_AGE,
+        pooler=DATABASE_POOLER,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -163,6 +174,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+# issue 17: a streaming replica for the heavy read-only pages (gonghui/core/replica.py). Unset: one
+# database, no router, nothing changes. Pages marked replica-eligible read it while its replay lag stays
+# within DATABASE_REPLICA_MAX_LAG seconds (checked at most every DATABASE_REPLICA_CHECK_SECONDS), else the
+# primary; above DATABASE_REPLICA_NOTICE_LAG seconds the page says 「数据截至 HH:MM:SS」.
+# How long the worker and a failing import job keep reconnecting after losing the primary (core/failover.py).
+DATABASE_RECONNECT_SECONDS = float(os.environ.get("DATABASE_RECONNECT_SECONDS", 120))
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", 30))
+DATABASE_REPLICA_NOTICE_LAG = float(os.environ.get("DATABASE_REPLICA_NOTICE_LAG", 5))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", 1))
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = parse_database_url(
+        DATABASE_REPLICA_URL, conn_max_age=_CONN_MAX_AGE, pooler=DATABASE_POOLER
+    )
+    # Tests never build a second test database: the replica alias reads the default one there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gonghui.core.replica.ReplicaRouter"]
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

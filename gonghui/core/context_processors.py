@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from . import navigation
 
@@ -33,3 +34,20 @@ def navigation_items(request):
     if len([s for s in sections if s["label"]]) == 1:
         sections[-1]["open"] = True
     return {"nav_items": entries, "nav_sections": sections}
+
+
+def replica_notice(request):
+    """「数据截至 HH:MM:SS」 on a page that read a replica lagging more than DATABASE_REPLICA_NOTICE_LAG
+    seconds (issue 17; gonghui/core/replica.py). Evaluated lazily: the template asks after the view's own
+    queries (and those the template itself runs before the footer) have been routed."""
+    from django.utils import timezone
+
+    from . import replica
+
+    def notice() -> str:
+        state = replica.current()
+        if state is None or not state.used or state.as_of is None:
+            return ""
+        return timezone.localtime(state.as_of).strftime("%H:%M:%S")
+
+    return {"replica_as_of": SimpleLazyObject(notice)} if replica.configured() else {}

@@ -29,6 +29,7 @@ from . import audit, home, navigation
 from .forms import autocomplete_json
 from .models import AuditEvent
 from .params import ParamError, page_param, per_page_param
+from .replica import ReplicaReadMixin
 from .scope import home_node
 from .search import count_capped
 
@@ -57,7 +58,7 @@ class ScopedMixin(RoleRequiredMixin):
         return self.model.objects.visible_to(self.request.user)
 
 
-class ObjectListView(ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
+class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
     """List page: scoped queryset → filterset → sortable table, paginated without COUNT(*) so that it
     stays fast on millions of rows; the total is counted up to a cap (「共 N 条」, above it 「超过 N 条」)."""
 
@@ -387,8 +388,15 @@ def bad_request(request, exception):
 def server_error(request):
     """handler500: a Chinese page with the request id (the log line of the traceback carries the same id).
     Rendered without context processors or the base template's menu: whatever failed may fail again."""
+    import sys
+
     from django.http import HttpResponseServerError
     from django.template import loader
 
+    from . import replica
+
+    # A database that went away (a failover, issue 17) in a middleware before any view: 503 「请稍后重试」.
+    if replica.is_unavailable(sys.exc_info()[1]):
+        return replica.unavailable_response(request)
     request_id = getattr(request, "id", "") or ""
     return HttpResponseServerError(loader.get_template("500.html").render({"request_id": request_id}))

@@ -22,11 +22,12 @@ from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gonghui.core import audit, crypto
+from gonghui.core import audit, crypto, failover
 from gonghui.core.exports import export_queryset, write_export
 from gonghui.core.files import plain_copy
 from gonghui.core.masking import mask_text
 from gonghui.core.models import AuditEvent
+from gonghui.core.replica import use_replica
 
 from .columns import HeaderError
 from .engine import Result, importer_class, importer_for
@@ -83,6 +84,7 @@ class Heartbeat:
                     )
                 except Exception:  # a missed beat is harmless; the next one retries
                     log.debug("heartbeat of import job %s failed", self.job_id, exc_info=True)
+                    failover.drop_broken()  # after a failover: the next beat connects to the new primary
         finally:
             connections.close_all()  # this thread's own connection
 
@@ -97,6 +99,7 @@ def run_job(job: ImportJob, dry_run: bool, echo: Callable[[int, str], None] | No
     is then 失败 with the reason). However the run ends — an unreadable file, a database error, an
     interrupt — the job is finished, never left 运行中; unexpected errors are re-raised after that."""
     stage = "读取文件"
+    started = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING, progress=1, stage=stage, heartbeat_at=timezone.now(), message=""
     )
@@ -109,15 +112,36 @@ def run_job(job: ImportJob, dry_run: bool, echo: Callable[[int, str], None] | No
         try:
             return _run(job, dry_run, progress, outcome)
         except BaseException as exc:
-            done = "result" in outcome and outcome["result"].committed
+            lost = failover.connection_lost(exc)
+            if lost:
+                # issue 17: the primary died (or was demoted) mid-import. The import's one transaction died
+                # with it; whether its commit had landed is read back on the new primary from the audit
+                # row that the commit writes in the same transaction.
+                done = failover.retry_after_failover(lambda: _committed_since(job, started))
+            else:
+                done = "result" in outcome and outcome["result"].committed
             effect = "数据已写入，但导入记录未能完成（错误报告可能缺失）" if done else "数据库未做任何改动"
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 message = f"导入被中断，{effect}，可重试"
+            elif lost:
+                log.warning("import job %s: database connection lost: %s", job.pk, exc)
+                message = f"导入失败：导入过程中数据库连接中断（主库故障或主备切换），{effect}，可重试"
             else:
                 log.exception("import job %s failed", job.pk)
                 message = f"导入失败（系统内部错误），{effect}，可重试；如反复失败请联系系统管理员"
-            _finish(job, ImportJob.Status.FAILED, message=message)
+            # On a lost connection the job's row is written on the new primary once it answers (never left
+            # 运行中 while the database is merely switching over).
+            failover.retry_after_failover(lambda: _finish(job, ImportJob.Status.FAILED, message=message))
             raise
+
+
+def _committed_since(job: ImportJob, started) -> bool:
+    return AuditEvent.objects.filter(
+        action=AuditEvent.Action.IMPORT,
+        object_type=job._meta.label_lower,
+        object_id=str(job.pk),
+        at__gte=started,
+    ).exists()
 
 
 def _run(job: ImportJob, dry_run: bool, progress, outcome: dict) -> Result | None:
@@ -284,7 +308,8 @@ def run_export_job(job_id: int) -> int:
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
     try:
         queryset = export_queryset(job.view_path, job.user, job.params)
-        with tempfile.NamedTemporaryFile(suffix=f".{job.fmt}") as tmp:
+        # issue 17: the export's rows from the read replica when one is configured and current enough
+        with use_replica(), tempfile.NamedTemporaryFile(suffix=f".{job.fmt}") as tmp:
             rows = write_export(queryset, job.fmt, job.full, tmp.name)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
             job.sha256 = sha256_of(Path(tmp.name))

@@ -19,6 +19,7 @@ from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.params import ParamError, id_param
+from gonghui.core.replica import ReplicaReadMixin
 from gonghui.core.scope import home_node
 from gonghui.core.views import ObjectActionView, ObjectDetailView, ObjectListView
 from gonghui.orgs.models import UnionOrg
@@ -114,7 +115,7 @@ class CalendarView(LoginRequiredMixin, View):
         )
 
 
-class MatrixView(LoginRequiredMixin, View):
+class MatrixView(ReplicaReadMixin, LoginRequiredMixin, View):
     """报送情况: sub-units × periods of one type, coloured by state; a cell opens the report (or the
     unit's calendar when there is none)."""
 
@@ -336,7 +337,7 @@ ANNUAL_FORMATS = {
 }
 
 
-class AnnualExportView(LoginRequiredMixin, View):
+class AnnualExportView(ReplicaReadMixin, LoginRequiredMixin, View):
     """The 年报 of a report the user sees, as .xlsx / .docx / .pdf: the tables and checks shown on its
     page (as approved once approved). 404 outside the user's subtree, for another report type or format."""
 

@@ -18,6 +18,7 @@ from gonghui.core import audit
 from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.params import id_param
+from gonghui.core.replica import ReplicaReadMixin
 from gonghui.core.scope import covers, home_node
 from gonghui.core.views import ObjectListView
 from gonghui.orgs.models import GRASSROOTS_KINDS, UnionOrg
@@ -103,7 +104,7 @@ def dashboard_data(user, node: UnionOrg, plan: TargetPlan | None, as_of: dt.date
     return data
 
 
-class DashboardView(LoginRequiredMixin, View):
+class DashboardView(ReplicaReadMixin, LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
         node_id = id_param(request, "node", "组织编号")
@@ -184,7 +185,7 @@ def may_freeze(user, plan: TargetPlan) -> bool:
     return user.can_edit and covers(user, plan.issuer)
 
 
-class BulletinView(LoginRequiredMixin, View):
+class BulletinView(ReplicaReadMixin, LoginRequiredMixin, View):
     """A plan's bulletins: generate (freeze a snapshot) for a date, list and download existing ones.
     Visible to every unit ranked in the plan: the figures are per unit totals, never members."""
 

@@ -15,6 +15,7 @@ from django.views import View
 
 from gonghui.core.net import client_ip
 from gonghui.core.params import id_param, int_param, parse_date
+from gonghui.core.replica import ReplicaReadMixin
 from gonghui.core.scope import home_node
 from gonghui.core.views import ObjectListView, RoleRequiredMixin
 from gonghui.members.models import EventKind, MembershipEvent
@@ -193,7 +194,7 @@ class PlanEntryView(EditorRequired, View):
         )
 
 
-class PlanDetailView(LoginRequiredMixin, View):
+class PlanDetailView(ReplicaReadMixin, LoginRequiredMixin, View):
     def get(self, request, pk):
         plan = visible_plan(request, pk)
         as_of = as_of_from(request, default_as_of(plan))
@@ -220,7 +221,7 @@ class PlanDetailView(LoginRequiredMixin, View):
         return render(request, "targets/plan_detail.html", context)
 
 
-class DrillView(LoginRequiredMixin, View):
+class DrillView(ReplicaReadMixin, LoginRequiredMixin, View):
     """The list behind one number of a plan: the membership events (or founded unions) of the row's
     subtree in the plan year up to the date — scoped: another county's row is a 404."""
 
@@ -282,7 +283,7 @@ class DrillView(LoginRequiredMixin, View):
         return render(request, "targets/drill_events.html", context)
 
 
-class IndicatorView(LoginRequiredMixin, View):
+class IndicatorView(ReplicaReadMixin, LoginRequiredMixin, View):
     """Coverage indicators by sub-unit: the stored daily results (the latest day, or the day asked for),
     counted live only for small subtrees — a province is millions of rows (see ``indicators.shown``)."""
 
@@ -328,7 +329,7 @@ def quality_node(request) -> UnionOrg:
     return node
 
 
-class QualityBoardView(LoginRequiredMixin, View):
+class QualityBoardView(ReplicaReadMixin, LoginRequiredMixin, View):
     """数据质量: the registry entries that distort the node's indicators, each count with its list."""
 
     def get(self, request):
@@ -349,7 +350,7 @@ class QualityBoardView(LoginRequiredMixin, View):
         return render(request, "targets/quality_board.html", context)
 
 
-class QualityDrillView(LoginRequiredMixin, View):
+class QualityDrillView(ReplicaReadMixin, LoginRequiredMixin, View):
     """The rows behind one count of the data-quality board: the same query, paged."""
 
     def get(self, request, pk, check):

@@ -12,4 +12,14 @@ def failing_view(request):
     raise RuntimeError("测试用的故意错误")
 
 
-urlpatterns = [path("failing/", failing_view), *project_urlpatterns]
+def database_gone_view(request):
+    from django.db import OperationalError
+
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+urlpatterns = [
+    path("failing/", failing_view),
+    path("database-gone/", database_gone_view),
+    *project_urlpatterns,
+]
