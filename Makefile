@@ -115,10 +115,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# PYTEST_WORKERS=2 runs the suite on two workers (pytest-xdist, a test file per worker): ≈ 6 min on
-# PostgreSQL instead of ≈ 20, but transactional tests flush the migrations' reference rows for whatever
-# runs after them on that worker, so serial (0) stays the default until those tests stop depending on order.
-PYTEST_WORKERS ?= 0
+# The suite runs on two workers (pytest-xdist, a test file per worker; ≈ 6 min on PostgreSQL instead of
+# ≈ 20 on this 2-core machine). Transactional tests flush the tables; the reference rows the migrations
+# seed come back through post_migrate (core.reference), so the order of files on a worker does not matter.
+# PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 test: install system-deps lint typecheck
 	$(LOCAL) $(MANAGE) check
 	$(LOCAL) $(MANAGE) makemigrations --check --dry-run
