@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "gonghui.honours",
     "gonghui.people",
     "gonghui.venues",
+    "gonghui.training",
     "gonghui.reporting",
     "gonghui.reports",
     "gonghui.joining",

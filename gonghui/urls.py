@@ -24,6 +24,7 @@ urlpatterns = [
     path("honours/", include("gonghui.honours.urls")),
     path("people/", include("gonghui.people.urls")),
     path("venues/", include("gonghui.venues.urls")),
+    path("training/", include("gonghui.training.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),
 ]
