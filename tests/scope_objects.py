@@ -648,6 +648,17 @@ def _venue_jiujiang(reg: Registry) -> Model:
     )
 
 
+def _training_session_jiujiang(reg: Registry) -> Model:
+    """培训班 (issue 16): a roster session of 鸠江区总工会 with 鸠江区's first member on its list."""
+    from gonghui.training.models import TrainingSession
+    from tests.training.helpers import roster_session
+
+    found = TrainingSession.objects.filter(organiser=reg.unions["jiujiang"]).first()
+    if found is not None:
+        return found
+    return roster_session(reg.unions["jiujiang"], [reg.members["jiujiang_1"]])
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.grant": _grant_jiujiang,
     "honours.partnership": _partnership_jiujiang,
@@ -659,6 +670,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.nominationevidence": _honour_evidence_jiujiang,
     "people.unionworker": _union_worker_jiujiang,
     "venues.venue": _venue_jiujiang,
+    "training.trainingsession": _training_session_jiujiang,
+    "training.attendee": lambda reg: _training_session_jiujiang(reg).attendees.get(),
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
@@ -702,6 +715,9 @@ URL_MODELS: dict[str, str] = {
     "api:get_union_worker": "people.unionworker",
     "api:get_union_staffing": "orgs.unionorg",
     "api:get_venue": "venues.venue",
+    "api:get_training_session": "training.trainingsession",
+    "api:get_union_training_progress": "orgs.unionorg",
+    "api:get_union_cadre_training": "orgs.unionorg",
     "api:get_report": "reporting.report",
     "api:get_score_sheet": "evaluation.scoresheet",
     "api:get_evaluation": "evaluation.evaluation",

@@ -119,14 +119,13 @@ def load(builder, built) -> dict[str, int]:
             continue
         recent = [w for i, w in enumerate(workers) if i % 5 in (0, 1, 2)]
         old = [w for i, w in enumerate(workers) if i % 5 == 3]
+        # Cadres were often trained before they joined the register (at a workplace union): the rosters
+        # are not limited to those already serving then.
+        first = today.replace(day=1)
         for when, group in (
-            (today.replace(day=1) - dt.timedelta(days=2 * 365), recent),
-            (today.replace(day=1) - dt.timedelta(days=6 * 365), old),
+            (first - dt.timedelta(days=2 * 365), recent),
+            (first - dt.timedelta(days=5 * 365 + 90), old),
         ):
-            if not group:
-                continue
-            # A rotation is recorded after the people it trained started (the register's start dates).
-            group = [w for w in group if w.start_date <= when]
             if not group:
                 continue
             s = session(
