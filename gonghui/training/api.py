@@ -53,6 +53,10 @@ class TrainingSessionOut(Schema):
 class TrainingSessionDetailOut(TrainingSessionOut):
     attendees: list[AttendeeOut]
 
+    @staticmethod
+    def resolve_attendees(obj) -> list:
+        return obj.roster  # set by the view: the lines the caller may read (none for 三员分立 roles)
+
 
 class KindProgressOut(Schema):
     kind: str
@@ -104,11 +108,8 @@ def get_training_session(request, pk: int):
     attendees = list(scoped(request, Attendee).filter(session=session).order_by("name", "id"))
     if attendees:
         audit_read(request, Attendee, len(attendees), session)
-    return {
-        **{f: getattr(session, f) for f in TrainingSessionOut.model_fields if f != "kind"},
-        "kind": session.kind.name,
-        "attendees": attendees,
-    }
+    session.roster = attendees
+    return session
 
 
 @router.get("/unions/{pk}/training-progress", response=ProgressOut, summary="各县区培训人次与年度目标")
