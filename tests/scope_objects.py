@@ -649,14 +649,23 @@ def _venue_jiujiang(reg: Registry) -> Model:
 
 
 def _training_session_jiujiang(reg: Registry) -> Model:
-    """培训班 (issue 16): a roster session of 鸠江区总工会 with 鸠江区's first member on its list."""
+    """培训班 (issue 16): a roster session of 鸠江区总工会 with 鸠江区's first member on its list (the line
+    written directly, as data already there: the edit sweep counts the session's update audit rows)."""
+    from gonghui.core.normalize import normalize_resident_id
+    from gonghui.training import services
     from gonghui.training.models import TrainingSession
     from tests.training.helpers import roster_session
 
     found = TrainingSession.objects.filter(organiser=reg.unions["jiujiang"]).first()
     if found is not None:
         return found
-    return roster_session(reg.unions["jiujiang"], [reg.members["jiujiang_1"]])
+    session = roster_session(reg.unions["jiujiang"])
+    member = reg.members["jiujiang_1"]
+    person = services.Person(normalize_resident_id(member.id_number), member.name)
+    services.build_attendee(session, person, member).save()
+    TrainingSession.objects.filter(pk=session.pk).update(person_times=1)
+    session.refresh_from_db()
+    return session
 
 
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {

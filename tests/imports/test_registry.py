@@ -29,6 +29,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "pairings": "gonghui.supervision.pairings_importer",
         "union_workers": "gonghui.people.importer",
         "venues": "gonghui.venues.importer",
+        "training_roster": "gonghui.training.importer",
     }
     assert {kind: i.model for kind, i in importers.items()} == {
         "members": "members.member",
@@ -39,6 +40,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "pairings": "supervision.pairing",
         "union_workers": "people.unionworker",
         "venues": "venues.venue",
+        "training_roster": "training.attendee",
     }
     # ImportJob.kind offers what was registered, with the importer's title.
     assert dict(ImportJob._meta.get_field("kind").choices) == {
@@ -50,6 +52,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "pairings": "对口联系",
         "union_workers": "工会工作者",
         "venues": "服务阵地",
+        "training_roster": "参训名单",
     }
 
 
