@@ -95,7 +95,7 @@ class TrainingSession(ScopedModel, TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.end_date:%Y-%m-%d}）"
+        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("training:session-detail", args=[self.pk])
