@@ -23,6 +23,15 @@ from .reference import seed_reference
 PLACES = ["县总工会职工培训中心", "县委党校", "工人文化宫多功能厅", "职工服务中心培训室"]
 
 
+def _addable(people: list) -> list:
+    """Without the people whose random demo ID belongs to a demo member of another name (refused)."""
+    from gonghui.core import crypto
+
+    hashes = [crypto.lookup_hash("ric", p.resident_id.number) for p in people]
+    members = services.members_by_hash(hashes)
+    return [p for p, h in zip(people, hashes, strict=True) if not services.name_mismatch(p, members.get(h))]
+
+
 def load(builder, built) -> dict[str, int]:
     seed_reference()
     rnd = builder.rnd
@@ -105,7 +114,8 @@ def load(builder, built) -> dict[str, int]:
             people.append(
                 services.Person(normalize_resident_id(builder.make_id(1970, 2000)), builder.fake.name())
             )
-        rostered += len(services.add_attendees(s, people))
+        people = _addable(people)
+        rostered += len(services.add_attendees(s, people)) if people else 0
 
     # Cadre rotations: the county's serving staff; most trained two years ago, some six years ago (overdue
     # now), the rest never (overdue too).
@@ -135,11 +145,8 @@ def load(builder, built) -> dict[str, int]:
                 when,
                 mode=AttendanceMode.ROSTER,
             )
-            rostered += len(
-                services.add_attendees(
-                    s, [services.Person(normalize_resident_id(w.id_number), w.name) for w in group]
-                )
-            )
+            people = _addable([services.Person(normalize_resident_id(w.id_number), w.name) for w in group])
+            rostered += len(services.add_attendees(s, people)) if people else 0
     # A city-organised rotation (统筹): counts toward no county's target.
     city = built.unions.get("wuhu")
     if city is not None:
