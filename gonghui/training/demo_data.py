@@ -117,8 +117,8 @@ def load(builder, built) -> dict[str, int]:
         people = _addable(people)
         rostered += len(services.add_attendees(s, people)) if people else 0
 
-    # Cadre rotations: the county's serving staff; most trained two years ago, some six years ago (overdue
-    # now), the rest never (overdue too).
+    # Cadre rotations: the county's serving staff; most trained two years ago, some five years and a
+    # quarter ago (overdue now), the rest never (overdue too).
     for county in counties:
         workers = list(
             UnionWorker.objects.filter(union__path__startswith=county.path, left_on__isnull=True).order_by(
