@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "gonghui.people",
     "gonghui.venues",
     "gonghui.modelworkers",
+    "gonghui.training",
     "gonghui.reporting",
     "gonghui.reports",
     "gonghui.joining",

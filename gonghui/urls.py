@@ -25,6 +25,7 @@ urlpatterns = [
     path("people/", include("gonghui.people.urls")),
     path("venues/", include("gonghui.venues.urls")),
     path("modelworkers/", include("gonghui.modelworkers.urls")),
+    path("training/", include("gonghui.training.urls")),
     path("join/", include("gonghui.joining.urls")),
     path("api/v1/", api.urls),
 ]

@@ -678,6 +678,26 @@ def _studio_jiujiang(reg: Registry) -> Model:
     return _model_worker_jiujiang(reg).studios.get()
 
 
+def _training_session_jiujiang(reg: Registry) -> Model:
+    """培训班 (issue 16): a roster session of 鸠江区总工会 with 鸠江区's first member on its list (the line
+    written directly, as data already there: the edit sweep counts the session's update audit rows)."""
+    from gonghui.core.normalize import normalize_resident_id
+    from gonghui.training import services
+    from gonghui.training.models import TrainingSession
+    from tests.training.helpers import roster_session
+
+    found = TrainingSession.objects.filter(organiser=reg.unions["jiujiang"]).first()
+    if found is not None:
+        return found
+    session = roster_session(reg.unions["jiujiang"])
+    member = reg.members["jiujiang_1"]
+    person = services.Person(normalize_resident_id(member.id_number), member.name)
+    services.build_attendee(session, person, member).save()
+    TrainingSession.objects.filter(pk=session.pk).update(person_times=1)
+    session.refresh_from_db()
+    return session
+
+
 OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "honours.grant": _grant_jiujiang,
     "honours.partnership": _partnership_jiujiang,
@@ -691,6 +711,8 @@ OUTSIDE_OBJECTS: dict[str, Callable[[Registry], Model]] = {
     "venues.venue": _venue_jiujiang,
     "modelworkers.modelworker": _model_worker_jiujiang,
     "modelworkers.studio": _studio_jiujiang,
+    "training.trainingsession": _training_session_jiujiang,
+    "training.attendee": lambda reg: _training_session_jiujiang(reg).attendees.get(),
     "evaluation.scoresheet": _score_sheet_jiujiang,
     "evaluation.sheetitem": _sheet_item_jiujiang,
     "evaluation.evaluation": _evaluation_jiujiang,
@@ -736,6 +758,9 @@ URL_MODELS: dict[str, str] = {
     "api:get_venue": "venues.venue",
     "api:get_model_worker": "modelworkers.modelworker",
     "api:get_studio": "modelworkers.studio",
+    "api:get_training_session": "training.trainingsession",
+    "api:get_union_training_progress": "orgs.unionorg",
+    "api:get_union_cadre_training": "orgs.unionorg",
     "api:get_report": "reporting.report",
     "api:get_score_sheet": "evaluation.scoresheet",
     "api:get_evaluation": "evaluation.evaluation",

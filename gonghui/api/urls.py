@@ -16,6 +16,7 @@ from gonghui.regions.api import router as regions_router
 from gonghui.reporting.api import router as reporting_router
 from gonghui.supervision.api import router as supervision_router
 from gonghui.targets.api import router as targets_router
+from gonghui.training.api import router as training_router
 from gonghui.venues.api import router as venues_router
 
 api = NinjaAPI(
@@ -39,3 +40,4 @@ api.add_router("/", honours_router)
 api.add_router("/", people_router)
 api.add_router("/", venues_router)
 api.add_router("/", modelworkers_router)
+api.add_router("/", training_router)

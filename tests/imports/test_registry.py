@@ -30,6 +30,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "union_workers": "gonghui.people.importer",
         "venues": "gonghui.venues.importer",
         "model_workers": "gonghui.modelworkers.importer",
+        "training_roster": "gonghui.training.importer",
     }
     assert {kind: i.model for kind, i in importers.items()} == {
         "members": "members.member",
@@ -41,6 +42,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "union_workers": "people.unionworker",
         "venues": "venues.venue",
         "model_workers": "modelworkers.modelworker",
+        "training_roster": "training.attendee",
     }
     # ImportJob.kind offers what was registered, with the importer's title.
     assert dict(ImportJob._meta.get_field("kind").choices) == {
@@ -53,6 +55,7 @@ def test_each_importer_lives_in_the_app_of_its_rows_and_is_registered():
         "union_workers": "工会工作者",
         "venues": "服务阵地",
         "model_workers": "劳模工匠",
+        "training_roster": "参训名单",
     }
 
 
