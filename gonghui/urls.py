@@ -25,6 +25,7 @@ urlpatterns = [
     path("people/", include("gonghui.people.urls")),
     path("venues/", include("gonghui.venues.urls")),
     path("join/", include("gonghui.joining.urls")),
+    path("national/", include("gonghui.national.urls")),
     path("api/v1/", api.urls),
 ]
 if settings.GONGHUI_ADMIN_ENABLED:  # off by default (issue 11); see gonghui.core.admin_site
