@@ -66,4 +66,6 @@ def held_elsewhere(numbers: Iterable[str]) -> dict[str, str]:
         log.warning("全国会员库不可用（%s）：%s", alias, type(exc).__name__)
         connections[alias].close()
         raise CheckUnavailable(UNAVAILABLE) from None
-    return {by_digest[d]: refusal(names.get(code, f"行政区划代码为 {code} 的省份")) for d, code in found.items()}
+    return {
+        by_digest[d]: refusal(names.get(code, f"行政区划代码为 {code} 的省份")) for d, code in found.items()
+    }

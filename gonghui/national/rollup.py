@@ -34,7 +34,9 @@ def rollup(day: dt.date) -> dict[str, Any]:
         .values_list("province_code", "day")
     )
     hashes = dict(
-        MembershipHash.objects.values("province_code").annotate(n=Count("digest")).values_list("province_code", "n")
+        MembershipHash.objects.values("province_code")
+        .annotate(n=Count("digest"))
+        .values_list("province_code", "n")
     )
     rows, total = [], dict.fromkeys((f for f, _ in FIGURES), 0)
     indicators: dict[str, dict[str, Any]] = {}

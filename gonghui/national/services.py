@@ -51,9 +51,7 @@ def ensure_province() -> Province:
     code = province_code()
     region = Region.objects.filter(code=f"{code}0000").first()
     if region is None:
-        raise PublishError(
-            f"行政区划中没有代码为 {code}0000 的省份：请先运行 load_regions --province {code}"
-        )
+        raise PublishError(f"行政区划中没有代码为 {code}0000 的省份：请先运行 load_regions --province {code}")
     province, _ = Province.objects.update_or_create(code=code, defaults={"name": region.name})
     return province
 
@@ -185,7 +183,9 @@ def sync_hashes() -> dict[str, int]:
             )
             stale = list(have - wanted)
             for start in range(0, len(stale), 2000):
-                MembershipHash.objects.filter(province_code=code, digest__in=stale[start : start + 2000]).delete()
+                MembershipHash.objects.filter(
+                    province_code=code, digest__in=stale[start : start + 2000]
+                ).delete()
             added, removed = len(wanted - have), len(stale)
         province.hashes_synced_at = timezone.now()
         province.save(update_fields=["hashes_synced_at"])

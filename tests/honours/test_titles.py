@@ -277,6 +277,7 @@ def test_revoke_page_keeps_the_title_and_refuses_readers_and_outsiders(world, as
     home = world.titles["jiujiang_home"]
     url = f"/honours/titles/{home.pk}/revoke/"
     data = {"revoked_on": "2025-03-01", "reason": "单位发生严重违法行为"}
+
     def trail():
         return (
             TitleEvent.objects.filter(title=home).count(),

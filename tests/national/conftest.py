@@ -40,7 +40,9 @@ def national_down(national):
     """The national alias points at a port nothing listens on (connection refused at once)."""
     config = dj_database_url.parse("postgres://gonghui@127.0.0.1:9/national")
     config["OPTIONS"] = {"connect_timeout": 1}
-    both = connections.configure_settings({"default": dict(connections.settings["default"]), "national_down": config})
+    both = connections.configure_settings(
+        {"default": dict(connections.settings["default"]), "national_down": config}
+    )
     connections.settings["national_down"] = both["national_down"]
     # Made once from the settings and then left out of them: the test case's guard lets through only
     # connections it did not know of when it started ("dynamically created connections").

@@ -121,8 +121,8 @@ def test_unreachable_national_accepts_a_public_application_and_its_approval_asks
 ):
     """An application makes no membership: it is accepted; the approval (members.services.join) asks
     the national instance again and is refused while it cannot be asked."""
-    from gonghui.joining.services.review import approve
     from gonghui.joining.services.flow import JoiningError
+    from gonghui.joining.services.review import approve
     from gonghui.regions.models import Region
 
     data = application(NEWCOMER)

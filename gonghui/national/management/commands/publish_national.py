@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gonghui.national import services
 from gonghui.core.params import ParamError, parse_date
+from gonghui.national import services
 
 
 class Command(BaseCommand):
