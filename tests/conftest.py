@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -18,6 +19,23 @@ def pytest_sessionstart(session):
         and "postgres" not in os.environ.get("DATABASE_URL", "")
     ):
         pytest.exit("CI 必须在 PostgreSQL 上运行测试：请设置 DATABASE_URL=postgres://…", returncode=3)
+
+
+CLUSTER_TESTS = Path(__file__).resolve().parent / "cluster"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """tests/cluster needs the PostgreSQL cluster of `make cluster` (issue 17): collected only when named
+    on the command line (`make test-cluster`), never by `make test`/CI's plain run of tests/."""
+    path = Path(collection_path).resolve()
+    if path != CLUSTER_TESTS and CLUSTER_TESTS not in path.parents:
+        return None
+    base = Path(config.invocation_params.dir)
+    for arg in config.args:
+        asked = (base / arg.split("::")[0]).resolve()
+        if asked == CLUSTER_TESTS or CLUSTER_TESTS in asked.parents:
+            return None
+    return True
 
 
 @pytest.hookimpl(tryfirst=True)
