@@ -87,7 +87,8 @@ start() {
     manage p32 load_province_demo --province 32 --members 300
   fi
   for name in p34 p32; do
-    say "province ${name#p}: refresh_targets, publish_national"
+    say "province ${name#p}: seed_targets, refresh_targets, publish_national"
+    manage "$name" seed_targets  # the indicator definitions (idempotent; load_demo seeds them too)
     manage "$name" refresh_targets
     manage "$name" publish_national
     [ -n "$(psql_ "$name" -d gonghui -c "SELECT 1 FROM pg_publication WHERE pubname = 'gonghui_national'")" ] \

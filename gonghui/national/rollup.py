@@ -54,14 +54,17 @@ def rollup(day: dt.date) -> dict[str, Any]:
             for field, _ in FIGURES:
                 total[field] += getattr(snap, field)
             for code, ind in snap.indicators.items():
-                acc = indicators.setdefault(code, {"name": ind["name"], "num": 0, "den": 0, "by": {}})
+                per = ind.get("per", 100)  # 每万名会员… is per 10,000
+                acc = indicators.setdefault(
+                    code, {"name": ind["name"], "num": 0, "den": 0, "per": per, "by": {}}
+                )
                 acc["num"] += ind["num"]
                 acc["den"] += ind["den"]
-                acc["by"][province.code] = rate(ind["num"], ind["den"])
+                acc["by"][province.code] = rate(ind["num"], ind["den"], per)
         row["cells"] = [getattr(snap, f) for f, _ in FIGURES] if snap is not None else []
         rows.append(row)
     for acc in indicators.values():
-        acc["rate"] = rate(acc["num"], acc["den"])
+        acc["rate"] = rate(acc["num"], acc["den"], acc["per"])
     published = [r for r in rows if r["snapshot"] is not None]
     return {
         "day": day,

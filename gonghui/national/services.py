@@ -92,7 +92,12 @@ def snapshot_row(node: UnionOrg, day: dt.date, code: str, now: dt.datetime) -> N
     all_time = cube.growth([node.path], EPOCH, day)[node.path]
     values = _indicator_values(node, day)
     ind = {
-        i["code"]: {"name": i["name"], "num": i["total"]["num"], "den": i["total"]["den"]}
+        i["code"]: {
+            "name": i["name"],
+            "num": i["total"]["num"],
+            "den": i["total"]["den"],
+            "per": i.get("per", 100),
+        }
         for i in values.get("indicators", [])
         if "total" in i
     }

@@ -11,4 +11,11 @@ def register() -> None:
     hooks.register("membership.held", services.on_held)
     hooks.register("membership.ended", services.on_ended)
     hooks.register("membership.admit", check.held_elsewhere)
-    navigation.register("全国汇总", "national:dashboard", "bi-globe2", 5, section="")
+    navigation.register("全国汇总", "national:dashboard", "bi-globe2", 5, national_or_node, section="")
+
+
+def national_or_node(user) -> bool:
+    """The view's rule: anyone signed in on the national instance, a user with a node in a province."""
+    from django.conf import settings
+
+    return settings.GONGHUI_MODE == "national" or navigation.governs_a_node(user)

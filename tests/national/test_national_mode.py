@@ -34,3 +34,12 @@ def test_dashboard_shows_provinces_and_their_sum(province, as_user, national):
     publish_snapshot(timezone.localdate())
     page = as_user("province").get(reverse("national:dashboard")).content.decode()
     assert "安徽省" in page and "合计" in page and "截至该日未发布" not in page
+
+
+def test_a_user_without_a_node_is_refused_in_a_province_and_served_in_national_mode(
+    registry, as_user, settings
+):
+    client = as_user("nounion")
+    assert client.get(reverse("national:dashboard")).status_code == 403
+    settings.GONGHUI_MODE = "national"
+    assert client.get(reverse("national:dashboard")).status_code == 200

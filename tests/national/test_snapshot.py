@@ -36,7 +36,12 @@ def test_snapshot_figures_equal_the_targets_figures(province):
         )
         assert snap.grassroots_unions == figures["grassroots_unions"]
         assert snap.indicators == {
-            i["code"]: {"name": i["name"], "num": i["total"]["num"], "den": i["total"]["den"]}
+            i["code"]: {
+                "name": i["name"],
+                "num": i["total"]["num"],
+                "den": i["total"]["den"],
+                "per": i["per"],
+            }
             for i in figures["indicators"]
         }
     top = rows[province.unions["province"].path]
