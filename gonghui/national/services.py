@@ -216,4 +216,6 @@ def _sync_postgres(code: str, wanted: set[str]) -> tuple[int, int]:
             [code],
         )
         removed = cursor.rowcount
+        # Dropped now, not only at commit: a caller's outer transaction may sync again before it commits.
+        cursor.execute("DROP TABLE national_wanted")
     return added, removed
