@@ -16,7 +16,7 @@ export PYTHONUNBUFFERED := 1
 # checks do too (pytest itself uses tests/settings.py, production settings with test-only keys).
 LOCAL   := GONGHUI_DEBUG=1
 
-.PHONY: install system-deps bench-deps cluster-deps cluster cluster-stop cluster-destroy test-cluster apt-install demo serve test lint typecheck format bench bench-annual pg-tune audit-deps clean backup-deps backup-drill
+.PHONY: install system-deps bench-deps cluster-deps cluster cluster-stop cluster-destroy test-cluster apt-install demo serve test lint typecheck format bench bench-annual pg-tune audit-deps clean backup-deps backup-drill national-demo national-stop test-national
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
@@ -157,3 +157,19 @@ backup-deps:
 
 backup-drill: backup-deps
 	bash deploy/backup/pitr-drill.sh
+
+# The national roll-up on loopback (issue 17 item 4; README 「全国汇总」): provinces 34 and 32 and a national
+# instance (ports 57432-57434, data in var/national/), logical replication of the national tables from each
+# province to the national instance. `make national-demo` creates or restarts them and shows the sums;
+# `make national-stop` stops them (data kept; `deploy/national/national.sh destroy` removes it).
+NATIONAL := deploy/national/national.sh
+national-demo: install backup-deps
+	bash $(NATIONAL) start
+
+national-stop:
+	bash $(NATIONAL) stop
+
+# The three-instance test (tests/multi_instance/test_national.py: roll-up = sum of the provinces, a cross-province
+# duplicate refused, replication lag measured); not part of `make test` (tests/conftest.py).
+test-national: national-demo
+	$(BIN)/pytest -p no:cacheprovider -q tests/multi_instance/test_national.py $(PYTEST_ARGS)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "gonghui.reporting",
     "gonghui.reports",
     "gonghui.joining",
+    "gonghui.national",
     "gonghui.demo",
     "axes",  # issue 11: login lockout
     "django_otp",  # issue 11: second factor (TOTP) for administrators
@@ -122,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # issue 11: request.user.is_verified() from the session
     "gonghui.core.middleware.NodeRequiredMiddleware",
+    "gonghui.core.middleware.NationalModeMiddleware",  # issue 17: no personal-data page in national mode
     "gonghui.core.middleware.ForbiddenAuditMiddleware",
     # issue 11: 三员分立, the three administrators open only their own tools (accounts.roles.may_open)
     "gonghui.accounts.middleware.LeastPrivilegeMiddleware",
@@ -193,6 +195,44 @@ if DATABASE_REPLICA_URL:
     # Tests never build a second test database: the replica alias reads the default one there.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["gonghui.core.replica.ReplicaRouter"]
+
+# --- issue 17 item 4: the national roll-up ---
+# GONGHUI_MODE: "province" (default, the registry) or "national" (the roll-up of the provinces: aggregate
+# snapshots and keyed ID hashes received by logical replication, no personal data; the registry's pages
+# are off, see core.middleware.NationalModeMiddleware). A province publishes under GONGHUI_PROVINCE_CODE
+# (two digits of GB/T 2260, e.g. 34) with GONGHUI_NATIONAL_KEY, the HMAC key every province shares (from
+# the environment or the file GONGHUI_NATIONAL_KEY_FILE; never logged). Without the key and the code the
+# province keeps no hash table. DATABASE_NATIONAL_URL: the national instance, read only, asked whether a
+# person holds a membership in another province; unset, the check is off. GONGHUI_NATIONAL_TIMEOUT
+# seconds bound the connection and the statement: an unreachable national instance must not hold a
+# public submission (gonghui/national/check.py says what happens then).
+GONGHUI_MODE = os.environ.get("GONGHUI_MODE", "province").strip() or "province"
+if GONGHUI_MODE not in ("province", "national"):
+    raise ImproperlyConfigured(f"GONGHUI_MODE 只能是 province 或 national，而不是「{GONGHUI_MODE}」")
+GONGHUI_PROVINCE_CODE = os.environ.get("GONGHUI_PROVINCE_CODE", "").strip()
+_national_key_file = os.environ.get("GONGHUI_NATIONAL_KEY_FILE", "").strip()
+GONGHUI_NATIONAL_KEY = (
+    Path(_national_key_file).read_text().strip()
+    if _national_key_file
+    else os.environ.get("GONGHUI_NATIONAL_KEY", "").strip()
+)
+# The URL namespaces a national instance serves (every other page answers 404 there).
+GONGHUI_NATIONAL_PAGES = ("core", "accounts", "national")
+GONGHUI_NATIONAL_TIMEOUT = float(os.environ.get("GONGHUI_NATIONAL_TIMEOUT", 2))
+# The alias the cross-province check reads (None: no check).
+GONGHUI_NATIONAL_DB = None
+if os.environ.get("DATABASE_NATIONAL_URL"):
+    GONGHUI_NATIONAL_DB = "national"
+    DATABASES["national"] = dj_database_url.parse(os.environ["DATABASE_NATIONAL_URL"])
+    DATABASES["national"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": max(1, round(GONGHUI_NATIONAL_TIMEOUT)),
+            # Read only on the server side too; a slow national instance answers within the bound or not.
+            "options": f"-c default_transaction_read_only=on "
+            f"-c statement_timeout={int(GONGHUI_NATIONAL_TIMEOUT * 1000)}",
+        }
+    )
+# --- end of issue 17 item 4 ---
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("modelworkers/", include("gonghui.modelworkers.urls")),
     path("training/", include("gonghui.training.urls")),
     path("join/", include("gonghui.joining.urls")),
+    path("national/", include("gonghui.national.urls")),
     path("api/v1/", api.urls),
 ]
 if settings.GONGHUI_ADMIN_ENABLED:  # off by default (issue 11); see gonghui.core.admin_site

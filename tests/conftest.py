@@ -21,19 +21,22 @@ def pytest_sessionstart(session):
         pytest.exit("CI 必须在 PostgreSQL 上运行测试：请设置 DATABASE_URL=postgres://…", returncode=3)
 
 
-CLUSTER_TESTS = Path(__file__).resolve().parent / "cluster"
+# Tests that need instances started by make (issue 17): tests/cluster the province cluster of
+# `make cluster`, tests/multi_instance the two provinces and the national instance of `make national-demo`.
+ON_DEMAND_TESTS = [Path(__file__).resolve().parent / name for name in ("cluster", "multi_instance")]
 
 
 def pytest_ignore_collect(collection_path, config):
-    """tests/cluster needs the PostgreSQL cluster of `make cluster` (issue 17): collected only when named
-    on the command line (`make test-cluster`), never by `make test`/CI's plain run of tests/."""
+    """Those folders are collected only when named on the command line (`make test-cluster`,
+    `make test-national`), never by `make test`/CI's plain run of tests/."""
     path = Path(collection_path).resolve()
-    if path != CLUSTER_TESTS and CLUSTER_TESTS not in path.parents:
+    folder = next((f for f in ON_DEMAND_TESTS if path == f or f in path.parents), None)
+    if folder is None:
         return None
     base = Path(config.invocation_params.dir)
     for arg in config.args:
         asked = (base / arg.split("::")[0]).resolve()
-        if asked == CLUSTER_TESTS or CLUSTER_TESTS in asked.parents:
+        if asked == folder or folder in asked.parents:
             return None
     return True
 

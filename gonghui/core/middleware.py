@@ -49,3 +49,27 @@ class ForbiddenAuditMiddleware:
             path = request.get_full_path()[:500]
             record(request, AuditEvent.Action.FORBIDDEN, detail=f"拒绝访问：{request.method} {path}")
         return response
+
+
+class NationalModeMiddleware:
+    """In national mode (settings.GONGHUI_MODE) the instance holds no personal data: the registry's pages
+    answer 404 and only the URL namespaces in settings.GONGHUI_NATIONAL_PAGES (login, home, the roll-up)
+    are served. Core names no app: the list is the deployment's. In province mode this does nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.conf import settings
+        from django.http import Http404
+
+        if getattr(settings, "GONGHUI_MODE", "province") != "national":
+            return None
+        match = request.resolver_match
+        namespace = match.namespaces[0] if match is not None and match.namespaces else ""
+        if namespace not in settings.GONGHUI_NATIONAL_PAGES and not request.path.startswith("/static/"):
+            raise Http404("全国汇总实例不保存个人信息，不提供此页面")
+        return None

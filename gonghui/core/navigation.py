@@ -8,6 +8,8 @@ enforces); the menu shows a user only the entries they pass, so no link answers 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from .scope import home_node
 
 
@@ -79,6 +81,10 @@ def register(
 def items(user=None) -> list[NavItem]:
     """Every entry (by section, then order), or with ``user`` only those the user may open."""
     entries = sorted(_ITEMS.values(), key=lambda item: (SECTIONS.index(item.section), item.order))
+    if getattr(settings, "GONGHUI_MODE", "province") == "national":
+        # The national instance serves no registry page (core.middleware.NationalModeMiddleware).
+        allowed = settings.GONGHUI_NATIONAL_PAGES
+        entries = [item for item in entries if item.url_name.partition(":")[0] in allowed]
     if user is None:
         return entries
     return [item for item in entries if item.allows(user)]

@@ -17,7 +17,7 @@ from typing import Protocol
 from django.db import connection
 from django.utils import timezone
 
-from gonghui.core import crypto
+from gonghui.core import crypto, hooks
 from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.imports.engine import batches, copy_line
 
@@ -104,6 +104,7 @@ def create_joined(rows: Sequence[NewMember], actor=None) -> None:
         _create_copy(rows, actor)
     else:
         _create_bulk(rows, actor)
+    hooks.emit("membership.held", numbers=[row.number for row in rows])
 
 
 def _create_bulk(rows: Sequence[NewMember], actor) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from gonghui.core import crypto
+from gonghui.core import crypto, hooks
 from gonghui.core.normalize import (
     InvalidValue,
     clean_text,
@@ -292,12 +292,25 @@ class MemberImporter(OrgReferences):
                 *fields
             ):
                 held[existing["id_hash"]] = existing
+        # New members held in another province (the national roll-up's check, when configured): refused
+        # by row, naming that province only. A national instance that cannot be asked refuses every new
+        # row (nothing is written unchecked); updates of members already here do not need it.
+        new_numbers = [row.number for row in valid if row.id_hash not in held]
+        try:
+            elsewhere = hooks.refusals("membership.admit", new_numbers)
+            unavailable = ""
+        except hooks.CheckUnavailable as exc:
+            elsewhere, unavailable = {}, str(exc)
         creates: list[MemberRow] = []
         updates: list[tuple[MemberRow, dict, dict]] = []
         contacts: dict[int, str] = {}
         for row in valid:
             existing = held.get(row.id_hash)
             if existing is None:
+                refused = unavailable or elsewhere.get(row.number)
+                if refused:
+                    self.error(result, row.index, "id_number", f"{refused}；本行未导入")
+                    continue
                 creates.append(row)
                 continue
             if not self.in_scope(existing["union__path"]):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 
-from gonghui.core import audit
+from gonghui.core import audit, hooks
 from gonghui.core.models import AuditEvent
 from gonghui.core.normalize import ResidentId, normalize_phone
 from gonghui.core.scope import covers, scope_prefix
@@ -115,6 +115,14 @@ def join(
         new_form_group=applicant.new_form_group,
     )
     member.set_id_number(rid.number)
+    # Another province's membership (the national roll-up's check, when configured): refused, naming the
+    # province only; a check that cannot be asked refuses too (no membership is made unchecked).
+    try:
+        refused = hooks.refusals("membership.admit", [rid.number])
+    except hooks.CheckUnavailable as exc:
+        raise MembershipError(str(exc)) from None
+    if refused:
+        raise MembershipError(refused[rid.number])
     if applicant.phone:
         member.set_phone(normalize_phone(applicant.phone))
     try:
@@ -124,6 +132,7 @@ def join(
                 raise AlreadyMember(holder, actor)
             member.save()
             _event(member, EventKind.JOIN, date, union, actor, reason=ChangeReason.NEW, note=note)
+            hooks.emit("membership.held", numbers=[rid.number])
             audit.log(AuditEvent.Action.CREATE, member, actor=actor, ip=ip, detail=f"入会：{union.name}")
     except IntegrityError:
         # Another transaction committed a membership for the same person between our check and insert.
@@ -251,6 +260,7 @@ def leave(
     locked.status = MemberStatus.REMOVED if expel else MemberStatus.EXITED
     locked.left_on = date
     locked.save(update_fields=["status", "left_on", "updated_at"])
+    hooks.emit("membership.ended", numbers=[locked.id_number])
     what = "除名" if expel else "退会"
     audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=f"{what}（{_reason(reason)}）")
     return locked

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from gonghui.core import crypto
+from gonghui.core import crypto, hooks
 from gonghui.core.normalize import ResidentId
 from gonghui.members import services as membership
 from gonghui.members.models import HELD_STATUSES, Member, NewFormGroup
@@ -113,6 +113,15 @@ def submit(data: ApplicationInput) -> JoinApplication:
     if not (data.consent_constitution and data.consent_personal_data):
         raise ApplicationRefused("请阅读并同意工会章程及个人信息使用告知书")
     id_hash = crypto.lookup_hash("ric", data.resident_id.number)
+    # A membership in another province (the national roll-up's check, when configured) is refused at
+    # once, naming that province only. A national instance that cannot be asked does not stop a
+    # submission: an application makes no membership, and its approval (members.services.join) asks again.
+    try:
+        elsewhere = hooks.refusals("membership.admit", [data.resident_id.number])
+    except hooks.CheckUnavailable:
+        elsewhere = {}
+    if elsewhere:
+        raise ApplicationRefused(elsewhere[data.resident_id.number])
     if connection.vendor == "postgresql":
         # Nearly every applicant holds no membership and has no open application: write at once, with
         # both checks inside the INSERT (one statement, one round trip). When it writes nothing, one of
