@@ -223,7 +223,7 @@ GONGHUI_NATIONAL_TIMEOUT = float(os.environ.get("GONGHUI_NATIONAL_TIMEOUT", 2))
 GONGHUI_NATIONAL_DB = None
 if os.environ.get("DATABASE_NATIONAL_URL"):
     GONGHUI_NATIONAL_DB = "national"
-    DATABASES["national"] = dj_database_url.parse(os.environ["DATABASE_NATIONAL_URL"])
+    DATABASES["national"] = parse_database_url(os.environ["DATABASE_NATIONAL_URL"])
     DATABASES["national"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": max(1, round(GONGHUI_NATIONAL_TIMEOUT)),

@@ -48,6 +48,12 @@ def test_home_node_denies_by_default(registry, django_user_model):
     root = django_user_model.objects.create_superuser("t-root", password=PASSWORD)
     assert home_node(root) == UnionOrg.objects.filter(parent=None).order_by("pk").first()
     assert scope_prefix(root) == EVERYTHING
+    # Through a request (request.user is a lazy proxy): the superuser's pages open.
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(root)
+    assert browser.get("/").status_code == 200 and browser.get("/members/").status_code == 200
     inactive = django_user_model.objects.get(pk=users["wuhu"].pk)
     inactive.is_active = False
     assert home_node(inactive) is None and not covers(inactive, registry.unions["wuhu"])

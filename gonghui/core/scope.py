@@ -24,7 +24,8 @@ def _active(user: Any) -> bool:
 
 
 def _node_model(user: Any):
-    return type(user)._meta.get_field(user.SCOPE_FIELD).related_model
+    # user._meta, not type(user)._meta: request.user is a lazy proxy whose type is not the model.
+    return user._meta.get_field(user.SCOPE_FIELD).related_model
 
 
 def home_node(user: Any):
