@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -100,7 +101,7 @@ def build_person(data: Person) -> ModelWorker:
     return person
 
 
-def register(data: Person, titles: list[TitleData] = (), actor=None, ip: str | None = None) -> ModelWorker:
+def register(data: Person, titles: Sequence[TitleData] = (), actor=None, ip: str | None = None) -> ModelWorker:
     """登记: a new person with the titles given, their events and the audit row. Refused when the person
     is already on the register (one ID hash, one row)."""
     check_union(data.union)
