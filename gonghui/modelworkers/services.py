@@ -101,7 +101,9 @@ def build_person(data: Person) -> ModelWorker:
     return person
 
 
-def register(data: Person, titles: Sequence[TitleData] = (), actor=None, ip: str | None = None) -> ModelWorker:
+def register(
+    data: Person, titles: Sequence[TitleData] = (), actor=None, ip: str | None = None
+) -> ModelWorker:
     """登记: a new person with the titles given, their events and the audit row. Refused when the person
     is already on the register (one ID hash, one row)."""
     check_union(data.union)
