@@ -11,11 +11,29 @@ def register() -> None:
     hooks.register("membership.held", services.on_held)
     hooks.register("membership.ended", services.on_ended)
     hooks.register("membership.admit", check.held_elsewhere)
-    navigation.register("全国汇总", "national:dashboard", "bi-globe2", 5, national_or_node, section="")
-
-
-def national_or_node(user) -> bool:
-    """The view's rule: anyone signed in on the national instance, a user with a node in a province."""
     from django.conf import settings
 
-    return settings.GONGHUI_MODE == "national" or navigation.governs_a_node(user)
+    # On the national instance it is the home page's neighbour; in a province, what the province
+    # publishes upward — a provincial federation's concern, beside the other reporting upward.
+    national = settings.GONGHUI_MODE == "national"
+    navigation.register(
+        "全国汇总",
+        "national:dashboard",
+        "bi-globe2",
+        5 if national else 69,
+        may_open,
+        section="" if national else "报送与考核",
+    )
+
+
+def may_open(user) -> bool:
+    """The view's rule: anyone signed in on the national instance; in a province, the administrators of
+    the province's own federation (the root of the tree), not a city or a county."""
+    from django.conf import settings
+
+    from gonghui.core.scope import home_node
+
+    if settings.GONGHUI_MODE == "national":
+        return bool(getattr(user, "is_authenticated", False))
+    node = home_node(user)
+    return node is not None and node.parent_id is None

@@ -15,6 +15,7 @@ from gonghui.core.scope import home_node
 from gonghui.targets.params import as_of_from
 
 from .rollup import rollup
+from .setup import may_open
 
 
 class DashboardView(LoginRequiredMixin, View):
@@ -23,8 +24,8 @@ class DashboardView(LoginRequiredMixin, View):
     open_without_node = True
 
     def get(self, request):
-        if settings.GONGHUI_MODE != "national" and home_node(request.user) is None:
-            raise PermissionDenied(NO_NODE)
+        if not may_open(request.user):
+            raise PermissionDenied(NO_NODE if home_node(request.user) is None else "全国汇总仅供省总工会查看")
         day = as_of_from(request, dt.date.today())
         data = rollup(day)
         return render(

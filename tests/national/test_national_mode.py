@@ -43,3 +43,15 @@ def test_a_user_without_a_node_is_refused_in_a_province_and_served_in_national_m
     assert client.get(reverse("national:dashboard")).status_code == 403
     settings.GONGHUI_MODE = "national"
     assert client.get(reverse("national:dashboard")).status_code == 200
+
+
+def test_in_a_province_only_the_provincial_federation_opens_it(registry, as_user):
+    """A city or county governs no publication upward: neither the page nor the menu entry."""
+    for key in ("wuhu", "jinghu"):
+        client = as_user(key)
+        assert client.get(reverse("national:dashboard")).status_code == 403
+        assert "全国汇总" not in {e["label"] for e in client.get("/").context["nav_items"]}
+    client = as_user("province")
+    assert client.get(reverse("national:dashboard")).status_code == 200
+    sections = {e["label"]: e["section"] for e in client.get("/").context["nav_items"]}
+    assert sections["全国汇总"] == "报送与考核"
