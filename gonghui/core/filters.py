@@ -23,9 +23,16 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         user = getattr(request, "user", None)
         for flt in self.filters.values():
-            queryset_attr = flt.extra.get("queryset")
-            if queryset_attr is not None and hasattr(queryset_attr, "visible_to"):
-                flt.extra["queryset"] = queryset_attr.visible_to(user)
+            # A model choice filter keeps its queryset twice (``.queryset``, which it copies back into
+            # ``extra`` when it builds its field, and ``extra``): both are narrowed, or the choices leak.
+            source = getattr(flt, "queryset", None)
+            if source is None:
+                source = flt.extra.get("queryset")
+            if source is not None and hasattr(source, "visible_to"):
+                narrowed = source.visible_to(user)
+                flt.extra["queryset"] = narrowed
+                if hasattr(flt, "queryset"):
+                    flt.queryset = narrowed
         for field in self.form.fields.values():
             widget = field.widget
             if isinstance(widget, forms.NullBooleanSelect) and not isinstance(widget, AnyBooleanSelect):

@@ -322,10 +322,12 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-def scale_bars(figures: dict[str, Any]) -> dict[str, Any]:
+def scale_bars(figures: dict[str, Any] | None) -> dict[str, Any] | None:
     """Widths (0–100) of the indicator page's bars, on one scale with the threshold line: 100 % for a
     percentage; for a rate per 10,000 the largest figure or a quarter past the threshold. Applied when a
-    page shows figures, stored ones included (they were stored without widths)."""
+    page shows figures, stored ones included (they were stored without widths); None while computing."""
+    if figures is None:
+        return None
     for ind in figures.get("indicators", []):
         threshold = ind.get("threshold")
         rates = [r["rate"] for r in ind.get("rows", []) if r.get("rate") is not None]
