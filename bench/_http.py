@@ -237,7 +237,13 @@ def run_wrk(
     timeout: str = "30s",
 ) -> WrkResult:
     wrk = require_wrk()
-    args = [wrk, f"-t{min(threads, connections)}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    args = [
+        wrk,
+        f"-t{min(threads, connections)}",
+        f"-c{connections}",
+        f"-d{max(round(duration), 1)}s",
+        "--latency",
+    ]
     args += ["--timeout", timeout]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]

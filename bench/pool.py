@@ -9,9 +9,10 @@ that cluster is not running the bench starts it (created on first use, ≈ 2 min
 running it is used and left running, whole again. The script runs the instances as the ``postgres`` OS
 user through runuser, so the bench must run as root, and needs `make cluster-deps`.
 
-The data: database ``gonghui_bench_pool`` (quick: ``…_quick``) in the cluster, owned by the application's
-role; migrated, Anhui's regions and `load_demo` (full: the default 50,000 members of Wuhu, 300 grassroots
-unions, 2,000 workplaces; quick: 1,000 / 30 / 100), then `refresh_targets` as the nightly job would. The
+The data: database ``gonghui_bench_pool_<members>`` in the cluster, owned by the application's role;
+migrated, Anhui's regions and `load_demo` (full: 20,000 members of Wuhu with the demo's default 300
+grassroots unions and 2,000 workplaces; quick: 1,000 / 30 / 100; GONGHUI_BENCH_POOL_MEMBERS,
+…_GRASSROOTS, …_WORKPLACES), then `refresh_targets` as the nightly job would. The
 setup connects straight to the primary with ``synchronous_commit=local`` for its own session (a loaded
 demo need not wait for the standby's flush on each of its thousands of commits; the pages measured do not
 write). A comment on the database records what was loaded (migrations, demo code, size, day): a later
@@ -41,7 +42,9 @@ gunicorn workers per request and how busy the machine was. The direct setup is t
 
 Failover: the primary node is killed as tests/cluster/nodes.py kills it (SIGKILL to its pg_autoctl's
 process group and to its postmaster: the machine dies); two probers open a new connection every 0.1 s
-and run a write transaction (``txid_current()``), one through pgbouncer-primary, one through the libpq
+and run a write transaction (``txid_current()``) that must land on the other node (the killed
+postmaster's backends outlive it for a moment: a connection pgbouncer kept can still commit on them), one
+through pgbouncer-primary, one through the libpq
 multi-host URL straight to both nodes (target_session_attrs=read-write); kill → first successful write
 for each. Then `cluster.sh start` brings the killed node back as the standby (timed).
 
@@ -282,11 +285,24 @@ class ConnectionSampler:
                 time.sleep(0.1)
 
 
+def _drain(gunicorn_pid: int, limit: float = 60) -> None:
+    """Until the workers are idle: requests that wrk gave up on (its connections closed at the end of a
+    level) are still served, and would otherwise be counted against the next level."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = http.children_cpu(gunicorn_pid)
+        time.sleep(0.5)
+        if http.children_cpu(gunicorn_pid) - before < 0.05:
+            return
+
+
 def _measure(
     base: str, page: tuple, cookie: str, gunicorn_pid: int, n: int, seconds: float, sampler_args: tuple
 ) -> tuple[http.WrkResult, ConnectionSampler, float, float]:
     url = base + page[2]
+    _drain(gunicorn_pid)
     http.run_wrk(url, connections=n, duration=1, headers={"Cookie": cookie})  # warm-up
+    _drain(gunicorn_pid)
     machine_before = http.machine_ticks()
     cpu_before = http.children_cpu(gunicorn_pid)
     with ConnectionSampler(*sampler_args) as sampler:
@@ -387,9 +403,10 @@ class WriteProber(threading.Thread):
     of pgbouncer waits up to its query_wait_timeout (30 s) for a server connection — and a later attempt
     must not wait behind it. Records when the first attempt succeeded."""
 
-    def __init__(self, url: str, since: float, limit: float = 120, at_once: int = 40):
+    def __init__(self, url: str, since: float, old_port: int, limit: float = 120, at_once: int = 40):
         super().__init__(daemon=True)
         self.url, self.since, self.limit, self.at_once = url, since, limit, at_once
+        self.old_port = old_port
         self.first_write: float | None = None
         self.lock = threading.Lock()
 
@@ -398,8 +415,12 @@ class WriteProber(threading.Thread):
 
         try:
             with psycopg.connect(self.url, connect_timeout=2, prepare_threshold=None) as conn:
-                conn.execute("SELECT txid_current()")
+                (port,) = conn.execute("SELECT inet_server_port() FROM txid_current()").fetchone()
         except psycopg.Error:
+            return
+        if port == self.old_port:
+            # The killed postmaster's backends live on until they notice: a server connection that
+            # pgbouncer kept open can still commit there (the standby confirms it). Not the failover.
             return
         now = time.monotonic()
         with self.lock:
@@ -430,7 +451,7 @@ def _failover(dbname: str) -> dict:
     }
     since = time.monotonic()
     _kill_node(old)
-    probers = {key: WriteProber(url, since) for key, url in urls.items()}
+    probers = {key: WriteProber(url, since, NODES[old]) for key, url in urls.items()}
     for prober in probers.values():
         prober.start()
     for prober in probers.values():
@@ -446,7 +467,8 @@ def _check_prerequisites() -> None:
     http.require_wrk()
     if os.geteuid() != 0:
         raise RuntimeError("集群脚本以 postgres 用户运行各实例（runuser），本基准须以 root 运行")
-    if not Path("/usr/lib/postgresql/15/bin/pg_autoctl").exists() or not Path("/usr/sbin/pgbouncer").exists():
+    path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/lib/postgresql/15/bin"])
+    if not shutil.which("pg_autoctl", path=path) or not shutil.which("pgbouncer", path=path):
         raise RuntimeError("需要 pg_auto_failover 和 pgbouncer（make cluster-deps）")
 
 
@@ -456,16 +478,12 @@ def run(args) -> None:
     levels = [8] if quick else [8, 32, 64]
     seconds = float(os.environ.get("GONGHUI_BENCH_POOL_SECONDS", "2" if quick else "5"))
     workers = int(os.environ.get("GONGHUI_BENCH_WORKERS", "2"))
-    size = (
-        {"grassroots": 30, "workplaces": 100, "members": 1000}
-        if quick
-        else {
-            "grassroots": 300,
-            "workplaces": 2000,
-            "members": int(os.environ.get("GONGHUI_BENCH_POOL_MEMBERS", 50000)),
-        }
-    )
-    dbname = "gonghui_bench_pool_quick" if quick else "gonghui_bench_pool"
+    defaults = (1000, 30, 100) if quick else (20000, 300, 2000)
+    size = {
+        key: int(os.environ.get(f"GONGHUI_BENCH_POOL_{key.upper()}", default))
+        for key, default in zip(("members", "grassroots", "workplaces"), defaults, strict=True)
+    }
+    dbname = f"gonghui_bench_pool_{size['members']}"
     tmp = Path(tempfile.mkdtemp(prefix="gh-bench-pool-"))
 
     started_here = _cluster("check").returncode != 0
