@@ -136,7 +136,8 @@ pg-tune:
 	  for _ in $$(seq 1 30); do pg_isready -h $(PG_HOST) -q && break; sleep 1; done; \
 	fi
 
-bench: install system-deps bench-deps pg-tune
+# cluster-deps: bench/pool.py starts a cluster of its own (deploy/cluster, base port 58432, var/bench-cluster).
+bench: install system-deps bench-deps cluster-deps pg-tune
 	$(LOCAL) $(PYTHON) -m bench $(BENCH_ARGS)
 
 # The 年报 bench alone (`make bench` runs it with the others): the province generated at

@@ -32,24 +32,18 @@ Needs the Debian package ``wrk`` (make system-deps).
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import resource
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
-from cryptography.fernet import Fernet
+from bench import _http as http
+from bench._http import ROOT
+from bench._http import manage as _manage
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "gonghui_bench_joining"
 GOAL_RATE, GOAL_P99_MS = 200, 300
 
@@ -110,12 +104,6 @@ end
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _db_url() -> str:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gonghui_bench")
     return base.rsplit("/", 1)[0] + "/" + DB_NAME
@@ -128,61 +116,6 @@ def _recreate_database() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def _manage(env: dict, *args: str, stdin: str | None = None) -> str:
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} 失败：{out.stderr[-2000:]}")
-    return out.stdout
-
-
-def _wait_up(url: str, timeout: float = 90) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn 未能在 {timeout:.0f} 秒内启动")
-
-
-def _redis_up(url: str) -> bool:
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-        return True
-    except Exception:  # no package, no server: the bench runs with per-process counters
-        return False
-
-
-def _csrf_token(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as resp:
-        for header in resp.headers.get_all("Set-Cookie") or []:
-            match = re.match(r"csrftoken=([^;]+)", header)
-            if match:
-                return match.group(1)
-    raise RuntimeError("未取得 csrftoken")
-
-
-def _ms(text: str) -> float:
-    value = float(re.match(r"[\d.]+", text).group())
-    return (
-        value / 1000
-        if text.endswith("us")
-        else value * 1000
-        if text.endswith("s") and not text.endswith("ms")
-        else value
-    )
 
 
 def _count_rows(env: dict) -> int:
@@ -203,60 +136,8 @@ def _backend_pids() -> set[int]:
     return {pid for (pid,) in rows}
 
 
-def _pids_cpu(pids: set[int]) -> float:
-    """User + system CPU seconds of these processes (those that have exited count as 0)."""
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-def _machine_ticks() -> tuple[int, int]:
-    """(busy, total) clock ticks of all CPUs since boot, from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return sum(values) - idle, sum(values)
-
-
-def _wait_for_quiet(limit: float) -> str:
-    """Wait (at most ``limit`` seconds) until the CPUs were ≥ 80 % idle over 2 s: other agents share
-    this 2-core machine, and a figure taken while their tests run says more about them than about us."""
-    deadline = time.time() + limit
-    while True:
-        busy0, total0 = _machine_ticks()
-        time.sleep(2)
-        busy1, total1 = _machine_ticks()
-        idle = 1 - (busy1 - busy0) / max(total1 - total0, 1)
-        if idle >= 0.8:
-            return f"开始前空闲 {idle:.0%}"
-        if time.time() >= deadline:
-            return f"等待 {limit:.0f} 秒后机器仍忙（空闲 {idle:.0%}），照常测量"
-
-
-def _cpu_seconds(master_pid: int) -> float:
-    """User + system CPU of the gunicorn workers (children of the master), from /proc."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master_pid:  # field 4 (ppid) is index 1 after the command name
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
 def run(args) -> None:
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        raise RuntimeError("需要 Debian 软件包 wrk（apt-get install wrk，或 make system-deps）")
+    http.require_wrk()
     quick = bool(getattr(args, "quick", False))
     duration = 3 if quick else 20
     connections = 4 if quick else 12
@@ -265,24 +146,19 @@ def run(args) -> None:
     _recreate_database()
     tmp = Path(tempfile.mkdtemp(prefix="gh-bench-joining-"))
     (tmp / "bench_joining_settings.py").write_text(BENCH_SETTINGS)
-    env = {
-        **os.environ,
-        "DATABASE_URL": _db_url(),
-        "DJANGO_SETTINGS_MODULE": "bench_joining_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
-        "GONGHUI_VAR_DIR": str(tmp / "var"),
-        "GONGHUI_DEBUG": "0",
-        # Production settings take their keys from the environment only: fresh ones for this run.
-        "GONGHUI_SECRET_KEY": secrets.token_urlsafe(50),
-        "GONGHUI_FIELD_KEYS": Fernet.generate_key().decode(),
-        "GONGHUI_HASH_KEY": secrets.token_hex(32),
-        "GONGHUI_CONN_MAX_AGE": "60",
-        "GONGHUI_LOG_LEVEL": "WARNING",
-    }
+    # Production settings take their keys from the environment only: fresh ones for this run.
+    env = http.production_env(
+        tmp / "var",
+        _db_url(),
+        http.production_keys(),
+        DJANGO_SETTINGS_MODULE="bench_joining_settings",
+        PYTHONPATH=os.pathsep.join([str(tmp), str(ROOT)]),
+        GONGHUI_CONN_MAX_AGE="60",
+    )
     # Production keeps the rate-limit counters in Redis, shared by the workers; so does the bench when a
     # Redis server answers (its own database number), else it says that it counted per process.
     redis_url = os.environ.get("GONGHUI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-    if _redis_up(redis_url):
+    if http.redis_up(redis_url):
         env["GONGHUI_REDIS_URL"] = redis_url
     else:
         redis_url = ""
@@ -290,34 +166,13 @@ def run(args) -> None:
     _manage(env, "load_regions", "--province", "34", "-v0")
     group_pk, district_pk = re.search(r"IDS (\d+) (\d+)", _manage(env, "shell", stdin=SETUP)).groups()
 
-    port = _free_port()
+    port = http.free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "gonghui.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--no-control-socket",  # gunicorn 27's default socket path is shared by every instance
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp / "gunicorn.log", "w"),  # noqa: SIM115
-        start_new_session=True,
-    )
+    log = tmp / "gunicorn.log"
+    gunicorn = http.start_gunicorn(env, port, log, workers=workers)
     try:
-        try:
-            _wait_up(base + "/join/")
-        except RuntimeError as exc:
-            raise RuntimeError(f"{exc}：{(tmp / 'gunicorn.log').read_text()[-1500:]}") from None
-        token = _csrf_token(base + "/join/")
+        http.wait_up(base + "/join/", log=log)
+        token = http.csrf_token(base + "/join/")
         script = tmp / "apply.lua"
         script.write_text(
             textwrap.dedent(
@@ -326,68 +181,64 @@ def run(args) -> None:
             + LUA
         )
         before = _count_rows(env)
-        quiet = _wait_for_quiet(0 if quick else float(os.environ.get("GONGHUI_BENCH_QUIET_WAIT", "120")))
+        quiet = http.wait_for_quiet(0 if quick else float(os.environ.get("GONGHUI_BENCH_QUIET_WAIT", "120")))
         pg_pids = _backend_pids()
-        cpu_before = _cpu_seconds(gunicorn.pid)
-        pg_before = _pids_cpu(pg_pids)
-        machine_before = _machine_ticks()
-        wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        out = subprocess.run(
-            [
-                wrk,
-                "-t2",
-                f"-c{connections}",
-                f"-d{duration}s",
-                "--latency",
-                "-s",
-                str(script),
-                base + "/join/",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=duration + 60,
-            check=True,
-        ).stdout
-        elapsed = time.perf_counter() - started
-        wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
-        web_cpu = _cpu_seconds(gunicorn.pid) - cpu_before
+        cpu_before = http.children_cpu(gunicorn.pid)
+        pg_before = http.pids_cpu(pg_pids)
+        machine_before = http.machine_ticks()
+        result = http.run_wrk(base + "/join/", connections=connections, duration=duration, script=script)
+        web_cpu = http.children_cpu(gunicorn.pid) - cpu_before
         pg_pids |= _backend_pids()  # backends opened during the run (CONN_MAX_AGE keeps them)
-        pg_cpu = _pids_cpu(pg_pids) - pg_before
-        busy, total = (
-            after - before_ for after, before_ in zip(_machine_ticks(), machine_before, strict=True)
-        )
+        pg_cpu = http.pids_cpu(pg_pids) - pg_before
+        machine_after = http.machine_ticks()
         created = _count_rows(env) - before
         if os.environ.get("GONGHUI_BENCH_VERBOSE"):
-            print(out)
+            print(result.output)
     finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=30)
+        http.stop_gunicorn(gunicorn)
 
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)) else 0
+    elapsed = result.seconds
     rate = created / elapsed
-    p50, p99 = _ms(latency["50"]), _ms(latency["99"])
+    p50, p99 = result.p50_ms, result.p99_ms
     print(f"gunicorn {workers} 个 sync worker，wrk 2 线程 {connections} 连接，{duration} 秒（环回地址）")
     print(f"限流计数：{'Redis（各 worker 共享）' if redis_url else '各进程本地内存（未连上 Redis）'}")
     print(
-        f"入会申请提交：{created} 件写入数据库，{rate:.0f} 件/秒（wrk 请求 {rps:.0f} 次/秒，非 2xx {non2xx} 次）"
+        f"入会申请提交：{created} 件写入数据库，{rate:.0f} 件/秒"
+        f"（wrk 请求 {result.rps:.0f} 次/秒，非 2xx {result.non2xx} 次）"
     )
     print(f"延迟 p50 {p50:.1f} ms，p99 {p99:.1f} ms")
     n = max(created, 1)
     load = os.getloadavg()[0]
-    ours = web_cpu + pg_cpu + wrk_cpu
+    ours = web_cpu + pg_cpu + result.cpu
+    busy = machine_after[0] - machine_before[0]
     machine = busy / os.sysconf("SC_CLK_TCK")
     print(
         f"每件 CPU：Web 进程 {web_cpu * 1000 / n:.1f} ms，PostgreSQL 后端 {pg_cpu * 1000 / n:.1f} ms，"
-        f"wrk {wrk_cpu * 1000 / n:.1f} ms"
+        f"wrk {result.cpu * 1000 / n:.1f} ms"
     )
     print(
-        f"{quiet}；测量时系统负载 {load:.1f}（{os.cpu_count()} 核，CPU 忙 {busy * 100 / max(total, 1):.0f}%），"
+        f"{quiet}；测量时系统负载 {load:.1f}（{os.cpu_count()} 核，"
+        f"CPU 忙 {http.busy_share(machine_before, machine_after):.0%}），"
         f"其中 Web、PostgreSQL 后端、wrk 以外（其他进程、Redis、内核）占 {max(machine - ours, 0) / elapsed:.2f} 核"
     )
-    verdict = "达到" if rate >= GOAL_RATE and p99 <= GOAL_P99_MS else "未达到"
-    print(f"目标 ≥{GOAL_RATE} 件/秒且 p99 ≤{GOAL_P99_MS} ms：{verdict}")
+    met = rate >= GOAL_RATE and p99 <= GOAL_P99_MS
+    print(f"目标 ≥{GOAL_RATE} 件/秒且 p99 ≤{GOAL_P99_MS} ms：{'达到' if met else '未达到'}")
     shutil.rmtree(tmp, ignore_errors=True)
+    print(
+        json.dumps(
+            {
+                "bench": "joining",
+                "submissions": created,
+                "per_second": round(rate, 1),
+                "wrk_rps": round(result.rps, 1),
+                "p50_ms": round(p50, 1),
+                "p99_ms": round(p99, 1),
+                "non2xx": result.non2xx,
+                "workers": workers,
+                "connections": connections,
+                "seconds": duration,
+                "goal_met": met,
+            },
+            ensure_ascii=False,
+        )
+    )
