@@ -50,6 +50,19 @@ def connection_lost(exc: BaseException | None) -> bool:
     return False
 
 
+def connection_broken(alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """After an error the driver did not name as a lost connection, is the connection itself gone? psycopg
+    answers a server that vanished under a COPY with "COPY cannot be mixed with other operations" (a
+    ProgrammingError). Django closes a connection whose rollback failed; an open one is asked SELECT 1.
+    Inside a transaction nothing can be told (an aborted transaction refuses the probe too)."""
+    conn = connections[alias]
+    if conn.in_atomic_block:
+        return False
+    if conn.connection is None:
+        return True
+    return not conn.is_usable()
+
+
 def drop_broken(alias: str = DEFAULT_DB_ALIAS) -> None:
     """Close the alias's connection so that the next query connects anew (outside a transaction only)."""
     conn = connections[alias]

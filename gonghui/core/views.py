@@ -318,6 +318,7 @@ class ObjectActionView(LoginRequiredMixin, View):
     edit_role_required = (
         False  # True: refused up front for roles that only read (the service may not know roles)
     )
+    service_errors: tuple[type[Exception], ...] = ()  # the service's own refusals, shown as messages too
 
     def form(self, obj, request) -> forms.Form:
         return self.form_class(request.POST, request.FILES)
@@ -344,8 +345,28 @@ class ObjectActionView(LoginRequiredMixin, View):
             for message in exc.messages:
                 messages.error(request, message)
             return redirect(self.back(obj))
+        except self.service_errors as exc:
+            messages.error(request, str(exc))
+            return redirect(self.back(obj))
         messages.success(request, self.done)
         return redirect(self.back(obj))
+
+
+class PersonalRevealView(ScopedMixin, View):
+    """POST only: one person's full ID number, phone and birth date (members, union workers, model
+    workers …), for a user holding 查看敏感信息; the reveal is audited. Subclasses set ``model``,
+    ``template_name`` and ``context_object_name``."""
+
+    template_name = ""
+    context_object_name = "person"
+    revealed = "身份证号、手机号、出生日期"
+
+    def post(self, request, pk):
+        person = get_object_or_404(self.get_queryset(), pk=pk)
+        if not request.user.can_view_sensitive:
+            raise PermissionDenied("您没有「查看敏感信息」权限")
+        audit.record(request, AuditEvent.Action.REVEAL, person, detail=self.revealed)
+        return render(request, self.template_name, {self.context_object_name: person})
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

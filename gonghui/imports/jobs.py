@@ -112,7 +112,7 @@ def run_job(job: ImportJob, dry_run: bool, echo: Callable[[int, str], None] | No
         try:
             return _run(job, dry_run, progress, outcome)
         except BaseException as exc:
-            lost = failover.connection_lost(exc)
+            lost = failover.connection_lost(exc) or failover.connection_broken()
             if lost:
                 # issue 17: the primary died (or was demoted) mid-import. The import's one transaction died
                 # with it; whether its commit had landed is read back on the new primary from the audit

@@ -1,13 +1,15 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views import View
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 
-from gonghui.core import audit
-from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
-from gonghui.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from gonghui.core.views import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    PersonalRevealView,
+    ScopedMixin,
+)
 
 from . import services
 from .filters import MemberFilterSet
@@ -63,17 +65,10 @@ class MemberEditView(ObjectEditView):
             return self.form_invalid(form)
 
 
-class MemberRevealView(NoSeparatedAdminMixin, ScopedMixin, View):
-    """POST only: shows the full ID number and phone of one member, and writes the audit event."""
-
+class MemberRevealView(NoSeparatedAdminMixin, PersonalRevealView):
     model = Member
-
-    def post(self, request, pk):
-        member = get_object_or_404(self.get_queryset(), pk=pk)
-        if not request.user.can_view_sensitive:
-            raise PermissionDenied("您没有「查看敏感信息」权限")
-        audit.record(request, AuditEvent.Action.REVEAL, member, detail="身份证号、手机号、出生日期")
-        return render(request, "members/_revealed.html", {"member": member})
+    template_name = "members/_revealed.html"
+    context_object_name = "member"
 
 
 class MemberChangeView(ScopedMixin, FormView):

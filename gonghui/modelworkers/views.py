@@ -1,13 +1,14 @@
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views import View
 
-from gonghui.core import audit
-from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
-from gonghui.core.views import ObjectActionView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from gonghui.core.views import (
+    ObjectActionView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    PersonalRevealView,
+)
 
 from . import services
 from . import settings as mw_settings
@@ -75,39 +76,23 @@ class PersonEditView(ObjectEditView):
             return self.form_invalid(form)
 
 
-class PersonRevealView(PersonalMixin, ScopedMixin, View):
-    """POST only: the full ID number, phone and birth date of one person; audited."""
-
+class PersonRevealView(PersonalMixin, PersonalRevealView):
     model = ModelWorker
-
-    def post(self, request, pk):
-        person = get_object_or_404(self.get_queryset(), pk=pk)
-        if not request.user.can_view_sensitive:
-            raise PermissionDenied("您没有「查看敏感信息」权限")
-        audit.record(request, AuditEvent.Action.REVEAL, person, detail="身份证号、手机号、出生日期")
-        return render(request, "modelworkers/_revealed.html", {"person": person})
+    template_name = "modelworkers/_revealed.html"
+    context_object_name = "person"
 
 
 class _Step(ObjectActionView):
     model = ModelWorker
-
-    def post(self, request, pk):
-        if not request.user.can_edit:
-            raise PermissionDenied("您的角色只能查看，不能修改")
-        return super().post(request, pk)
-
-    def act(self, obj, data, request):
-        try:
-            self.step(obj, data, request)
-        except services.RegisterError as exc:
-            raise ValidationError(str(exc)) from None
+    edit_role_required = True
+    service_errors = (services.RegisterError,)
 
 
 class AddTitleView(_Step):
     form_class = TitleForm
     done = "已登记称号"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.add_title(
             obj,
             services.TitleData(
@@ -122,7 +107,7 @@ class RemoveTitleView(_Step):
     form_class = RemoveTitleForm
     done = "已撤销称号"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         title = obj.titles.filter(pk=data["title"]).first()
         if title is None:
             raise services.RegisterError("该称号不属于此人员")
@@ -133,7 +118,7 @@ class AddServiceView(_Step):
     form_class = ServiceForm
     done = "已登记服务"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.record_service(
             obj, data["kind"], data["date"], request.user, data["amount"], data["note"], client_ip(request)
         )

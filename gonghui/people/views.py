@@ -1,19 +1,22 @@
 import datetime as dt
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views import View
 from django.views.generic import TemplateView
 
-from gonghui.core import audit
-from gonghui.core.models import AuditEvent
 from gonghui.core.net import client_ip
 from gonghui.core.normalize import InvalidValue, normalize_date
 from gonghui.core.params import ParamError
 from gonghui.core.scope import home_node
-from gonghui.core.views import ObjectActionView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from gonghui.core.views import (
+    ObjectActionView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    PersonalRevealView,
+    ScopedMixin,
+)
 from gonghui.orgs.models import UnionKind, UnionOrg
 
 from . import services, staffing
@@ -77,41 +80,23 @@ class WorkerEditView(ObjectEditView):
             return self.form_invalid(form)
 
 
-class WorkerRevealView(PersonalMixin, ScopedMixin, View):
-    """POST only: the full ID number, phone and birth date of one worker; audited."""
-
+class WorkerRevealView(PersonalMixin, PersonalRevealView):
     model = UnionWorker
-
-    def post(self, request, pk):
-        worker = get_object_or_404(self.get_queryset(), pk=pk)
-        if not request.user.can_view_sensitive:
-            raise PermissionDenied("您没有「查看敏感信息」权限")
-        audit.record(request, AuditEvent.Action.REVEAL, worker, detail="身份证号、手机号、出生日期")
-        return render(request, "people/_revealed.html", {"worker": worker})
+    template_name = "people/_revealed.html"
+    context_object_name = "worker"
 
 
 class _Step(ObjectActionView):
     model = UnionWorker
-
-    def post(self, request, pk):
-        if not request.user.can_edit:
-            raise PermissionDenied("您的角色只能查看，不能修改")
-        return super().post(request, pk)
-
-    def act(self, obj, data, request):
-        try:
-            self.step(obj, data, request)
-        except services.StaffError as exc:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError(str(exc)) from None
+    edit_role_required = True
+    service_errors = (services.StaffError,)
 
 
 class ProbationView(_Step):
     form_class = StepForm
     done = "已办理转正"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.pass_probation(obj, data["date"], request.user, data["note"], client_ip(request))
 
 
@@ -119,7 +104,7 @@ class GradeView(_Step):
     form_class = GradeForm
     done = "已调整补贴档次"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.change_grade(
             obj, data["grade"], data["date"], request.user, data["note"], client_ip(request)
         )
@@ -129,7 +114,7 @@ class LeaveView(_Step):
     form_class = StepForm
     done = "已办理离岗"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.leave(obj, data["date"], request.user, data["note"], client_ip(request))
 
 
@@ -140,7 +125,7 @@ class AppraiseView(_Step):
     def form(self, obj, request):
         return AppraisalForm(request.POST, worker=obj, user=request.user)
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.appraise(
             obj,
             data["year"],

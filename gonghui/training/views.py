@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -95,26 +95,20 @@ class SessionEditView(ObjectEditView):
 
 class _Step(ObjectActionView):
     model = TrainingSession
+    edit_role_required = True
+    service_errors = (services.TrainingError,)
 
     def post(self, request, pk):
-        if not request.user.can_edit:
-            raise PermissionDenied("您的角色只能查看，不能修改")
         if getattr(self, "required_role", "") and not getattr(request.user, self.required_role):
             raise PermissionDenied(self.permission_denied_message)
         return super().post(request, pk)
-
-    def act(self, obj, data, request):
-        try:
-            self.step(obj, data, request)
-        except services.TrainingError as exc:
-            raise ValidationError(str(exc)) from None
 
 
 class HeadcountView(_Step):
     form_class = HeadcountForm
     done = "已登记参训人数"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.set_headcount(obj, data["headcount"], request.user, client_ip(request))
 
 
@@ -122,7 +116,7 @@ class AddAttendeeView(PersonalMixin, _Step):
     form_class = AttendeeForm
     done = "已增加参训人员"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.add_attendees(
             obj, [services.Person(data["id_number"], data["name"])], request.user, client_ip(request)
         )
@@ -132,7 +126,7 @@ class CancelView(_Step):
     form_class = CancelForm
     done = "已撤销该培训班"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.cancel(obj, request.user, data["note"], client_ip(request))
 
 
@@ -140,7 +134,7 @@ class RemoveAttendeeView(PersonalMixin, _Step):
     model = Attendee
     done = "已移除参训人员"
 
-    def step(self, obj, data, request):
+    def act(self, obj, data, request):
         services.remove_attendee(obj, request.user, client_ip(request))
 
 

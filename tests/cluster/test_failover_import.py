@@ -20,7 +20,7 @@ from tests.factories import make_id
 from tests.imports.helpers import MEMBER_HEADER, write_csv
 
 from . import nodes
-from .worker import WriteProber, start_worker
+from .worker import start_worker, write_prober
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 ROWS = 200_000
@@ -59,8 +59,7 @@ def test_import_killed_by_a_failover_fails_cleanly_and_the_retry_completes(regis
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, confirmed_at=timezone.now())
     job.refresh_from_db()
     worker = start_worker(tmp_path)
-    prober = WriteProber()
-    prober.start()
+    prober = None
     try:
         enqueue_job(job)
         _wait(
@@ -68,9 +67,9 @@ def test_import_killed_by_a_failover_fails_cleanly_and_the_retry_completes(regis
         )
         time.sleep(1.0)  # inside the import's one transaction
         old_primary = nodes.primary()
-        prober.since = time.monotonic()
         nodes.kill_node(old_primary)
         killed = time.monotonic()
+        prober = write_prober(old_primary)
 
         failed = _wait(
             lambda: ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.RUNNING).first(),
@@ -103,7 +102,6 @@ def test_import_killed_by_a_failover_fails_cleanly_and_the_retry_completes(regis
             f"杀死主库 → 首次写入成功 {kill_to_write:.1f} 秒；重试完成"
         )
     finally:
-        prober.stop.set()
         worker.send_signal(signal.SIGTERM)
         try:
             worker.wait(timeout=20)

@@ -1,19 +1,19 @@
-"""The background worker (`manage.py worker`) as a child process on the test database, and a prober that
-measures when the cluster takes writes again."""
+"""The background worker (`manage.py worker`) as a child process on the test database, and the prober that
+measures when the cluster takes writes again (bench/_prober.py, shared with the pool bench)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import threading
 import time
 
-import psycopg
 from django.conf import settings
 from django.db import connection
 
-from .nodes import ROOT
+from bench._prober import WriteProber
+
+from .nodes import NODES, ROOT
 
 
 def _test_url(url: str) -> str:
@@ -58,29 +58,9 @@ def start_worker(tmp_path) -> subprocess.Popen:
     )
 
 
-class WriteProber(threading.Thread):
-    """Every 0.1 s a new connection through the application's multi-host URL and a write transaction
-    (``txid_current()`` is refused on a standby); records when writes first succeed after ``since``."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.url = _test_url(os.environ["DATABASE_URL"])
-        self.since: float | None = None
-        self.first_write: float | None = None
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            if self.since is not None and self.first_write is None:
-                try:
-                    with psycopg.connect(self.url, connect_timeout=2, prepare_threshold=None) as conn:
-                        conn.execute("SELECT txid_current()")
-                    self.first_write = time.monotonic()
-                except psycopg.Error:
-                    pass
-            time.sleep(0.1)
-
-    def seconds(self) -> float | None:
-        if self.since is None or self.first_write is None:
-            return None
-        return self.first_write - self.since
+def write_prober(old_primary: str) -> WriteProber:
+    """Started right after ``old_primary`` was killed: measures when a write first lands on another node
+    through the application's URL (a write on the killed postmaster's orphan backend does not count)."""
+    prober = WriteProber(_test_url(os.environ["DATABASE_URL"]), time.monotonic(), NODES[old_primary])
+    prober.start()
+    return prober

@@ -66,3 +66,28 @@ def test_a_database_lost_mid_request_answers_503_please_retry(db):
     page = response.content.decode()
     assert "请稍后重试" in page and "本次操作未完成" in page
     assert "系统内部错误" not in page and "OperationalError" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_whose_server_went_away_is_told_broken_whatever_the_error_said(on_postgres):
+    """psycopg answers a server that vanished under a COPY with "COPY cannot be mixed with other
+    operations" (a ProgrammingError, not a connection error): the import job asks the connection itself."""
+    import psycopg
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    assert not failover.connection_broken()  # alive, outside a transaction
+    url = f"host={connection.settings_dict['HOST']} port={connection.settings_dict['PORT'] or 5432} "
+    with psycopg.connect(url + f"user={connection.settings_dict['USER']} dbname=postgres") as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    assert failover.connection_broken()
+    connection.close()
+    assert failover.connection_broken()  # closed (as Django leaves one whose rollback failed)
+    connection.ensure_connection()
+    assert not failover.connection_broken()
+
+
+def test_inside_a_transaction_nothing_is_probed(db):
+    assert not failover.connection_broken()  # the test's transaction: no probe, no false alarm
