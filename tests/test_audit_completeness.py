@@ -265,6 +265,15 @@ def member_exit(ctx):
     )
 
 
+def member_transfer_province(ctx):
+    ctx.login("wuhu")
+    member = ctx.registry.members["jinghu_1"]
+    data = {"province": "32", "date": "2024-05-01", "reason": "job_change"}
+    return lambda: ctx.post(reverse("members:member-transfer-province", args=[member.pk]), data), Row(
+        A.UPDATE, "members.member", "wuhu", ("转出至外省", "江苏省")
+    )
+
+
 def routing_rule_add(ctx):
     ctx.login("jiujiang")
     data = {
@@ -452,6 +461,7 @@ CASES: dict[str, Callable] = {
     "会籍转接（会员页面）": member_transfer,
     "确认会籍转接申请": transfer_request_confirm,
     "退会": member_exit,
+    "转出至外省": member_transfer_province,
     "新增入会分配规则": routing_rule_add,
     "修改入会分配规则": routing_rule_edit,
     "删除入会分配规则": routing_rule_delete,

@@ -1,9 +1,11 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 
 from gonghui.core.forms import ScopedModelForm, autocomplete_field, run_normalizer
 from gonghui.core.normalize import normalize_name, normalize_phone, normalize_resident_id
+from gonghui.regions.loader import provinces
 
 from . import services
 from .models import ChangeReason, Member
@@ -124,6 +126,22 @@ class TransferForm(_ChangeForm):
         for field in (to_union, workplace):
             field.widget.attrs["class"] = "form-select"
         self.fields = {"to_union": to_union, "workplace": workplace, **self.fields}
+
+
+class ProvinceTransferForm(_ChangeForm):
+    province = forms.ChoiceField(label="转入省份")
+    reason = forms.ChoiceField(
+        label="转出原因",
+        choices=[(c, ChangeReason(c).label) for c in ("job_change", "employer_closed", "other")],
+    )
+    field_order = ["province", "date", "reason", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = settings.GONGHUI_PROVINCE_CODE or self.member.union.region.code[:2]
+        self.fields["province"].choices = [("", "请选择省份")] + [
+            (code, name) for code, name in provinces() if code != own
+        ]
 
 
 class RetainForm(_ChangeForm):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 
@@ -19,6 +20,7 @@ from gonghui.core.normalize import ResidentId, normalize_phone
 from gonghui.core.scope import covers, scope_prefix
 from gonghui.orgs.models import UnionOrg, Workplace
 from gonghui.orgs.services import common_ancestor_name
+from gonghui.regions.loader import provinces
 
 from .models import (
     EVENT_DELTA,
@@ -263,6 +265,54 @@ def leave(
     hooks.emit("membership.ended", numbers=[locked.id_number])
     what = "除名" if expel else "退会"
     audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=f"{what}（{_reason(reason)}）")
+    return locked
+
+
+@transaction.atomic
+def transfer_out_of_province(
+    member: Member,
+    province_code: str,
+    date: dt.date,
+    actor=None,
+    reason: str = ChangeReason.JOB_CHANGE,
+    note: str = "",
+    ip: str | None = None,
+) -> Member:
+    """转出至外省: the person moves to a union in another province, which runs its own instance. The
+    membership ends here as 已转出 (a 转出 event, −1 at the union); the national roll-up withdraws the
+    person's digest, so that the other province may then admit them."""
+    names = dict(provinces())
+    locked = _lock(member)
+    if locked.status not in HELD_STATUSES:
+        raise MembershipError(f"会员当前状态为「{locked.get_status_display()}」，不能办理转出")
+    own = settings.GONGHUI_PROVINCE_CODE or locked.union.region.code[:2]
+    if province_code not in names:
+        raise MembershipError("请选择转入的省份")
+    if province_code == own:
+        raise MembershipError("转入省份与本省相同：省内调动请办理「会籍转接」")
+    if date < locked.join_date:
+        raise MembershipError("转出日期不能早于入会日期")
+    destination = f"转至{names[province_code]}"
+    _event(
+        locked,
+        EventKind.TRANSFER_OUT,
+        date,
+        locked.union,
+        actor,
+        reason=reason,
+        note=f"{destination}；{note}" if note else destination,
+    )
+    locked.status = MemberStatus.TRANSFERRED
+    locked.left_on = date
+    locked.save(update_fields=["status", "left_on", "updated_at"])
+    hooks.emit("membership.ended", numbers=[locked.id_number])
+    audit.log(
+        AuditEvent.Action.UPDATE,
+        locked,
+        actor=actor,
+        ip=ip,
+        detail=f"转出至外省：{names[province_code]}（{_reason(reason)}）",
+    )
     return locked
 
 

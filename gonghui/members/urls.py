@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.MemberEditView.as_view(), name="member-edit"),
     path("<int:pk>/reveal/", views.MemberRevealView.as_view(), name="member-reveal"),
     path("<int:pk>/transfer/", views.MemberTransferView.as_view(), name="member-transfer"),
+    path(
+        "<int:pk>/transfer-province/",
+        views.MemberProvinceTransferView.as_view(),
+        name="member-transfer-province",
+    ),
     path("<int:pk>/retain/", views.MemberRetainView.as_view(), name="member-retain"),
     path("<int:pk>/leave/", views.MemberLeaveView.as_view(), name="member-leave"),
 ]

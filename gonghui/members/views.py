@@ -13,7 +13,7 @@ from gonghui.core.views import (
 
 from . import services
 from .filters import MemberFilterSet
-from .forms import LeaveForm, MemberForm, RetainForm, TransferForm
+from .forms import LeaveForm, MemberForm, ProvinceTransferForm, RetainForm, TransferForm
 from .models import Member
 from .tables import MemberTable
 
@@ -112,6 +112,22 @@ class MemberTransferView(MemberChangeView):
             actor=self.request.user,
             reason=data["reason"],
             workplace=data.get("workplace"),
+            note=data["note"],
+            ip=client_ip(self.request),
+        )
+
+
+class MemberProvinceTransferView(MemberChangeView):
+    form_class = ProvinceTransferForm
+    title = "转出至外省"
+
+    def apply(self, member, data):
+        services.transfer_out_of_province(
+            member,
+            data["province"],
+            data["date"],
+            actor=self.request.user,
+            reason=data["reason"],
             note=data["note"],
             ip=client_ip(self.request),
         )

@@ -34,7 +34,7 @@ def active() -> bool:
 
 
 def refusal(province_name: str) -> str:
-    return f"该身份证号码已是{province_name}工会会员，请先办理会籍转接"
+    return f"该身份证号码已是{province_name}工会会员，须由{province_name}工会先办理「转出至外省」"
 
 
 def held_elsewhere(numbers: Iterable[str]) -> dict[str, str]:

@@ -63,3 +63,8 @@ def read_divisions(province: str | None = None) -> list[Division]:
             parent = city if city in raw and raw[city] not in _SKIP_NAMES else code[:2] + "0000"
             divisions.append(Division(code, name, 3, parent))
     return divisions
+
+
+def provinces() -> list[tuple[str, str]]:
+    """The current provincial-level divisions as (two-digit code, name), in code order: 11 北京市 … 82 澳门特别行政区."""
+    return [(d.code[:2], d.name) for d in read_divisions() if d.level == 1]

@@ -147,6 +147,16 @@ services.leave(m, dt.date.today(), reason='voluntary')
 print('LEFT')
 """
 
+MOVE = """
+import datetime as dt
+from gonghui.core import crypto
+from gonghui.members import services
+from gonghui.members.models import Member
+m = Member.objects.get(id_hash=crypto.lookup_hash('ric', '{number}'), status='active')
+m = services.transfer_out_of_province(m, '{to}', dt.date.today())
+print('MOVED', m.status)
+"""
+
 
 def test_a_join_in_one_province_replicates_and_a_duplicate_in_the_other_is_refused(capsys):
     from stdnum.cn import ric
@@ -166,10 +176,10 @@ def test_a_join_in_one_province_replicates_and_a_duplicate_in_the_other_is_refus
     lag = time.time() - committed
     p32_members = sql("p32", "SELECT count(*) FROM members_member")
     refused = shell("p32", JOIN.format(number=number))
-    assert refused == "REFUSED 该身份证号码已是安徽省工会会员，请先办理会籍转接"
+    assert refused == "REFUSED 该身份证号码已是安徽省工会会员，须由安徽省工会先办理「转出至外省」"
     assert sql("p32", "SELECT count(*) FROM members_member") == p32_members  # nothing written
-    # 退会 in 34 withdraws the digest; 32 may then take the person.
-    assert shell("p34", LEAVE.format(number=number)) == "LEFT"
+    # 转出至外省 in 34 (to 32) withdraws the digest; 32 may then take the person.
+    assert shell("p34", MOVE.format(number=number, to="32")) == "MOVED transferred"
     wait_for(
         lambda: (
             int(sql("nat", "SELECT count(*) FROM national_membershiphash WHERE province_code = '34'"))

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 JIANGSU = make_id("320102", dt.date(1991, 4, 5), 17)  # a member in 江苏
 NEWCOMER = make_id("340207", dt.date(1993, 7, 8), 25)  # nobody's member
-REFUSAL = "该身份证号码已是江苏省工会会员，请先办理会籍转接"
+REFUSAL = "该身份证号码已是江苏省工会会员，须由江苏省工会先办理「转出至外省」"
 
 
 @pytest.fixture(autouse=True)
