@@ -27,6 +27,7 @@ import buttons on the model's list page, the job pages, the background tasks, th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +37,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from gonghui.core.normalize import InvalidValue, clean_text, compact
+from gonghui.core.normalize import (
+    InvalidValue,
+    ResidentId,
+    clean_text,
+    compact,
+    normalize_name,
+    normalize_phone,
+    normalize_resident_id,
+)
 from gonghui.core.scope import EVERYTHING, home_node, scope_prefix
 
 from .columns import Column, HeaderMap, match_header
@@ -216,6 +225,51 @@ class Importer:
                 self.error(result, index, key, f"与第 {table.excel_row(first)} 行{label}重复")
                 self.error(result, first, key, f"与第 {table.excel_row(index)} 行{label}重复")
                 bad.update((index, first))
+
+    def person_columns(
+        self, table: Table, hmap: HeaderMap, result: Result, bad: set[int], once: bool = True
+    ) -> tuple[list, list]:
+        """A roster of people (union workers, model workers, trainees …): the 姓名 and 身份证号 columns
+        normalised — (names, ResidentIds), None where the row's value is wrong — and, with ``once``, each
+        person on one row only. The member import keeps its own: it also warns and upgrades IDs."""
+        today = dt.date.today()
+        names = self.per_value(result, self.column(table, hmap, "name"), "name", normalize_name, bad)
+        ids: list[ResidentId | None] = [None] * len(table.rows)
+        for index, raw in enumerate(self.column(table, hmap, "id_number")):
+            try:
+                ids[index] = normalize_resident_id(raw, today)
+            except InvalidValue as exc:
+                self.error(result, index, "id_number", str(exc))
+                bad.add(index)
+        if once:
+            self.duplicates(table, result, [r.number if r else None for r in ids], "id_number", bad)
+        return names, ids
+
+    def phone_column(self, table: Table, hmap: HeaderMap, result: Result, bad: set[int]) -> list:
+        """The optional 手机号 column: normalised, "" where empty."""
+        return self.per_value(
+            result,
+            self.column(table, hmap, "phone"),
+            "phone",
+            lambda raw: normalize_phone(raw) if clean_text(raw) else "",
+            bad,
+        )
+
+    @staticmethod
+    def one_of(options: dict[str, Any], label: str, required: bool = False) -> Callable[[object], Any]:
+        """A cell naming one of ``options`` (reference rows by name): the row, None when empty and optional."""
+
+        def pick(raw: object) -> Any:
+            text = clean_text(raw)
+            if not text:
+                if required:
+                    raise InvalidValue(f"{label}不能为空")
+                return None
+            if text not in options:
+                raise InvalidValue(f"「{text}」不是可选的{label}，可填：{'、'.join(options)}")
+            return options[text]
+
+        return pick
 
 
 class RowImporter(Importer):

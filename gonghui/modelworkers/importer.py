@@ -19,11 +19,7 @@ from django.db import transaction
 from gonghui.core import crypto
 from gonghui.core.normalize import (
     InvalidValue,
-    ResidentId,
     clean_text,
-    normalize_name,
-    normalize_phone,
-    normalize_resident_id,
 )
 from gonghui.honours.models import Level
 from gonghui.imports.columns import Column
@@ -136,28 +132,11 @@ class ModelWorkerImporter(OrgReferences):
         bad: set[int] = set()
         today = dt.date.today()
         col = lambda key: self.column(table, hmap, key)  # noqa: E731
-        names = self.per_value(result, col("name"), "name", normalize_name, bad)
-        ids: list[ResidentId | None] = [None] * n
-        for index, raw in enumerate(col("id_number")):
-            try:
-                ids[index] = normalize_resident_id(raw, today)
-            except InvalidValue as exc:
-                self.error(result, index, "id_number", str(exc))
-                bad.add(index)
-        phones = self.per_value(
-            result, col("phone"), "phone", lambda raw: normalize_phone(raw) if clean_text(raw) else "", bad
-        )
+        names, ids = self.person_columns(table, hmap, result, bad, once=False)  # a row per title
+        phones = self.phone_column(table, hmap, result, bad)
         unions = self.resolve_union(result, col("union"), "union", bad)
         industries = self.resolve_choice(result, col("industry"), "industry", Industry.choices, bad, "")
         kinds = {k.name: k for k in TitleKind.objects.filter(is_active=True)}
-
-        def kind(raw):
-            text = clean_text(raw)
-            if not text:
-                return None
-            if text not in kinds:
-                raise InvalidValue(f"「{text}」不是可选的称号类别，可填：{'、'.join(kinds)}")
-            return kinds[text]
 
         def level(raw):
             text = clean_text(raw)
@@ -175,7 +154,7 @@ class ModelWorkerImporter(OrgReferences):
                 raise InvalidValue(f"授予年度 {value} 有误：须在 1950 年至今年之间")
             return value
 
-        kind_values = self.per_value(result, col("kind"), "kind", kind, bad)
+        kind_values = self.per_value(result, col("kind"), "kind", self.one_of(kinds, "称号类别"), bad)
         level_values = self.per_value(result, col("level"), "level", level, bad)
         years = self.per_value(result, col("year"), "year", year, bad)
         texts = {

@@ -18,12 +18,8 @@ from django.db import transaction
 from gonghui.core import crypto
 from gonghui.core.normalize import (
     InvalidValue,
-    ResidentId,
     clean_text,
     normalize_date,
-    normalize_name,
-    normalize_phone,
-    normalize_resident_id,
 )
 from gonghui.imports.columns import Column, HeaderMap
 from gonghui.imports.engine import Progress, Result
@@ -130,36 +126,13 @@ class UnionWorkerImporter(OrgReferences):
         bad: set[int] = set()
         today = dt.date.today()
         col = lambda key: self.column(table, hmap, key)  # noqa: E731
-        names = self.per_value(result, col("name"), "name", normalize_name, bad)
-        ids: list[ResidentId | None] = [None] * n
-        for index, raw in enumerate(col("id_number")):
-            try:
-                ids[index] = normalize_resident_id(raw, today)
-            except InvalidValue as exc:
-                self.error(result, index, "id_number", str(exc))
-                bad.add(index)
-        phones = self.per_value(
-            result, col("phone"), "phone", lambda raw: normalize_phone(raw) if clean_text(raw) else "", bad
-        )
+        names, ids = self.person_columns(table, hmap, result, bad)
+        phones = self.phone_column(table, hmap, result, bad)
         unions = self.resolve_union(result, col("union"), "union", bad)
         posts = {p.name: p for p in Post.objects.filter(is_active=True)}
         grades = {g.name: g for g in SubsidyGrade.objects.filter(is_active=True)}
-
-        def lookup(table_of: dict, label: str, required: bool):
-            def pick(raw):
-                text = clean_text(raw)
-                if not text:
-                    if required:
-                        raise InvalidValue(f"{label}不能为空")
-                    return None
-                if text not in table_of:
-                    raise InvalidValue(f"「{text}」不是可选的{label}，可填：{'、'.join(table_of)}")
-                return table_of[text]
-
-            return pick
-
-        post_values = self.per_value(result, col("post"), "post", lookup(posts, "岗位", True), bad)
-        grade_values = self.per_value(result, col("grade"), "grade", lookup(grades, "补贴档次", False), bad)
+        post_values = self.per_value(result, col("post"), "post", self.one_of(posts, "岗位", True), bad)
+        grade_values = self.per_value(result, col("grade"), "grade", self.one_of(grades, "补贴档次"), bad)
 
         def start(raw):
             value = normalize_date(raw)
@@ -172,7 +145,6 @@ class UnionWorkerImporter(OrgReferences):
         starts = self.per_value(result, col("start_date"), "start_date", start, bad)
         probations = self.per_value(result, col("probation_end"), "probation_end", normalize_date, bad)
         employers = [clean_text(v)[:200] for v in col("employer")]
-        self.duplicates(table, result, [r.number if r else None for r in ids], "id_number", bad)
 
         rows: list[WorkerRow] = []
         for index in range(n):

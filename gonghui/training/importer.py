@@ -9,13 +9,12 @@ error: nothing is written (a roster is one whole: person-times from half a roste
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from gonghui.core import crypto
-from gonghui.core.normalize import InvalidValue, ResidentId, normalize_name, normalize_resident_id
+from gonghui.core.normalize import InvalidValue
 from gonghui.core.scope import home_node
 from gonghui.imports.columns import Column, HeaderMap
 from gonghui.imports.engine import Importer, Progress, Result
@@ -92,17 +91,7 @@ class RosterImporter(Importer):
     def validate(self, table: Table, hmap: HeaderMap, result: Result) -> list[RosterRow]:
         n = len(table.rows)
         bad: set[int] = set()
-        today = dt.date.today()
-        col = lambda key: self.column(table, hmap, key)  # noqa: E731
-        names = self.per_value(result, col("name"), "name", normalize_name, bad)
-        ids: list[ResidentId | None] = [None] * n
-        for index, raw in enumerate(col("id_number")):
-            try:
-                ids[index] = normalize_resident_id(raw, today)
-            except InvalidValue as exc:
-                self.error(result, index, "id_number", str(exc))
-                bad.add(index)
-        self.duplicates(table, result, [r.number if r else None for r in ids], "id_number", bad)
+        names, ids = self.person_columns(table, hmap, result, bad)
         return [RosterRow(i, services.Person(ids[i], names[i])) for i in range(n) if i not in bad]
 
     def run(self, table: Table, hmap: HeaderMap, dry_run: bool, progress: Progress | None = None) -> Result:
