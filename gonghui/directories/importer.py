@@ -133,7 +133,7 @@ class DirectoryImporter(Importer):
         as_of = forms.DateField(
             label="截至日期",
             help_text="名录数据的截至日期（同一来源的较新版本会把其中已不存在的单位标为「不再列入」）",
-            widget=forms.DateInput(attrs={"type": "date"}),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             validators=[not_future],
             error_messages={
                 "required": "请填写截至日期",

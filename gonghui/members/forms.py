@@ -91,7 +91,9 @@ class MemberForm(ScopedModelForm):
 
 class _ChangeForm(forms.Form):
     date = forms.DateField(
-        label="变动日期", initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"})
+        label="变动日期",
+        initial=dt.date.today,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label="备注", max_length=255, required=False)
 

@@ -25,7 +25,7 @@ class PlanHeadForm(forms.Form):
         label="文号", max_length=50, required=False, help_text="如 芜工发〔2023〕1号"
     )
     issued_on = forms.DateField(
-        label="印发日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="印发日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, user=None, **kwargs):

@@ -67,7 +67,8 @@ def test_the_page_offers_the_other_provinces_and_transfers(client, registry, as_
     response = client.post(url, {"province": "32", "date": "2024-05-01", "reason": "job_change"})
     assert response.status_code == 302
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED
-    assert "已转出" in client.get(member.get_absolute_url()).content.decode()
+    page = client.get(member.get_absolute_url()).content.decode()
+    assert "已转出" in page and "转至江苏省" in page  # the history names the province
 
 
 def test_a_read_only_user_or_one_outside_the_subtree_changes_nothing(client, registry, as_user):
