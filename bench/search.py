@@ -14,7 +14,6 @@ a second run of the same size reuses the data.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import time
@@ -237,6 +236,8 @@ def run(args) -> None:
     import django.test.utils
     from django.core.management import call_command
 
+    from bench._report import emit
+
     _switch_database(DB_NAME + ("_quick" if args.quick else ""))
     call_command("migrate", verbosity=0)
     members, unions = (200_000, 2_000) if args.quick else (10_000_000, 100_000)
@@ -327,7 +328,6 @@ def run(args) -> None:
     ]
     short = [r for r in results if "2 字" in r["label"] or "1 字" in r["label"]]
     summary = {
-        "bench": "search",
         "members": members,
         "unions": unions,
         "workplaces": unions + unions // 5,
@@ -340,4 +340,4 @@ def run(args) -> None:
             f"{r['what']} {r['label']}": [round(r["ms"], 1), round(r["baseline_ms"], 1)] for r in results
         },
     }
-    print(json.dumps(summary, ensure_ascii=False), flush=True)
+    emit("search", **summary)
