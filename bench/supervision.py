@@ -10,6 +10,7 @@ once per size and reused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -165,7 +166,9 @@ def run(args) -> None:
         "bench-supervision", password="bench-pass-123", union=province, role=Role.PROVINCE_ADMIN
     )
     User.objects.filter(pk=user.pk).update(union=province, role=Role.PROVINCE_ADMIN)
-    django.test.utils.setup_test_environment()
+    # Once per process: an earlier bench of the same `python -m bench` run may have done it.
+    with contextlib.suppress(RuntimeError):
+        django.test.utils.setup_test_environment()
     client = Client()
     client.force_login(user)
     n = 5 if quick else 15
