@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import time
+from unittest import mock
 
 GOAL_S = 300
 
@@ -34,9 +35,33 @@ def run(args) -> None:
     seed_reference()
     events = MembershipEvent.objects.count()
     output = io.StringIO()
-    t0 = time.perf_counter()
-    call_command("refresh_targets", "--full", stdout=output)
-    seconds = time.perf_counter() - t0
+    # The command itself, its three steps timed by wrapping (not replacing) the functions it calls.
+    from gonghui.targets.management.commands import refresh_targets as command
+
+    phases: dict[str, float] = {}
+
+    def timed(name: str, fn):
+        def wrapper(*a, **kw):
+            t = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - t
+
+        return wrapper
+
+    with (
+        mock.patch.object(command, "refresh", timed("cube_s", command.refresh)),
+        mock.patch.object(
+            command, "refresh_indicator_results", timed("indicators_s", command.refresh_indicator_results)
+        ),
+        mock.patch.object(
+            command.quality, "refresh_results", timed("quality_s", command.quality.refresh_results)
+        ),
+    ):
+        t0 = time.perf_counter()
+        call_command("refresh_targets", "--full", stdout=output)
+        seconds = time.perf_counter() - t0
     for line in output.getvalue().splitlines():
         print(f"  {line}", flush=True)
     # Every node that got today's stored result (one row per node and day).
@@ -44,7 +69,24 @@ def run(args) -> None:
     total = Member.objects.count()
     print(
         f"refresh_targets --full：{total:,} 会员、{events:,} 条事件、{nodes} 个节点：{seconds:.1f} s"
-        f"（目标 ≤{GOAL_S // 60} 分钟：{'达到' if seconds <= GOAL_S else '未达到'}）",
+        + (
+            f"（目标 ≤{GOAL_S // 60} 分钟针对 1,000 万会员，--quick 不评判）"
+            if args.quick
+            else f"（目标 ≤{GOAL_S // 60} 分钟：{'达到' if seconds <= GOAL_S else '未达到'}）"
+        ),
         flush=True,
     )
-    emit("refresh", members=total, events=events, nodes=nodes, full_refresh_s=round(seconds, 1))
+    print(
+        "其中：汇总表重建 {cube_s:.1f} s，指标结果 {indicators_s:.1f} s，数据质量计数 {quality_s:.1f} s".format(
+            **phases
+        ),
+        flush=True,
+    )
+    emit(
+        "refresh",
+        members=total,
+        events=events,
+        nodes=nodes,
+        full_refresh_s=round(seconds, 1),
+        **{name: round(value, 1) for name, value in sorted(phases.items())},
+    )
