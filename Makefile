@@ -16,7 +16,7 @@ export PYTHONUNBUFFERED := 1
 # checks do too (pytest itself uses tests/settings.py, production settings with test-only keys).
 LOCAL   := GONGHUI_DEBUG=1
 
-.PHONY: install system-deps bench-deps cluster-deps cluster cluster-stop cluster-destroy test-cluster apt-install demo serve test lint typecheck format bench bench-annual pg-tune audit-deps clean backup-deps backup-drill national-demo national-stop test-national
+.PHONY: install system-deps bench-deps cluster-deps cluster cluster-stop cluster-destroy test-cluster apt-install demo serve test lint typecheck format bench bench-quick bench-annual pg-tune audit-deps clean backup-deps backup-drill national-demo national-stop test-national
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
@@ -139,6 +139,23 @@ pg-tune:
 # cluster-deps: bench/pool.py starts a cluster of its own (deploy/cluster, base port 58432, var/bench-cluster).
 bench: install system-deps bench-deps cluster-deps pg-tune
 	$(LOCAL) $(PYTHON) -m bench $(BENCH_ARGS)
+
+# Every bench at --quick size (CI: no benchmark rots; figures not judged), on throwaway databases: each
+# bench database gets BENCH_QUICK_SUFFIX (GONGHUI_BENCH_DB_SUFFIX; the import bench's is DATABASE_URL's) and
+# all of them are dropped afterwards. `python -m bench` fails when a module raises or its last line is not
+# the JSON figures. Not pool: it starts a whole cluster of its own (pg_auto_failover monitor, two nodes,
+# pgbouncer on ports 58432…) and needs the cluster packages; `make test-cluster` covers that machinery.
+BENCH_QUICK_SUFFIX ?= _throwaway
+bench-quick: bench-deps
+	@status=0; \
+	GONGHUI_BENCH_DB_SUFFIX=$(BENCH_QUICK_SUFFIX) \
+	DATABASE_URL=postgres://postgres@$(PG_HOST):5432/gonghui_bench$(BENCH_QUICK_SUFFIX) \
+	  $(LOCAL) $(PYTHON) -m bench --quick --exclude pool || status=$$?; \
+	for db in $$(psql -h $(PG_HOST) -U postgres -Atc \
+	    "SELECT datname FROM pg_database WHERE datname LIKE 'gonghui\_bench%' AND datname LIKE '%$(BENCH_QUICK_SUFFIX)'"); do \
+	  psql -h $(PG_HOST) -U postgres -qc "DROP DATABASE \"$$db\" WITH (FORCE)"; \
+	done; \
+	exit $$status
 
 # The 年报 bench alone (`make bench` runs it with the others): the province generated at
 # GONGHUI_BENCH_ANNUAL_MEMBERS members / GONGHUI_BENCH_ANNUAL_UNIONS unions (default 10 M / 100 k, ≈ 12 min

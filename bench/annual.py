@@ -23,7 +23,6 @@ Timed in the same run:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import time
 
@@ -49,6 +48,7 @@ def run(args) -> None:
     from django.db import connection
 
     from bench import targets
+    from bench._report import emit
 
     members, unions = _size(args.quick)
     targets._switch_database(DB_NAME + ("_quick" if args.quick else ""))
@@ -109,30 +109,24 @@ def run(args) -> None:
         f"{direct_all_s:.0f} s（每层读一遍全部事件）；集合计算 {set_based_s:.1f} s（目标 ≤ {TARGET_S:.0f} s）",
         flush=True,
     )
-    print(
-        json.dumps(
-            {
-                "bench": "annual_statistics",
-                "members": members,
-                "unions": unions,
-                "events": events,
-                "nodes": len(rollup.ids),
-                "federations": len(federations),
-                "generate_s": round(generated_s, 1),
-                "set_based_compute_s": round(compute_s, 2),
-                "set_based_check_s": round(check_s, 2),
-                "set_based_s": round(set_based_s, 2),
-                "target_s": TARGET_S,
-                "within_target": set_based_s <= TARGET_S,
-                "checks_failed": failed,
-                "direct_levels_measured": len(level_s),
-                "direct_nodes_measured": measured,
-                "direct_measured_s": round(sum(level_s), 2),
-                "direct_all_levels_estimate_s": round(direct_all_s, 1) if direct_all_s is not None else None,
-                "direct_equals_set_based": mismatches == 0,
-                "province_members": summary["members"],
-            },
-            ensure_ascii=False,
-        ),
-        flush=True,
+    emit(
+        "annual_statistics",
+        members=members,
+        unions=unions,
+        events=events,
+        nodes=len(rollup.ids),
+        federations=len(federations),
+        generate_s=round(generated_s, 1),
+        set_based_compute_s=round(compute_s, 2),
+        set_based_check_s=round(check_s, 2),
+        set_based_s=round(set_based_s, 2),
+        target_s=TARGET_S,
+        within_target=set_based_s <= TARGET_S,
+        checks_failed=failed,
+        direct_levels_measured=len(level_s),
+        direct_nodes_measured=measured,
+        direct_measured_s=round(sum(level_s), 2),
+        direct_all_levels_estimate_s=round(direct_all_s, 1) if direct_all_s is not None else None,
+        direct_equals_set_based=mismatches == 0,
+        province_members=summary["members"],
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import os
 import random
 import tempfile
@@ -205,6 +204,7 @@ def _naive(rows: list[list[str]]) -> float:
 
 
 def run(args) -> None:
+    from bench._report import emit
     from bench.targets import _switch_database
 
     quick = getattr(args, "quick", False)
@@ -283,26 +283,21 @@ def run(args) -> None:
     print(
         f"{rows:,} 行名录对 {workplaces:,} 个单位：{total:.1f} s（要求 ≤ 60 s）：{'达标' if verdict else '未达标'}"
     )
-    print(
-        json.dumps(
-            {
-                "bench": "directory_match",
-                "rows": result.rows,
-                "workplaces": workplaces,
-                "seconds": round(total, 1),
-                "cpu_seconds": round(busy, 1),
-                "load_average": round(load, 1),
-                "rows_per_s": round(rate),
-                "reimport_seconds": round(total_again, 1),
-                "baseline_rows_per_s": round(baseline),
-                "ratio": round(rate / baseline, 1),
-                "matched_code": extra["matched_code"],
-                "matched_name": extra["matched_name"],
-                "uncertain": extra["uncertain"],
-                "new": extra["new"],
-                "errors": result.errors,
-                "within_60s": verdict,
-            },
-            ensure_ascii=False,
-        )
+    emit(
+        "directory_match",
+        rows=result.rows,
+        workplaces=workplaces,
+        seconds=round(total, 1),
+        cpu_seconds=round(busy, 1),
+        load_average=round(load, 1),
+        rows_per_s=round(rate),
+        reimport_seconds=round(total_again, 1),
+        baseline_rows_per_s=round(baseline),
+        ratio=round(rate / baseline, 1),
+        matched_code=extra["matched_code"],
+        matched_name=extra["matched_name"],
+        uncertain=extra["uncertain"],
+        new=extra["new"],
+        errors=result.errors,
+        within_60s=verdict,
     )

@@ -32,7 +32,6 @@ Needs the Debian package ``wrk`` (make system-deps).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -44,7 +43,7 @@ from bench import _http as http
 from bench._http import ROOT
 from bench._http import manage as _manage
 
-DB_NAME = "gonghui_bench_joining"
+DB_NAME = "gonghui_bench_joining" + os.environ.get("GONGHUI_BENCH_DB_SUFFIX", "")  # see bench.targets
 GOAL_RATE, GOAL_P99_MS = 200, 300
 
 SETUP = """
@@ -137,6 +136,8 @@ def _backend_pids() -> set[int]:
 
 
 def run(args) -> None:
+    from bench._report import emit
+
     http.require_wrk()
     quick = bool(getattr(args, "quick", False))
     duration = 3 if quick else 20
@@ -224,21 +225,16 @@ def run(args) -> None:
     met = rate >= GOAL_RATE and p99 <= GOAL_P99_MS
     print(f"目标 ≥{GOAL_RATE} 件/秒且 p99 ≤{GOAL_P99_MS} ms：{'达到' if met else '未达到'}")
     shutil.rmtree(tmp, ignore_errors=True)
-    print(
-        json.dumps(
-            {
-                "bench": "joining",
-                "submissions": created,
-                "per_second": round(rate, 1),
-                "wrk_rps": round(result.rps, 1),
-                "p50_ms": round(p50, 1),
-                "p99_ms": round(p99, 1),
-                "non2xx": result.non2xx,
-                "workers": workers,
-                "connections": connections,
-                "seconds": duration,
-                "goal_met": met,
-            },
-            ensure_ascii=False,
-        )
+    emit(
+        "joining",
+        submissions=created,
+        per_second=round(rate, 1),
+        wrk_rps=round(result.rps, 1),
+        p50_ms=round(p50, 1),
+        p99_ms=round(p99, 1),
+        non2xx=result.non2xx,
+        workers=workers,
+        connections=connections,
+        seconds=duration,
+        goal_met=met,
     )

@@ -9,7 +9,6 @@ Database: ``gonghui_bench_reporting`` (``…_quick`` with --quick); migrated her
 from __future__ import annotations
 
 import datetime as dt
-import json
 import statistics
 import time
 
@@ -74,6 +73,7 @@ def _setup() -> tuple:
 
 
 def run(args) -> None:
+    from bench._report import emit
     from bench.targets import _switch_database
 
     quick = getattr(args, "quick", False)
@@ -100,19 +100,14 @@ def run(args) -> None:
     print(
         f"逐格查询（基线）：{baseline:.0f} ms；本实现快 {baseline / median:.0f} 倍；结果一致：{'是' if same else '否'}"
     )
-    print(
-        json.dumps(
-            {
-                "bench": "reporting_matrix",
-                "units": len(fast.rows),
-                "periods": len(fast.periods),
-                "cells": cells,
-                "median_ms": round(median, 1),
-                "baseline_ms": round(baseline, 1),
-                "ratio": round(baseline / median, 1),
-                "same_states": same,
-                "target_ms": 200,
-            },
-            ensure_ascii=False,
-        )
+    emit(
+        "reporting_matrix",
+        units=len(fast.rows),
+        periods=len(fast.periods),
+        cells=cells,
+        median_ms=round(median, 1),
+        baseline_ms=round(baseline, 1),
+        ratio=round(baseline / median, 1),
+        same_states=same,
+        target_ms=200,
     )
