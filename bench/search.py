@@ -113,13 +113,13 @@ def _generate(members: int, unions: int) -> None:
             INSERT INTO orgs_workplace (created_at, updated_at, name, uscc, ownership, industry, employee_count,
                 region_id, governing_union_id, address, is_legal_entity, is_above_scale, has_workers_congress,
                 workers_congress_since, has_open_affairs, open_affairs_since, has_employee_director,
-                employee_director_since, has_employee_supervisor, employee_supervisor_since)
+                employee_director_since, has_employee_supervisor, employee_supervisor_since, registered_on)
             SELECT now(), now(),
                 replace(t.name, '总工会', '') || ({trade})[1 + (g::bigint * 7919 %% {len(TRADES)})::int]
                     || CASE WHEN g %% 3 = 0 THEN '' ELSE (g %% 997)::text END
                     || ({kind})[1 + (g::bigint * 104729 %% {len(KINDS)})::int],
                 NULL, 'private', 'C', 3 + (g::bigint * 13 %% 400)::int, t.region_id, t.id, '', true, false,
-                false, NULL, false, NULL, false, NULL, false, NULL
+                false, NULL, false, NULL, false, NULL, false, NULL, date '2000-01-01' + (g %% 7000)::int
             FROM generate_series(1, %s) g
             JOIN (SELECT id, name, region_id, row_number() OVER (ORDER BY id) - 1 AS rn
                   FROM orgs_unionorg WHERE depth = 3) t ON t.rn = (g - 1) %% %s
