@@ -82,7 +82,9 @@ def decode(raw: str, model: type[Model], order: tuple[str, ...]) -> tuple[list[A
     if not isinstance(number, int) or number < 1:
         raise ParamError(BAD_CURSOR)
     try:
-        return [_model_field(model, name).to_python(value) for name, value in zip(order, values)], number
+        return [
+            _model_field(model, name).to_python(value) for name, value in zip(order, values, strict=True)
+        ], number
     except (ValidationError, ValueError, TypeError):
         raise ParamError(BAD_CURSOR) from None
 

@@ -85,9 +85,11 @@ def test_walk_covers_every_row_once_in_keyset_order_with_ties(jinghu_client, reg
     assert len(seen) == len(set(seen))
     assert all("after=" in u for u in urls[1:])
     # Scope: no page of the county user shows a member of another county.
-    assert not Member.objects.filter(pk__in=seen).exclude(
-        union__path__startswith=registry.unions["jinghu"].path
-    ).exists()
+    assert (
+        not Member.objects.filter(pk__in=seen)
+        .exclude(union__path__startswith=registry.unions["jinghu"].path)
+        .exists()
+    )
 
 
 def test_rows_inserted_between_requests_are_neither_skipped_nor_repeated(jinghu_client, registry):
@@ -105,9 +107,9 @@ def test_rows_inserted_between_requests_are_neither_skipped_nor_repeated(jinghu_
     seen, urls = _walk(jinghu_client, f"/members/?per_page={PER_PAGE}", between=insert)
     assert len(seen) == len(set(seen)), "a row was shown twice"
     in_scope = set(
-        Member.objects.filter(pk__in=before, union__path__startswith=registry.unions["jinghu"].path).values_list(
-            "pk", flat=True
-        )
+        Member.objects.filter(
+            pk__in=before, union__path__startswith=registry.unions["jinghu"].path
+        ).values_list("pk", flat=True)
     )
     assert in_scope <= set(seen), "a row present from the start was skipped"
     # The older members inserted while walking lie after the cursor: the walk reaches them all.
@@ -153,7 +155,11 @@ def test_filters_and_scope_kept_in_links(jinghu_client, registry):
         for part in ("status=retained", f"union={union}", "joined_from=2024-01-01", "joined_to=2024-12-31"):
             assert part in url, (part, url)
     rows = Member.objects.filter(pk__in=seen)
-    assert len(seen) == 30 == rows.filter(status=MemberStatus.RETAINED, union=registry.unions["jinghu_a"]).count()
+    assert (
+        len(seen)
+        == 30
+        == rows.filter(status=MemberStatus.RETAINED, union=registry.unions["jinghu_a"]).count()
+    )
 
 
 def test_county_user_with_a_cursor_of_another_page_still_sees_only_its_county(client, registry):
@@ -166,9 +172,11 @@ def test_county_user_with_a_cursor_of_another_page_still_sees_only_its_county(cl
     assert client.login(username="t-jiujiang", password=PASSWORD)
     seen, _ = _walk(client, "/members/" + cursor)
     assert seen
-    assert not Member.objects.filter(pk__in=seen).exclude(
-        union__path__startswith=registry.unions["jiujiang"].path
-    ).exists()
+    assert (
+        not Member.objects.filter(pk__in=seen)
+        .exclude(union__path__startswith=registry.unions["jiujiang"].path)
+        .exists()
+    )
 
 
 @pytest.mark.parametrize(
