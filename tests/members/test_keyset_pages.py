@@ -221,3 +221,15 @@ def test_cursor_round_trip_and_order_checks():
         keyset.check_order(("-join_date",))
     with pytest.raises(ImproperlyConfigured):
         keyset.check_order(("-join_date", "pk"))
+
+
+@pytest.mark.parametrize(
+    "payload", [["昨天", 1, 1], [SAME_DAY.isoformat(), 2**70, 1], [SAME_DAY.isoformat(), 1, 0]]
+)
+def test_signed_cursor_with_bad_values_is_400(jinghu_client, payload):
+    from django.core import signing
+
+    raw = signing.dumps(payload, salt=keyset._salt(Member, ("-join_date", "-pk")), compress=False)
+    response = jinghu_client.get(f"/members/?after={raw}")
+    assert response.status_code == 400
+    assert "翻页参数" in response.content.decode()
