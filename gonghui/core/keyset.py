@@ -93,6 +93,18 @@ def decode(raw: str, model: type[Model], order: tuple[str, ...]) -> tuple[list[A
     return typed, number
 
 
+def _flipped(order: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
+
+
+def _made_for(raw: str, model: type[Model], order: tuple[str, ...]) -> bool:
+    try:
+        signing.loads(raw, salt=_salt(model, order))
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    return True
+
+
 @dataclass
 class KeysetPage:
     """One page: its rows and the links around it (query strings, ``?…``)."""
@@ -135,6 +147,10 @@ def paginate(
     ordered = queryset.order_by(*order)
     page_links = [(n, _link(request, page=n)) for n in range(1, numbered + 1)]
 
+    if (after or before) and _made_for(after or before or "", model, _flipped(order)):
+        # A click on the order column's header on a cursor page: the same list the other way round, and
+        # the cursor of the old direction means nothing there — start again from page 1.
+        after = before = None
     if after or before:
         if after and before:
             raise ParamError("翻页参数 after 与 before 不能同时出现")

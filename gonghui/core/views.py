@@ -125,7 +125,7 @@ class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixi
         sort = self.request.GET.get("sort", "").strip()
         if sort in ("", order[0]):
             return order
-        flipped = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
+        flipped = keyset._flipped(order)
         return flipped if sort == flipped[0] else ()
 
     def get_table_pagination(self, table):

@@ -207,6 +207,13 @@ def test_user_sort_falls_back_to_numbered_pages(jinghu_client, registry):
     # The reverse of the list's order is still keyset (the same index, read the other way).
     asc = jinghu_client.get(f"/members/?sort=join_date&per_page={PER_PAGE}")
     assert asc.context["keyset_page"] is not None
+    jinghu = Member.objects.filter(union__path__startswith=registry.unions["jinghu"].path)
+    oldest_first = list(jinghu.order_by("join_date", "pk").values_list("pk", flat=True)[:PER_PAGE])
+    assert _ids(asc) == oldest_first
+    # The header clicked on a cursor page (the cursor of the other direction kept in the link): page 1.
+    nxt = _links(jinghu_client.get(f"/members/?per_page={PER_PAGE}"))["next"]
+    flipped = jinghu_client.get("/members/" + nxt + "&sort=join_date")
+    assert flipped.status_code == 200 and _ids(flipped) == oldest_first
 
 
 def test_cursor_round_trip_and_order_checks():
