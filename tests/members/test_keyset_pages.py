@@ -148,11 +148,17 @@ def test_filters_and_scope_kept_in_links(jinghu_client, registry):
     union = registry.unions["jinghu_street"].pk
     start = (
         f"/members/?status=retained&union={union}&joined_from=2024-01-01&joined_to=2024-12-31"
-        f"&q=会员&per_page={PER_PAGE}"
+        f"&q=会员1&per_page={PER_PAGE}"  # 3 characters: contains (pg_trgm)
     )
     seen, urls = _walk(jinghu_client, start)
     for url in urls[1:]:
-        for part in ("status=retained", f"union={union}", "joined_from=2024-01-01", "joined_to=2024-12-31"):
+        for part in (
+            "status=retained",
+            f"union={union}",
+            "joined_from=2024-01-01",
+            "joined_to=2024-12-31",
+            "q=%E4%BC%9A%E5%91%981",
+        ):
             assert part in url, (part, url)
     rows = Member.objects.filter(pk__in=seen)
     assert (
