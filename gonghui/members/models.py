@@ -90,7 +90,7 @@ class Member(PersonalData, ScopedModel, TimestampedModel):
         related_name="members",
         db_index=False,
     )
-    join_date = models.DateField("入会日期", db_index=True)
+    join_date = models.DateField("入会日期")  # indexed with the pk in Meta (the list's keyset order)
     status = models.CharField(
         "会籍状态", max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
@@ -120,6 +120,11 @@ class Member(PersonalData, ScopedModel, TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["union", "status"]),
+            # The member list's order (join date, then pk: core.keyset), read backwards for the newest
+            # first. A subtree's page is this index scanned in order with the union's path checked by a
+            # hash join, stopping after 51 rows — no sort of the subtree's members; it also serves
+            # join-date ranges, so it replaces the former index on join_date alone.
+            models.Index(fields=["join_date", "id"], name="member_join_date_id"),
             # Pattern ops: serves name__startswith whatever the database collation (and equality).
             models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
             trigram_index("name", "member_name_trgm"),  # keyword search (PostgreSQL)

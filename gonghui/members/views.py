@@ -30,6 +30,8 @@ class MemberListView(NoSeparatedAdminMixin, ObjectListView):
     filterset_class = MemberFilterSet
     table_class = MemberTable
     add_url_name = "members:member-add"
+    # Newest members first, the pk breaking ties (thousands join on one day); index member_join_date_id.
+    keyset_order = ("-join_date", "-pk")
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("union", "new_form_group")
