@@ -16,11 +16,11 @@ the same size reuses the data.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import time
 
+from bench._report import emit
 from bench.search import _generate, _switch_database
 
 DB_NAME = "gonghui_bench_lists"
@@ -155,7 +155,6 @@ def run(args) -> None:
         return round(max(r[case] for r in of.values()), 1)
 
     summary = {
-        "bench": "lists",
         "members": members,
         "unions": unions,
         "member_list_p50_ms": worst("first_page"),
@@ -171,4 +170,4 @@ def run(args) -> None:
         "users": {label: {k: round(v, 1) for k, v in r.items()} for label, r in results.items()},
         "users_sql_ms": {label: {k: round(v, 1) for k, v in r.items()} for label, r in sql_results.items()},
     }
-    print(json.dumps(summary, ensure_ascii=False), flush=True)
+    emit("lists", **summary)
