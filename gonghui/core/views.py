@@ -23,6 +23,7 @@ from django.views.generic.detail import SingleObjectMixin, SingleObjectTemplateR
 from django.views.generic.edit import ModelFormMixin, ProcessFormView
 from django_filters.views import FilterMixin
 from django_tables2 import SingleTableMixin
+from django_tables2.data import TableListData
 from django_tables2.paginators import LazyPaginator
 
 from . import audit, home, keyset, navigation
@@ -56,6 +57,19 @@ class ScopedMixin(RoleRequiredMixin):
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
+
+
+class _ModelRows(TableListData):
+    """A keyset page's rows that still name their model: django-tables2 heads the columns with the fields'
+    verbose names only when its data has a model (a plain list gave 「Join date」)."""
+
+    def __init__(self, rows: list, model: type) -> None:
+        super().__init__(rows)
+        self._model = model
+
+    @property
+    def model(self):
+        return self._model
 
 
 class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixin, TemplateView):
@@ -150,7 +164,7 @@ class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixi
         if self.keyset_page is not None:
             # Fifty rows already in the keyset order; the table's own (stable) sort by its default column
             # leaves them as they are.
-            return self.keyset_page.rows
+            return _ModelRows(self.keyset_page.rows, self.model)
         return self.object_list
 
     def get_context_data(self, **kwargs):

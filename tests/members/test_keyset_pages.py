@@ -246,3 +246,15 @@ def test_signed_cursor_with_bad_values_is_400(jinghu_client, payload):
     response = jinghu_client.get(f"/members/?after={raw}")
     assert response.status_code == 400
     assert "翻页参数" in response.content.decode()
+
+
+def test_every_page_heads_its_columns_in_chinese(jinghu_client, registry):
+    """The rows of a keyset page still name their model: django-tables2 takes the headers from the
+    fields' verbose names (a bare list gave 「Join date」)."""
+    _add(registry.unions["jinghu_a"], 20, 4000)
+    first = jinghu_client.get(f"/members/?per_page={PER_PAGE}")
+    later = jinghu_client.get("/members/" + _links(first)["next"])
+    for response in (first, later):
+        head = response.content.decode().split("<thead", 1)[1].split("</thead>", 1)[0]
+        assert "入会日期" in head and "姓名" in head
+        assert re.findall(r">\s*([A-Za-z][A-Za-z ]*)\s*<", head) == []  # no English header
