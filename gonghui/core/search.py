@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db.migrations import AddIndex
 from django.db.models import QuerySet
 from django.db.models.functions import Upper
 
@@ -40,6 +41,23 @@ class AddIndexOnPostgres(AddIndexConcurrently):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
+    """An index every database has, built CONCURRENTLY on PostgreSQL (a table of millions of rows keeps
+    taking writes while it builds; the migration needs ``atomic = False``), plainly elsewhere."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+        else:
+            AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+        else:
+            AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
 
 
 def name_contains(qs: QuerySet, field: str, text: str, *, short_by_prefix: bool = False) -> QuerySet:

@@ -1,5 +1,7 @@
 from django.db import migrations, models
 
+from gonghui.core.search import AddIndexConcurrentlyOnPostgres
+
 
 def _drop_join_date_index(apps, schema_editor):
     # By name, not by AlterField: on SQLite an altered field rebuilds the whole table, with every index of
@@ -15,6 +17,8 @@ def _restore_join_date_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    atomic = False  # the new index is built CONCURRENTLY on PostgreSQL: a province's members keep joining
+
     dependencies = [
         ("members", "0006_name_trigram_index"),
         ("orgs", "0010_workplace_name_normalized"),
@@ -32,7 +36,7 @@ class Migration(migrations.Migration):
             database_operations=[migrations.RunPython(_drop_join_date_index, _restore_join_date_index)],
         ),
         # The keyset order of the member list (join date, then pk); it serves join-date ranges too.
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="member",
             index=models.Index(fields=["join_date", "id"], name="member_join_date_id"),
         ),
