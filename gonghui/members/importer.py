@@ -227,7 +227,8 @@ class MemberImporter(OrgReferences):
                 self._count(result, state)
                 if not self.may_commit(result):
                     raise _Refused
-                progress(90, "写入数据库")
+                # No progress row written here: inside this transaction it would hold the job's row lock
+                # and stall the heartbeat thread until the commit.
                 self._finish_writes(state)
                 self.committing(result)
         except _Refused:
@@ -253,17 +254,23 @@ class MemberImporter(OrgReferences):
                 state.kind[row.index] = _UPDATE
                 state.updates[row.index] = (existing, changes)
             state.failed = state.failed or any(not issue.warning for issue in result.issues[mark:])
+            batch = None
             if actor is None:
-                yield _Batch(creates)
+                batch = _Batch(creates)
             elif creates and (self.skip_invalid or not state.failed):
                 with connection.cursor() as cursor:
                     ids = bulk.reserve_ids(cursor, len(creates))
                 for pk, row in zip(ids, creates, strict=True):
                     state.member_ids[row.index] = pk
                 texts = bulk.copy_texts(ids, creates, state.now, actor)
-                yield _Batch([], texts, [row.number for row in creates])
-            state.validating += time.perf_counter() - began
-            progress(5 + 80 * stop // max(n, 1), "校验数据" if actor is None else "校验并写入数据")
+                batch = _Batch([], texts, [row.number for row in creates])
+            state.validating += time.perf_counter() - began  # not the wait for a place in the queue
+            if batch is not None:
+                yield batch
+            if actor is None:  # validate everything, then write (from 60 %)
+                progress(5 + 50 * stop // max(n, 1), "校验数据")
+            else:
+                progress(5 + 85 * stop // max(n, 1), "校验并写入数据")
         if state.codes:
             total = sum(state.codes.values())
             codes = "、".join(sorted(state.codes)[:10]) + ("等" if len(state.codes) > 10 else "")

@@ -5,9 +5,14 @@ connection sees only committed data), with batches of three rows so that a file 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 
 import psycopg
 import pytest
+from django.db import connection
 
 from gonghui.imports.jobs import run_job
 from gonghui.imports.models import ImportJob, ImportRowError
@@ -17,6 +22,7 @@ from gonghui.members.importer import MemberImporter
 from gonghui.members.models import EventKind, Member, MembershipEvent
 from tests.factories import build_registry, make_id
 from tests.imports.helpers import MEMBER_HEADER, write_csv
+from tests.imports.test_dead_jobs import BASE, _ledger, _subprocess_env, _wait
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -180,3 +186,46 @@ def test_the_preview_validates_every_batch_and_writes_nothing(registry, tmp_path
     job, result = run(registry, ledger(tmp_path, 10), dry_run=True)
     assert job.status == ImportJob.Status.PREVIEWED and (result.created, result.errors) == (10, 0)
     assert copies == [] and written() == 0
+
+
+def _copying_backend() -> int | None:
+    """The server process of another connection that is writing with COPY inside its transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_xid IS NOT NULL AND query LIKE 'COPY%%'"
+        )
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def _backend_alive(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone() is not None
+
+
+def test_an_import_killed_while_copying_leaves_nothing(on_postgres, tmp_path):
+    """The real thing: ``import_members`` in a child process (batches of 20,000 rows) is killed with
+    SIGKILL once its transaction has copied rows; the server rolls the transaction back."""
+    build_registry()
+    path = _ledger(tmp_path / "复制中终止.csv", 100_000)
+    members, events = Member.objects.count(), MembershipEvent.objects.count()
+    child = subprocess.Popen(
+        [sys.executable, "manage.py", "import_members", str(path), "--user", "t-jiujiang", "--json"],
+        cwd=BASE,
+        env=_subprocess_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        backend = _wait(_copying_backend, 120, "子进程开始 COPY")
+        assert child.poll() is None, "子进程在被终止前已结束：台账太小"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait(timeout=10)
+    _wait(lambda: not _backend_alive(backend), 60, "数据库结束被终止进程的会话")
+    assert (Member.objects.count(), MembershipEvent.objects.count()) == (members, events)
