@@ -206,7 +206,7 @@ def _backend_alive(pid: int) -> bool:
 
 
 def test_an_import_killed_while_copying_leaves_nothing(on_postgres, tmp_path):
-    """The real thing: ``import_members`` in a child process (batches of 20,000 rows) is killed with
+    """The real thing: ``import_members`` in a child process (batches of 10,000 rows) is killed with
     SIGKILL once its transaction has copied rows; the server rolls the transaction back."""
     build_registry()
     path = _ledger(tmp_path / "复制中终止.csv", 100_000)
