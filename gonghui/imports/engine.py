@@ -3,7 +3,8 @@
 Validation works on whole columns: each distinct raw value is normalised once, references (unions,
 workplaces, regions, existing members) are resolved with one query per chunk, never a form per row.
 The commit is one transaction: on PostgreSQL rows go through COPY (``copy_line``), elsewhere
-``bulk_create``.
+``bulk_create``. An import of millions of rows can overlap the two (``overlapped``: batch n+1 validated in
+a producer thread while this thread COPYs batch n, still one transaction; the member import does).
 
 A file with any row error commits nothing: the user fixes the rows in the report and uploads it again
 (importing a row twice changes nothing). Writing only the valid rows is an explicit choice

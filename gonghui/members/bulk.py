@@ -3,9 +3,10 @@ personal details updated. The members app owns the member and event tables, so i
 importer (``gonghui.members.importer``) validates and calls these inside its transaction.
 
 Each new member gets its 入会 event (reason 新入会) in the same transaction, as ``services.join`` writes
-one for a single member. On PostgreSQL the rows go through COPY, streamed in batches (PostgreSQL maintains
-the indexes of one batch while this process encrypts and formats the next, so the two cores work at once);
-elsewhere ``bulk_create``.
+one for a single member. On PostgreSQL the rows go through COPY, elsewhere ``bulk_create``. The overlapped
+member import (``members.importer``) splits the COPY path in two: ``copy_texts`` (encrypt, mask, format:
+the client's share, in its validating thread, with ids from ``reserve_ids``) and ``write_copied`` (the COPY
+itself, in the thread that holds the transaction).
 """
 
 from __future__ import annotations

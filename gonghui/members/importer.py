@@ -1,8 +1,15 @@
 """Importing members (会员) from a ledger, registered with the import engine in ``MembersConfig.ready()``.
 
-Validation is set-based (whole columns; one query per chunk against held memberships); the writes are
-the members app's own bulk services (``members.bulk``): new members with their 入会 events, and the
-personal details of memberships already held inside the importer's scope.
+Validation is set-based (whole columns of a batch of rows; one query per batch against held memberships);
+the writes are the members app's own bulk services (``members.bulk``): new members with their 入会 events,
+and the personal details of memberships already held inside the importer's scope.
+
+A confirmed import on PostgreSQL is overlapped (issue 18): a producer thread validates batch n+1 on a
+connection of its own and formats its COPY text while this thread's connection COPYs batch n, inside the
+one transaction that also writes the updates and the audit row. A row error anywhere (a late batch too)
+rolls back what was copied, unless ``skip_invalid``; a duplicate found late takes back the earlier row.
+The preview (dry run), SQLite, and a call inside a caller's transaction validate every batch first and
+write after, as before.
 """
 
 from __future__ import annotations
