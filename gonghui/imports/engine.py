@@ -3,7 +3,8 @@
 Validation works on whole columns: each distinct raw value is normalised once, references (unions,
 workplaces, regions, existing members) are resolved with one query per chunk, never a form per row.
 The commit is one transaction: on PostgreSQL rows go through COPY (``copy_line``), elsewhere
-``bulk_create``.
+``bulk_create``. An import of millions of rows can overlap the two (``overlapped``: batch n+1 validated in
+a producer thread while this thread COPYs batch n, still one transaction; the member import does).
 
 A file with any row error commits nothing: the user fixes the rows in the report and uploads it again
 (importing a row twice changes nothing). Writing only the valid rows is an explicit choice
@@ -28,14 +29,16 @@ import buttons on the model's list page, the job pages, the background tasks, th
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, transaction
 
 from gonghui.core.normalize import (
     InvalidValue,
@@ -53,6 +56,7 @@ from .reader import Table
 
 Progress = Callable[[int, str], None]
 CHUNK = 5000
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -213,18 +217,38 @@ class Importer:
     def may_commit(self, result: Result) -> bool:
         return not result.errors or self.skip_invalid
 
-    def duplicates(self, table: Table, result: Result, values: list, key: str, bad: set[int]) -> None:
-        """Every row whose value in ``key`` another row of the file has too is an error, both named."""
-        seen: dict[object, int] = {}
-        for index, value in enumerate(values):
+    def duplicates(
+        self,
+        table: Table,
+        result: Result,
+        values: list,
+        key: str,
+        bad: set[int],
+        seen: dict[object, int] | None = None,
+        offset: int = 0,
+    ) -> list[tuple[int, object]]:
+        """Every row whose value in ``key`` another row of the file has too is an error, both named.
+
+        A file checked in chunks passes the same ``seen`` (value → first row) for every chunk and the
+        chunk's first row as ``offset``: ``values`` and ``bad`` are the chunk's, ``result`` and ``table``
+        the whole file's. Returns the rows of earlier chunks found to be duplicates only now, with the value."""
+        seen = {} if seen is None else seen
+        earlier: list[tuple[int, object]] = []
+        label = self.labels[key]
+        for local, value in enumerate(values):
             if not value:
                 continue
+            index = offset + local
             first = seen.setdefault(value, index)
             if first != index:
-                label = self.labels[key]
                 self.error(result, index, key, f"与第 {table.excel_row(first)} 行{label}重复")
                 self.error(result, first, key, f"与第 {table.excel_row(index)} 行{label}重复")
-                bad.update((index, first))
+                bad.add(local)
+                if first >= offset:
+                    bad.add(first - offset)
+                elif first not in (e for e, _ in earlier):
+                    earlier.append((first, value))
+        return earlier
 
     def person_columns(
         self, table: Table, hmap: HeaderMap, result: Result, bad: set[int], once: bool = True
@@ -334,6 +358,58 @@ def required_text(label: str):
         return text[:200]
 
     return func
+
+
+# ---------------------------------------------------------------------- producer / consumer
+_END = object()
+
+
+def overlapped(produce: Callable[[], Iterator[T]], consume: Callable[[T], None], depth: int = 2) -> None:
+    """``consume`` each item of ``produce()`` here while the next items are produced in another thread.
+
+    The import's validation (the producer: Python, holding the GIL) runs while this thread waits on the
+    database ingesting the previous batch (the driver releases the GIL during I/O), so the two cores work
+    at once. The producer gets its own database connection (Django's are per thread): the connection
+    here may be inside a COPY, which can run no other query; the producer sees committed data only, so
+    call this outside any transaction but the one ``consume`` writes in. At most ``depth`` items wait
+    between the two (memory stays bounded). An exception on either side stops both and is raised here,
+    the producer's as it was raised (so a caller's transaction rolls back and a lost connection is still
+    recognised as one).
+    """
+    items: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for item in produce():
+                if not put(item):
+                    return
+        except BaseException as exc:  # raised again in the consuming thread
+            failure.append(exc)
+        finally:
+            connections.close_all()  # this thread's own connection
+            put(_END)
+
+    thread = threading.Thread(target=run, name="import-producer", daemon=True)
+    thread.start()
+    try:
+        while (item := items.get()) is not _END:
+            consume(item)
+    finally:
+        stop.set()
+        thread.join()
+    if failure:
+        raise failure[0]
 
 
 # ---------------------------------------------------------------------- COPY (PostgreSQL)

@@ -3,9 +3,10 @@ personal details updated. The members app owns the member and event tables, so i
 importer (``gonghui.members.importer``) validates and calls these inside its transaction.
 
 Each new member gets its 入会 event (reason 新入会) in the same transaction, as ``services.join`` writes
-one for a single member. On PostgreSQL the rows go through COPY, streamed in batches (PostgreSQL maintains
-the indexes of one batch while this process encrypts and formats the next, so the two cores work at once);
-elsewhere ``bulk_create``.
+one for a single member. On PostgreSQL the rows go through COPY, elsewhere ``bulk_create``. The overlapped
+member import (``members.importer``) splits the COPY path in two: ``copy_texts`` (encrypt, mask, format:
+the client's share, in its validating thread, with ids from ``reserve_ids``) and ``write_copied`` (the COPY
+itself, in the thread that holds the transaction).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from gonghui.core import crypto, hooks
 from gonghui.core.masking import mask_id_number, mask_phone
-from gonghui.imports.engine import batches, copy_line
+from gonghui.imports.engine import copy_line, copy_value
 
 from .models import EVENT_DELTA, ChangeReason, EventKind, Member, MembershipEvent, MemberStatus
 
@@ -136,38 +137,84 @@ def insert_events(events: list[MembershipEvent]) -> None:
 def _create_copy(rows: Sequence[NewMember], actor) -> None:
     """COPY straight into the member table, then the 入会 events, with ids taken from the member
     sequence beforehand."""
-    member_table = Member._meta.db_table
     with connection.cursor() as cursor:
-        # One nextval per row, in one statement: safe beside concurrent inserts (a setval of a
-        # range is not), and the ids tie each event to its member without reading them back.
-        cursor.execute(
-            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) FROM generate_series(1, %s)",
-            [member_table, len(rows)],
-        )
-        ids = cursor.fetchone()[0]
+        ids = reserve_ids(cursor, len(rows))
         now = timezone.now()
-        cols = ", ".join(("id", *MEMBER_COLUMNS, "created_at", "updated_at"))
-        with cursor.cursor.copy(f"COPY {member_table} ({cols}) FROM STDIN") as copy:
-            stamp = now.isoformat()
-            for batch in batches(zip(ids, rows, strict=True), 2000):
-                copy.write("".join(copy_line((pk, *member_values(row), stamp, stamp)) for pk, row in batch))
-        copy_events(cursor, ids, rows, now, getattr(actor, "pk", None))
+        for start in range(0, len(rows), 5000):
+            members, events = copy_texts(ids[start : start + 5000], rows[start : start + 5000], now, actor)
+            copy_members(cursor, members)
+            copy_events(cursor, events)
 
 
-def copy_events(cursor, ids: list[int], rows: Sequence[NewMember], now: dt.datetime, actor_id) -> None:
-    event_table = MembershipEvent._meta.db_table
-    kind, delta, reason = EventKind.JOIN.value, EVENT_DELTA[EventKind.JOIN], ChangeReason.NEW.value
-    cols = "member_id, kind, date, union_id, delta, reason, note, actor_id, created_at"
-    with cursor.cursor.copy(f"COPY {event_table} ({cols}) FROM STDIN") as copy:
-        for batch in batches(zip(ids, rows, strict=True), 5000):
-            copy.write(
-                "".join(
-                    copy_line(
-                        (pk, kind, row.join_date, row.union.pk, delta, reason, IMPORT_NOTE, actor_id, now)
-                    )
-                    for pk, row in batch
-                )
-            )
+def reserve_ids(cursor, count: int) -> list[int]:
+    """``count`` member ids from the member sequence. One nextval per row, in one statement: safe beside
+    concurrent inserts (a setval of a range is not), and the ids tie each event to its member without
+    reading them back. Sequences are not transactional, so the ids may come from another connection than
+    the one that writes the rows (the overlapped import's validating thread)."""
+    cursor.execute(
+        "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) FROM generate_series(1, %s)",
+        [Member._meta.db_table, count],
+    )
+    return cursor.fetchone()[0]
+
+
+def copy_texts(ids: Sequence[int], rows: Sequence[NewMember], now: dt.datetime, actor) -> tuple[str, str]:
+    """The COPY text of the members and of their 入会 events: the client's whole share of the write
+    (encryption, masking, formatting), so that it can be done while the server ingests the previous
+    batch."""
+    # What every row of the batch shares is formatted once: per value formatting is most of this work.
+    stamp = now.isoformat()
+    member_tail = f"\t{stamp}\t{stamp}\n"
+    members = "".join(
+        "\t".join((str(pk), *map(copy_value, member_values(row)))) + member_tail
+        for pk, row in zip(ids, rows, strict=True)
+    )
+    kind = EventKind.JOIN.value
+    event_tail = copy_line(
+        (EVENT_DELTA[EventKind.JOIN], ChangeReason.NEW.value, IMPORT_NOTE, getattr(actor, "pk", None), stamp)
+    )
+    # member_id, kind, date, union_id (ints and a date: nothing to escape), then the shared tail
+    events = "".join(
+        f"{pk}\t{kind}\t{row.join_date.isoformat()}\t{row.union.pk}\t{event_tail}"
+        for pk, row in zip(ids, rows, strict=True)
+    )
+    return members, events
+
+
+_MEMBER_COPY_COLUMNS = ", ".join(("id", *MEMBER_COLUMNS, "created_at", "updated_at"))
+_EVENT_COPY_COLUMNS = "member_id, kind, date, union_id, delta, reason, note, actor_id, created_at"
+
+
+def copy_members(cursor, text: str) -> None:
+    """COPY member rows made by ``copy_texts`` (a Django cursor, or psycopg's own)."""
+    raw = getattr(cursor, "cursor", cursor)
+    with raw.copy(f"COPY {Member._meta.db_table} ({_MEMBER_COPY_COLUMNS}) FROM STDIN") as copy:
+        copy.write(text)
+
+
+def copy_events(cursor, text: str) -> None:
+    """COPY the 入会 event rows made by ``copy_texts``."""
+    raw = getattr(cursor, "cursor", cursor)
+    with raw.copy(f"COPY {MembershipEvent._meta.db_table} ({_EVENT_COPY_COLUMNS}) FROM STDIN") as copy:
+        copy.write(text)
+
+
+def write_copied(members: str, events: str, numbers: Sequence[str]) -> None:
+    """Write a batch made by ``copy_texts`` (inside the caller's transaction) and tell the listeners."""
+    with connection.cursor() as cursor:
+        copy_members(cursor, members)
+        copy_events(cursor, events)
+    hooks.emit("membership.held", numbers=list(numbers))
+
+
+def retract(member_ids: Sequence[int], numbers: Sequence[str]) -> None:
+    """Take back members created earlier in the same transaction (the overlapped import found, in a later
+    batch, that they share an ID with another row of the file), with their events."""
+    if not member_ids:
+        return
+    MembershipEvent.objects.filter(member_id__in=member_ids).delete()
+    Member.objects.filter(pk__in=member_ids).delete()
+    hooks.emit("membership.ended", numbers=list(numbers))
 
 
 def update_details(updates: Sequence[tuple[dict, dict]]) -> None:

@@ -222,6 +222,15 @@ def test_bare_cr_line_ends_are_read_as_lines(tmp_path):
     assert table.header == ["姓名", "身份证号"] and [r[0] for r in table.rows] == ["张三", "李四"]
 
 
+def test_line_ends_inside_quoted_cells_and_unicode_separators_stay_in_their_cell(tmp_path):
+    """The reader slices lines itself (not io.StringIO): a CR LF inside quotes is part of the cell, and
+    U+2028 or a form feed, which str.splitlines would break on, is not a line end in a CSV."""
+    path = tmp_path / "mixed-ends.csv"
+    path.write_bytes('姓名,备注\r\n张三,"第一行\r\n第二行"\n李四,甲\u2028乙\x0c丙\r王五,末行'.encode())
+    table = read_table(path)
+    assert table.rows == [["张三", "第一行\r\n第二行"], ["李四", "甲\u2028乙\x0c丙"], ["王五", "末行"]]
+
+
 def test_utf8_bom_then_gbk_names_the_line(tmp_path):
     path = tmp_path / "mixed.csv"
     path.write_bytes(b"\xef\xbb\xbf" + "姓名,身份证号\n张三,1\n".encode() + "李四,2\n".encode("gbk"))
