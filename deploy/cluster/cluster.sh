@@ -57,6 +57,16 @@ start_autoctl() { # name pgdata port create-args...
     done
 }
 
+sql_on() { # port — the SQL on stdin, as postgres on database postgres; tried again for up to 30 s: a
+    # node (or the monitor) that pg_autoctl has just started may restart its postmaster once more, and the
+    # connection is then cut ("terminating connection due to administrator command").
+    sql=$(cat); tries=0
+    until printf '%s\n' "$sql" | as_pg psql -h 127.0.0.1 -p "$1" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 >/dev/null; do
+        tries=$((tries + 1)); [ $tries -gt 30 ] && { echo "集群：端口 $1 上的设置未能写入" >&2; exit 1; }
+        sleep 1
+    done
+}
+
 wait_state() { # seconds — until one primary and one secondary
     tries=0
     while :; do
@@ -120,7 +130,7 @@ start() {
     # it then waits primary_demote_timeout (10 s instead of 30) for the old primary to demote itself,
     # which a primary cut off from monitor and standby does after the keepers' network_partition_timeout
     # (5 s instead of 20, set below): the wait must stay longer than that, or two primaries could overlap.
-    as_pg psql -h 127.0.0.1 -p "$MONITOR_PORT" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 <<SQL >/dev/null
+    sql_on "$MONITOR_PORT" <<SQL
 ALTER SYSTEM SET pgautofailover.health_check_period = 1000;
 ALTER SYSTEM SET pgautofailover.health_check_timeout = 1000;
 ALTER SYSTEM SET pgautofailover.health_check_max_retries = 2;
@@ -153,7 +163,7 @@ SQL
     # without them a 200,000-row import forces a checkpoint every few seconds. shared_buffers stays at
     # the default here: two nodes and the machine's own PostgreSQL share this machine's memory.
     for port in $NODE1_PORT $NODE2_PORT; do
-        as_pg psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 <<SQL >/dev/null
+        sql_on "$port" <<SQL
 ALTER SYSTEM SET max_wal_size = '4GB';
 ALTER SYSTEM SET checkpoint_timeout = '15min';
 ALTER SYSTEM SET checkpoint_completion_target = 0.9;
@@ -166,7 +176,7 @@ SQL
     primary=$(primary_port)
     # The application's role and database settings (replicated to the standby by streaming). UTC: Django
     # would otherwise SET TIME ZONE on each new connection, session state that pgbouncer would have to carry.
-    as_pg psql -h 127.0.0.1 -p "$primary" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 <<SQL >/dev/null
+    sql_on "$primary" <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DBUSER') THEN CREATE ROLE $DBUSER LOGIN CREATEDB; END IF;
 END \$\$;

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 
 log = logging.getLogger("gonghui.failover")
+COPY_CUT = "COPY cannot be mixed with other operations"  # psycopg's words
 T = TypeVar("T")
 
 
@@ -43,6 +44,12 @@ def connection_lost(exc: BaseException | None) -> bool:
         if state.startswith(("08", "57P")) or state == "25006":
             return True
         if isinstance(error, psycopg.OperationalError) and not state:
+            return True
+        # A COPY is one statement; psycopg says it was "mixed with other operations" when the answer held
+        # more (or fewer) results than one — what pgbouncer sends when its server connection dies under the
+        # COPY (its error, then the client connection carries on, re-pointed to the new primary). Our code
+        # never sends anything beside a COPY.
+        if isinstance(error, psycopg.ProgrammingError) and str(error) == COPY_CUT:
             return True
         if isinstance(error, OperationalError) and error.__cause__ is None:
             text = str(error).lower()

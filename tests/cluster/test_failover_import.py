@@ -62,10 +62,14 @@ def test_import_killed_by_a_failover_fails_cleanly_and_the_retry_completes(regis
     prober = None
     try:
         enqueue_job(job)
+        # The overlapped import (issue 18) copies batch n while it validates batch n+1, all in one
+        # transaction; its progress row (written by the validating thread, outside that transaction) says
+        # "校验并写入数据". Past three of its twenty batches, the transaction has rows in it and most to come.
         _wait(
-            lambda: ImportJob.objects.filter(pk=job.pk, stage="写入数据库").exists(), 300, "导入进入写入阶段"
+            lambda: ImportJob.objects.filter(pk=job.pk, stage="校验并写入数据", progress__gte=17).exists(),
+            300,
+            "导入进入写入阶段",
         )
-        time.sleep(1.0)  # inside the import's one transaction
         old_primary = nodes.primary()
         nodes.kill_node(old_primary)
         killed = time.monotonic()

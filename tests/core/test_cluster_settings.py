@@ -52,6 +52,11 @@ def test_lost_connections_are_told_from_sql_errors():
     lost.__cause__ = psycopg.errors.AdminShutdown("terminating connection due to administrator command")
     assert failover.connection_lost(lost)
     assert failover.connection_lost(psycopg.errors.ProtocolViolation("server conn crashed?"))
+    # pgbouncer's server connection cut under a COPY (measured in tests/cluster): psycopg's ProgrammingError.
+    assert failover.connection_lost(psycopg.ProgrammingError("COPY cannot be mixed with other operations"))
+    assert not failover.connection_lost(
+        psycopg.ProgrammingError("the query has 2 placeholders but 1 parameters")
+    )
     deadlock = OperationalError("deadlock")
     deadlock.__cause__ = psycopg.errors.DeadlockDetected("deadlock detected")
     assert not failover.connection_lost(deadlock)
