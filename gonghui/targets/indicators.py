@@ -186,42 +186,90 @@ def _covered_expr():
     )
 
 
-def raw_counts(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, dict[str, dict[str, int]]]:
-    """numerator / denominator of every definition, per child path (and "" for the node itself)."""
-    as_of = as_of or dt.date.today()
-    children = list(
-        UnionOrg.objects.filter(parent=node).order_by("kind", "name").values_list("path", flat=True)
-    )
-    length = len(node.path) + 9
+def _count_querysets(as_of: dt.date, scope: Q) -> list[tuple[str, Any, str, dict]]:
+    """The three counted sets (workplaces, members, grassroots unions) within ``scope`` (a filter on the
+    union's path), each with its path lookup and aggregates: one definition for the per-node count and
+    the set-based one of the daily refresh."""
     wp = (
-        Workplace.objects.filter(governing_union__path__startswith=node.path)
+        Workplace.objects.filter(_prefixed(scope, "governing_union__"))
         .exclude(closed_on__lte=as_of)  # a closed workplace left the registry
         .annotate(covered=_covered_expr())
     )
     wp_aggs = workplace_aggregates(Q(has_workers_congress=True), Q(has_open_affairs=True))
     has_workplace = Exists(UnionOrg.workplaces.through.objects.filter(unionorg_id=OuterRef("union_id")))
-    members = Member.objects.filter(union__path__startswith=node.path, status__in=HELD_STATUSES).annotate(
+    members = Member.objects.filter(_prefixed(scope, "union__"), status__in=HELD_STATUSES).annotate(
         at_workplace=has_workplace
     )
     mem_aggs = {"members": Count("id"), "members_cov": Count("id", filter=Q(at_workplace=True))}
     from gonghui.orgs.models import GRASSROOTS_KINDS
 
-    unions = UnionOrg.objects.filter(
-        path__startswith=node.path, kind__in=GRASSROOTS_KINDS, status=UnionOrg.Status.ACTIVE
-    )
+    unions = UnionOrg.objects.filter(scope, kind__in=GRASSROOTS_KINDS, status=UnionOrg.Status.ACTIVE)
     un_aggs = {
         # Not an indicator: the dashboard's headline count, stored with the daily results.
         "grassroots": Count("id"),
         "termed": Count("id", filter=Q(election_due__isnull=False)),
         "on_time": Count("id", filter=Q(election_due__gte=as_of)),
     }
-
-    per_child = {}
-    for key, qs, lookup, aggs in (
+    return [
         ("wp", wp, "governing_union__path", wp_aggs),
         ("mem", members, "union__path", mem_aggs),
         ("un", unions, "path", un_aggs),
-    ):
+    ]
+
+
+def _prefixed(scope: Q, prefix: str) -> Q:
+    """``scope`` (lookups on a UnionOrg) as lookups through the relation ``prefix`` (``union__``)."""
+    out = Q()
+    out.connector, out.negated = scope.connector, scope.negated
+    out.children = [
+        _prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in scope.children
+    ]
+    return out
+
+
+def subtree_totals(nodes: list[UnionOrg], as_of: dt.date) -> dict[str, dict[str, int]]:
+    """What ``raw_counts`` counts, for many nodes at once: the counts of every node's subtree and of
+    every direct sub-unit's subtree, keyed by that union's path.
+
+    Set-based (the daily refresh of every federation node): one grouped query per counted set over the
+    union of the nodes' subtrees, by the holding union's full path, rolled up by path prefix here —
+    instead of three queries over each node's subtree, which count a member once per level above it."""
+    lengths = sorted({len(n.path) for n in nodes} | {len(n.path) + 9 for n in nodes})
+    roots = {n.path for n in nodes if not any(o.path != n.path and n.path.startswith(o.path) for o in nodes)}
+    if not roots:
+        return {}
+    scope = Q()
+    for root in sorted(roots):
+        scope |= Q(path__startswith=root)
+    totals: dict[str, dict[str, int]] = {}
+    for _key, qs, lookup, aggs in _count_querysets(as_of, scope):
+        for row in qs.values(lookup).annotate(**aggs).order_by().iterator(chunk_size=10_000):
+            path = row.pop(lookup)
+            for length in lengths:
+                if len(path) < length:
+                    break
+                into = totals.setdefault(path[:length], {})
+                for k, v in row.items():
+                    into[k] = into.get(k, 0) + (v or 0)
+    return totals
+
+
+def raw_counts(
+    node: UnionOrg, as_of: dt.date | None = None, totals: dict[str, dict[str, int]] | None = None
+) -> dict[str, dict[str, dict[str, int]]]:
+    """numerator / denominator of every definition, per child path (and "" for the node itself).
+
+    ``totals``: ``subtree_totals`` of a set of nodes including this one (the daily refresh), read
+    instead of counting the node's subtree."""
+    as_of = as_of or dt.date.today()
+    children = list(
+        UnionOrg.objects.filter(parent=node).order_by("kind", "name").values_list("path", flat=True)
+    )
+    if totals is not None:
+        return {**{p: dict(totals.get(p, {})) for p in children}, "": dict(totals.get(node.path, {}))}
+    length = len(node.path) + 9
+    per_child = {}
+    for key, qs, lookup, aggs in _count_querysets(as_of, Q(path__startswith=node.path)):
         per_child[key] = grouped(qs, lookup, length, aggs)
     paths = [*children, ""]
     out: dict[str, dict[str, int]] = {}
@@ -257,13 +305,18 @@ def rate(num: int, den: int, per: int = 100) -> float | None:
     return round(num * per / den, 1 if per == 100 else 2) if den else None
 
 
-def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
+def compute(
+    node: UnionOrg, as_of: dt.date | None = None, totals: dict[str, dict[str, int]] | None = None
+) -> dict[str, Any]:
     """Every active indicator for the node's sub-units: JSON, ready for a page, a gauge or a snapshot.
 
     Today (or no date): the current registry. A past date: the dated registry (``asof``); call
-    ``figures_as_of`` for a past date, which first checks that the registry can answer for it."""
+    ``figures_as_of`` for a past date, which first checks that the registry can answer for it.
+    ``totals``: today's ``subtree_totals`` covering the node (the daily refresh)."""
     counts = (
-        raw_counts(node, as_of) if as_of is None or as_of >= timezone.localdate() else _dated(node, as_of)
+        raw_counts(node, as_of, totals)
+        if as_of is None or as_of >= timezone.localdate()
+        else _dated(node, as_of)
     )
     names = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "name"))
     ids = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "id"))
@@ -345,7 +398,9 @@ def _dated(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
     return raw_counts_as_of(node, day)
 
 
-def figures_as_of(node: UnionOrg, day: dt.date | None = None) -> dict[str, Any]:
+def figures_as_of(
+    node: UnionOrg, day: dt.date | None = None, totals: dict[str, dict[str, int]] | None = None
+) -> dict[str, Any]:
     """The node's figures as of ``day`` (default today), every number that day's — or, when the
     registry cannot give that day's numbers, no numbers and the reason (``"unavailable"``)."""
     from . import asof
@@ -353,7 +408,7 @@ def figures_as_of(node: UnionOrg, day: dt.date | None = None) -> dict[str, Any]:
     today = timezone.localdate()
     day = day or today
     if day == today:
-        return compute(node, day)
+        return compute(node, day, totals)
     reason = asof.unavailable_reason(node, day)
     if reason is not None:
         return asof.unavailable_figures(node, day, reason)
@@ -369,11 +424,13 @@ def figures_as_of(node: UnionOrg, day: dt.date | None = None) -> dict[str, Any]:
     return figures
 
 
-def store(node: UnionOrg, day: dt.date | None = None) -> IndicatorResult:
+def store(
+    node: UnionOrg, day: dt.date | None = None, totals: dict[str, dict[str, int]] | None = None
+) -> IndicatorResult:
     """Compute the node's figures as of ``day`` (default today) and keep them as that day's result."""
     day = day or timezone.localdate()
     result, _ = IndicatorResult.objects.update_or_create(
-        node=node, day=day, defaults={"values": figures_as_of(node, day)}
+        node=node, day=day, defaults={"values": figures_as_of(node, day, totals)}
     )
     return result
 
@@ -388,9 +445,14 @@ def refresh_results(nodes=None, day: dt.date | None = None) -> int:
         nodes = UnionOrg.objects.filter(
             kind__in=FEDERATION_KINDS, status=UnionOrg.Status.ACTIVE, depth__lte=2
         )
+    nodes = list(nodes)
+    day = day or timezone.localdate()
+    # Today's counts of all the nodes in one set-based pass (a past day's go through the dated registry,
+    # node by node); one node alone is counted as before.
+    totals = subtree_totals(nodes, day) if len(nodes) > 1 and day == timezone.localdate() else None
     n = 0
     for node in nodes:
-        store(node, day)
+        store(node, day, totals)
         n += 1
     return n
 
