@@ -9,7 +9,7 @@ one active union covers it — a joint union covering three workplaces makes thr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -151,13 +151,66 @@ DEFINITIONS: dict[str, tuple[str, Definition]] = {
 # counted as of the day (what the app had recorded by that day).
 Provider = Callable[[UnionOrg, dt.date], dict[str, tuple[int, int]]]
 PROVIDERS: dict[str, Provider] = {}
+# Optionally the same answers for many nodes at once (node id → what ``provider`` answers for it), counted
+# once over the nodes' subtrees: the daily refresh of every federation node (``roll_up`` helps).
+ManyProvider = Callable[[list[UnionOrg], dt.date], dict[int, dict[str, tuple[int, int]]]]
+MANY_PROVIDERS: dict[str, ManyProvider] = {}
 
 
-def register(code: str, name: str, definition: Definition, provider: Provider) -> None:
+def register(
+    code: str, name: str, definition: Definition, provider: Provider, many: ManyProvider | None = None
+) -> None:
     """An indicator computed by ``provider``: seeded with the others (``seed_indicators``), shown on the
     indicator page, the dashboard and in the API with them."""
     DEFINITIONS[code] = (name, definition)
     PROVIDERS[code] = provider
+    if many is not None:
+        MANY_PROVIDERS[code] = many
+
+
+def roots(nodes: list[UnionOrg]) -> list[UnionOrg]:
+    """The nodes no other node's subtree holds (each once): counting their subtrees counts every node's."""
+    top = {n.path: n for n in nodes if not any(o.path != n.path and n.path.startswith(o.path) for o in nodes)}
+    return [top[p] for p in sorted(top)]
+
+
+def roll_up(
+    nodes: list[UnionOrg], items: Iterable[tuple[str, int, int]]
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """(numerator, denominator) per direct sub-unit's path and for the node (``""``) of every node, from
+    (union path, numerator, denominator) items covering the nodes' subtrees — what a provider answers
+    node by node when each item counts toward the node and the sub-unit whose subtree holds its union."""
+    by_path = {n.path: n for n in nodes}
+    lengths = sorted({len(p) for p in by_path})
+    acc: dict[int, dict[str, list[int]]] = {n.pk: {} for n in nodes}
+    for path, num, den in items:
+        for length in lengths:
+            if len(path) < length:
+                break
+            node = by_path.get(path[:length])
+            if node is None:
+                continue
+            keys = [""] + ([path[: length + 9]] if len(path) >= length + 9 else [])
+            for key in keys:
+                pair = acc[node.pk].setdefault(key, [0, 0])
+                pair[0] += num
+                pair[1] += den
+    return {pk: {key: (pair[0], pair[1]) for key, pair in out.items()} for pk, out in acc.items()}
+
+
+@dataclass
+class Batch:
+    """Today's counts of many nodes, computed set-based once (the daily refresh) and read node by node:
+    ``subtree_totals`` and, per provider that can answer for many nodes, its answers per node id."""
+
+    totals: dict[str, dict[str, int]]
+    provided: dict[str, dict[int, dict[str, tuple[int, int]]]]
+
+    @classmethod
+    def of(cls, nodes: list[UnionOrg], day: dt.date) -> Batch:
+        return cls(
+            subtree_totals(nodes, day), {code: many(nodes, day) for code, many in MANY_PROVIDERS.items()}
+        )
 
 
 def seed_indicators() -> int:
@@ -235,12 +288,11 @@ def subtree_totals(nodes: list[UnionOrg], as_of: dt.date) -> dict[str, dict[str,
     union of the nodes' subtrees, by the holding union's full path, rolled up by path prefix here —
     instead of three queries over each node's subtree, which count a member once per level above it."""
     lengths = sorted({len(n.path) for n in nodes} | {len(n.path) + 9 for n in nodes})
-    roots = {n.path for n in nodes if not any(o.path != n.path and n.path.startswith(o.path) for o in nodes)}
-    if not roots:
+    if not nodes:
         return {}
     scope = Q()
-    for root in sorted(roots):
-        scope |= Q(path__startswith=root)
+    for root in roots(nodes):
+        scope |= Q(path__startswith=root.path)
     totals: dict[str, dict[str, int]] = {}
     for _key, qs, lookup, aggs in _count_querysets(as_of, scope):
         for row in qs.values(lookup).annotate(**aggs).order_by().iterator(chunk_size=10_000):
@@ -305,16 +357,14 @@ def rate(num: int, den: int, per: int = 100) -> float | None:
     return round(num * per / den, 1 if per == 100 else 2) if den else None
 
 
-def compute(
-    node: UnionOrg, as_of: dt.date | None = None, totals: dict[str, dict[str, int]] | None = None
-) -> dict[str, Any]:
+def compute(node: UnionOrg, as_of: dt.date | None = None, batch: Batch | None = None) -> dict[str, Any]:
     """Every active indicator for the node's sub-units: JSON, ready for a page, a gauge or a snapshot.
 
     Today (or no date): the current registry. A past date: the dated registry (``asof``); call
     ``figures_as_of`` for a past date, which first checks that the registry can answer for it.
-    ``totals``: today's ``subtree_totals`` covering the node (the daily refresh)."""
+    ``batch``: today's counts of a set of nodes including this one (the daily refresh)."""
     counts = (
-        raw_counts(node, as_of, totals)
+        raw_counts(node, as_of, batch.totals if batch is not None else None)
         if as_of is None or as_of >= timezone.localdate()
         else _dated(node, as_of)
     )
@@ -324,7 +374,10 @@ def compute(
     day = as_of or timezone.localdate()
     for ind in Indicator.objects.filter(is_active=True):
         if ind.definition in PROVIDERS:
-            provided = PROVIDERS[ind.definition](node, day)
+            if batch is not None and ind.definition in batch.provided:
+                provided = batch.provided[ind.definition][node.pk]
+            else:
+                provided = PROVIDERS[ind.definition](node, day)
             source = {p: dict(zip(("num", "den"), provided.get(p, (0, 0)), strict=True)) for p in counts}
             num_key, den_key = "num", "den"
         elif ind.definition in PAIRS:
@@ -398,9 +451,7 @@ def _dated(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
     return raw_counts_as_of(node, day)
 
 
-def figures_as_of(
-    node: UnionOrg, day: dt.date | None = None, totals: dict[str, dict[str, int]] | None = None
-) -> dict[str, Any]:
+def figures_as_of(node: UnionOrg, day: dt.date | None = None, batch: Batch | None = None) -> dict[str, Any]:
     """The node's figures as of ``day`` (default today), every number that day's — or, when the
     registry cannot give that day's numbers, no numbers and the reason (``"unavailable"``)."""
     from . import asof
@@ -408,7 +459,7 @@ def figures_as_of(
     today = timezone.localdate()
     day = day or today
     if day == today:
-        return compute(node, day, totals)
+        return compute(node, day, batch)
     reason = asof.unavailable_reason(node, day)
     if reason is not None:
         return asof.unavailable_figures(node, day, reason)
@@ -424,13 +475,11 @@ def figures_as_of(
     return figures
 
 
-def store(
-    node: UnionOrg, day: dt.date | None = None, totals: dict[str, dict[str, int]] | None = None
-) -> IndicatorResult:
+def store(node: UnionOrg, day: dt.date | None = None, batch: Batch | None = None) -> IndicatorResult:
     """Compute the node's figures as of ``day`` (default today) and keep them as that day's result."""
     day = day or timezone.localdate()
     result, _ = IndicatorResult.objects.update_or_create(
-        node=node, day=day, defaults={"values": figures_as_of(node, day, totals)}
+        node=node, day=day, defaults={"values": figures_as_of(node, day, batch)}
     )
     return result
 
@@ -449,10 +498,10 @@ def refresh_results(nodes=None, day: dt.date | None = None) -> int:
     day = day or timezone.localdate()
     # Today's counts of all the nodes in one set-based pass (a past day's go through the dated registry,
     # node by node); one node alone is counted as before.
-    totals = subtree_totals(nodes, day) if len(nodes) > 1 and day == timezone.localdate() else None
+    batch = Batch.of(nodes, day) if len(nodes) > 1 and day == timezone.localdate() else None
     n = 0
     for node in nodes:
-        store(node, day, totals)
+        store(node, day, batch)
         n += 1
     return n
 
