@@ -172,6 +172,22 @@ def by_sub_unit(node: UnionOrg, day: dt.date) -> dict[str, tuple[int, int]]:
     return {key: (num, den) for key, (num, den) in out.items()}
 
 
+def by_sub_unit_many(nodes: list[UnionOrg], day: dt.date) -> dict[int, dict[str, tuple[int, int]]]:
+    """``by_sub_unit`` of many nodes (the daily refresh), the staffing computed once per top-most node: a
+    unit, its cadres and whether it needs one do not depend on the node it is counted for."""
+    from gonghui.targets import indicators
+
+    items = [
+        (unit.union.path, int(bool(unit.cadres)), 1)
+        for root in indicators.roots(nodes)
+        for unit in compute(root, day).needing()
+    ]
+    out = indicators.roll_up(nodes, items)
+    for answers in out.values():
+        answers.setdefault("", (0, 0))  # as ``by_sub_unit``: the node's own pair even when nothing needs one
+    return out
+
+
 def register_indicator() -> None:
     from gonghui.targets import indicators
 
@@ -188,4 +204,5 @@ def register_indicator() -> None:
             "企业数、职工人数取属地单位登记数；门槛可在系统设置中调整。",
         ),
         by_sub_unit,
+        by_sub_unit_many,
     )

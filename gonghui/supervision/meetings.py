@@ -244,6 +244,17 @@ def by_sub_unit(node: UnionOrg, day: dt.date, kind: str) -> dict[str, tuple[int,
     return {key: (num, den) for key, (num, den) in out.items()}
 
 
+def by_sub_unit_many(nodes: list[UnionOrg], day: dt.date, kind: str) -> dict[int, dict[str, tuple[int, int]]]:
+    """``by_sub_unit`` of many nodes (the daily refresh), counted once per top-most node: whether a
+    county-level union meets the rule does not depend on the node it is counted for."""
+    items: list[tuple[str, int, int]] = []
+    for root in indicators.roots(nodes):
+        counties = counties_on(root, day)
+        ok = met(kind, day, list(counties))
+        items += [(path, int(union_id in ok), 1) for union_id, path in counties.items()]
+    return indicators.roll_up(nodes, items)
+
+
 POPULATION = "县级工会（含市直属开发区工会）"
 DEFINITIONS = {
     "meeting_joint": (
@@ -290,4 +301,10 @@ DEFINITIONS = {
 def register_indicators() -> None:
     """The three meeting indicators join the others on the indicator page, the dashboard and the API."""
     for code, (kind, name, definition) in DEFINITIONS.items():
-        indicators.register(code, name, definition, lambda node, day, kind=kind: by_sub_unit(node, day, kind))
+        indicators.register(
+            code,
+            name,
+            definition,
+            lambda node, day, kind=kind: by_sub_unit(node, day, kind),
+            lambda nodes, day, kind=kind: by_sub_unit_many(nodes, day, kind),
+        )

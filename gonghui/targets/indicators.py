@@ -9,7 +9,7 @@ one active union covers it — a joint union covering three workplaces makes thr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -151,13 +151,66 @@ DEFINITIONS: dict[str, tuple[str, Definition]] = {
 # counted as of the day (what the app had recorded by that day).
 Provider = Callable[[UnionOrg, dt.date], dict[str, tuple[int, int]]]
 PROVIDERS: dict[str, Provider] = {}
+# Optionally the same answers for many nodes at once (node id → what ``provider`` answers for it), counted
+# once over the nodes' subtrees: the daily refresh of every federation node (``roll_up`` helps).
+ManyProvider = Callable[[list[UnionOrg], dt.date], dict[int, dict[str, tuple[int, int]]]]
+MANY_PROVIDERS: dict[str, ManyProvider] = {}
 
 
-def register(code: str, name: str, definition: Definition, provider: Provider) -> None:
+def register(
+    code: str, name: str, definition: Definition, provider: Provider, many: ManyProvider | None = None
+) -> None:
     """An indicator computed by ``provider``: seeded with the others (``seed_indicators``), shown on the
     indicator page, the dashboard and in the API with them."""
     DEFINITIONS[code] = (name, definition)
     PROVIDERS[code] = provider
+    if many is not None:
+        MANY_PROVIDERS[code] = many
+
+
+def roots(nodes: list[UnionOrg]) -> list[UnionOrg]:
+    """The nodes no other node's subtree holds (each once): counting their subtrees counts every node's."""
+    top = {n.path: n for n in nodes if not any(o.path != n.path and n.path.startswith(o.path) for o in nodes)}
+    return [top[p] for p in sorted(top)]
+
+
+def roll_up(
+    nodes: list[UnionOrg], items: Iterable[tuple[str, int, int]]
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """(numerator, denominator) per direct sub-unit's path and for the node (``""``) of every node, from
+    (union path, numerator, denominator) items covering the nodes' subtrees — what a provider answers
+    node by node when each item counts toward the node and the sub-unit whose subtree holds its union."""
+    by_path = {n.path: n for n in nodes}
+    lengths = sorted({len(p) for p in by_path})
+    acc: dict[int, dict[str, list[int]]] = {n.pk: {} for n in nodes}
+    for path, num, den in items:
+        for length in lengths:
+            if len(path) < length:
+                break
+            node = by_path.get(path[:length])
+            if node is None:
+                continue
+            keys = [""] + ([path[: length + 9]] if len(path) >= length + 9 else [])
+            for key in keys:
+                pair = acc[node.pk].setdefault(key, [0, 0])
+                pair[0] += num
+                pair[1] += den
+    return {pk: {key: (pair[0], pair[1]) for key, pair in out.items()} for pk, out in acc.items()}
+
+
+@dataclass
+class Batch:
+    """Today's counts of many nodes, computed set-based once (the daily refresh) and read node by node:
+    ``subtree_totals`` and, per provider that can answer for many nodes, its answers per node id."""
+
+    totals: dict[str, dict[str, int]]
+    provided: dict[str, dict[int, dict[str, tuple[int, int]]]]
+
+    @classmethod
+    def of(cls, nodes: list[UnionOrg], day: dt.date) -> Batch:
+        return cls(
+            subtree_totals(nodes, day), {code: many(nodes, day) for code, many in MANY_PROVIDERS.items()}
+        )
 
 
 def seed_indicators() -> int:
@@ -186,42 +239,89 @@ def _covered_expr():
     )
 
 
-def raw_counts(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, dict[str, dict[str, int]]]:
-    """numerator / denominator of every definition, per child path (and "" for the node itself)."""
-    as_of = as_of or dt.date.today()
-    children = list(
-        UnionOrg.objects.filter(parent=node).order_by("kind", "name").values_list("path", flat=True)
-    )
-    length = len(node.path) + 9
+def _count_querysets(as_of: dt.date, scope: Q) -> list[tuple[str, Any, str, dict]]:
+    """The three counted sets (workplaces, members, grassroots unions) within ``scope`` (a filter on the
+    union's path), each with its path lookup and aggregates: one definition for the per-node count and
+    the set-based one of the daily refresh."""
     wp = (
-        Workplace.objects.filter(governing_union__path__startswith=node.path)
+        Workplace.objects.filter(_prefixed(scope, "governing_union__"))
         .exclude(closed_on__lte=as_of)  # a closed workplace left the registry
         .annotate(covered=_covered_expr())
     )
     wp_aggs = workplace_aggregates(Q(has_workers_congress=True), Q(has_open_affairs=True))
     has_workplace = Exists(UnionOrg.workplaces.through.objects.filter(unionorg_id=OuterRef("union_id")))
-    members = Member.objects.filter(union__path__startswith=node.path, status__in=HELD_STATUSES).annotate(
+    members = Member.objects.filter(_prefixed(scope, "union__"), status__in=HELD_STATUSES).annotate(
         at_workplace=has_workplace
     )
     mem_aggs = {"members": Count("id"), "members_cov": Count("id", filter=Q(at_workplace=True))}
     from gonghui.orgs.models import GRASSROOTS_KINDS
 
-    unions = UnionOrg.objects.filter(
-        path__startswith=node.path, kind__in=GRASSROOTS_KINDS, status=UnionOrg.Status.ACTIVE
-    )
+    unions = UnionOrg.objects.filter(scope, kind__in=GRASSROOTS_KINDS, status=UnionOrg.Status.ACTIVE)
     un_aggs = {
         # Not an indicator: the dashboard's headline count, stored with the daily results.
         "grassroots": Count("id"),
         "termed": Count("id", filter=Q(election_due__isnull=False)),
         "on_time": Count("id", filter=Q(election_due__gte=as_of)),
     }
-
-    per_child = {}
-    for key, qs, lookup, aggs in (
+    return [
         ("wp", wp, "governing_union__path", wp_aggs),
         ("mem", members, "union__path", mem_aggs),
         ("un", unions, "path", un_aggs),
-    ):
+    ]
+
+
+def _prefixed(scope: Q, prefix: str) -> Q:
+    """``scope`` (lookups on a UnionOrg) as lookups through the relation ``prefix`` (``union__``)."""
+    out = Q()
+    out.connector, out.negated = scope.connector, scope.negated
+    out.children = [
+        _prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in scope.children
+    ]
+    return out
+
+
+def subtree_totals(nodes: list[UnionOrg], as_of: dt.date) -> dict[str, dict[str, int]]:
+    """What ``raw_counts`` counts, for many nodes at once: the counts of every node's subtree and of
+    every direct sub-unit's subtree, keyed by that union's path.
+
+    Set-based (the daily refresh of every federation node): one grouped query per counted set over the
+    union of the nodes' subtrees, by the holding union's full path, rolled up by path prefix here —
+    instead of three queries over each node's subtree, which count a member once per level above it."""
+    lengths = sorted({len(n.path) for n in nodes} | {len(n.path) + 9 for n in nodes})
+    if not nodes:
+        return {}
+    scope = Q()
+    for root in roots(nodes):
+        scope |= Q(path__startswith=root.path)
+    totals: dict[str, dict[str, int]] = {}
+    for _key, qs, lookup, aggs in _count_querysets(as_of, scope):
+        for row in qs.values(lookup).annotate(**aggs).order_by().iterator(chunk_size=10_000):
+            path = row.pop(lookup)
+            for length in lengths:
+                if len(path) < length:
+                    break
+                into = totals.setdefault(path[:length], {})
+                for k, v in row.items():
+                    into[k] = into.get(k, 0) + (v or 0)
+    return totals
+
+
+def raw_counts(
+    node: UnionOrg, as_of: dt.date | None = None, totals: dict[str, dict[str, int]] | None = None
+) -> dict[str, dict[str, dict[str, int]]]:
+    """numerator / denominator of every definition, per child path (and "" for the node itself).
+
+    ``totals``: ``subtree_totals`` of a set of nodes including this one (the daily refresh), read
+    instead of counting the node's subtree."""
+    as_of = as_of or dt.date.today()
+    children = list(
+        UnionOrg.objects.filter(parent=node).order_by("kind", "name").values_list("path", flat=True)
+    )
+    if totals is not None:
+        return {**{p: dict(totals.get(p, {})) for p in children}, "": dict(totals.get(node.path, {}))}
+    length = len(node.path) + 9
+    per_child = {}
+    for key, qs, lookup, aggs in _count_querysets(as_of, Q(path__startswith=node.path)):
         per_child[key] = grouped(qs, lookup, length, aggs)
     paths = [*children, ""]
     out: dict[str, dict[str, int]] = {}
@@ -257,13 +357,16 @@ def rate(num: int, den: int, per: int = 100) -> float | None:
     return round(num * per / den, 1 if per == 100 else 2) if den else None
 
 
-def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
+def compute(node: UnionOrg, as_of: dt.date | None = None, batch: Batch | None = None) -> dict[str, Any]:
     """Every active indicator for the node's sub-units: JSON, ready for a page, a gauge or a snapshot.
 
     Today (or no date): the current registry. A past date: the dated registry (``asof``); call
-    ``figures_as_of`` for a past date, which first checks that the registry can answer for it."""
+    ``figures_as_of`` for a past date, which first checks that the registry can answer for it.
+    ``batch``: today's counts of a set of nodes including this one (the daily refresh)."""
     counts = (
-        raw_counts(node, as_of) if as_of is None or as_of >= timezone.localdate() else _dated(node, as_of)
+        raw_counts(node, as_of, batch.totals if batch is not None else None)
+        if as_of is None or as_of >= timezone.localdate()
+        else _dated(node, as_of)
     )
     names = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "name"))
     ids = dict(UnionOrg.objects.filter(path__in=[p for p in counts if p]).values_list("path", "id"))
@@ -271,7 +374,10 @@ def compute(node: UnionOrg, as_of: dt.date | None = None) -> dict[str, Any]:
     day = as_of or timezone.localdate()
     for ind in Indicator.objects.filter(is_active=True):
         if ind.definition in PROVIDERS:
-            provided = PROVIDERS[ind.definition](node, day)
+            if batch is not None and ind.definition in batch.provided:
+                provided = batch.provided[ind.definition][node.pk]
+            else:
+                provided = PROVIDERS[ind.definition](node, day)
             source = {p: dict(zip(("num", "den"), provided.get(p, (0, 0)), strict=True)) for p in counts}
             num_key, den_key = "num", "den"
         elif ind.definition in PAIRS:
@@ -345,7 +451,7 @@ def _dated(node: UnionOrg, day: dt.date) -> dict[str, dict[str, int]]:
     return raw_counts_as_of(node, day)
 
 
-def figures_as_of(node: UnionOrg, day: dt.date | None = None) -> dict[str, Any]:
+def figures_as_of(node: UnionOrg, day: dt.date | None = None, batch: Batch | None = None) -> dict[str, Any]:
     """The node's figures as of ``day`` (default today), every number that day's — or, when the
     registry cannot give that day's numbers, no numbers and the reason (``"unavailable"``)."""
     from . import asof
@@ -353,7 +459,7 @@ def figures_as_of(node: UnionOrg, day: dt.date | None = None) -> dict[str, Any]:
     today = timezone.localdate()
     day = day or today
     if day == today:
-        return compute(node, day)
+        return compute(node, day, batch)
     reason = asof.unavailable_reason(node, day)
     if reason is not None:
         return asof.unavailable_figures(node, day, reason)
@@ -369,11 +475,11 @@ def figures_as_of(node: UnionOrg, day: dt.date | None = None) -> dict[str, Any]:
     return figures
 
 
-def store(node: UnionOrg, day: dt.date | None = None) -> IndicatorResult:
+def store(node: UnionOrg, day: dt.date | None = None, batch: Batch | None = None) -> IndicatorResult:
     """Compute the node's figures as of ``day`` (default today) and keep them as that day's result."""
     day = day or timezone.localdate()
     result, _ = IndicatorResult.objects.update_or_create(
-        node=node, day=day, defaults={"values": figures_as_of(node, day)}
+        node=node, day=day, defaults={"values": figures_as_of(node, day, batch)}
     )
     return result
 
@@ -388,9 +494,14 @@ def refresh_results(nodes=None, day: dt.date | None = None) -> int:
         nodes = UnionOrg.objects.filter(
             kind__in=FEDERATION_KINDS, status=UnionOrg.Status.ACTIVE, depth__lte=2
         )
+    nodes = list(nodes)
+    day = day or timezone.localdate()
+    # Today's counts of all the nodes in one set-based pass (a past day's go through the dated registry,
+    # node by node); one node alone is counted as before.
+    batch = Batch.of(nodes, day) if len(nodes) > 1 and day == timezone.localdate() else None
     n = 0
     for node in nodes:
-        store(node, day)
+        store(node, day, batch)
         n += 1
     return n
 

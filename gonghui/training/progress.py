@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from django.db.models import Max, Q, Sum
 
@@ -121,6 +122,29 @@ def by_sub_unit(node: UnionOrg, day: dt.date) -> dict[str, tuple[int, int]]:
     return {key: (num, den) for key, (num, den) in out.items()}
 
 
+def by_sub_unit_many(nodes: list[UnionOrg], day: dt.date) -> dict[int, dict[str, tuple[int, int]]]:
+    """``by_sub_unit`` of many nodes (the daily refresh), the counties' person-times counted once per
+    top-most node: a county's sessions do not depend on the node it is counted for — unless a county-level
+    union lies inside another (its sessions then go to the outer one only when it is in the subtree),
+    where each node is counted on its own."""
+    from gonghui.targets import indicators
+
+    roots = indicators.roots(nodes)
+    rows = [row for root in roots for row in person_times(root, day).rows]
+    # Sorted, a path that holds another is followed by one it holds: adjacent pairs suffice.
+    paths = sorted(row.county.path for row in rows)
+    if any(b.startswith(a) for a, b in pairwise(paths)):
+        return {node.pk: by_sub_unit(node, day) for node in nodes}
+    kinds = kinds_with_target()
+    den = sum(k.yearly_target for k in kinds)
+    items = [(row.county.path, sum(min(row.of(k), k.yearly_target) for k in kinds), den) for row in rows]
+    rolled = indicators.roll_up(nodes, items)
+    children: dict[int, list[str]] = defaultdict(list)
+    for parent_id, path in UnionOrg.objects.filter(parent__in=nodes).values_list("parent_id", "path"):
+        children[parent_id].append(path)
+    return {node.pk: {p: rolled[node.pk].get(p, (0, 0)) for p in ["", *children[node.pk]]} for node in nodes}
+
+
 # ------------------------------------------------------------------------------------------- cadres
 
 
@@ -223,4 +247,5 @@ def register_indicator() -> None:
             "每类培训按「完成人次与目标取小」计入分子，一类超额不抵另一类；各类目标在系统设置的参考数据中调整。",
         ),
         by_sub_unit,
+        by_sub_unit_many,
     )

@@ -64,4 +64,5 @@ def register() -> None:
             suffix="个/万人",
         ),
         services.venues_per_sub_unit,
+        services.venues_per_sub_unit_many,
     )

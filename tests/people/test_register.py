@@ -106,6 +106,12 @@ def test_staffing_rules_as_of_a_day_and_the_indicator(db_world):
     # The indicator: per direct sub-unit of 芜湖市 and for the city itself.
     figures = staffing.by_sub_unit(reg.unions["wuhu"], dt.date(2025, 7, 1))
     assert figures[""] == (1, 2) and figures[jinghu.path] == (1, 2)
+    # The daily refresh asks once for every node: each node's answer equals its own.
+    nodes = [reg.unions[k] for k in ("province", "wuhu", "hefei", "jinghu", "jiujiang", "jinghu_street")]
+    many = staffing.by_sub_unit_many(nodes, dt.date(2025, 7, 1))
+    assert many[reg.unions["wuhu"].pk] == figures
+    for node in nodes:
+        assert many[node.pk] == staffing.by_sub_unit(node, dt.date(2025, 7, 1)), node.name
     # New staff by post in a period.
     assert staffing.new_staff(jinghu, dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == [("专职工会干部", 1)]
     assert UnionOrg.objects.filter(kind=UnionKind.TOWNSHIP).count() == 1

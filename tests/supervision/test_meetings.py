@@ -200,3 +200,16 @@ def test_the_demo_year_leaves_gaps(registry):
     # 经开区 (third) holds no 厂务公开 meeting; 鸠江区 (second) has not held this quarter's 三方四家 yet.
     assert meetings.by_sub_unit(wuhu, today, OPENNESS)[""] == (2, 3)
     assert meetings.by_sub_unit(wuhu, today, TRIPARTITE)[""] == (2, 3)
+
+
+def test_many_nodes_at_once_answer_as_each_node_alone(year):
+    """The daily refresh asks once for every federation node (``by_sub_unit_many``): each node's answer
+    equals its own ``by_sub_unit``, for every kind and day."""
+    u = year.unions
+    nodes = [u[k] for k in ("province", "wuhu", "hefei", "jinghu", "jiujiang", "zone")]
+    for day in (dt.date(Y, 3, 11), dt.date(Y, 9, 30), dt.date(Y, 12, 31)):
+        for kind in (JOINT, OPENNESS, TRIPARTITE):
+            many = meetings.by_sub_unit_many(nodes, day, kind)
+            for node in nodes:
+                assert many[node.pk] == meetings.by_sub_unit(node, day, kind), (node.name, day, kind)
+    assert meetings.by_sub_unit_many(nodes, dt.date(Y, 12, 31), JOINT)[u["province"].pk][""] == (2, 3)

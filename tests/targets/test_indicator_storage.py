@@ -181,3 +181,51 @@ def test_api_as_of_reads_the_stored_day_and_answers_202_while_pending(reg, large
     assert pending.status_code == 202
     assert pending.json()["pending"] is True and pending.json()["indicators"] == []
     assert pending.json()["node"] == "鸠江区总工会"
+
+
+def test_daily_refresh_of_every_node_equals_each_nodes_own_count(reg, monkeypatch):
+    """The nightly refresh counts all federation nodes in one set-based pass (``subtree_totals``, rolled
+    up by path prefix); each stored result equals that node's figures counted over its own subtree —
+    with a member held by a city federation itself, a retained and a resigned member, a closed workplace
+    and a revoked grassroots union in the registry."""
+    from gonghui.members.models import Member, MemberStatus
+    from gonghui.orgs.models import UnionOrg
+
+    u, w, m = reg.unions, reg.workplaces, reg.members
+    today = timezone.localdate()
+    Member.objects.filter(pk=m["jinghu_2"].pk).update(union=u["wuhu"])  # a city's holding pool
+    Member.objects.filter(pk=m["jiujiang_1"].pk).update(status=MemberStatus.RETAINED)
+    Member.objects.filter(pk=m["jinghu_1"].pk).update(status=MemberStatus.EXITED)
+    w["jiujiang_small0"].closed_on = today - dt.timedelta(days=1)
+    w["jiujiang_small0"].save()
+    UnionOrg.objects.filter(pk=u["jiujiang_b"].pk).update(status=UnionOrg.Status.REVOKED)
+    nodes = [u[k] for k in ("province", "wuhu", "hefei", "jinghu", "jiujiang", "zone")]
+    own = {node.pk: indicators.compute(node, today) for node in nodes}
+
+    def per_node(*args, **kwargs):
+        raise AssertionError("the refresh counted a node's subtree on its own")
+
+    monkeypatch.setattr(indicators, "grouped", per_node)
+    assert indicators.refresh_results(nodes=nodes) == len(nodes)
+    for node in nodes:
+        assert IndicatorResult.objects.get(node=node, day=today).values == own[node.pk], node.name
+    wuhu = own[u["wuhu"].pk]
+    members = next(i for i in wuhu["indicators"] if i["code"] == "membership_rate_all")
+    assert members["total"]["num"] == 3  # the pool's member and the retained one count; the exited not
+    assert wuhu["grassroots_unions"] == 2  # 镜湖甲 and the joint union; 鸠江乙 revoked
+
+
+def test_subtree_totals_of_nested_nodes_equal_the_per_node_counts(reg):
+    """Nodes nested in one another (a city and its county) are counted once, each from its own totals."""
+    u = reg.unions
+    today = timezone.localdate()
+    nodes = [u["jiujiang"], u["wuhu"]]
+    totals = indicators.subtree_totals(nodes, today)
+    assert u["hefei"].path not in totals and u["province"].path not in totals  # outside the subtrees
+    for node in nodes:
+        fast, own = indicators.raw_counts(node, today, totals), indicators.raw_counts(node, today)
+        assert list(fast) == list(own)  # the sub-units in the page's order, then the node itself
+        assert {p: {k: v for k, v in c.items() if v} for p, c in fast.items()} == {
+            p: {k: v for k, v in c.items() if v} for p, c in own.items()
+        }
+        assert fast[""]["members"] >= 1

@@ -81,11 +81,36 @@ def test_the_indicator_counts_each_kind_up_to_its_target_and_the_target_is_data(
         u["zone"].path: (0, 1000),
     }
     assert indicators.PROVIDERS["training_person_times"] is progress.by_sub_unit
+    # The daily refresh asks once for every node: each node's answer equals its own.
+    nodes = [u[k] for k in ("province", "wuhu", "hefei", "jinghu", "jiujiang", "zone", "jinghu_street")]
+    many = progress.by_sub_unit_many(nodes, day)
+    assert many[u["wuhu"].pk][""] == (1300, 3000)
+    for node in nodes:
+        assert many[node.pk] == progress.by_sub_unit(node, day), node.name
     name, definition = indicators.DEFINITIONS["training_person_times"]
     assert name == "培训人次目标完成率" and definition.threshold == 100
     # The federation raises 职工代表 to 600 a county: 镜湖区 is then exactly at target.
     TrainingKind.objects.filter(code="worker_reps").update(yearly_target=600)
     assert progress.by_sub_unit(u["wuhu"], day)[u["jinghu"].path] == (600, 1100)
+
+
+def test_many_nodes_with_a_county_inside_a_county_are_counted_node_by_node(w):
+    """A county-level union inside another (registered so): its sessions go to the outer county when that
+    is in the subtree, to itself when not — the many-node answer keeps that, node by node."""
+    from gonghui.orgs.models import UnionKind, UnionOrg
+
+    u = w.unions
+    inner = UnionOrg.objects.create(
+        name="镜湖区内县级工会", kind=UnionKind.COUNTY, parent=u["jinghu_street"], region=u["jinghu"].region
+    )
+    count_session(inner, end=dt.date(2026, 3, 10), headcount=200)
+    day = dt.date(2026, 12, 31)
+    nodes = [u["province"], u["wuhu"], u["jinghu"], u["jinghu_street"]]
+    many = progress.by_sub_unit_many(nodes, day)
+    assert many[u["jinghu_street"].pk][""] == (200, 1000)  # the inner county on its own
+    assert many[u["jinghu"].pk][""] == (200, 2000)  # the outer county takes its sessions
+    for node in nodes:
+        assert many[node.pk] == progress.by_sub_unit(node, day), node.name
 
 
 def test_the_indicator_is_listed_with_the_others(w, as_user):

@@ -101,6 +101,13 @@ def test_new_venues_per_county_in_a_period_and_the_indicator(registry):
     jiujiang = figures[registry.unions["jiujiang"].path]
     assert jiujiang[0] == 3
     assert figures[""][0] == 4
+    # The daily refresh asks once for every node: each node's answer equals its own.
+    u = registry.unions
+    nodes = [u[k] for k in ("province", "wuhu", "hefei", "jinghu", "jiujiang", "zone")]
+    many = services.venues_per_sub_unit_many(nodes, D(2024, 12, 31))
+    assert many[u["wuhu"].pk] == figures
+    for node in nodes:
+        assert many[node.pk] == services.venues_per_sub_unit(node, D(2024, 12, 31)), node.name
 
 
 def test_scope(registry):
