@@ -189,5 +189,8 @@ national-stop:
 
 # The three-instance test (tests/multi_instance/test_national.py: roll-up = sum of the provinces, a cross-province
 # duplicate refused, replication lag measured); not part of `make test` (tests/conftest.py).
+# The tests reach the three instances themselves (psql, manage.py shell); DATABASE_URL names province 34's
+# only so that the suite's guard (CI runs on PostgreSQL) sees what it runs against.
 test-national: national-demo
-	$(BIN)/pytest -p no:cacheprovider -q tests/multi_instance/test_national.py $(PYTEST_ARGS)
+	env $$($(NATIONAL) env p34 | grep '^DATABASE_URL=') $(BIN)/pytest -p no:cacheprovider -q \
+	  tests/multi_instance/test_national.py $(PYTEST_ARGS)
