@@ -78,6 +78,7 @@ def load(builder, built) -> dict[str, int]:
     for worker in hired[5::23]:
         services.leave(worker, today - dt.timedelta(days=rnd.randrange(1, 20)), note="合同期满不再续聘")
     for worker in hired[3::17]:
+        worker.refresh_from_db()  # one of those who just left (in a large demo the two strides meet)
         if worker.is_serving and worker.grade_id and worker.grade != grades[-1]:
             services.change_grade(worker, grades[-1], today, note="年度考核优秀晋档")
 
