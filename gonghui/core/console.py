@@ -192,11 +192,29 @@ def reference_spec(slug: str) -> ReferenceSpec | None:
     return _REFERENCES.get(slug)
 
 
+class ReferenceCodeForm(ScopedModelForm):
+    """The edit form of reference rows that carry a code (posts, grades, kinds, new-form groups): the code
+    is what seeding and imports find a row by, so it is ASCII and cannot change once the row exists."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if not self.instance.pk and not (code.isascii() and code.replace("_", "").isalnum()):
+            raise forms.ValidationError("代码只能由英文字母、数字和下划线组成")
+        return code
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
 def _shown(value: object) -> str:
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
+    if isinstance(value, bool):
+        return yes_no(value)
     if value in (None, "", []):
         return "（空）"
     if isinstance(value, list | tuple):

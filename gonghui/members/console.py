@@ -5,12 +5,11 @@ from __future__ import annotations
 from django import forms
 
 from gonghui.core import console
-from gonghui.core.forms import ScopedModelForm
 
 from .models import NewFormGroup
 
 
-class NewFormGroupForm(ScopedModelForm):
+class NewFormGroupForm(console.ReferenceCodeForm):
     """Name, order and 启用 are editable; the code only when the group is created: it is the key the
     seeding command (members.reference) finds a group by, so a changed code would make the next seed add
     the standard group a second time. A group in use is stopped (启用 off), never deleted: applications,
@@ -23,17 +22,6 @@ class NewFormGroupForm(ScopedModelForm):
             "code": "英文字母、数字或下划线，创建后不能修改",
             "is_active": "停用后，入会申请和分配规则不再提供此群体，已有会员不受影响",
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["code"].disabled = True
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        if not self.instance.pk and not (code.isascii() and code.replace("_", "").isalnum()):
-            raise forms.ValidationError("代码只能由英文字母、数字和下划线组成")
-        return code
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

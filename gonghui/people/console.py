@@ -2,49 +2,29 @@
 
 from __future__ import annotations
 
-from django import forms
-
 from gonghui.core import console
-from gonghui.core.forms import ScopedModelForm
 
 from .models import AppraisalGrade, Post, SubsidyGrade
 
 NOTE = "已被工会工作者引用的项不能删除，不再使用的请停用；代码创建后不能修改。"
 
 
-class _CodeForm(ScopedModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["code"].disabled = True
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        if not self.instance.pk and not (code.isascii() and code.replace("_", "").isalnum()):
-            raise forms.ValidationError("代码只能由英文字母、数字和下划线组成")
-        return code
-
-
-class PostForm(_CodeForm):
+class PostForm(console.ReferenceCodeForm):
     class Meta:
         model = Post
         fields = ["code", "name", "is_full_time_cadre", "order", "is_active"]
 
 
-class SubsidyGradeForm(_CodeForm):
+class SubsidyGradeForm(console.ReferenceCodeForm):
     class Meta:
         model = SubsidyGrade
         fields = ["code", "name", "level", "monthly_amount", "order", "is_active"]
 
 
-class AppraisalGradeForm(_CodeForm):
+class AppraisalGradeForm(console.ReferenceCodeForm):
     class Meta:
         model = AppraisalGrade
         fields = ["code", "name", "is_top", "order", "is_active"]
-
-
-def _yes(value: bool) -> str:
-    return "是" if value else "否"
 
 
 def register() -> None:
@@ -56,9 +36,9 @@ def register() -> None:
             form_class=PostForm,
             columns=[
                 ("名称", lambda p: p.name),
-                ("计为专职工会干部", lambda p: _yes(p.is_full_time_cadre)),
+                ("计为专职工会干部", lambda p: console.yes_no(p.is_full_time_cadre)),
                 ("排序", lambda p: p.order),
-                ("启用", lambda p: _yes(p.is_active)),
+                ("启用", lambda p: console.yes_no(p.is_active)),
             ],
             note=NOTE,
             order=30,
@@ -74,7 +54,7 @@ def register() -> None:
                 ("名称", lambda g: g.name),
                 ("档次", lambda g: g.level),
                 ("月补贴（元）", lambda g: g.monthly_amount),
-                ("启用", lambda g: _yes(g.is_active)),
+                ("启用", lambda g: console.yes_no(g.is_active)),
             ],
             note=NOTE,
             order=31,
@@ -88,9 +68,9 @@ def register() -> None:
             form_class=AppraisalGradeForm,
             columns=[
                 ("名称", lambda g: g.name),
-                ("受比例限制", lambda g: _yes(g.is_top)),
+                ("受比例限制", lambda g: console.yes_no(g.is_top)),
                 ("排序", lambda g: g.order),
-                ("启用", lambda g: _yes(g.is_active)),
+                ("启用", lambda g: console.yes_no(g.is_active)),
             ],
             note=NOTE,
             order=32,

@@ -3,33 +3,15 @@ target (职工代表 500 人次 …) and whether it counts as a cadre's training
 
 from __future__ import annotations
 
-from django import forms
-
 from gonghui.core import console
-from gonghui.core.forms import ScopedModelForm
 
 from .models import TrainingKind
 
 
-class TrainingKindForm(ScopedModelForm):
+class TrainingKindForm(console.ReferenceCodeForm):
     class Meta:
         model = TrainingKind
         fields = ["code", "name", "yearly_target", "is_cadre_training", "order", "is_active"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["code"].disabled = True
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        if not self.instance.pk and not (code.isascii() and code.replace("_", "").isalnum()):
-            raise forms.ValidationError("代码只能由英文字母、数字和下划线组成")
-        return code
-
-
-def _yes(value: bool) -> str:
-    return "是" if value else "否"
 
 
 def register() -> None:
@@ -42,9 +24,9 @@ def register() -> None:
             columns=[
                 ("名称", lambda k: k.name),
                 ("每县年度目标（人次）", lambda k: k.yearly_target or "不设"),
-                ("计为工会干部轮训", lambda k: _yes(k.is_cadre_training)),
+                ("计为工会干部轮训", lambda k: console.yes_no(k.is_cadre_training)),
                 ("排序", lambda k: k.order),
-                ("启用", lambda k: _yes(k.is_active)),
+                ("启用", lambda k: console.yes_no(k.is_active)),
             ],
             note="已被培训班引用的类别不能删除，不再使用的请停用；代码创建后不能修改。目标修改后，各页面和指标按新目标计算。",
             order=40,
