@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 
 from gonghui.core.forms import ScopedModelForm, autocomplete_field, run_normalizer
 from gonghui.core.normalize import normalize_name, normalize_phone, normalize_resident_id
@@ -140,7 +139,7 @@ class ProvinceTransferForm(_ChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        own = settings.GONGHUI_PROVINCE_CODE or self.member.union.region.code[:2]
+        own = services.home_province(self.member)
         self.fields["province"].choices = [("", "请选择省份")] + [
             (code, name) for code, name in provinces() if code != own
         ]

@@ -257,15 +257,37 @@ def leave(
         raise MembershipError("除名仅适用于受刑事处分的会员")
     if date < locked.join_date:
         raise MembershipError("离会日期不能早于入会日期")
-    kind = EventKind.REMOVE if expel else EventKind.EXIT
+    what = "除名" if expel else "退会"
+    return _end(
+        locked,
+        EventKind.REMOVE if expel else EventKind.EXIT,
+        MemberStatus.REMOVED if expel else MemberStatus.EXITED,
+        date,
+        actor,
+        reason,
+        note,
+        ip,
+        detail=f"{what}（{_reason(reason)}）",
+    )
+
+
+def _end(
+    locked: Member, kind: str, status: str, date: dt.date, actor, reason: str, note: str, ip, detail: str
+):
+    """A membership ends (退会, 除名, 转出至外省): the event at its union, the status and date, the national
+    roll-up told, the audit row."""
     _event(locked, kind, date, locked.union, actor, reason=reason, note=note)
-    locked.status = MemberStatus.REMOVED if expel else MemberStatus.EXITED
+    locked.status = status
     locked.left_on = date
     locked.save(update_fields=["status", "left_on", "updated_at"])
     hooks.emit("membership.ended", numbers=[locked.id_number])
-    what = "除名" if expel else "退会"
-    audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=f"{what}（{_reason(reason)}）")
+    audit.log(AuditEvent.Action.UPDATE, locked, actor=actor, ip=ip, detail=detail)
     return locked
+
+
+def home_province(member: Member) -> str:
+    """This instance's province (GONGHUI_PROVINCE_CODE), or, where none is set, the member's union's."""
+    return settings.GONGHUI_PROVINCE_CODE or member.union.region.code[:2]
 
 
 @transaction.atomic
@@ -285,35 +307,24 @@ def transfer_out_of_province(
     locked = _lock(member)
     if locked.status not in HELD_STATUSES:
         raise MembershipError(f"会员当前状态为「{locked.get_status_display()}」，不能办理转出")
-    own = settings.GONGHUI_PROVINCE_CODE or locked.union.region.code[:2]
     if province_code not in names:
         raise MembershipError("请选择转入的省份")
-    if province_code == own:
+    if province_code == home_province(locked):
         raise MembershipError("转入省份与本省相同：省内调动请办理「会籍转接」")
     if date < locked.join_date:
         raise MembershipError("转出日期不能早于入会日期")
     destination = f"转至{names[province_code]}"
-    _event(
+    return _end(
         locked,
         EventKind.TRANSFER_OUT,
+        MemberStatus.TRANSFERRED,
         date,
-        locked.union,
         actor,
-        reason=reason,
-        note=f"{destination}；{note}" if note else destination,
-    )
-    locked.status = MemberStatus.TRANSFERRED
-    locked.left_on = date
-    locked.save(update_fields=["status", "left_on", "updated_at"])
-    hooks.emit("membership.ended", numbers=[locked.id_number])
-    audit.log(
-        AuditEvent.Action.UPDATE,
-        locked,
-        actor=actor,
-        ip=ip,
+        reason,
+        f"{destination}；{note}" if note else destination,
+        ip,
         detail=f"转出至外省：{names[province_code]}（{_reason(reason)}）",
     )
-    return locked
 
 
 @dataclass
