@@ -20,6 +20,7 @@ import os
 import statistics
 import time
 
+from bench._http import page_client
 from bench._report import emit
 from bench.search import _generate, _switch_database
 
@@ -28,7 +29,6 @@ DEEP_SHARE = 0.8  # the deep page: this far into the user's list
 
 
 def run(args) -> None:
-    import django.test.utils
     from django.core.management import call_command
 
     _switch_database(DB_NAME + ("_quick" if args.quick else ""))
@@ -43,15 +43,12 @@ def run(args) -> None:
         c.execute("VACUUM (ANALYZE) members_member")
         c.execute("VACUUM (ANALYZE) orgs_unionorg")
 
-    from django.test import Client
-
     from gonghui.accounts.models import Role, User
     from gonghui.core import keyset
     from gonghui.members.models import Member
     from gonghui.members.views import MemberListView
     from gonghui.orgs.models import UnionOrg
 
-    django.test.utils.setup_test_environment()
     n = 5 if args.quick else 9
     per_page = MemberListView.paginate_by
     order = MemberListView.keyset_order
@@ -98,8 +95,7 @@ def run(args) -> None:
             username, password="bench-pass-123", union=node, role=role
         )
         User.objects.filter(pk=user.pk).update(union=node, role=role)
-        client = Client()
-        client.force_login(user)
+        client = page_client(user)
         scope = Member.objects.filter(union__path__startswith=node.path)
         filtered = scope.filter(
             union__path__startswith=below.path,

@@ -14,10 +14,11 @@ a second run of the same size reuses the data.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import statistics
 import time
+
+from bench._http import page_client
 
 DB_NAME = "gonghui_bench_search"
 
@@ -235,7 +236,6 @@ def _median_ms(fn, n: int) -> float:
 
 
 def run(args) -> None:
-    import django.test.utils
     from django.core.management import call_command
 
     from bench._report import emit
@@ -246,7 +246,6 @@ def run(args) -> None:
     _generate(members, unions)
 
     from django.db import connection
-    from django.test import Client
 
     from gonghui.accounts.models import Role, User
     from gonghui.orgs.models import UnionOrg
@@ -256,11 +255,7 @@ def run(args) -> None:
         "bench-province", password="bench-pass-123", union=province, role=Role.PROVINCE_ADMIN
     )
     User.objects.filter(pk=user.pk).update(union=province, role=Role.PROVINCE_ADMIN)
-    # Once per process: an earlier bench of the same `python -m bench` run may have done it.
-    with contextlib.suppress(RuntimeError):
-        django.test.utils.setup_test_environment()
-    client = Client()
-    client.force_login(user)
+    client = page_client(user)
     n = 3 if args.quick else 7
 
     from gonghui.members.models import Member

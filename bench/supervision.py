@@ -10,12 +10,13 @@ once per size and reused.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import random
 import statistics
 import time
+
+from bench._http import page_client
 
 DB_NAME = os.environ.get("GONGHUI_BENCH_SUPERVISION_DB", "gonghui_bench_supervision")
 CITIES = 16
@@ -148,8 +149,6 @@ def _queries(fn) -> int:
 
 
 def run(args) -> None:
-    import django.test.utils
-    from django.test import Client
 
     from bench._report import emit
     from bench.targets import _switch_database
@@ -166,11 +165,7 @@ def run(args) -> None:
         "bench-supervision", password="bench-pass-123", union=province, role=Role.PROVINCE_ADMIN
     )
     User.objects.filter(pk=user.pk).update(union=province, role=Role.PROVINCE_ADMIN)
-    # Once per process: an earlier bench of the same `python -m bench` run may have done it.
-    with contextlib.suppress(RuntimeError):
-        django.test.utils.setup_test_environment()
-    client = Client()
-    client.force_login(user)
+    client = page_client(user)
     n = 5 if quick else 15
 
     board = build_board(province)

@@ -18,11 +18,12 @@ built is one row kept by a trigger.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import statistics
 import time
+
+from bench._http import page_client
 
 # GONGHUI_BENCH_TARGETS_DB: another database name (several checkouts on one server).
 DB_NAME = os.environ.get("GONGHUI_BENCH_TARGETS_DB", "gonghui_bench_targets")
@@ -314,7 +315,6 @@ def _median_ms(fn, n: int) -> tuple[float, object]:
 
 
 def run(args) -> None:
-    import django.test.utils
     from django.core.management import call_command
     from django.db.models import Count
     from django.utils import timezone
@@ -392,13 +392,7 @@ def run(args) -> None:
     )
     User.objects.filter(pk=user.pk).update(union=province, role=Role.PROVINCE_ADMIN)
     user.refresh_from_db()
-    # Once per process: an earlier bench of the same `python -m bench` run may have done it.
-    with contextlib.suppress(RuntimeError):
-        django.test.utils.setup_test_environment()
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
+    client = page_client(user)
     n = 5 if args.quick else 15
 
     def page(url):

@@ -317,7 +317,7 @@ if REDIS_URL:
     }
 
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 # Upload limits (imports refuse larger files before parsing).

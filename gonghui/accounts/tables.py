@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from gonghui.core.models import AuditEvent
+from gonghui.core.tables import DateTimeColumn
 
 from .models import User
 from .templatetags.accounts_tags import model_verbose_name
@@ -20,7 +21,7 @@ class UserTable(tables.Table):
     role = tables.Column(verbose_name="角色")
     view_sensitive = tables.Column(verbose_name="查看敏感信息", empty_values=(), orderable=False)
     is_active = tables.Column(verbose_name="状态")
-    last_login = tables.DateTimeColumn(verbose_name="最近登录", format="Y-m-d H:i", default="从未登录")
+    last_login = DateTimeColumn(verbose_name="最近登录", format="Y-m-d H:i", default="从未登录")
     edit = tables.Column(verbose_name="", empty_values=(), orderable=False)
 
     class Meta:
@@ -53,7 +54,7 @@ class UserTable(tables.Table):
 
 
 class AuditEventTable(tables.Table):
-    at = tables.DateTimeColumn(verbose_name="时间", format="Y-m-d H:i:s", orderable=False)
+    at = DateTimeColumn(verbose_name="时间", format="Y-m-d H:i:s", orderable=False)
     username = tables.Column(verbose_name="用户", default="—", orderable=False)
     action = tables.Column(verbose_name="操作", orderable=False)
     object_repr = tables.Column(verbose_name="对象", default="—", orderable=False)

@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn, DateTimeColumn
+
 from .models import DirectoryEdition, DirectoryEntry
 
 
@@ -23,8 +25,8 @@ class DirectoryEntryTable(tables.Table):
 
 class DirectoryEditionTable(tables.Table):
     source = tables.Column(linkify=lambda record: record.get_absolute_url(), orderable=False)
-    as_of = tables.DateColumn(format="Y-m-d", linkify=lambda record: record.get_absolute_url())
-    imported_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    as_of = DateColumn(format="Y-m-d", linkify=lambda record: record.get_absolute_url())
+    imported_at = DateTimeColumn(format="Y-m-d H:i")
     scope = tables.Column(orderable=False)
 
     class Meta:

@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import ListItem
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -18,7 +20,7 @@ class ListItemTable(tables.Table):
     source = tables.Column(verbose_name="来源", accessor="entry__source", orderable=False, attrs=NOWRAP)
     territory = tables.Column(verbose_name="属地工会", orderable=False)
     claimed_by = tables.Column(verbose_name="领单工会", orderable=False)
-    due_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    due_on = DateColumn(format="Y-m-d", attrs=NOWRAP)
     status = tables.Column(attrs=NOWRAP)
 
     class Meta:

@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import Evaluation, ScoreSheet
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -26,7 +28,7 @@ class EvaluationTable(tables.Table):
     )
     year = tables.Column(attrs=NOWRAP)
     issuer = tables.Column(orderable=False)
-    as_of = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    as_of = DateColumn(format="Y-m-d", attrs=NOWRAP)
     status = tables.Column(attrs=NOWRAP)
 
     class Meta:

@@ -7,6 +7,7 @@ import django_tables2 as tables
 from django.db.models import Q
 
 from gonghui.core.filters import ScopedFilterSet
+from gonghui.core.tables import DateColumn
 
 from .models import HonourKind, Partnership, Proposal, Reinspection
 
@@ -27,7 +28,7 @@ class PartnershipTable(tables.Table):
     )
     kind = tables.Column(verbose_name="荣誉", accessor="holder__kind__name", orderable=False)
     partner = tables.Column(orderable=False)
-    started_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    started_on = DateColumn(format="Y-m-d", attrs=NOWRAP)
     ended_on = tables.Column(attrs=NOWRAP, verbose_name="状态", empty_values=())
     activity_count = tables.Column(verbose_name="活动次数", orderable=False, attrs=NOWRAP)
 
@@ -123,7 +124,7 @@ class ReinspectionTable(tables.Table):
     kind = tables.Column(orderable=False)
     issuer = tables.Column(orderable=False)
     named = tables.Column(verbose_name="命名年度", accessor="named_from", orderable=False, attrs=NOWRAP)
-    deadline = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    deadline = DateColumn(format="Y-m-d", attrs=NOWRAP)
     progress = tables.Column(
         verbose_name="已复查/列入", accessor="record_count", orderable=False, attrs=NOWRAP
     )

@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import Round
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -10,7 +12,7 @@ class RoundTable(tables.Table):
     year = tables.Column(attrs=NOWRAP)
     kind = tables.Column(orderable=False)
     issuer = tables.Column(orderable=False, attrs=NOWRAP)
-    deadline = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    deadline = DateColumn(format="Y-m-d", attrs=NOWRAP)
     quota = tables.Column(attrs=NOWRAP)
     status = tables.Column(attrs=NOWRAP)
 

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
+from gonghui.core.tables import DateColumn
 from gonghui.orgs.models import Ownership
 
 from .models import Title, TitleStatus
@@ -24,7 +25,7 @@ class TitleTable(tables.Table):
     ownership = tables.Column(attrs=NOWRAP)
     document_number = tables.Column(attrs=NOWRAP)
     status = tables.Column(attrs=NOWRAP)
-    next_inspection = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    next_inspection = DateColumn(format="Y-m-d", attrs=NOWRAP)
 
     class Meta:
         model = Title

@@ -4,13 +4,15 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from gonghui.core.tables import DateTimeColumn
+
 from .models import ImportJob
 
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
 class ImportJobTable(tables.Table):
-    created_at = tables.DateTimeColumn(verbose_name="时间", format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name="时间", format="Y-m-d H:i")
     user = tables.Column(verbose_name="导入人", default="—", orderable=False)
     kind = tables.Column(verbose_name="类型")
     file_name = tables.Column(verbose_name="文件名", linkify=True)

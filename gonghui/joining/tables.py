@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from gonghui.core.tables import DateTimeColumn
+
 from . import workdays
 from .models import JoinApplication, RoutingRule, TransferRequest, TransferStatus
 
@@ -46,7 +48,7 @@ class TransferTable(tables.Table):
     from_union = tables.Column(verbose_name="转出工会", order_by=("from_union__name",))
     to_union = tables.Column(verbose_name="转入工会", order_by=("to_union__name",))
     channel = tables.Column(verbose_name="方式")
-    requested_at = tables.DateTimeColumn(verbose_name="申请时间", format="Y-m-d")
+    requested_at = DateTimeColumn(verbose_name="申请时间", format="Y-m-d")
     deadline = tables.Column(verbose_name="答复期限")
     status = tables.Column(verbose_name="状态")
 
@@ -97,7 +99,7 @@ class JoinApplicationTable(tables.Table):
     )
     workplace = tables.Column(verbose_name="单位 / 群体", empty_values=(), orderable=False)
     routed_union = tables.Column(verbose_name="受理工会", order_by=("routed_union__name",))
-    submitted_at = tables.DateTimeColumn(verbose_name="提交时间", format="Y-m-d H:i")
+    submitted_at = DateTimeColumn(verbose_name="提交时间", format="Y-m-d H:i")
     deadline = tables.Column(verbose_name="办理期限")
     status = tables.Column(verbose_name="状态")
 

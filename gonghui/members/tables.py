@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import Member
 
 
@@ -10,7 +12,7 @@ class MemberTable(tables.Table):
     id_masked = tables.Column(verbose_name="身份证号", orderable=False, attrs={"td": {"class": "masked"}})
     phone_masked = tables.Column(verbose_name="手机号", orderable=False, attrs={"td": {"class": "masked"}})
     union = tables.Column(verbose_name="所在工会", orderable=False)
-    join_date = tables.DateColumn(format="Y-m-d")
+    join_date = DateColumn(format="Y-m-d")
     is_migrant_worker = tables.BooleanColumn(verbose_name="农民工", yesno="是,")
     new_form_group = tables.Column(verbose_name="新就业形态", orderable=False)
 

@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.html import format_html_join
 
+from gonghui.core.tables import DateColumn
+
 from .models import ModelWorker, Service, Studio
 
 
@@ -49,7 +51,7 @@ class StudioTable(tables.Table):
 
 
 class ServiceTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
+    date = DateColumn(format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
     kind = tables.Column(orderable=False, attrs={"td": {"class": "text-nowrap"}})
     person = tables.Column(
         verbose_name="人员",

@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import UnionOrg, Workplace
 
 
@@ -18,8 +20,8 @@ class UnionOrgTable(tables.Table):
     name = tables.Column(linkify=True)
     parent = tables.Column(verbose_name="上级工会", orderable=False)
     region = tables.Column(orderable=False)
-    election_due = tables.DateColumn(format="Y-m-d")
-    founded_on = tables.DateColumn(format="Y-m-d")
+    election_due = DateColumn(format="Y-m-d")
+    founded_on = DateColumn(format="Y-m-d")
 
     class Meta:
         model = UnionOrg

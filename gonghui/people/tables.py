@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import UnionWorker
 
 
@@ -12,7 +14,7 @@ class UnionWorkerTable(tables.Table):
     union = tables.Column(verbose_name="所在工会", orderable=False)
     post = tables.Column(verbose_name="岗位", orderable=False)
     employer = tables.Column(verbose_name="劳动合同单位", orderable=False)
-    start_date = tables.DateColumn(format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
+    start_date = DateColumn(format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
     grade = tables.Column(
         verbose_name="补贴档次",
         orderable=False,

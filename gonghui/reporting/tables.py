@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn, DateTimeColumn
+
 from .models import Report
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -10,9 +12,9 @@ class ReportTable(tables.Table):
         verbose_name="报告", accessor="pk", linkify=lambda record: record.get_absolute_url(), orderable=False
     )
     node = tables.Column(orderable=False, attrs=NOWRAP)
-    due_date = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    due_date = DateColumn(format="Y-m-d", attrs=NOWRAP)
     status = tables.Column(attrs=NOWRAP)
-    submitted_at = tables.DateTimeColumn(format="Y-m-d H:i", attrs=NOWRAP)
+    submitted_at = DateTimeColumn(format="Y-m-d H:i", attrs=NOWRAP)
 
     class Meta:
         model = Report

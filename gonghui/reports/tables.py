@@ -4,15 +4,16 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from gonghui.core.tables import DateColumn, DateTimeColumn
 from gonghui.targets.models import Snapshot
 
 
 class SnapshotTable(tables.Table):
-    as_of = tables.DateColumn(
+    as_of = DateColumn(
         verbose_name="统计截至", format="Y-m-d", linkify=("reports:snapshot", [tables.A("pk")])
     )
     plan = tables.Column(verbose_name="目标任务", accessor="plan__title", order_by=("plan__title",))
-    created_at = tables.DateTimeColumn(verbose_name="生成时间", format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name="生成时间", format="Y-m-d H:i")
     release = tables.Column(verbose_name="签发状态", accessor="pk", orderable=False)
     download = tables.Column(verbose_name="下载", empty_values=(), orderable=False)
 

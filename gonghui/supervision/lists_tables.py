@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import Problem
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -10,7 +12,7 @@ class ProblemTable(tables.Table):
     union = tables.Column(orderable=False, attrs=NOWRAP)
     source = tables.Column(attrs=NOWRAP)
     severity = tables.Column(attrs=NOWRAP)
-    found_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    found_on = DateColumn(format="Y-m-d", attrs=NOWRAP)
     tasks = tables.Column(
         verbose_name="整改任务（已销号/共）", accessor="pk", orderable=False, empty_values=()
     )

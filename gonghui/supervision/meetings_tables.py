@@ -1,12 +1,14 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import Meeting
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 
 
 class MeetingTable(tables.Table):
-    held_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    held_on = DateColumn(format="Y-m-d", attrs=NOWRAP)
     union = tables.Column(orderable=False, attrs=NOWRAP)
     kind = tables.Column(attrs=NOWRAP)
     title = tables.Column(linkify=lambda record: record.get_absolute_url())

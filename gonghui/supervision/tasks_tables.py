@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import Department, Task, WorkPlan
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -10,7 +12,7 @@ class TaskTable(tables.Table):
     assignee = tables.Column(orderable=False, attrs=NOWRAP)
     issuer = tables.Column(orderable=False, attrs=NOWRAP)
     departments = tables.Column(verbose_name="牵头部门", accessor="pk", orderable=False, empty_values=())
-    deadline = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    deadline = DateColumn(format="Y-m-d", attrs=NOWRAP)
     status = tables.Column(attrs=NOWRAP)
 
     class Meta:

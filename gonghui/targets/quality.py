@@ -137,6 +137,11 @@ class Check:
     kind: str  # what the drill-down lists: workplace / union / member / rate
     rows: Callable[[UnionOrg, dt.date], QuerySet] | None = None
 
+    @property
+    def owner_path(self) -> str:
+        """The lookup of the union path that puts a row in a node's subtree (what ``rows`` filters on)."""
+        return {"workplace": "governing_union__path", "union": "path", "member": "union__path"}[self.kind]
+
 
 CHECKS: tuple[Check, ...] = (
     Check(
@@ -262,20 +267,44 @@ def store_quality_results(node_id: int, day: str) -> int:
     return result.pk
 
 
+def subtree_counts(nodes: list[UnionOrg], today: dt.date) -> dict[int, dict[str, int]]:
+    """What ``live_counts`` counts, for many nodes at once (node pk → counts).
+
+    Set-based (the daily refresh of every federation node): each check's rows of the outermost nodes'
+    subtrees counted once, grouped by the owning union's path and added up by path prefix here — instead of
+    one query per check and node, which reads a member once per level above it."""
+    lengths = sorted({len(n.path) for n in nodes})
+    totals: dict[str, dict[str, int]] = {}
+    for check in DB_CHECKS:
+        for root in indicators.roots(nodes):
+            grouped = check.rows(root, today).order_by().values(check.owner_path).annotate(n=Count("*"))
+            for path, n in grouped.values_list(check.owner_path, "n").iterator(chunk_size=10_000):
+                for length in lengths:
+                    if len(path) < length:
+                        break
+                    into = totals.setdefault(path[:length], {})
+                    into[check.code] = into.get(check.code, 0) + n
+    return {node.pk: {c.code: totals.get(node.path, {}).get(c.code, 0) for c in DB_CHECKS} for node in nodes}
+
+
 def refresh_results(nodes=None, day: dt.date | None = None) -> int:
     """Store today's counts of the federation nodes (province, cities, counties), with the indicators'
-    daily refresh (``refresh_targets``)."""
+    daily refresh (``refresh_targets``); several nodes are counted in one set-based pass."""
     from gonghui.orgs.models import FEDERATION_KINDS
 
     if nodes is None:
         nodes = UnionOrg.objects.filter(
             kind__in=FEDERATION_KINDS, status=UnionOrg.Status.ACTIVE, depth__lte=2
         )
-    n = 0
-    for node in nodes:
-        store(node, day)
-        n += 1
-    return n
+    nodes = list(nodes)
+    if len(nodes) <= 1:
+        for node in nodes:
+            store(node, day)
+        return len(nodes)
+    day = day or timezone.localdate()
+    for node_pk, counts in subtree_counts(nodes, day).items():
+        QualityResult.objects.update_or_create(node_id=node_pk, day=day, defaults={"counts": counts})
+    return len(nodes)
 
 
 @dataclass

@@ -4,6 +4,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from gonghui.core.tables import DateColumn
+
 from .models import TargetPlan
 
 
@@ -12,7 +14,7 @@ class TargetPlanTable(tables.Table):
     title = tables.Column(verbose_name="标题", linkify=True)
     doc_number = tables.Column(verbose_name="文号", default="—")
     issuer = tables.Column(verbose_name="下达单位", order_by=("issuer__path",))
-    issued_on = tables.DateColumn(verbose_name="印发日期", format="Y-m-d", default="—")
+    issued_on = DateColumn(verbose_name="印发日期", format="Y-m-d", default="—")
     bulletin = tables.Column(
         verbose_name="", empty_values=(), orderable=False, attrs={"td": {"class": "text-end"}}
     )

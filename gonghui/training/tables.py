@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import TrainingSession
 
 
@@ -7,8 +9,8 @@ class TrainingSessionTable(tables.Table):
     title = tables.Column(linkify=True)
     kind = tables.Column(verbose_name="培训类别", orderable=False, attrs={"td": {"class": "text-nowrap"}})
     organiser = tables.Column(verbose_name="主办工会", orderable=False)
-    start_date = tables.DateColumn(format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
-    end_date = tables.DateColumn(format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
+    start_date = DateColumn(format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
+    end_date = DateColumn(format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
     place = tables.TemplateColumn(
         "{% if record.online %}线上{% else %}{{ record.place }}{% endif %}",
         verbose_name="培训地点",

@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from gonghui.core.tables import DateColumn
+
 from .models import Venue
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -13,7 +15,7 @@ class VenueTable(tables.Table):
     status = tables.Column(attrs=NOWRAP)
     stars = tables.Column(attrs=NOWRAP)
     compliant = tables.Column(verbose_name="六有达标", attrs=NOWRAP, empty_values=())
-    opened_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    opened_on = DateColumn(format="Y-m-d", attrs=NOWRAP)
 
     class Meta:
         model = Venue

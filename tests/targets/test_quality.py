@@ -202,3 +202,19 @@ def test_a_numerator_over_a_denominator_of_0_is_out_of_range():
         ]
     }
     assert [r["unit"] for r in quality.out_of_range(figures)] == ["行业工会联合会", "多的县"]
+
+
+def test_the_nightly_refresh_counts_every_node_at_once_equal_to_its_own_counts(flawed, monkeypatch):
+    """refresh_results of several nodes (nested: the province, its cities and counties) stores, for each,
+    what counting its own subtree gives — in one pass per check, never a node's subtree alone."""
+    from gonghui.targets.models import QualityResult
+
+    u = flawed.unions
+    nodes = [u[k] for k in ("province", "wuhu", "hefei", "jinghu", "jiujiang")]
+    own = {node.pk: quality.live_counts(node) for node in nodes}
+    assert own[u["province"].pk]["overdue_elections"] == 2 and own[u["jinghu"].pk]["overdue_elections"] == 1
+    monkeypatch.setattr(quality, "live_counts", lambda *a, **k: pytest.fail("counted one node's subtree"))
+    assert quality.refresh_results(nodes=nodes) == len(nodes)
+    for node in nodes:
+        assert QualityResult.objects.get(node=node).counts == own[node.pk], node.name
+    assert sum(QualityResult.objects.get(node=u["hefei"]).counts.values()) == 0
