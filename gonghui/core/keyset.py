@@ -129,6 +129,20 @@ def _link(request: HttpRequest, **param: str | int) -> str:
     return "?" + query.urlencode()
 
 
+def _rows(queryset: QuerySet, start: int, stop: int) -> list:
+    """Rows ``start:stop`` of an ordered queryset in two steps: their primary keys, then those rows.
+
+    The keys alone can come from an index holding the filter and the order (a county's members by
+    ``(union, join_date, id)``: index-only, no table access), where the rows themselves would be read from
+    the table for every member of the subtree before the sort — 97,000 random reads for a county at 10 M.
+    The rows are then 50 lookups by primary key."""
+    pks = list(queryset.values_list("pk", flat=True)[start:stop])
+    if not pks:
+        return []
+    found = queryset.order_by().filter(pk__in=pks).in_bulk()
+    return [found[pk] for pk in pks if pk in found]
+
+
 def paginate(
     request: HttpRequest,
     queryset: QuerySet,
@@ -162,7 +176,7 @@ def paginate(
         seek = ordered.filter(lookup(columns, values))
         if not forward:
             seek = seek.reverse()
-        rows = list(seek[: per_page + 1])
+        rows = _rows(seek, 0, per_page + 1)
         more = len(rows) > per_page
         rows = rows[:per_page]
         if not forward:
@@ -172,7 +186,7 @@ def paginate(
         # An old link to page 300 (from before keyset) shows the last numbered page; it leads on by cursor.
         number = min(page_param(request), numbered)
         offset = (number - 1) * per_page
-        rows = list(ordered[offset : offset + per_page + 1])
+        rows = _rows(ordered, offset, offset + per_page + 1)
         has_next, has_previous = len(rows) > per_page, number > 1
         rows = rows[:per_page]
         if not has_next:  # numbered pages past the end of a short list are not offered

@@ -125,6 +125,10 @@ class Member(PersonalData, ScopedModel, TimestampedModel):
             # hash join, stopping after 51 rows — no sort of the subtree's members; it also serves
             # join-date ranges, so it replaces the former index on join_date alone.
             models.Index(fields=["join_date", "id"], name="member_join_date_id"),
+            # The same order within each union: a county's or a town's page reads its unions' entries
+            # of this index alone (index-only, the page's keys first — core.keyset), not each member's row
+            # scattered over the table (97,000 members of a county at 10 M: 223 ms → 30 ms).
+            models.Index(fields=["union", "join_date", "id"], name="member_union_join_date_id"),
             # Pattern ops: serves name__startswith whatever the database collation (and equality).
             models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
             trigram_index("name", "member_name_trgm"),  # keyword search (PostgreSQL)
