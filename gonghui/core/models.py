@@ -8,6 +8,9 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.db.models.lookups import StartsWith
+from django.db.models.signals import class_prepared
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .hashchain import chain_hash, lock_chain
@@ -133,6 +136,30 @@ def path_segment(pk: int) -> str:
 
 
 PATH_STEP = len(path_segment(0))  # 9
+
+
+class PathPrefix(StartsWith):
+    """``path__startswith`` on PostgreSQL as the byte-wise range ``path ~>=~ prefix AND path ~<~ next``
+    (what the planner derives from ``LIKE 'prefix%'`` for the pattern-ops index anyway), not LIKE.
+
+    Same rows, better plans: with LIKE the planner counts the prefix twice — the index range and then the
+    LIKE filter as if independent — and estimated a county's 981 unions as 10; a member search in that
+    county then repeated the name's trigram index scan once per union (246 ms instead of a few). A value
+    that is not a plain string (an outer reference, an expression) keeps LIKE."""
+
+    def as_postgresql(self, compiler, connection):
+        prefix = self.rhs
+        if not self.rhs_is_direct_value() or not isinstance(prefix, str) or not prefix:
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return f"({lhs} ~>=~ %s AND {lhs} ~<~ %s)", [*lhs_params, prefix, *lhs_params, upper]
+
+
+@receiver(class_prepared)
+def _path_prefix_lookup(sender, **kwargs) -> None:
+    if issubclass(sender, TreeModel) and not sender._meta.abstract:
+        sender._meta.get_field("path").register_lookup(PathPrefix, "startswith")
 
 
 class TreeModel(ScopedModel):
