@@ -11,8 +11,7 @@ import datetime as dt
 
 import django_tables2 as tables
 from django.db import models
-from django.utils import formats
-from django.utils.timezone import template_localtime
+from django.utils import formats, timezone
 from django_tables2.columns import library
 
 
@@ -33,7 +32,9 @@ class DateColumn(tables.Column):
         return None
 
     def render(self, value):
-        return formats.date_format(template_localtime(value), self.format)
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value)  # as a template shows it
+        return formats.date_format(value, self.format)
 
     def value(self, value):
         return value.isoformat() if isinstance(value, dt.date) else value
