@@ -7,6 +7,7 @@ show a job, a 重试 button re-queues it, a queued job whose background task is 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,32 @@ def _subprocess_env(tmp_path: Path) -> dict:
     }
 
 
+@contextlib.contextmanager
+def _import_child(path: Path, tmp_path: Path) -> Iterator[subprocess.Popen]:
+    """``import_members`` of ``path`` in a child process on this test's database; SIGKILLed on the way out
+    if still running."""
+    child = subprocess.Popen(
+        [sys.executable, "manage.py", "import_members", str(path), "--user", "t-jiujiang", "--json"],
+        cwd=BASE,
+        env=_subprocess_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield child
+    finally:
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait(timeout=10)
+
+
+def _kill(child: subprocess.Popen) -> None:
+    """SIGKILL the import midway (it must not have finished: a ledger too small proves nothing)."""
+    assert child.poll() is None, "子进程在被终止前已结束：台账太小"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=10)
+
+
 def _wait(predicate, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -79,14 +107,7 @@ def test_killed_command_is_failed_within_a_minute_and_retried_from_the_cli(
 ):
     path = _ledger(tmp_path / "心跳台账.csv", 150_000)
     members = Member.objects.count()
-    child = subprocess.Popen(
-        [sys.executable, "manage.py", "import_members", str(path), "--user", "t-jiujiang", "--json"],
-        cwd=BASE,
-        env=_subprocess_env(tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with _import_child(path, tmp_path) as child:
         job = _wait(
             lambda: (
                 ImportJob.objects.filter(file_name=path.name, status=ImportJob.Status.RUNNING)
@@ -103,13 +124,7 @@ def test_killed_command_is_failed_within_a_minute_and_retried_from_the_cli(
             30,
             "心跳更新",
         )
-        assert child.poll() is None, "子进程在被终止前已结束：台账太小"
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=10)
-    finally:
-        if child.poll() is None:
-            os.kill(child.pid, signal.SIGKILL)
-            child.wait(timeout=10)
+        _kill(child)
     killed = time.monotonic()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.RUNNING  # nobody told the database: that is the problem

@@ -5,10 +5,6 @@ connection sees only committed data), with batches of three rows so that a file 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
 
 import psycopg
 import pytest
@@ -22,7 +18,7 @@ from gonghui.members.importer import MemberImporter
 from gonghui.members.models import EventKind, Member, MembershipEvent
 from tests.factories import build_registry, make_id
 from tests.imports.helpers import MEMBER_HEADER, write_csv
-from tests.imports.test_dead_jobs import BASE, _ledger, _subprocess_env, _wait
+from tests.imports.test_dead_jobs import _import_child, _kill, _ledger, _wait
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -211,21 +207,8 @@ def test_an_import_killed_while_copying_leaves_nothing(on_postgres, tmp_path):
     build_registry()
     path = _ledger(tmp_path / "复制中终止.csv", 100_000)
     members, events = Member.objects.count(), MembershipEvent.objects.count()
-    child = subprocess.Popen(
-        [sys.executable, "manage.py", "import_members", str(path), "--user", "t-jiujiang", "--json"],
-        cwd=BASE,
-        env=_subprocess_env(tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with _import_child(path, tmp_path) as child:
         backend = _wait(_copying_backend, 120, "子进程开始 COPY")
-        assert child.poll() is None, "子进程在被终止前已结束：台账太小"
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=10)
-    finally:
-        if child.poll() is None:
-            os.kill(child.pid, signal.SIGKILL)
-            child.wait(timeout=10)
+        _kill(child)
     _wait(lambda: not _backend_alive(backend), 60, "数据库结束被终止进程的会话")
     assert (Member.objects.count(), MembershipEvent.objects.count()) == (members, events)
