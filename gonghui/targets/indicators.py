@@ -296,14 +296,19 @@ def subtree_totals(nodes: list[UnionOrg], as_of: dt.date) -> dict[str, dict[str,
     totals: dict[str, dict[str, int]] = {}
     for _key, qs, lookup, aggs in _count_querysets(as_of, scope):
         for row in qs.values(lookup).annotate(**aggs).order_by().iterator(chunk_size=10_000):
-            path = row.pop(lookup)
-            for length in lengths:
-                if len(path) < length:
-                    break
-                into = totals.setdefault(path[:length], {})
-                for k, v in row.items():
-                    into[k] = into.get(k, 0) + (v or 0)
+            add_by_prefix(totals, lengths, row.pop(lookup), row)
     return totals
+
+
+def add_by_prefix(totals: dict[str, dict[str, int]], lengths: list[int], path: str, values: dict) -> None:
+    """Add ``values``, counted for the union at ``path``, to the totals of its prefixes of the given
+    (sorted) ``lengths`` — the subtrees that hold it."""
+    for length in lengths:
+        if len(path) < length:
+            break
+        into = totals.setdefault(path[:length], {})
+        for key, value in values.items():
+            into[key] = into.get(key, 0) + (value or 0)
 
 
 def raw_counts(

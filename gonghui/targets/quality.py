@@ -247,11 +247,13 @@ def live_counts(node: UnionOrg, today: dt.date | None = None) -> dict[str, int]:
     return {check.code: check.rows(node, today).count() for check in DB_CHECKS}
 
 
-def store(node: UnionOrg, day: dt.date | None = None) -> QualityResult:
+def store(node: UnionOrg, day: dt.date | None = None, counts: dict[str, int] | None = None) -> QualityResult:
+    """The node's counts of ``day`` stored: ``counts`` when given (the nightly set-based pass), else
+    counted now."""
     day = day or timezone.localdate()
-    result, _ = QualityResult.objects.update_or_create(
-        node=node, day=day, defaults={"counts": live_counts(node, day)}
-    )
+    if counts is None:
+        counts = live_counts(node, day)
+    result, _ = QualityResult.objects.update_or_create(node=node, day=day, defaults={"counts": counts})
     return result
 
 
@@ -274,16 +276,13 @@ def subtree_counts(nodes: list[UnionOrg], today: dt.date) -> dict[int, dict[str,
     subtrees counted once, grouped by the owning union's path and added up by path prefix here — instead of
     one query per check and node, which reads a member once per level above it."""
     lengths = sorted({len(n.path) for n in nodes})
+    roots = indicators.roots(nodes)
     totals: dict[str, dict[str, int]] = {}
     for check in DB_CHECKS:
-        for root in indicators.roots(nodes):
+        for root in roots:
             grouped = check.rows(root, today).order_by().values(check.owner_path).annotate(n=Count("*"))
             for path, n in grouped.values_list(check.owner_path, "n").iterator(chunk_size=10_000):
-                for length in lengths:
-                    if len(path) < length:
-                        break
-                    into = totals.setdefault(path[:length], {})
-                    into[check.code] = into.get(check.code, 0) + n
+                indicators.add_by_prefix(totals, lengths, path, {check.code: n})
     return {node.pk: {c.code: totals.get(node.path, {}).get(c.code, 0) for c in DB_CHECKS} for node in nodes}
 
 
@@ -297,13 +296,10 @@ def refresh_results(nodes=None, day: dt.date | None = None) -> int:
             kind__in=FEDERATION_KINDS, status=UnionOrg.Status.ACTIVE, depth__lte=2
         )
     nodes = list(nodes)
-    if len(nodes) <= 1:
-        for node in nodes:
-            store(node, day)
-        return len(nodes)
     day = day or timezone.localdate()
-    for node_pk, counts in subtree_counts(nodes, day).items():
-        QualityResult.objects.update_or_create(node_id=node_pk, day=day, defaults={"counts": counts})
+    batch = subtree_counts(nodes, day) if len(nodes) > 1 else {}
+    for node in nodes:
+        store(node, day, batch.get(node.pk))
     return len(nodes)
 
 
