@@ -185,18 +185,20 @@ _MEMBER_COPY_COLUMNS = ", ".join(("id", *MEMBER_COLUMNS, "created_at", "updated_
 _EVENT_COPY_COLUMNS = "member_id, kind, date, union_id, delta, reason, note, actor_id, created_at"
 
 
-def copy_members(cursor, text: str) -> None:
-    """COPY member rows made by ``copy_texts`` (a Django cursor, or psycopg's own)."""
-    raw = getattr(cursor, "cursor", cursor)
-    with raw.copy(f"COPY {Member._meta.db_table} ({_MEMBER_COPY_COLUMNS}) FROM STDIN") as copy:
+def _copy(cursor, table: str, columns: str, text: str) -> None:
+    raw = getattr(cursor, "cursor", cursor)  # a Django cursor, or psycopg's own
+    with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         copy.write(text)
+
+
+def copy_members(cursor, text: str) -> None:
+    """COPY member rows made by ``copy_texts``."""
+    _copy(cursor, Member._meta.db_table, _MEMBER_COPY_COLUMNS, text)
 
 
 def copy_events(cursor, text: str) -> None:
     """COPY the 入会 event rows made by ``copy_texts``."""
-    raw = getattr(cursor, "cursor", cursor)
-    with raw.copy(f"COPY {MembershipEvent._meta.db_table} ({_EVENT_COPY_COLUMNS}) FROM STDIN") as copy:
-        copy.write(text)
+    _copy(cursor, MembershipEvent._meta.db_table, _EVENT_COPY_COLUMNS, text)
 
 
 def write_copied(members: str, events: str, numbers: Sequence[str]) -> None:
