@@ -32,13 +32,12 @@ def _per_record(column) -> bool:
 
 
 def _td_attrs(table, column) -> str:
+    # Per table: column name → its td attributes' HTML, or None when they depend on the record.
     cache = table.__dict__.setdefault("_gonghui_td_attrs", {})
-    html = cache.get(column.name)
-    if html is None:
-        html = column.attrs["td"].as_html()
-        if not _per_record(column):
-            cache[column.name] = html
-    return html
+    if column.name not in cache:
+        cache[column.name] = None if _per_record(column) else column.attrs["td"].as_html()
+    html = cache[column.name]
+    return column.attrs["td"].as_html() if html is None else html
 
 
 @register.simple_tag(takes_context=True)
