@@ -68,6 +68,8 @@ class ScopedModel(models.Model):
     """A row that hangs in the union tree: ``objects.visible_to(user)`` through ``scope_path``."""
 
     scope_path: ClassVar[str] = "path"
+    # True for a table of millions hanging on the tree by one key: small subtrees by ids (core.scope.under).
+    scope_by_ids: ClassVar[bool] = False
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

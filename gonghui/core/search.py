@@ -7,14 +7,21 @@ back to the plain scan, whose cost ``bench/search.py`` measures (see README).
 
 Totals: ``count_capped`` counts at most ``TOTAL_CAP`` + 1 rows (``COUNT(*)`` over a ``LIMIT`` subquery),
 so a list page can say 「共 N 条」 exactly below the cap and 「超过 N 条」 above it without counting ten
-million rows on every page view.
+million rows on every page view. Even capped, reaching ten thousand filtered rows costs ~100 ms at province
+scale — twice the page's own query — so a list whose planner estimate (``estimated_rows``) exceeds
+``INLINE_TOTAL_ESTIMATE`` shows its rows at once and counts in a second request (``core.views``). The
+estimate only decides *when* the count runs; what is shown is always counted.
 """
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.operations import AddIndexConcurrently
-from django.db.migrations import AddIndex
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
+from django.db import connections
+from django.db.migrations import AddIndex, RemoveIndex
+from django.db.migrations.operations.base import Operation
 from django.db.models import QuerySet
 from django.db.models.functions import Upper
 
@@ -22,6 +29,7 @@ from .normalize import clean_text
 
 TRIGRAM_MIN = 3  # pg_trgm needs three characters to use the index
 TOTAL_CAP = 10_000
+INLINE_TOTAL_ESTIMATE = 2_000  # planner-estimated rows above which a list's total is counted after the page
 
 
 def trigram_index(field: str, name: str) -> GinIndex:
@@ -43,21 +51,35 @@ class AddIndexOnPostgres(AddIndexConcurrently):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
-    """An index every database has, built CONCURRENTLY on PostgreSQL (a table of millions of rows keeps
-    taking writes while it builds; the migration needs ``atomic = False``), plainly elsewhere."""
+class _ConcurrentlyOnPostgres(Operation):
+    """An index operation run CONCURRENTLY on PostgreSQL (a table of millions of rows keeps taking writes
+    meanwhile; the migration needs ``atomic = False``) and as the plain operation ``plain`` elsewhere."""
+
+    plain: type[Operation]
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
         else:
-            AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+            self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
         else:
-            AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+            self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexConcurrentlyOnPostgres(_ConcurrentlyOnPostgres, AddIndexConcurrently):
+    """An index every database has, built CONCURRENTLY on PostgreSQL, plainly elsewhere."""
+
+    plain = AddIndex
+
+
+class RemoveIndexConcurrentlyOnPostgres(_ConcurrentlyOnPostgres, RemoveIndexConcurrently):
+    """An index dropped CONCURRENTLY on PostgreSQL (no lock on the table's readers), plainly elsewhere."""
+
+    plain = RemoveIndex
 
 
 def name_contains(qs: QuerySet, field: str, text: str, *, short_by_prefix: bool = False) -> QuerySet:
@@ -79,3 +101,21 @@ def count_capped(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
     cap = cap or TOTAL_CAP
     found = qs.order_by()[: cap + 1].count()
     return (found, True) if found <= cap else (cap, False)
+
+
+def estimated_rows(qs: QuerySet) -> int | None:
+    """The planner's estimate of how many rows ``qs`` returns (PostgreSQL's ``EXPLAIN``, planning only —
+    nothing is read), or None where there is no planner to ask (SQLite)."""
+    if qs.query.is_empty():
+        return 0
+    if connections[qs.db].vendor != "postgresql":
+        return None
+    plan = qs.order_by().explain(format="json")
+    if not plan.strip():
+        return 0  # a condition that can match nothing (e.g. a number out of the column's range): no query
+    return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
+
+
+def total_is_deferred(qs: QuerySet) -> bool:
+    """Whether a list page shows its rows first and counts ``qs`` in a second request."""
+    return (estimated_rows(qs) or 0) > INLINE_TOTAL_ESTIMATE

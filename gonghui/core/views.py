@@ -32,7 +32,7 @@ from .models import AuditEvent
 from .params import ParamError, page_param, per_page_param
 from .replica import ReplicaReadMixin
 from .scope import home_node
-from .search import count_capped
+from .search import count_capped, total_is_deferred
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -116,6 +116,9 @@ class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixi
             self.object_list = self.filterset.queryset.none()
         if self.exportable and request.GET.get("export") in ("xlsx", "csv"):
             return self.export(request)
+        if request.GET.get("total") == "1":
+            # The deferred total (htmx, once the page is shown): the same scope and filters, counted.
+            return render(request, "core/_list_total.html", self.total_context(defer=False))
         order = self.active_keyset_order()
         if order:
             self.keyset_page = keyset.paginate(
@@ -169,11 +172,9 @@ class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixi
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        total, exact = count_capped(self.object_list)
+        context.update(self.total_context(defer=True))
         context.update(
             filter=self.filterset,
-            total_label=f"{total:,}",
-            total_exact=exact,
             title=self.title or self.model._meta.verbose_name_plural,
             add_url_name=self.add_url_name if self.request.user.can_edit else "",
             extra_actions_template=self.extra_actions_template,
@@ -183,6 +184,19 @@ class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixi
         )
         context.update(self.export_context())
         return context
+
+    def total_context(self, *, defer: bool) -> dict:
+        """「共 N 条」 / 「超过 N 条」 for ``core/_list_total.html``. With ``defer``, a list the planner expects
+        to be long gets instead the URL that counts it (``?…&total=1``): its rows are shown without waiting
+        for a count that can take twice as long as the page itself (``core.search``)."""
+        if defer and total_is_deferred(self.object_list):
+            params = self.request.GET.copy()
+            for key in ("page", "sort", "after", "before", "export", "full"):
+                params.pop(key, None)
+            params["total"] = "1"
+            return {"total_url": f"{self.request.path}?{params.urlencode()}"}
+        total, exact = count_capped(self.object_list)
+        return {"total_label": f"{total:,}", "total_exact": exact}
 
     def export_context(self) -> dict:
         if not self.exportable:

@@ -132,3 +132,43 @@ def test_number_search_needs_the_right_and_is_audited(client, registry, as_user)
         and member.id_masked in event.detail
         and member.id_number not in event.detail
     )
+
+
+def test_the_planner_estimate_is_asked_on_postgresql_only(registry):
+    estimate = search.estimated_rows(UnionOrg.objects.all())
+    if connection.vendor == "postgresql":
+        assert isinstance(estimate, int) and estimate >= 1
+    else:
+        assert estimate is None
+    assert search.estimated_rows(UnionOrg.objects.none()) == 0
+    assert not search.total_is_deferred(UnionOrg.objects.all())  # a small table: counted with the page
+
+
+def test_a_long_list_shows_its_rows_first_and_counts_them_in_a_second_request(
+    client, registry, monkeypatch, as_user
+):
+    monkeypatch.setattr(search, "estimated_rows", lambda qs: 10**6)
+    as_user("wuhu", client)
+    page = client.get("/members/?status=active&after=&sort=-join_date").content.decode()
+    assert "正在统计条数…" in page and "共 " not in page.split('id="list-total"')[1].split("</div>")[0]
+    url = re.search(r'id="list-total" hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert url.startswith("/members/?") and "total=1" in url and "after" not in url and "sort" not in url
+    fragment = client.get(url).content.decode()
+    visible = Member.objects.visible_to(registry.users["wuhu"]).filter(status="active").count()
+    assert visible > 0
+    assert f"共 {visible} 条" in fragment and "<html" not in fragment and "hx-get" not in fragment
+    # The second request keeps the user's scope: 镜湖区 counts its own members only.
+    client.logout()
+    as_user("jinghu", client)
+    own = Member.objects.visible_to(registry.users["jinghu"]).filter(status="active").count()
+    assert own < visible
+    assert f"共 {own} 条" in client.get(url).content.decode()
+    # And the login: no count for an anonymous request.
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and "共 " not in response.content.decode()
+
+
+def test_a_condition_that_matches_nothing_is_estimated_at_zero_rows(registry):
+    # An integer beyond the column's range compiles to "no rows" without a query: nothing to explain.
+    assert search.estimated_rows(UnionOrg.objects.filter(pk=10**30)) == 0

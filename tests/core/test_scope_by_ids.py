@@ -1,0 +1,47 @@
+"""A model that says ``scope_by_ids`` (members) is narrowed to a small subtree by its nodes' ids and to a
+big one by the path join (core.scope.under): the same rows either way, for every user's subtree, in
+visible_to and in the list's union filter; a subtree with no node below it holds nothing."""
+
+import pytest
+
+from gonghui.core import scope
+from gonghui.members.models import Member
+from gonghui.orgs.models import UnionOrg
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_path(path: str) -> set[int]:
+    held = UnionOrg.objects.filter(path__startswith=path).values_list("pk", flat=True)
+    return set(Member.objects.filter(union_id__in=list(held)).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("largest_by_ids", [scope.SUBTREE_IDS_MAX, 1])
+def test_every_users_members_are_the_same_by_ids_or_by_path(registry, monkeypatch, largest_by_ids):
+    monkeypatch.setattr(scope, "SUBTREE_IDS_MAX", largest_by_ids)
+    checked = 0
+    for user in registry.users.values():
+        node = scope.home_node(user)
+        if node is None or not user.reads_personal_data or user.is_superuser:
+            continue
+        visible = Member.objects.visible_to(user)
+        assert set(visible.values_list("pk", flat=True)) == _by_path(node.path), user.username
+        sql = str(visible.query)
+        subtree_size = UnionOrg.objects.filter(path__startswith=node.path).count()
+        if subtree_size <= largest_by_ids:
+            assert '"union_id" IN (' in sql and "path" not in sql
+        else:
+            assert "path" in sql
+        checked += 1
+    assert checked >= 3
+
+
+def test_the_union_filter_keeps_to_its_subtree_and_an_empty_subtree_holds_nothing(client, registry, as_user):
+    as_user("wuhu", client)
+    street = registry.unions["jinghu_street"]
+    expected = _by_path(street.path)
+    page = client.get(f"/members/?union={street.pk}").content.decode()
+    assert f"共 {len(expected)} 条" in page
+    for member in Member.objects.exclude(pk__in=expected).visible_to(registry.users["wuhu"])[:5]:
+        assert f"/members/{member.pk}/" not in page
+    assert not Member.objects.filter(scope.under(Member.objects.all(), "union__path", "no/such/path/"))
