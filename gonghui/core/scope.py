@@ -80,7 +80,7 @@ def under(queryset: QuerySet, lookup: str, prefix: str) -> Q:
         nodes = queryset.model._meta.get_field(fk).related_model._default_manager.using(queryset.db)
         ids = list(nodes.filter(path__startswith=prefix).values_list("pk", flat=True)[: SUBTREE_IDS_MAX + 1])
         if len(ids) <= SUBTREE_IDS_MAX:
-            return Q(**{f"{fk}__in": ids})
+            return Q(**{f"{fk}__in_ids": ids})  # one array parameter on PostgreSQL (core.models.InIds)
     return Q(**{f"{lookup}__startswith": prefix})
 
 
