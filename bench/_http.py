@@ -1,6 +1,6 @@
 """Machinery shared by the benchmarks that load the application over HTTP (joining, pool) or through the
 Django test client in-process (lists, search, supervision, targets: ``page_client``): the production
-environment for gunicorn, starting and stopping it, waiting until it answers, cookies, running Debian's
+environment for gunicorn, starting and stopping it (``served``), waiting until it answers, timing pages, cookies, running Debian's
 ``wrk`` and reading its output, and the CPU accounting from /proc that says whether the figure measured
 the application or the machine's other tenants.
 
@@ -9,6 +9,7 @@ The leading underscore keeps this module out of ``python -m bench``'s list (it h
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import resource
@@ -16,8 +17,10 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -341,3 +344,59 @@ def page_client(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def current_database_url() -> str:
+    """The URL of the database this process's Django ``default`` connection uses (a bench may have
+    switched it to its own database), for a server started beside it."""
+    from django.db import connection
+
+    d = connection.settings_dict
+    auth = d.get("USER") or "postgres"
+    if d.get("PASSWORD"):
+        auth += ":" + urllib.parse.quote(d["PASSWORD"], safe="")
+    return f"postgres://{auth}@{d.get('HOST') or '127.0.0.1'}:{d.get('PORT') or 5432}/{d['NAME']}"
+
+
+def this_process_keys() -> dict[str, str]:
+    """This process's keys as the environment variables of a production server: a server started beside
+    it reads the data it wrote and accepts the links it signed (keyset cursors)."""
+    from django.conf import settings
+
+    return {
+        **production_keys(),
+        "GONGHUI_SECRET_KEY": settings.SECRET_KEY,
+        "GONGHUI_FIELD_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "GONGHUI_HASH_KEY": settings.LOOKUP_HASH_KEY,
+    }
+
+
+@contextlib.contextmanager
+def served(database_url: str, *, workers: int = 1):
+    """A production gunicorn (sync workers, this process's keys, connections kept) on ``database_url``
+    for the duration of the block; yields its base URL."""
+    tmp = Path(tempfile.mkdtemp(prefix="gh-bench-served-"))
+    env = production_env(tmp / "var", database_url, this_process_keys(), GONGHUI_CONN_MAX_AGE="60")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_gunicorn(env, port, tmp / "gunicorn.log", workers=workers)
+    try:
+        wait_up(base + "/accounts/login/", log=tmp / "gunicorn.log")
+        yield base
+    finally:
+        stop_gunicorn(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def median_get_ms(url: str, cookie: str, runs: int) -> float:
+    """Median wall time of ``runs`` GETs of ``url`` (after one to warm up), each answered 200: what the
+    user waits for, HTTP over loopback included (≈ 1 ms)."""
+    times = []
+    for i in range(runs + 1):
+        started = time.perf_counter()
+        status, _ = get(url, cookie)
+        if status != 200:
+            raise RuntimeError(f"{url} 返回 {status}")
+        if i:
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)

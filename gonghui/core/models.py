@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
-from django.core.exceptions import EmptyResultSet
 from django.db.models.lookups import In, StartsWith
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver

@@ -30,7 +30,7 @@ class MemberListView(NoSeparatedAdminMixin, ObjectListView):
     filterset_class = MemberFilterSet
     table_class = MemberTable
     add_url_name = "members:member-add"
-    # Newest members first, the pk breaking ties (thousands join on one day); index member_join_date_id_union.
+    # Newest members first, the pk breaking ties (thousands join on one day); index member_join_date_id_cover.
     keyset_order = ("-join_date", "-pk")
 
     def get_base_queryset(self):
