@@ -12,7 +12,7 @@ the issue's target; --quick 200,000 / 2,000).
 Timed in the same run:
 - set-based: ``annual.compute_per_node`` over the province (grouped queries over the whole tree, summed
   upward in one pass) and the logical checks of every federation node against its sub-units
-  (``AnnualRollup.check``);
+  (``annual_checks.check_node``);
 - straightforward: ``annual.compute_direct`` node by node (the events up to the day joined with the
   members, per node) for the province and the cities — every level of the tree reads all the events
   once, so the time for all federation levels is estimated as levels × the mean of the two measured
@@ -61,7 +61,7 @@ def run(args) -> None:
 
     from gonghui.members.models import MembershipEvent
     from gonghui.orgs.models import UnionOrg
-    from gonghui.reporting import annual
+    from gonghui.reporting import annual, annual_checks
 
     province = UnionOrg.objects.get(depth=0)
     events = MembershipEvent.objects.count()
@@ -74,7 +74,7 @@ def run(args) -> None:
     federations = rollup.federations()
     failed = 0
     for node_id in federations:
-        failed += len(rollup.check(node_id))
+        failed += len(annual_checks.check_node(rollup, node_id))
     check_s = time.perf_counter() - t0
     set_based_s = compute_s + check_s
     summary = rollup.tables(province.pk).summary()

@@ -24,7 +24,8 @@ from gonghui.reports.bulletin import (
 )
 from gonghui.targets.asof import cn_date
 
-from .annual import AnnualTables, Failure, Table, statistical_year
+from .annual import AnnualTables, Table, statistical_year
+from .annual_checks import Failure
 
 SHEET_HEAD_ROW = 4  # the column headers of every table sheet (rows 0–3: title, unit and date, units, blank)
 

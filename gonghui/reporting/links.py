@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from gonghui.orgs.models import UnionOrg
 
 if TYPE_CHECKING:
-    from .annual import AnnualTables, Failure
+    from .annual import AnnualTables
+    from .annual_checks import Failure
 
 ANNUAL_TYPE = "annual_statistics"
 ANNUAL_FIGURES = {
@@ -143,22 +144,26 @@ def _explanations(report) -> dict[str, str]:
 
 
 def _live_annual(report) -> AnnualOfReport:
+    from . import annual_checks
+
     rollup = _annual_rollup(report.node, report.period_end)
     return AnnualOfReport(
-        rollup.tables(report.node_id), rollup.check(report.node_id, _explanations(report)), frozen=False
+        rollup.tables(report.node_id),
+        annual_checks.check_node(rollup, report.node_id, _explanations(report)),
+        frozen=False,
     )
 
 
 def annual_of(report) -> AnnualOfReport:
     """The 年报's tables and checks with the report's 核查说明: those it was approved with once approved,
     else computed from the registry as of the period's last day."""
-    from . import annual
+    from . import annual_checks
 
     kept = (report.frozen or {}).get(FROZEN_ANNUAL)
     if kept:
         return AnnualOfReport(
-            annual.tables_from_json(kept["tables"]),
-            [annual.failure_from_json(f) for f in kept["failures"]],
+            annual_checks.tables_from_json(kept["tables"]),
+            [annual_checks.failure_from_json(f) for f in kept["failures"]],
             frozen=True,
         )
     return _live_annual(report)
@@ -181,13 +186,13 @@ def annual_explainable(report) -> dict[str, str]:
 
 def annual_freeze(report) -> dict:
     """On approval: the tables and checks (with the explanations they carried) as they stand."""
-    from . import annual
+    from . import annual_checks
 
     live = _live_annual(report)
     return {
         FROZEN_ANNUAL: {
-            "tables": annual.tables_to_json(live.tables),
-            "failures": [annual.failure_to_json(f) for f in live.failures],
+            "tables": annual_checks.tables_to_json(live.tables),
+            "failures": [annual_checks.failure_to_json(f) for f in live.failures],
         }
     }
 

@@ -15,7 +15,7 @@ from gonghui.members import services as members
 from gonghui.members.models import ChangeReason
 from gonghui.orgs.models import Ownership, UnionKind, UnionOrg, Workplace
 from gonghui.orgs.services import record_workplace_states
-from gonghui.reporting import annual
+from gonghui.reporting import annual, annual_checks
 from gonghui.reporting.annual import TOTAL
 from tests.factories import REGISTERED, make_id
 
@@ -57,7 +57,7 @@ def test_the_hand_built_tree_gives_the_known_answer(registry):
     assert t.table("T5").unavailable == annual.CADRES_NOT_HELD
     assert t.value("T5", TOTAL, "full_time") is None
     assert t.value("T6", TOTAL, "congress") == 0
-    assert annual.check(t) == []
+    assert annual_checks.check(t) == []
     # 镜湖区's part only.
     jinghu = annual.compute(registry.unions["jinghu"], D).summary()
     assert (jinghu["members"], jinghu["women_members"], jinghu["workplaces"]) == (2, 1, 1)
@@ -71,16 +71,16 @@ def test_the_sub_units_add_up_to_the_parent(registry):
     for node in ("province", "wuhu", "jiujiang", "jinghu"):
         tables = rollup.tables(u[node].pk)
         subs = rollup.sub_units(u[node].pk)
-        assert annual.check(tables, subs) == [], node
+        assert annual_checks.check(tables, subs) == [], node
         g = grid(tables)
         for key, value in g.items():
             if value is not None:
                 assert value == sum(grid(s)[key] for s in subs), (node, key)
     # The roll-up's own check (sub-unit sums on the matrix) agrees with check(tables, sub_units).
     for node in ("province", "wuhu", "jiujiang"):
-        assert rollup.check(u[node].pk) == []
+        assert annual_checks.check_node(rollup, u[node].pk) == []
     rollup.matrix[rollup.index[u["wuhu"].pk], 0] += 1  # a node that no longer equals its sub-units
-    [failure] = rollup.check(u["wuhu"].pk)
+    [failure] = annual_checks.check_node(rollup, u["wuhu"].pk)
     assert failure.check == "sum_of_sub_units" and failure.key.startswith("sum_of_sub_units:T1:")
     assert {r.name for r in failure.records} == {"镜湖区总工会", "鸠江区总工会", "芜湖经济技术开发区总工会"}
     names = [s.node_name for s in rollup.sub_units(u["jiujiang"].pk)]
@@ -145,7 +145,7 @@ def test_a_day_the_registry_cannot_answer_is_said_not_filled_in(registry):
         assert t.table(code).unavailable.startswith("不提供该日期的数据")
         assert t.value(code, TOTAL, "workplaces") is None
     assert t.summary()["members"] == 0
-    assert annual.check(t) == []
+    assert annual_checks.check(t) == []
 
 
 @pytest.mark.parametrize("node", ["hefei", "jinghu_a"])

@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from gonghui.orgs.models import WorkplaceState
-from gonghui.reporting import annual, annual_export
+from gonghui.reporting import annual, annual_checks, annual_export
 from gonghui.reporting.annual_export import SHEET_HEAD_ROW
 
 D = dt.date(2023, 9, 30)
@@ -23,7 +23,7 @@ def report(registry):
     WorkplaceState.objects.filter(workplace=registry.workplaces["jinghu_a"]).update(employee_count=1)
     rollup = annual.compute_per_node(registry.unions["wuhu"], D)
     tables = rollup.tables(registry.unions["wuhu"].pk)
-    return tables, annual.check(tables, rollup.sub_units(registry.unions["wuhu"].pk))
+    return tables, annual_checks.check(tables, rollup.sub_units(registry.unions["wuhu"].pk))
 
 
 def test_xlsx_has_one_sheet_per_table_in_the_fixed_layout(report):

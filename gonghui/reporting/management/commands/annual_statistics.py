@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from gonghui.imports.management.commands._base import JsonExitCommand
 from gonghui.orgs.models import UnionOrg
-from gonghui.reporting import annual
+from gonghui.reporting import annual, annual_checks
 
 
 def _cell(value: int | None) -> str:
@@ -44,7 +44,7 @@ class Command(JsonExitCommand):
 
         rollup = annual.compute_per_node(node, as_of)
         tables = rollup.tables(node.pk)
-        failures = annual.check(tables, rollup.sub_units(node.pk))
+        failures = annual_checks.check(tables, rollup.sub_units(node.pk))
         start, end = annual.statistical_year(as_of)
         self.stdout.write(f"{node.name} 统计年报（统计年度 {start} 至 {end}），截至 {as_of}")
         for table in tables.tables:
