@@ -171,4 +171,6 @@ def test_a_long_list_shows_its_rows_first_and_counts_them_in_a_second_request(
 
 def test_a_condition_that_matches_nothing_is_estimated_at_zero_rows(registry):
     # An integer beyond the column's range compiles to "no rows" without a query: nothing to explain.
-    assert search.estimated_rows(UnionOrg.objects.filter(pk=10**30)) == 0
+    # (SQLite has no planner to ask: no estimate at all.)
+    expected = 0 if connection.vendor == "postgresql" else None
+    assert search.estimated_rows(UnionOrg.objects.filter(pk=10**30)) == expected
