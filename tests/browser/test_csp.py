@@ -8,8 +8,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.chromium import CHROMIUM_ARGS
-from tests.factories import PASSWORD
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, sign_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
 
@@ -29,7 +28,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -60,14 +59,6 @@ def watched(browser):
     context.close()
 
 
-def _login(page, base, username, next_url):
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}{next_url}")
-
-
 def test_the_policy_is_sent_and_blocks_an_inline_script(watched, live_server, registry):
     page = watched.page
     response = page.goto(f"{live_server.url}/accounts/login/")
@@ -90,7 +81,7 @@ def test_home_dashboard_and_tree_work_without_violations(watched, live_server, r
 
     plan = make_plan(registry)
     page, base = watched.page, live_server.url
-    _login(page, base, "t-wuhu", "/")
+    sign_in(page, base, "t-wuhu", "/")
     # Home panels load through htmx (hx-trigger=load).
     page.wait_for_load_state("networkidle")
     # The dashboard: ECharts draws every chart as SVG from static/js/dashboard.js.
@@ -116,7 +107,7 @@ def test_reveal_progress_and_autocomplete_work_without_violations(watched, live_
 
     page, base = watched.page, live_server.url
     member = registry.members["jinghu_1"]
-    _login(page, base, "t-wuhu", f"/members/{member.pk}/")
+    sign_in(page, base, "t-wuhu", f"/members/{member.pk}/")
     page.click("text=显示完整信息")  # htmx POST with the CSRF header from base.html
     page.wait_for_selector("#sensitive:has-text('已记录审计日志')")
     # An import job's progress box polls through htmx every second.

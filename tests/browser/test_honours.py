@@ -9,8 +9,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from tests.chromium import CHROMIUM_ARGS
-from tests.factories import PASSWORD
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, sign_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
 
@@ -19,11 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _login(browser, base: str, username: str, next_url: str):
     page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}{next_url}")
+    sign_in(page, base, username, next_url)
     return page
 
 
@@ -49,7 +44,7 @@ def test_county_nominates_city_forwards_province_names(live_server, registry):
     round_url = f"/honours/rounds/{rnd.pk}/"
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         county = _login(browser, live_server.url, "t-jiujiang", round_url)
         county.click("#nominate")
         county.click("#id_subject-ts-control")

@@ -6,8 +6,7 @@ import os
 
 import pytest
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.factories import PASSWORD
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, sign_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
 
@@ -27,11 +26,7 @@ def test_the_deferred_total_arrives_in_the_page(live_server, registry, monkeypat
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(locale="zh-CN").new_page()
-        page.goto(f"{live_server.url}/accounts/login/?next={url}")
-        page.fill("#id_username", "t-wuhu")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}{url}")
+        sign_in(page, live_server.url, "t-wuhu", f"{url}")
         # htmx swaps the element for the fragment, which has no hx-get (no script evaluated: the CSP forbids it).
         page.wait_for_selector("#list-total:not([hx-get])")
         total = page.inner_text("#list-total")

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.chromium import CHROMIUM_ARGS
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, sign_in
 from tests.factories import PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
@@ -17,7 +17,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -60,11 +60,7 @@ def test_autocomplete_picks_a_union_and_the_member_is_created(page, live_server,
     from gonghui.members.models import Member
     from tests.factories import make_id
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/members/add/")
-    page.fill("#id_username", "t-jinghu")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/members/add/")
+    sign_in(page, live_server.url, "t-jinghu", "/members/add/")
     page.fill("#id_name", "周自动")
     page.fill("#id_id_number", make_id("340202", dt.date(1993, 3, 3), 93))
     page.click("#id_union-ts-control")
@@ -86,11 +82,7 @@ def test_reveal_button_shows_the_full_id_and_writes_the_audit_event(page, live_s
     from gonghui.core.models import AuditEvent
 
     member = registry.members["jinghu_1"]
-    page.goto(f"{live_server.url}/accounts/login/?next=/members/{member.pk}/")
-    page.fill("#id_username", "t-wuhu")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/members/{member.pk}/")
+    sign_in(page, live_server.url, "t-wuhu", f"/members/{member.pk}/")
     sensitive = page.locator("#sensitive")
     assert member.id_masked in sensitive.inner_text() and member.id_number not in page.content()
     page.click("text=显示完整信息")  # htmx POST with the CSRF header from base.html

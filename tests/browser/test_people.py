@@ -8,8 +8,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.factories import PASSWORD
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, sign_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
 
@@ -37,11 +36,7 @@ def test_the_staffing_page_shows_who_lacks_a_full_time_cadre(live_server, regist
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
-        page.goto(f"{live_server.url}/accounts/login/?next={url}")
-        page.fill("#id_username", "t-jinghu")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}{url}")
+        sign_in(page, live_server.url, "t-jinghu", f"{url}")
         figures = [page.inner_text(f"#{key}") for key in ("needing", "covered", "lacking", "new-total")]
         street_row = page.inner_text(f'#territorial tr[data-union="{street.pk}"]')
         street_class = page.get_attribute(f'#territorial tr[data-union="{street.pk}"]', "class")

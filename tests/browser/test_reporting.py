@@ -6,8 +6,7 @@ import os
 
 import pytest
 
-from tests.chromium import CHROMIUM_ARGS
-from tests.factories import PASSWORD
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, sign_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
 
@@ -29,14 +28,10 @@ def test_half_year_report_returned_fixed_and_approved(live_server, registry):
     url = f"{live_server.url}/reporting/reports/{report.pk}/"
 
     def login(page, username):
-        page.goto(f"{live_server.url}/accounts/login/?next=/reporting/reports/{report.pk}/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(url)
+        sign_in(page, live_server.url, username, f"/reporting/reports/{report.pk}/")
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         county = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
         city = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
         login(county, "t-jiujiang")

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from gonghui.targets.importer import import_plan
-from tests.chromium import CHROMIUM_ARGS
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import PASSWORD
 from tests.targets.helpers import complete_wuhu, table_xlsx
 
@@ -20,7 +20,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

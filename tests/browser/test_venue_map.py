@@ -7,8 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.chromium import CHROMIUM_ARGS
-from tests.factories import PASSWORD
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, sign_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
 
@@ -39,14 +38,10 @@ def test_the_map_shows_the_countys_venues(live_server, registry):
     url = "/venues/map/?region=340207"
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(f"{live_server.url}/accounts/login/?next={url}")
-        page.fill("#id_username", "t-jiujiang")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}{url}")
+        sign_in(page, live_server.url, "t-jiujiang", f"{url}")
         page.wait_for_selector("#venue-map[data-ready]")
         ready = page.get_attribute("#venue-map", "data-ready")
         count = page.inner_text("#venue-count")

@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from tests.chromium import CHROMIUM_ARGS
-from tests.factories import PASSWORD, make_uscc
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, sign_in
+from tests.factories import make_uscc
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
 
@@ -28,13 +28,9 @@ def test_claim_an_item_and_close_it_by_founding_a_union(live_server, registry):
     # The database is read before and after the browser runs, not while its event loop runs in this
     # thread (Django would open a second connection there, left open at teardown).
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
-        page.goto(f"{live_server.url}/accounts/login/?next=/worklist/")
-        page.fill("#id_username", "t-jiujiang")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/worklist/")
+        sign_in(page, live_server.url, "t-jiujiang", "/worklist/")
         page.click("text=鸠江浏览器测试有限公司")
         page.wait_for_url(f"{live_server.url}/worklist/items/{item.pk}/")
 
@@ -101,13 +97,9 @@ def test_import_a_directory_confirm_a_match_claim_and_found(live_server, registr
         run_job(job, dry_run=dry_run)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
-        page.goto(f"{live_server.url}/accounts/login/?next=/imports/upload/directory/")
-        page.fill("#id_username", "t-jiujiang")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/imports/upload/directory/")
+        sign_in(page, live_server.url, "t-jiujiang", "/imports/upload/directory/")
         page.select_option("#id_source", label="市场监管")
         page.fill("#id_as_of", "2026-06-30")
         page.set_input_files("#id_file", str(path))

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from gonghui.imports.jobs import run_job
 from gonghui.imports.models import ImportJob
 from gonghui.members.models import Member
-from tests.chromium import CHROMIUM_ARGS
-from tests.factories import PASSWORD, make_id
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, sign_in
+from tests.factories import make_id
 from tests.imports.helpers import MEMBER_HEADER, write_xlsx
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -34,7 +34,7 @@ def page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
         yield context.new_page()
         browser.close()
@@ -53,11 +53,7 @@ def test_upload_preview_confirm_progress(page, live_server, registry, tmp_path):
     ]  # fmt: skip
     path = write_xlsx(tmp_path / "浏览器台账.xlsx", MEMBER_HEADER, rows)
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/members/")
-    page.fill("#id_username", "t-jiujiang")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/members/")
+    sign_in(page, live_server.url, "t-jiujiang", "/members/")
     page.click("text=批量导入")
     page.set_input_files("#id_file", str(path))
     page.click("text=上传并预检")

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from gonghui.joining.models import JoinApplication
-from tests.chromium import CHROMIUM_ARGS
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import PASSWORD, make_id
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -18,7 +18,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
