@@ -157,11 +157,15 @@ class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixi
 
         return exports.export_response(self, request, self.object_list)
 
-    def export_querystring(self) -> str:
+    def filter_params(self):
+        """The request's query without what pages, sorts or exports the list: its scope and filters."""
         params = self.request.GET.copy()
         for key in ("export", "full", "page", "sort", "after", "before"):
             params.pop(key, None)
-        return params.urlencode()
+        return params
+
+    def export_querystring(self) -> str:
+        return self.filter_params().urlencode()
 
     def get_table_data(self):
         if self.keyset_page is not None:
@@ -190,9 +194,7 @@ class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixi
         to be long gets instead the URL that counts it (``?…&total=1``): its rows are shown without waiting
         for a count that can take twice as long as the page itself (``core.search``)."""
         if defer and total_is_deferred(self.object_list):
-            params = self.request.GET.copy()
-            for key in ("page", "sort", "after", "before", "export", "full"):
-                params.pop(key, None)
+            params = self.filter_params()
             params["total"] = "1"
             return {"total_url": f"{self.request.path}?{params.urlencode()}"}
         total, exact = count_capped(self.object_list)
