@@ -1,8 +1,8 @@
 """Machinery shared by the benchmarks that load the application over HTTP (joining, pool) or through the
 Django test client in-process (lists, search, supervision, targets: ``page_client``): the production
-environment for gunicorn, starting and stopping it (``served``), waiting until it answers, timing pages, cookies, running Debian's
-``wrk`` and reading its output, and the CPU accounting from /proc that says whether the figure measured
-the application or the machine's other tenants.
+environment for gunicorn, starting and stopping it (``served``), waiting until it answers, timing pages,
+cookies, running Debian's ``wrk`` and reading its output, and the CPU accounting from /proc that says
+whether the figure measured the application or the machine's other tenants.
 
 The leading underscore keeps this module out of ``python -m bench``'s list (it has no ``run``).
 """

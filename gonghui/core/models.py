@@ -167,9 +167,9 @@ def _path_prefix_lookup(sender, **kwargs) -> None:
 
 class InIds(In):
     """``fk__in_ids=[…]`` (integer keys): ``fk__in``, written on PostgreSQL as ``fk = ANY(%s::bigint[])``
-    with the ids as one array parameter. A county's 981 union ids (core.scope.under) were 981 placeholders that the driver
-    split out of the query text on every execution, a quarter of a county's member page in Python; the
-    server plans and hashes both forms alike."""
+    with the ids as one array parameter. A county's 981 union ids (core.scope.under) were 981 placeholders
+    that the driver split out of the query text on every execution, a quarter of a county's member page in
+    Python; the server plans and hashes both forms alike."""
 
     lookup_name = "in_ids"
 
