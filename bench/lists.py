@@ -9,7 +9,7 @@ Cases per user: the first page; a deep page reached by keyset (a cursor at 80 % 
 what 下一页 leads to after a long walk); the first page with filters (a union subtree below the user,
 会籍状态, 农民工, a join-date range) and a deep page with them; a keyword (3 characters, pg_trgm); and the
 filtered list's total, which a long list counts in a second request after its rows are shown
-(``?total=1``, core.search.total_is_deferred).
+(``?total=1``, core.search.inline_total).
 Baselines, same run, same data, in this process (they switch a class attribute and a planner setting): the
 same deep page by OFFSET (the list before keyset: ``keyset_order`` switched off, ``?page=N``) against the
 keyset deep page timed the same way, and the keyword with the planner denied bitmap scans (the plain

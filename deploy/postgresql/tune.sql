@@ -12,4 +12,11 @@ ALTER SYSTEM SET checkpoint_completion_target = 0.9;
 ALTER SYSTEM SET wal_compression = 'lz4';         -- full-page images are most of the WAL volume
 ALTER SYSTEM SET wal_buffers = '64MB';
 ALTER SYSTEM SET maintenance_work_mem = '512MB';  -- index builds (migrations, the targets bench)
+-- The web pages' queries are short: each must answer in milliseconds, and many run at once on two cores.
+-- A parallel plan's workers took ≈ 80 ms to start here (a city's filtered member page: 91 ms with two
+-- workers, 4.7 ms without), and JIT compilation 23–29 ms per query whose estimated cost passed
+-- jit_above_cost (a filtered count that then ran in 13 ms). The long aggregates run in background jobs
+-- with room to spare (refresh_targets at 10 M members: 44 s with both on, against a bound of 5 minutes).
+ALTER SYSTEM SET max_parallel_workers_per_gather = 0;
+ALTER SYSTEM SET jit = off;
 SELECT pg_reload_conf();

@@ -7,8 +7,17 @@ from . import navigation
 
 
 def navigation_items(request):
+    """The menu's entries and sections, computed once per request: a page renders further templates with
+    the request's context (django-tables2's table, included panels), and each runs the processors again."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    cached = getattr(request, "_navigation_items", None)
+    if cached is None:
+        cached = request._navigation_items = _navigation(request)
+    return cached
+
+
+def _navigation(request) -> dict[str, Any]:
     path = request.path
     entries: list[dict[str, Any]] = [
         {

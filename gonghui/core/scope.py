@@ -84,6 +84,35 @@ def under(queryset: QuerySet, lookup: str, prefix: str) -> Q:
     return Q(**{f"{lookup}__startswith": prefix})
 
 
+def within(queryset: _QS, lookup: str, prefix: str) -> _QS:
+    """``queryset`` — already cut to a subtree, e.g. by ``narrow`` — cut further to the subtree at ``prefix``
+    (a filter's union). When both subtrees are named by ids and the narrower list is a subset of the one
+    already there, it takes that one's place instead of standing beside it: the rows are the same, but two
+    ``= ANY`` lists on one column make PostgreSQL multiply their selectivities (a township inside a county
+    at 10 M members: 22 rows expected, 2,252 found) and read every candidate member's row rather than the
+    list's covering index (95 ms → see README, issue 18). Otherwise the condition is added (``under``)."""
+    from .models import InIds
+
+    condition = under(queryset, lookup, prefix)
+    narrowed = queryset.filter(condition)
+    # under() gives a Q of one lookup, (name, value): by ids, or by path.
+    by_ids = [
+        child for child in condition.children if isinstance(child, tuple) and child[0].endswith("__in_ids")
+    ]
+    if len(condition.children) != 1 or not by_ids:
+        return narrowed
+    where = narrowed.query.where  # the narrowed queryset's own copy: ``queryset`` keeps its conditions
+    lookups = [child for child in where.children if isinstance(child, InIds)]
+    if where.connector != "AND" or where.negated or len(lookups) < 2:
+        return narrowed
+    new = lookups[-1]
+    for old in lookups[:-1]:
+        if old.lhs == new.lhs and set(new.rhs) <= set(old.rhs):
+            where.children.remove(old)
+            break
+    return narrowed
+
+
 def covers(user: Any, node: Any) -> bool:
     """Whether ``node`` (a tree node, or None) lies in the user's subtree."""
     prefix = scope_prefix(user)

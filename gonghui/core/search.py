@@ -9,8 +9,9 @@ Totals: ``count_capped`` counts at most ``TOTAL_CAP`` + 1 rows (``COUNT(*)`` ove
 so a list page can say 「共 N 条」 exactly below the cap and 「超过 N 条」 above it without counting ten
 million rows on every page view. Even capped, reaching ten thousand filtered rows costs ~100 ms at province
 scale — twice the page's own query — so a list whose planner estimate (``estimated_rows``) exceeds
-``INLINE_TOTAL_ESTIMATE`` shows its rows at once and counts in a second request (``core.views``). The
-estimate only decides *when* the count runs; what is shown is always counted.
+``INLINE_TOTAL_ESTIMATE``, or that turns out longer than that when counted, shows its rows at once and
+counts in a second request (``inline_total``, ``core.views``). The estimate only decides *when* the count
+runs; what is shown is always counted.
 """
 
 from __future__ import annotations
@@ -116,6 +117,20 @@ def estimated_rows(qs: QuerySet) -> int | None:
     return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
 
 
-def total_is_deferred(qs: QuerySet) -> bool:
-    """Whether a list page shows its rows first and counts ``qs`` in a second request."""
-    return (estimated_rows(qs) or 0) > INLINE_TOTAL_ESTIMATE
+def inline_total(qs: QuerySet) -> tuple[int, bool] | None:
+    """The (count, exact) a list page shows beside its rows, or None when the page shows its rows first and
+    counts ``qs`` in a second request. The planner's estimate decides; where it guessed low — correlated
+    filters such as a district's 农民工 in a date range, estimated at 2,000 rows and matching more than
+    10,000 — the inline count stops at ``INLINE_TOTAL_ESTIMATE`` + 1 rows and the total is deferred after
+    all, instead of counting to ``TOTAL_CAP`` before the page is sent. Without a planner to ask (SQLite, a
+    small installation) the count is inline, capped as always."""
+    estimate = estimated_rows(qs)
+    if estimate is None:
+        return count_capped(qs)
+    if estimate > INLINE_TOTAL_ESTIMATE:
+        return None
+    cap = min(INLINE_TOTAL_ESTIMATE, TOTAL_CAP)
+    total, exact = count_capped(qs, cap)
+    if exact or cap == TOTAL_CAP:
+        return total, exact  # counted, or more than the cap any count shows: 「超过 N 条」
+    return None

@@ -32,8 +32,11 @@ class DateColumn(tables.Column):
         return None
 
     def render(self, value):
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            value = timezone.localtime(value)  # as a template shows it
+        if isinstance(value, dt.datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)  # as a template shows it
+        elif self.format == "Y-m-d" and isinstance(value, dt.date):
+            return value.isoformat()  # what the date filter gives, without its formatter (50 cells a page)
         return formats.date_format(value, self.format)
 
     def value(self, value):

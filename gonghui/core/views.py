@@ -32,7 +32,7 @@ from .models import AuditEvent
 from .params import ParamError, page_param, per_page_param
 from .replica import ReplicaReadMixin
 from .scope import home_node
-from .search import count_capped, total_is_deferred
+from .search import count_capped, inline_total
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -193,11 +193,12 @@ class ObjectListView(ReplicaReadMixin, ScopedMixin, FilterMixin, SingleTableMixi
         """「共 N 条」 / 「超过 N 条」 for ``core/_list_total.html``. With ``defer``, a list the planner expects
         to be long gets instead the URL that counts it (``?…&total=1``): its rows are shown without waiting
         for a count that can take twice as long as the page itself (``core.search``)."""
-        if defer and total_is_deferred(self.object_list):
+        counted = inline_total(self.object_list) if defer else count_capped(self.object_list)
+        if counted is None:
             params = self.filter_params()
             params["total"] = "1"
             return {"total_url": f"{self.request.path}?{params.urlencode()}"}
-        total, exact = count_capped(self.object_list)
+        total, exact = counted
         return {"total_label": f"{total:,}", "total_exact": exact}
 
     def export_context(self) -> dict:

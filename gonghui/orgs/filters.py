@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from gonghui.core.filters import ScopedFilterSet
 from gonghui.core.normalize import clean_text
-from gonghui.core.scope import under
+from gonghui.core.scope import within
 from gonghui.core.search import name_contains
 
 from .models import Industry, Ownership, UnionKind, UnionOrg, Workplace
@@ -27,7 +27,7 @@ class SubtreeFilter(django_filters.NumberFilter):
         if node is None:
             return qs.none()
         self.parent.scope_label = f"{node.name}（含下级）"
-        return qs.filter(under(qs, self.path_lookup, node.path))
+        return within(qs, self.path_lookup, node.path)
 
 
 class WorkplaceFilterSet(ScopedFilterSet):

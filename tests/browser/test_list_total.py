@@ -1,5 +1,5 @@
 """A real headless Chromium opens a list whose total is counted after the page is shown (a long list,
-core.search.total_is_deferred): the rows are there at once, and htmx replaces 「正在统计条数…」 with the
+core.search.inline_total): the rows are there at once, and htmx replaces 「正在统计条数…」 with the
 count of the same scope and filters."""
 
 import os

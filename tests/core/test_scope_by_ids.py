@@ -45,3 +45,26 @@ def test_the_union_filter_keeps_to_its_subtree_and_an_empty_subtree_holds_nothin
     for member in Member.objects.exclude(pk__in=expected).visible_to(registry.users["wuhu"])[:5]:
         assert f"/members/{member.pk}/" not in page
     assert not Member.objects.filter(scope.under(Member.objects.all(), "union__path", "no/such/path/"))
+
+
+def _id_lists(queryset) -> int:
+    sql = str(queryset.query)
+    return sql.count('"union_id" IN (') + sql.count('"union_id" = ANY(')
+
+
+def test_a_narrower_subtree_takes_the_place_of_the_users_id_list(registry):
+    """core.scope.within: 镜湖区's members filtered to one of its unions are one id list, not two (the
+    planner multiplied two lists' selectivities); the rows are those of the narrower subtree. A list that
+    is not a subset of the one already there is added beside it, and then nothing outside both is shown."""
+    user = registry.users["jinghu"]
+    visible = Member.objects.visible_to(user)
+    assert _id_lists(visible) == 1
+    inner = registry.unions["jinghu_a"]
+    narrowed = scope.within(visible, "union__path", inner.path)
+    assert _id_lists(narrowed) == 1, str(narrowed.query)
+    assert set(narrowed.values_list("pk", flat=True)) == _by_path(inner.path) != set()
+    assert _id_lists(visible) == 1  # the queryset it started from is unchanged
+    # 鸠江区 is not inside 镜湖区: both lists stay, and they have no member in common.
+    outside = scope.within(visible, "union__path", registry.unions["jiujiang"].path)
+    assert _id_lists(outside) == 2 and not outside.exists()
+    assert Member.objects.filter(union__path__startswith=registry.unions["jiujiang"].path).exists()

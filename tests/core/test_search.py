@@ -141,7 +141,27 @@ def test_the_planner_estimate_is_asked_on_postgresql_only(registry):
     else:
         assert estimate is None
     assert search.estimated_rows(UnionOrg.objects.none()) == 0
-    assert not search.total_is_deferred(UnionOrg.objects.all())  # a small table: counted with the page
+    # A small table: counted with the page.
+    assert search.inline_total(UnionOrg.objects.all()) == (UnionOrg.objects.count(), True)
+
+
+def test_a_list_the_planner_guessed_short_is_counted_after_its_rows(registry, monkeypatch):
+    """Correlated filters: the planner expects few rows, more than INLINE_TOTAL_ESTIMATE match. The inline
+    count stops at the estimate's limit (it never counts to TOTAL_CAP before the page is sent) and the
+    total is left to the second request; a list that really is short is counted inline, exactly."""
+    monkeypatch.setattr(search, "estimated_rows", lambda qs: 1)
+    unions = UnionOrg.objects.all()
+    total = unions.count()
+    assert total >= 3
+    monkeypatch.setattr(search, "INLINE_TOTAL_ESTIMATE", total - 1)
+    counted: list[int] = []
+    real_count = search.count_capped
+    monkeypatch.setattr(
+        search, "count_capped", lambda qs, cap=None: counted.append(cap) or real_count(qs, cap)
+    )
+    assert search.inline_total(unions) is None and counted == [total - 1]
+    monkeypatch.setattr(search, "INLINE_TOTAL_ESTIMATE", total)
+    assert search.inline_total(unions) == (total, True)
 
 
 def test_a_long_list_shows_its_rows_first_and_counts_them_in_a_second_request(
