@@ -91,8 +91,6 @@ def within(queryset: _QS, lookup: str, prefix: str) -> _QS:
     ``= ANY`` lists on one column make PostgreSQL multiply their selectivities (a township inside a county
     at 10 M members: 22 rows expected, 2,252 found) and read every candidate member's row rather than the
     list's covering index (95 ms → see README, issue 18). Otherwise the condition is added (``under``)."""
-    from .models import InIds
-
     condition = under(queryset, lookup, prefix)
     narrowed = queryset.filter(condition)
     # under() gives a Q of one lookup, (name, value): by ids, or by path.
@@ -102,7 +100,10 @@ def within(queryset: _QS, lookup: str, prefix: str) -> _QS:
     if len(condition.children) != 1 or not by_ids:
         return narrowed
     where = narrowed.query.where  # the narrowed queryset's own copy: ``queryset`` keeps its conditions
-    lookups = [child for child in where.children if isinstance(child, InIds)]
+    # core.models.InIds, known by its name (core.models imports this module, not the other way round).
+    lookups: list[Any] = [
+        child for child in where.children if getattr(child, "lookup_name", None) == "in_ids"
+    ]
     if where.connector != "AND" or where.negated or len(lookups) < 2:
         return narrowed
     new = lookups[-1]
